@@ -1,0 +1,88 @@
+# Makefile - builds handletrail, its tests, benchmarks and demo report.
+# Plain GNU make.  User CFLAGS/CPPFLAGS/LDFLAGS are appended to, never
+# replaced.  SAN=address,undefined builds everything with sanitizers into
+# a separate build directory.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+CC      ?= cc
+
+PKGS := libxml-2.0 libpcre2-8 zlib liblzma libzstd
+
+BUILD := build$(if $(SAN),-san)
+WARN  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+         -Wno-unused-parameter
+OPT   ?= -O2 -g
+SANFL := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer \
+         -fno-sanitize-recover=all)
+
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(SANFL) $(PKG_CFLAGS) \
+              $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFL) $(LDFLAGS)
+LIBS_ALL    = $(PKG_LIBS) -lm
+
+LIB_SRCS := $(sort $(wildcard util/*.c parser/*.c timeline/*.c reports/*.c) \
+            $(filter-out cli/main.c,$(wildcard cli/*.c)))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
+
+.PHONY: all deps check demo bench fuzz install uninstall clean lint
+
+all: deps-ok $(BUILD)/handletrail handletrail
+
+# The binary at the top is the normal build; SAN builds stay in their dir.
+handletrail: $(BUILD)/handletrail
+	$(if $(SAN),@true,cp $< $@)
+
+$(BUILD)/handletrail: $(BUILD)/cli/main.o $(BUILD)/libhandletrail.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_ALL)
+
+$(BUILD)/libhandletrail.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c $(wildcard */*.h */*.def) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libhandletrail.a tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libhandletrail.a \
+		$(LIBS_ALL)
+
+# deps: installs missing Debian packages when root, or says which to install.
+deps:
+	@sh tools/deps.sh build
+
+deps-ok:
+	@$(PKG_CONFIG) --exists $(PKGS) 2>/dev/null || sh tools/deps.sh build
+
+check: deps-ok $(BUILD)/handletrail $(UNIT_BINS)
+	@sh tools/deps.sh test
+	@BUILD=$(BUILD) SAN=$(SAN) sh tests/run.sh
+
+demo: all
+	@sh tools/demo.sh
+
+bench: all
+	@sh tools/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 handletrail $(DESTDIR)$(BINDIR)/handletrail
+	install -m 644 doc/handletrail.1 $(DESTDIR)$(MANDIR)/man1/handletrail.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/handletrail \
+		$(DESTDIR)$(MANDIR)/man1/handletrail.1
+
+clean:
+	rm -rf build build-san handletrail
+
+.PHONY: deps-ok

@@ -1,0 +1,137 @@
+/* cli/analyse.c - turns the files of one capture into one timeline: opens
+ * a parser per file and merges their events in time order. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+/* The per-thread files of `strace -ff -o x` are x.<TID>, possibly
+ * compressed afterwards: x.<TID>.gz.  Returns the TID or -1. */
+static int64_t ff_suffix_tid(const char *path)
+{
+	size_t n = strlen(path);
+	static const char *const zext[] = { ".gz", ".xz", ".zst" };
+	for (size_t i = 0; i < sizeof zext / sizeof zext[0]; i++) {
+		size_t l = strlen(zext[i]);
+		if (n > l && strcmp(path + n - l, zext[i]) == 0) {
+			n -= l;
+			break;
+		}
+	}
+	size_t d = n;
+	while (d > 0 && isdigit((unsigned char)path[d - 1]))
+		d--;
+	if (d == n || d == 0 || path[d - 1] != '.' || n - d > 9)
+		return -1;
+	return strtoll(path + d, NULL, 10);
+}
+
+struct source {
+	struct parser *p;
+	struct ht_event ev;
+	int have;  /* ev holds the next event */
+	int done;
+};
+
+static void fatal_note(struct capture *c, const struct ht_error *e)
+{
+	char buf[1200];
+	ht_error_format(e, buf, sizeof buf);
+	if (!c->fatal)
+		c->fatal = xstrdup(buf);
+}
+
+static void advance(struct capture *c, struct source *s)
+{
+	struct ht_error e = { { 0 }, 0, { 0 } };
+	int r = parser_next(s->p, &s->ev, &e);
+	if (r == 1) {
+		s->have = 1;
+		return;
+	}
+	s->have = 0;
+	s->done = 1;
+	if (r < 0)
+		fatal_note(c, &e);
+}
+
+int analyse_capture(const char *const *paths, int npaths,
+		    const struct analyse_options *o, struct capture *out,
+		    struct ht_error *err)
+{
+	memset(out, 0, sizeof *out);
+	out->inputs = xcalloc((size_t)npaths, sizeof *out->inputs);
+	out->ninputs = npaths;
+	out->name = xstrdup(npaths ? paths[0] : "");
+	struct source *src = xcalloc((size_t)npaths, sizeof *src);
+	int all_timed = 1;
+	for (int i = 0; i < npaths; i++) {
+		struct parser_options po = {
+			.format = o->format,
+			.default_tid = npaths > 1 || ff_suffix_tid(paths[i]) > 0
+					? ff_suffix_tid(paths[i]) : -1,
+			.rules_path = o->rules_path,
+		};
+		struct input_stats *st = &out->inputs[i];
+		st->ts_first = st->ts_last = TS_NONE;
+		src[i].p = parser_open(paths[i], &po, st, err);
+		if (!st->path)
+			st->path = xstrdup(strcmp(paths[i], "-") == 0
+					   ? "<stdin>" : paths[i]);
+		if (!src[i].p) {
+			for (int k = 0; k < i; k++)
+				parser_close(src[k].p);
+			free(src);
+			capture_free(out);
+			return -1;
+		}
+		advance(out, &src[i]);
+		if (src[i].have && src[i].ev.ts == TS_NONE)
+			all_timed = 0;
+	}
+	struct timeline *tl = timeline_new();
+	if (npaths > 1 && !all_timed)
+		for (int i = 0; i < npaths; i++)
+			input_stats_limit(&out->inputs[i],
+				"several files without timestamps: their "
+				"events are read one file after another, not "
+				"interleaved in time");
+	for (;;) {
+		/* the earliest head event; ties go to the earlier file */
+		int best = -1;
+		for (int i = 0; i < npaths; i++) {
+			if (!src[i].have)
+				continue;
+			if (best < 0) {
+				best = i;
+				if (!all_timed)
+					break;
+				continue;
+			}
+			if (src[i].ev.ts < src[best].ev.ts)
+				best = i;
+		}
+		if (best < 0)
+			break;
+		timeline_feed(tl, &src[best].ev);
+		advance(out, &src[best]);
+	}
+	timeline_finish(tl);
+	for (int i = 0; i < npaths; i++)
+		parser_close(src[i].p);
+	free(src);
+	out->tl = tl;
+	return 0;
+}
+
+void capture_free(struct capture *c)
+{
+	for (int i = 0; i < c->ninputs; i++)
+		free(c->inputs[i].path);
+	free(c->inputs);
+	if (c->tl)
+		timeline_free((struct timeline *)c->tl);
+	free((char *)c->name);
+	free((char *)c->fatal);
+	memset(c, 0, sizeof *c);
+}

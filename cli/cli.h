@@ -1,0 +1,27 @@
+/* cli/cli.h - the face of cli/: turning command-line inputs into analysed
+ * captures (used by the single run in main.c and by batch mode). */
+#ifndef HANDLETRAIL_CLI_H
+#define HANDLETRAIL_CLI_H
+
+#include "../reports/reports.h"
+
+struct analyse_options {
+	enum ht_format format;
+	const char *rules_path;   /* ETW --rules, or NULL */
+};
+
+/* Reads every path (one capture; "-" is stdin), merges their events in
+ * time order (per-TID -ff files get their TID from the numeric suffix),
+ * and feeds one timeline.  Returns 0 with *out filled (out->fatal set and
+ * results partial when a file broke off mid-way), or -1 with err filled
+ * when nothing could be analysed (unreadable file, unknown format). */
+int analyse_capture(const char *const *paths, int npaths,
+		    const struct analyse_options *o, struct capture *out,
+		    struct ht_error *err);
+void capture_free(struct capture *c);
+
+/* batch mode: handletrail batch ... and handletrail index ... */
+int batch_main(int argc, char **argv);
+int index_main(int argc, char **argv);
+
+#endif

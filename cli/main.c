@@ -1,0 +1,210 @@
+/* cli/main.c - handletrail's command line: parses options, analyses one
+ * capture and writes the requested reports.  The only place that dies. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+
+enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
+
+static const char usage_head[] =
+"Usage: handletrail [OPTIONS] TRACE...\n"
+"       handletrail batch [OPTIONS] -o OUTDIR INPUT...\n"
+"       handletrail index [OPTIONS] -o OUTDIR RESULTDIR...\n"
+"Rebuild every handle's timeline from strace or ETW traces and report who\n"
+"closed a handle, who got its number next, and which call failed because\n"
+"of it.  Several TRACE files are one capture (e.g. the files of strace -ff);\n"
+"'-' reads standard input.  Compressed traces (gzip, xz, zstd) are read\n"
+"as they are.  Without output options the text report goes to stdout.\n"
+"\n"
+"Options:\n";
+
+static const char usage_tail[] =
+"\n"
+"Exit status: 0 no finding of severity warning or error, 1 such findings,\n"
+"2 usage error or unreadable input.\n"
+"\n"
+"Examples:\n"
+"  handletrail trace.txt\n"
+"  handletrail --json report.json --html report.html trace.txt.gz\n"
+"  handletrail x.1234 x.1235 x.1236       (strace -ff -o x)\n"
+"  handletrail batch -o out samples/\n"
+"\n"
+"Capture with: strace -f -ttt -T -yy -o trace.txt PROGRAM\n"
+"Report bugs at the project's issue tracker.\n";
+
+static HT_NORETURN HT_PRINTF(1, 2) void die(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("handletrail: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_TROUBLE);
+}
+
+static void usage(FILE *f)
+{
+	fputs(usage_head, f);
+#define OPT(lng, sh, arg, argname, help) {                              \
+		char left[40];                                          \
+		snprintf(left, sizeof left, "-%c, --%s%s%s", sh, lng,   \
+			 arg ? " " : "", argname);                      \
+		fprintf(f, "  %-24s %s\n", left, help);                 \
+	}
+#include "options.def"
+#undef OPT
+	fputs(usage_tail, f);
+}
+
+static const struct option long_opts[] = {
+#define OPT(lng, sh, arg, argname, help) { lng, arg, NULL, sh },
+#include "options.def"
+#undef OPT
+	{ NULL, 0, NULL, 0 }
+};
+
+struct outputs {
+	const char *json, *html, *text, *sarif, *perfetto;
+	int color;
+};
+
+static void write_or_die(const char *path, struct strbuf *sb)
+{
+	struct ht_error err;
+	if (write_file_atomic(path, sb->s ? sb->s : "", sb->len, &err) < 0) {
+		char buf[1200];
+		ht_error_format(&err, buf, sizeof buf);
+		die("%s", buf);
+	}
+}
+
+static int want_color(const char *when, const char *path)
+{
+	if (strcmp(when, "always") == 0)
+		return 1;
+	if (strcmp(when, "never") == 0)
+		return 0;
+	if (strcmp(when, "auto") != 0)
+		die("--color: expected auto, always or never, not '%s'", when);
+	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+		return 0;
+	return strcmp(path, "-") == 0 && isatty(STDOUT_FILENO);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "batch") == 0)
+		return batch_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "index") == 0)
+		return index_main(argc - 1, argv + 1);
+
+	struct analyse_options ao = { FMT_AUTO, NULL };
+	struct outputs out = { 0 };
+	const char *color = "auto";
+	char shorts[64] = "+";
+#define OPT(lng, sh, arg, argname, help) {                              \
+		size_t l = strlen(shorts);                              \
+		shorts[l] = sh;                                         \
+		shorts[l + 1] = arg ? ':' : '\0';                       \
+		shorts[l + 2] = '\0';                                   \
+	}
+#include "options.def"
+#undef OPT
+	int c;
+	while ((c = getopt_long(argc, argv, shorts, long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': out.json = optarg; break;
+		case 'H': out.html = optarg; break;
+		case 't': out.text = optarg; break;
+		case 'S': out.sarif = optarg; break;
+		case 'P': out.perfetto = optarg; break;
+		case 'r': ao.rules_path = optarg; break;
+		case 'c': color = optarg; break;
+		case 'f':
+			if (format_parse(optarg, &ao.format) < 0)
+				die("--format: unknown format '%s' (auto, "
+				    "strace, etw-xml, perfview-xml)", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_CLEAN;
+		case 'V':
+			printf("handletrail %s\n", HT_VERSION);
+			return EXIT_CLEAN;
+		default:
+			fputs("Try 'handletrail --help' for more "
+			      "information.\n", stderr);
+			return EXIT_TROUBLE;
+		}
+	}
+	if (optind >= argc) {
+		fputs("handletrail: no TRACE given\n"
+		      "Try 'handletrail --help' for more information.\n",
+		      stderr);
+		return EXIT_TROUBLE;
+	}
+	int nstdin = 0;
+	for (int i = optind; i < argc; i++)
+		nstdin += strcmp(argv[i], "-") == 0;
+	if (nstdin > 1)
+		die("'-' (standard input) given more than once");
+	if (!out.json && !out.html && !out.text && !out.sarif &&
+	    !out.perfetto)
+		out.text = "-";
+	int nstdout = 0;
+	const char *const outs[] = { out.json, out.html, out.text, out.sarif,
+				     out.perfetto };
+	for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
+		nstdout += outs[i] && strcmp(outs[i], "-") == 0;
+	if (nstdout > 1)
+		die("only one report can go to standard output ('-')");
+	out.color = out.text ? want_color(color, out.text) : 0;
+
+	struct capture cap;
+	struct ht_error err;
+	if (analyse_capture((const char *const *)argv + optind, argc - optind,
+			    &ao, &cap, &err) < 0) {
+		char buf[1200];
+		ht_error_format(&err, buf, sizeof buf);
+		die("%s", buf);
+	}
+	struct strbuf sb;
+	sb_init(&sb);
+	if (out.json) {
+		report_json(&sb, &cap);
+		write_or_die(out.json, &sb);
+		sb_reset(&sb);
+	}
+	if (out.html) {
+		report_html(&sb, &cap);
+		write_or_die(out.html, &sb);
+		sb_reset(&sb);
+	}
+	if (out.sarif) {
+		const struct capture *one = &cap;
+		report_sarif(&sb, &one, 1);
+		write_or_die(out.sarif, &sb);
+		sb_reset(&sb);
+	}
+	if (out.perfetto) {
+		report_perfetto(&sb, &cap);
+		write_or_die(out.perfetto, &sb);
+		sb_reset(&sb);
+	}
+	if (out.text) {
+		report_text(&sb, &cap, out.color);
+		write_or_die(out.text, &sb);
+		sb_reset(&sb);
+	}
+	sb_free(&sb);
+	int status = capture_status(&cap);
+	if (cap.fatal)
+		fprintf(stderr, "handletrail: %s (the reports cover the "
+			"events before this point)\n", cap.fatal);
+	capture_free(&cap);
+	return status;
+}

@@ -1,0 +1,120 @@
+/* parser/parser.c - opens an input, tells its format from its content and
+ * hands events from the matching backend to the caller. */
+#include <string.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include "internal.h"
+
+static const char *const format_names[] = {
+	[FMT_AUTO] = "auto",
+	[FMT_STRACE] = "strace",
+	[FMT_ETW_XML] = "etw-xml",
+	[FMT_PERFVIEW_XML] = "perfview-xml",
+};
+
+const char *format_name(enum ht_format f)
+{
+	if ((unsigned)f < sizeof format_names / sizeof format_names[0])
+		return format_names[f];
+	return "?";
+}
+
+int format_parse(const char *s, enum ht_format *f)
+{
+	for (size_t i = 0; i < sizeof format_names / sizeof format_names[0];
+	     i++)
+		if (strcmp(s, format_names[i]) == 0) {
+			*f = (enum ht_format)i;
+			return 0;
+		}
+	return -1;
+}
+
+void input_stats_skip(struct input_stats *st, long line, const char *fmt,
+		      ...)
+{
+	st->skipped++;
+	if (st->nsamples >= HT_SKIP_SAMPLES)
+		return;
+	struct skip_sample *s = &st->samples[st->nsamples++];
+	va_list ap;
+	va_start(ap, fmt);
+	s->line = line;
+	vsnprintf(s->reason, sizeof s->reason, fmt, ap);
+	va_end(ap);
+}
+
+void input_stats_limit(struct input_stats *st, const char *text)
+{
+	size_t have = strlen(st->limits);
+	/* each limit once */
+	const char *p = st->limits;
+	size_t tl = strlen(text);
+	while ((p = strstr(p, text)) != NULL) {
+		if ((p == st->limits || p[-1] == '\n') &&
+		    (p[tl] == '\n' || p[tl] == '\0'))
+			return;
+		p += tl;
+	}
+	snprintf(st->limits + have, sizeof st->limits - have, "%s%s",
+		 have ? "\n" : "", text);
+}
+
+struct parser {
+	enum ht_format format;
+	void *impl;
+};
+
+struct parser *parser_open(const char *path, const struct parser_options *o,
+			   struct input_stats *st, struct ht_error *err)
+{
+	struct instream *in = instream_open(path, st, err);
+	if (!in)
+		return NULL;
+	enum ht_format f = o->format;
+	if (f == FMT_AUTO) {
+		const char *head;
+		size_t n = instream_peek(in, &head, 65536);
+		f = etw_sniff(head, n);
+		if (f == FMT_AUTO && strace_sniff(head, n))
+			f = FMT_STRACE;
+		if (f == FMT_AUTO) {
+			ht_error_set(err, instream_path(in), 0,
+				     "cannot tell the format: neither strace "
+				     "output nor ETW/PerfView event XML "
+				     "(use --format to force one)");
+			instream_close(in);
+			return NULL;
+		}
+	}
+	st->format = f;
+	struct parser *p = xcalloc(1, sizeof *p);
+	p->format = f;
+	if (f == FMT_STRACE)
+		p->impl = strace_open(in, o, st, err);
+	else
+		p->impl = etw_open(in, f, o, st, err);
+	if (!p->impl) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+int parser_next(struct parser *p, struct ht_event *ev, struct ht_error *err)
+{
+	if (p->format == FMT_STRACE)
+		return strace_next(p->impl, ev, err);
+	return etw_next(p->impl, ev, err);
+}
+
+void parser_close(struct parser *p)
+{
+	if (!p)
+		return;
+	if (p->format == FMT_STRACE)
+		strace_close(p->impl);
+	else
+		etw_close(p->impl);
+	free(p);
+}

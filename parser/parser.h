@@ -1,0 +1,169 @@
+/* parser/parser.h - the face of parser/: every input format (strace text,
+ * ETW XML exports) becomes one stream of normalized struct ht_event. */
+#ifndef HANDLETRAIL_PARSER_H
+#define HANDLETRAIL_PARSER_H
+
+#include <stdint.h>
+#include "../util/util.h"
+
+enum ht_format {
+	FMT_AUTO = 0,
+	FMT_STRACE,
+	FMT_ETW_XML,      /* tracerpt <Events> or wevtutil bare <Event> run */
+	FMT_PERFVIEW_XML, /* PerfView event dump */
+};
+const char *format_name(enum ht_format f);         /* "strace", ... */
+int format_parse(const char *s, enum ht_format *f); /* -1 if unknown */
+
+#define TS_NONE INT64_MIN
+
+/* Where an event comes from.  line is 1-based and names the line where
+ * the call STARTS (the <unfinished ...> line of a split call); event is
+ * the 1-based index of the <Event> element for XML inputs, else 0. */
+struct source_loc {
+	const char *file;  /* path as given on the command line */
+	long line;
+	long event;
+};
+
+enum ev_type {
+	EV_CALL,        /* a syscall, or an ETW event acting on handles */
+	EV_SIGNAL,      /* --- SIGxxx ... --- */
+	EV_TASK_EXIT,   /* +++ exited with N +++ / +++ killed by SIG +++ :
+			   this task (thread) is gone */
+	EV_TASK_GONE,   /* +++ superseded by execve in pid N +++ (fx h=N) */
+	EV_TASK_INFO,   /* ETW process/thread start, rundown, name: fills
+			   pid/tid/thread_name, may carry EFF_SPAWN */
+};
+
+/* Split calls: an <unfinished ...> line yields PH_ENTRY (effects known at
+ * entry: the handle arguments), its <... resumed> line yields PH_EXIT with
+ * the whole call (entry + exit text merged, src.line = entry line,
+ * end_line = resumed line).  A one-line call is PH_FULL. */
+enum ev_phase { PH_FULL, PH_ENTRY, PH_EXIT };
+
+/* What an event does to the handle table.  Computed by the parser from
+ * its data table (syscalls.def, etw_events.def); the timeline and the
+ * detectors only ever look at these, never at call names. */
+enum eff_op {
+	EFF_CREATE,        /* h now names a new object                       */
+	EFF_CLOSE,         /* h is closed                                    */
+	EFF_USE,           /* an operation on h                              */
+	EFF_DUP,           /* h2 := duplicate of h; h2 closed first if open
+			      (dup2/dup3/DuplicateHandle); h2 < 0: unknown  */
+	EFF_CLOSE_RANGE,   /* close every open handle in [h, h2]            */
+	EFF_CLOEXEC_RANGE, /* set close-on-exec on [h, h2]                   */
+	EFF_SET_CLOEXEC,   /* close-on-exec of h := (flags & EF_CLOEXEC)     */
+	EFF_SPAWN,         /* new task h (a TID, or an ETW pid/tid pair with
+			      h2 = new pid); EF_SHARE_FILES, EF_THREAD       */
+	EFF_EXEC,          /* successful execve: unshare, close CLOEXEC ones */
+	EFF_UNSHARE_FILES, /* this task gets a private copy of its table     */
+	EFF_EXIT_GROUP,    /* the whole process (all its tasks) ends         */
+	EFF_OUTSIDE,       /* h was open before the trace (ETW rundown)      */
+};
+
+enum eff_flags {
+	EF_CLOEXEC     = 1u << 0, /* created close-on-exec                   */
+	EF_SOCKET_ONLY = 1u << 1, /* the use only works on a socket          */
+	EF_SHARE_FILES = 1u << 2, /* spawn: CLONE_FILES (table shared)       */
+	EF_THREAD      = 1u << 3, /* spawn: CLONE_THREAD (same process)      */
+	EF_PROBE       = 1u << 4, /* harmless probe (F_GETFD): EBADF benign  */
+	EF_AT_ENTRY    = 1u << 5, /* effect already applied by the PH_ENTRY
+				     event of this split call                */
+	EF_IF_OK       = 1u << 6, /* only if the call succeeded              */
+	EF_BLOCKING    = 1u << 7, /* the call may block (read, accept, ...)  */
+};
+
+struct effect {
+	enum eff_op op;
+	unsigned flags;
+	int64_t h, h2;
+	const char *object;  /* -y/-yy decoration or ETW object text, or NULL:
+				for CREATE/DUP the new object, for CLOSE/USE
+				what the number named at that moment        */
+	int64_t pid2;        /* DUP across processes: target process, else -1 */
+};
+
+/* How a failure relates to handles; parsers map errno names / Windows
+ * codes here from their tables. */
+enum err_class {
+	ERRC_NONE = 0,  /* success, or no result                             */
+	ERRC_BADF,      /* EBADF, WSAEBADF, ERROR_INVALID_HANDLE             */
+	ERRC_NOTSOCK,   /* ENOTSOCK, WSAENOTSOCK (10038)                     */
+	ERRC_OTHER,     /* any other failure                                 */
+	ERRC_RESTART,   /* ERESTART*: interrupted, will be re-issued         */
+};
+
+#define HT_MAX_FX 16
+
+struct ht_event {
+	enum ev_type type;
+	enum ev_phase phase;
+	const char *call;       /* "close", "CloseHandle", "Object/CreateHandle" */
+	int64_t pid;            /* process id when the format carries it, or -1 */
+	int64_t tid;            /* thread id (strace: the prefix, or file suffix) */
+	int cpu;                /* -1 when unknown */
+	int64_t ts;             /* nanoseconds (epoch, or since midnight for -t/-tt,
+				   or since trace start for -r); TS_NONE if none */
+	const char *time_text;  /* the timestamp as printed in the trace, or "" */
+	int has_ret;            /* the call returned (not "= ?", not unfinished) */
+	int64_t ret;
+	int failed;
+	long err;               /* errno value or Windows error code, 0 if none */
+	const char *errname;    /* "ENOTSOCK", "WSAENOTSOCK", or NULL */
+	enum err_class errc;
+	struct source_loc src;
+	long end_line;          /* PH_EXIT: line of the resumed part, else 0 */
+	const char *raw;        /* the trace text of the call (entry line, and
+				   for PH_EXIT " ... " + resumed line); no newline */
+	const char *thread_name;/* -Y comm, ETW ThreadName, or NULL */
+	const char *stack;      /* -k lines joined with '\n', or NULL */
+	int nfx;
+	int fx_overflow;        /* effects dropped because nfx hit HT_MAX_FX */
+	struct effect fx[HT_MAX_FX];
+};
+/* Every pointer inside an ht_event is valid until the next parser_next()
+ * on the same parser.  Consumers copy (or intern) what they keep. */
+
+#define HT_SKIP_SAMPLES 20
+struct skip_sample {
+	long line;
+	char reason[160];
+};
+
+/* What one input file held.  Filled by the parser as it goes. */
+struct input_stats {
+	char *path;           /* as given ("-" shows as "<stdin>") */
+	enum ht_format format;
+	char flags[128];      /* detected capture flags, e.g. "-f -tt -T -yy" */
+	char limits[512];     /* what the capture cannot show, '\n'-separated */
+	char compression[8];  /* "", "gzip", "xz", "zstd" */
+	long lines;           /* lines (or XML events) read */
+	long events;          /* events produced */
+	long skipped;         /* lines not understood: never silently dropped */
+	int nsamples;
+	struct skip_sample samples[HT_SKIP_SAMPLES];
+	int64_t ts_first, ts_last; /* TS_NONE when no timestamps */
+	long long bytes;      /* uncompressed bytes read */
+};
+void input_stats_skip(struct input_stats *st, long line, const char *fmt,
+		      ...) HT_PRINTF(3, 4);
+void input_stats_limit(struct input_stats *st, const char *text);
+
+struct parser_options {
+	enum ht_format format;   /* FMT_AUTO: detect by content */
+	int64_t default_tid;     /* -ff file suffix, or -1 */
+	const char *rules_path;  /* ETW --rules FILE, or NULL */
+};
+
+struct parser;
+/* Opens path ("-" = stdin), detects compression and format.  Returns NULL
+ * and fills err when the file cannot be read or the format not told. */
+struct parser *parser_open(const char *path, const struct parser_options *o,
+			   struct input_stats *st, struct ht_error *err);
+/* 1: *ev filled; 0: end of input; -1: fatal error in err (the events
+ * produced so far stay valid results: callers report them). */
+int parser_next(struct parser *p, struct ht_event *ev, struct ht_error *err);
+void parser_close(struct parser *p);
+
+#endif

@@ -1,0 +1,87 @@
+/* reports/html_internal.h - what the reports/html_*.c files share: the data
+ * one page is drawn from, the drawing context and the escaping helpers. */
+#ifndef HANDLETRAIL_HTML_INTERNAL_H
+#define HANDLETRAIL_HTML_INTERNAL_H
+
+#include "reports.h"
+
+/* Everything a page shows.  report_html() fills it from the timeline;
+ * unit tests fill it by hand, so the renderer never calls timeline_*. */
+struct html_data {
+	const struct capture *c;
+	const struct finding *f;
+	int nf;
+	const struct unexplained *u;
+	int nu;
+	const struct task_info *t;
+	int nt;
+	const struct generation_info *g;
+	int ng;
+	const struct timeline_stats *st;  /* NULL when nothing was analysed */
+};
+
+void html_render(struct strbuf *sb, const struct html_data *d);
+
+/* Limits that keep a report of a huge trace small.  Whatever they cut is
+ * said on the page. */
+#define HTML_GROUP_CAP   2000   /* finding groups listed (table + section) */
+#define HTML_STORY_CAP   150    /* groups that get the full story */
+#define HTML_OCC_ROWS    20     /* occurrences of a group shown as rows */
+#define HTML_ANCHOR_CAP  20000  /* #F anchors for further occurrences */
+#define HTML_CHAIN_CAP   16     /* chain steps shown per finding */
+#define HTML_RAW_CAP     600    /* bytes of one raw trace line */
+#define HTML_STACK_LINES 12     /* lines of a -k stack */
+#define HTML_HANDLE_ROWS 400    /* rows of the Handles table */
+#define HTML_UNEXPL_ROWS 400    /* rows of the Unexplained table */
+
+/* The drawing context shared by the parts of a page. */
+struct html_ctx {
+	struct strbuf *sb;
+	const struct html_data *d;
+	int64_t ts0;     /* origin of "+x ms" times, TS_NONE if no stamps */
+	int windows;     /* handles are Windows HANDLE values (hex) */
+};
+
+/* Trace text, made safe and visible: HTML specials escaped; control bytes,
+ * invalid UTF-8, bidi and invisible format characters shown as \xNN or
+ * <U+XXXX> marks.  _text may add <span> markup (element content only),
+ * _attr never does (attribute values, SVG <title>).  NULL prints "". */
+void hx_text(struct strbuf *sb, const char *s);
+void hx_textn(struct strbuf *sb, const char *s, size_t n);
+void hx_attr(struct strbuf *sb, const char *s);
+void hx_attrn(struct strbuf *sb, const char *s, size_t n);
+/* a raw trace line capped at HTML_RAW_CAP bytes (the cut is said) */
+void hx_raw(struct strbuf *sb, const char *s);
+
+/* Formatting helpers (html_fmt.c). */
+void hc_handle(struct html_ctx *x, int64_t h);       /* "fd 8" */
+void hc_handle_num(struct html_ctx *x, int64_t h);   /* "8" / "0x1A4" */
+void hc_thread(struct html_ctx *x, int64_t tid);     /* "thread N (name)" */
+void hc_loc(struct html_ctx *x, const struct source_loc *l);
+void hc_loc_link(struct html_ctx *x, const struct source_loc *l);
+void hc_reltime(struct html_ctx *x, int64_t ts);     /* "+7.217 ms" */
+void hc_duration(struct strbuf *sb, int64_t ns);     /* "0.352 ms" */
+void hc_object(struct html_ctx *x, const char *obj); /* or "unknown" */
+const struct task_info *hc_task(struct html_ctx *x, int64_t tid);
+const char *hc_basename(const char *path);
+const char *hc_kind_name(enum finding_kind k);
+const char *hc_kind_blurb(enum finding_kind k);
+const char *hc_sev_name(enum severity s);
+const char *hc_lifetime_code(enum lifetime_class lt); /* "AIFI" ... */
+const char *hc_lifetime_text(enum lifetime_class lt);
+
+/* The story of one finding group (html_story.c).  members[0] is the
+ * representative; full = 0 draws the headline and occurrences only. */
+void html_story(struct html_ctx *x, const struct finding *const *members,
+		int nmembers, int full, int *anchors_left);
+
+/* The timeline graphic of one finding's handle number (html_svg.c). */
+void html_svg_timeline(struct html_ctx *x, const struct finding *f);
+
+/* The page's style sheet and script (html_assets.c), and the CSP source
+ * for them: "'sha256-BASE64'" of the exact text. */
+extern const char html_css[];
+extern const char html_js[];
+void html_csp_hash(char out[64], const char *text);
+
+#endif

@@ -1,0 +1,200 @@
+/* reports/json.c - the JSON report (schema "handletrail-report/1"): the
+ * contract pipelines read.  Fields are added, never renamed. */
+#include <string.h>
+#include "reports.h"
+
+static void source(struct jsonw *w, const struct source_loc *s, long end)
+{
+	jw_key(w, "source");
+	jw_obj(w);
+	jw_kstr(w, "file", s->file ? s->file : "");
+	jw_kint(w, "line", s->line);
+	if (s->event > 0)
+		jw_kint(w, "event", s->event);
+	if (end > 0)
+		jw_kint(w, "end_line", end);
+	jw_end_obj(w);
+}
+
+static void opt_ts(struct jsonw *w, const char *k, int64_t ts)
+{
+	jw_key(w, k);
+	if (ts == TS_NONE)
+		jw_null(w);
+	else
+		jw_int(w, ts);
+}
+
+static void inputs(struct jsonw *w, const struct capture *c)
+{
+	jw_key(w, "inputs");
+	jw_arr(w);
+	for (int i = 0; i < c->ninputs; i++) {
+		const struct input_stats *st = &c->inputs[i];
+		jw_obj(w);
+		jw_kstr(w, "path", st->path);
+		jw_kstr(w, "format", format_name(st->format));
+		jw_kstr(w, "flags", st->flags);
+		jw_kstr(w, "compression", st->compression);
+		jw_kint(w, "bytes", st->bytes);
+		jw_kint(w, "lines", st->lines);
+		jw_kint(w, "events", st->events);
+		jw_kint(w, "skipped", st->skipped);
+		jw_key(w, "skipped_samples");
+		jw_arr(w);
+		for (int k = 0; k < st->nsamples; k++) {
+			jw_obj(w);
+			jw_kint(w, "line", st->samples[k].line);
+			jw_kstr(w, "reason", st->samples[k].reason);
+			jw_end_obj(w);
+		}
+		jw_end_arr(w);
+		jw_key(w, "limits");
+		jw_arr(w);
+		for (const char *p = st->limits; *p;) {
+			const char *e = strchr(p, '\n');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			jw_strn(w, p, n);
+			p += n + (e != NULL);
+		}
+		jw_end_arr(w);
+		opt_ts(w, "ts_first", st->ts_first);
+		opt_ts(w, "ts_last", st->ts_last);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+}
+
+static void chain(struct jsonw *w, const struct finding *f)
+{
+	jw_key(w, "chain");
+	jw_arr(w);
+	for (int i = 0; i < f->nchain; i++) {
+		const struct chain_step *s = &f->chain[i];
+		jw_obj(w);
+		jw_kstr(w, "role", s->role);
+		jw_kint(w, "pid", s->pid);
+		jw_kint(w, "tid", s->tid);
+		if (s->cpu >= 0)
+			jw_kint(w, "cpu", s->cpu);
+		jw_kstr(w, "call", s->call);
+		jw_kstr(w, "object", s->object);
+		jw_kstr(w, "result", s->result);
+		jw_kstr(w, "time", s->time);
+		opt_ts(w, "ts", s->ts);
+		if (s->generation > 0)
+			jw_kint(w, "generation", s->generation);
+		source(w, &s->src, s->end_line);
+		jw_kstr(w, "raw", s->raw);
+		if (s->stack)
+			jw_kstr(w, "stack", s->stack);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+}
+
+static void findings(struct jsonw *w, const struct finding *f, int n)
+{
+	jw_key(w, "findings");
+	jw_arr(w);
+	for (int i = 0; i < n; i++) {
+		jw_obj(w);
+		jw_kint(w, "id", f[i].id);
+		jw_kstr(w, "kind", finding_kind_name(f[i].kind));
+		jw_kstr(w, "severity", severity_name(f[i].severity));
+		jw_kint(w, "pid", f[i].pid);
+		jw_kint(w, "tid", f[i].tid);
+		jw_kint(w, "handle", f[i].handle);
+		jw_kstr(w, "object", f[i].object);
+		jw_kstr(w, "expected", f[i].expected);
+		jw_kstr(w, "call", f[i].call);
+		jw_kstr(w, "time", f[i].time);
+		opt_ts(w, "ts", f[i].ts);
+		jw_kstr(w, "error", f[i].error);
+		jw_kstr(w, "message", f[i].message);
+		jw_kstr(w, "evidence", f[i].evidence);
+		source(w, &f[i].src, 0);
+		chain(w, &f[i]);
+		jw_kstr(w, "fingerprint", f[i].fingerprint);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+}
+
+static void unexplained(struct jsonw *w, const struct unexplained *u, int n)
+{
+	jw_key(w, "unexplained");
+	jw_arr(w);
+	for (int i = 0; i < n; i++) {
+		jw_obj(w);
+		jw_kint(w, "pid", u[i].pid);
+		jw_kint(w, "tid", u[i].tid);
+		jw_kint(w, "handle", u[i].handle);
+		jw_kstr(w, "call", u[i].call);
+		jw_kstr(w, "error", u[i].error);
+		jw_kstr(w, "reason", u[i].reason);
+		jw_kstr(w, "time", u[i].time);
+		source(w, &u[i].src, 0);
+		jw_kstr(w, "raw", u[i].raw);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+}
+
+static void summary(struct jsonw *w, const struct capture *c,
+		    const struct finding *f, int n, int nu)
+{
+	const struct timeline_stats *ts = timeline_stats(c->tl);
+	int by_kind[FK__COUNT] = { 0 }, by_sev[3] = { 0 };
+	for (int i = 0; i < n; i++) {
+		by_kind[f[i].kind]++;
+		by_sev[f[i].severity]++;
+	}
+	jw_key(w, "summary");
+	jw_obj(w);
+	jw_kint(w, "findings", n);
+	jw_key(w, "by_kind");
+	jw_obj(w);
+	for (int k = 0; k < FK__COUNT; k++)
+		jw_kint(w, finding_kind_name((enum finding_kind)k), by_kind[k]);
+	jw_end_obj(w);
+	jw_key(w, "by_severity");
+	jw_obj(w);
+	for (int s = 0; s < 3; s++)
+		jw_kint(w, severity_name((enum severity)s), by_sev[s]);
+	jw_end_obj(w);
+	jw_kint(w, "unexplained", nu);
+	long skipped = 0;
+	for (int i = 0; i < c->ninputs; i++)
+		skipped += c->inputs[i].skipped;
+	jw_kint(w, "skipped_lines", skipped);
+	jw_kint(w, "events", ts->events);
+	jw_kint(w, "processes", ts->processes);
+	jw_kint(w, "threads", ts->threads);
+	opt_ts(w, "ts_first", ts->ts_first);
+	opt_ts(w, "ts_last", ts->ts_last);
+	jw_kint(w, "status", capture_status(c));
+	jw_kstr(w, "fatal", c->fatal);
+	jw_end_obj(w);
+}
+
+void report_json(struct strbuf *sb, const struct capture *c)
+{
+	struct jsonw w;
+	int n, nu;
+	const struct finding *f = timeline_findings(c->tl, &n);
+	const struct unexplained *u = timeline_unexplained(c->tl, &nu);
+	jw_init(&w, sb, 2);
+	jw_obj(&w);
+	jw_kstr(&w, "schema", "handletrail-report/1");
+	jw_key(&w, "tool");
+	jw_obj(&w);
+	jw_kstr(&w, "name", "handletrail");
+	jw_kstr(&w, "version", HT_VERSION);
+	jw_end_obj(&w);
+	inputs(&w, c);
+	findings(&w, f, n);
+	unexplained(&w, u, nu);
+	summary(&w, c, f, n, nu);
+	jw_end_obj(&w);
+}

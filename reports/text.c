@@ -1,0 +1,244 @@
+/* reports/text.c - the text report, read like a sanitizer report: one
+ * block per finding (headline, offending call, history newest first) and
+ * one SUMMARY line each.  Trace text is stripped of control sequences. */
+#include <inttypes.h>
+#include <string.h>
+#include "reports.h"
+
+struct out {
+	struct strbuf *sb;
+	int color;
+};
+
+static void put(struct out *o, const char *s)
+{
+	sb_puts(o->sb, s);
+}
+
+/* untrusted text from a trace */
+static void tput(struct out *o, const char *s)
+{
+	if (s)
+		esc_term(o->sb, s, strlen(s));
+}
+
+static void sgr(struct out *o, const char *code)
+{
+	if (o->color)
+		sb_printf(o->sb, "\033[%sm", code);
+}
+
+static const char *sev_color(enum severity s)
+{
+	return s == SEV_ERROR ? "1;31" : s == SEV_WARNING ? "1;35" : "1;36";
+}
+
+static void loc(struct out *o, const struct source_loc *s)
+{
+	tput(o, s->file);
+	sb_printf(o->sb, ":%ld", s->line);
+	if (s->event > 0)
+		sb_printf(o->sb, " (event %ld)", s->event);
+}
+
+static void who(struct out *o, int64_t pid, int64_t tid, int cpu)
+{
+	sb_printf(o->sb, "thread %" PRId64, tid);
+	if (pid >= 0 && pid != tid)
+		sb_printf(o->sb, " (pid %" PRId64 ")", pid);
+	if (cpu >= 0)
+		sb_printf(o->sb, " on CPU %d", cpu);
+}
+
+static void header(struct out *o, const struct capture *c)
+{
+	const struct timeline_stats *ts = timeline_stats(c->tl);
+	sb_printf(o->sb, "handletrail %s\n", HT_VERSION);
+	for (int i = 0; i < c->ninputs; i++) {
+		const struct input_stats *st = &c->inputs[i];
+		put(o, "input: ");
+		tput(o, st->path);
+		sb_printf(o->sb, " (%s%s%s%s%s): %ld lines, %ld events, "
+			  "%ld skipped\n", format_name(st->format),
+			  st->flags[0] ? ", " : "", st->flags,
+			  st->compression[0] ? ", " : "", st->compression,
+			  st->lines, st->events, st->skipped);
+		for (int k = 0; k < st->nsamples; k++) {
+			sb_printf(o->sb, "  skipped line %ld: ",
+				  st->samples[k].line);
+			tput(o, st->samples[k].reason);
+			put(o, "\n");
+		}
+		if (st->skipped > st->nsamples)
+			sb_printf(o->sb, "  (%ld more skipped lines not "
+				  "listed)\n", st->skipped - st->nsamples);
+		for (const char *p = st->limits; *p;) {
+			const char *e = strchr(p, '\n');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			put(o, "  limit: ");
+			esc_term(o->sb, p, n);
+			put(o, "\n");
+			p += n + (e != NULL);
+		}
+	}
+	sb_printf(o->sb, "capture: %ld events, %ld processes, %ld threads\n",
+		  ts->events, ts->processes, ts->threads);
+	if (c->fatal) {
+		put(o, "error: ");
+		tput(o, c->fatal);
+		put(o, " (results cover the events before this point)\n");
+	}
+}
+
+static const char *role_phrase(const char *role)
+{
+	static const struct { const char *role, *phrase; } t[] = {
+		{ "opened", "opened by" }, { "closed", "closed by" },
+		{ "reused", "reused by" }, { "used", "used by" },
+		{ "offending", "offending call by" },
+		{ "victim", "then" }, { "failed", "then failed in" },
+		{ "duplicated", "duplicated by" }, { "blocked", "blocked in" },
+		{ "created", "created by" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strcmp(t[i].role, role) == 0)
+			return t[i].phrase;
+	return role;
+}
+
+static void step(struct out *o, const struct chain_step *s)
+{
+	put(o, "    ");
+	tput(o, role_phrase(s->role));
+	put(o, " ");
+	who(o, s->pid, s->tid, s->cpu);
+	put(o, " here: ");
+	loc(o, &s->src);
+	if (s->time && *s->time) {
+		put(o, "  ");
+		tput(o, s->time);
+	}
+	put(o, "\n      ");
+	tput(o, s->raw);
+	put(o, "\n");
+	if (s->stack && *s->stack) {
+		for (const char *p = s->stack; *p;) {
+			const char *e = strchr(p, '\n');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			put(o, "       ");
+			esc_term(o->sb, p, n);
+			put(o, "\n");
+			p += n + (e != NULL);
+		}
+	}
+}
+
+static void finding(struct out *o, const struct finding *f)
+{
+	sgr(o, sev_color(f->severity));
+	sb_printf(o->sb, "==== F%d %s: %s on handle %" PRId64, f->id,
+		  severity_name(f->severity), finding_kind_name(f->kind),
+		  f->handle);
+	if (f->object) {
+		put(o, " (");
+		tput(o, f->object);
+		put(o, ")");
+	}
+	put(o, " ====");
+	sgr(o, "0");
+	put(o, "\n");
+	tput(o, f->message);
+	put(o, "\n");
+	if (f->expected) {
+		put(o, "  expected: ");
+		tput(o, f->expected);
+		put(o, "\n");
+	}
+	/* the offending call first, then the history newest first */
+	const struct chain_step *off = NULL;
+	for (int i = 0; i < f->nchain; i++)
+		if (strcmp(f->chain[i].role, "offending") == 0)
+			off = &f->chain[i];
+	if (off) {
+		put(o, "  ");
+		who(o, off->pid, off->tid, off->cpu);
+		put(o, " at ");
+		loc(o, &off->src);
+		if (off->time && *off->time) {
+			put(o, "  ");
+			tput(o, off->time);
+		}
+		put(o, ":\n      ");
+		tput(o, off->raw);
+		put(o, "\n");
+	}
+	for (int i = f->nchain - 1; i >= 0; i--)
+		if (&f->chain[i] != off)
+			step(o, &f->chain[i]);
+	if (f->evidence) {
+		put(o, "  evidence: ");
+		tput(o, f->evidence);
+		put(o, "\n");
+	}
+	sb_printf(o->sb, "  fingerprint: %s\n", f->fingerprint);
+	sb_printf(o->sb, "SUMMARY: handletrail: %s handle %" PRId64,
+		  finding_kind_name(f->kind), f->handle);
+	if (f->object) {
+		put(o, " (");
+		tput(o, f->object);
+		put(o, ")");
+	}
+	put(o, " ");
+	loc(o, &f->src);
+	sb_printf(o->sb, " in thread %" PRId64, f->tid);
+	if (f->call) {
+		put(o, " ");
+		tput(o, f->call);
+		put(o, "()");
+	}
+	put(o, "\n\n");
+}
+
+void report_text(struct strbuf *sb, const struct capture *c, int color)
+{
+	struct out o = { sb, color };
+	int n, nu;
+	const struct finding *f = timeline_findings(c->tl, &n);
+	const struct unexplained *u = timeline_unexplained(c->tl, &nu);
+	header(&o, c);
+	put(&o, "\n");
+	for (int i = 0; i < n; i++)
+		finding(&o, &f[i]);
+	if (nu > 0) {
+		sb_printf(sb, "unexplained failures (%d):\n", nu);
+		for (int i = 0; i < nu; i++) {
+			put(&o, "  ");
+			loc(&o, &u[i].src);
+			sb_printf(sb, " thread %" PRId64 " handle %" PRId64
+				  " ", u[i].tid, u[i].handle);
+			tput(&o, u[i].error);
+			put(&o, ": ");
+			tput(&o, u[i].reason);
+			put(&o, "\n      ");
+			tput(&o, u[i].raw);
+			put(&o, "\n");
+		}
+		put(&o, "\n");
+	}
+	int by_kind[FK__COUNT] = { 0 }, by_sev[3] = { 0 };
+	for (int i = 0; i < n; i++) {
+		by_kind[f[i].kind]++;
+		by_sev[f[i].severity]++;
+	}
+	sb_printf(sb, "%d findings: %d errors, %d warnings, %d notes", n,
+		  by_sev[SEV_ERROR], by_sev[SEV_WARNING], by_sev[SEV_NOTE]);
+	const char *sep = " (";
+	for (int k = 0; k < FK__COUNT; k++) {
+		if (!by_kind[k])
+			continue;
+		sb_printf(sb, "%s%d %s", sep, by_kind[k],
+			  finding_kind_name((enum finding_kind)k));
+		sep = ", ";
+	}
+	sb_printf(sb, "%s; %d unexplained failures\n", n ? ")" : "", nu);
+}

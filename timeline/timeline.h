@@ -1,0 +1,125 @@
+/* timeline/timeline.h - the face of timeline/: handle tables, handle
+ * generations, tasks and the detectors that turn events into findings. */
+#ifndef HANDLETRAIL_TIMELINE_H
+#define HANDLETRAIL_TIMELINE_H
+
+#include "../parser/parser.h"
+
+enum severity { SEV_NOTE, SEV_WARNING, SEV_ERROR };
+const char *severity_name(enum severity s); /* "note", "warning", "error" */
+
+/* Finding kinds are a contract (JSON "kind"): add, never rename. */
+#define FINDING_KINDS(X)                                               \
+	X(FK_DOUBLE_CLOSE,       "double-close",       SEV_WARNING)    \
+	X(FK_STALE_CLOSE,        "stale-close",        SEV_ERROR)      \
+	X(FK_STALE_USE,          "stale-use",          SEV_ERROR)      \
+	X(FK_USE_AFTER_CLOSE,    "use-after-close",    SEV_ERROR)      \
+	X(FK_CLOSE_WHILE_IN_USE, "close-while-in-use", SEV_WARNING)    \
+	X(FK_LEAK,               "leak",               SEV_NOTE)
+
+enum finding_kind {
+#define X(id, name, sev) id,
+	FINDING_KINDS(X)
+#undef X
+	FK__COUNT
+};
+const char *finding_kind_name(enum finding_kind k);
+enum severity finding_kind_severity(enum finding_kind k);
+
+/* One event in a finding's story (all strings owned by the timeline). */
+struct chain_step {
+	const char *role;    /* "opened", "used", "closed", "reused",
+				"offending", "failed", "victim", ... */
+	int64_t pid, tid;
+	int cpu;             /* -1 unknown */
+	const char *call;
+	const char *object;  /* what the handle named for this step, or NULL */
+	const char *result;  /* "0", "-1 EBADF", "8", "10038 WSAENOTSOCK" ... */
+	const char *time;    /* as printed in the trace, or "" */
+	int64_t ts;          /* TS_NONE if unknown */
+	struct source_loc src;
+	long end_line;
+	const char *raw;     /* raw trace text (capped) */
+	const char *stack;   /* -k stack or NULL */
+	int generation;      /* generation of the handle number this step
+				touched (1 = first seen), 0 if none */
+};
+
+struct finding {
+	int id;                    /* 1-based, in order of detection */
+	enum finding_kind kind;
+	enum severity severity;    /* may differ from the kind's default
+				      (stale-close is a warning without
+				      evidence of harm) */
+	int64_t pid, tid;
+	int64_t handle;
+	const char *object;        /* what the number names now (victim) */
+	const char *expected;      /* what the thread thought it named */
+	const char *time;
+	int64_t ts;
+	const char *call;
+	const char *error;         /* "EBADF", "WSAENOTSOCK", or NULL */
+	const char *message;       /* one line */
+	const char *evidence;      /* why this verdict (stale-close grading) */
+	struct source_loc src;     /* the offending call */
+	struct chain_step *chain;
+	int nchain;
+	char fingerprint[17];      /* 16 hex digits, line-number independent */
+};
+
+/* A failure with ENOTSOCK/EBADF/10038... no finding explains. */
+struct unexplained {
+	int64_t pid, tid, handle;
+	const char *call, *error, *reason, *time, *raw;
+	struct source_loc src;
+};
+
+/* What the capture held, for report headers. */
+struct task_info {
+	int64_t tid, pid;
+	const char *name;          /* comm / ThreadName, or NULL */
+	struct source_loc created; /* clone/CreateThread line; line 0 if the
+				      task existed before the trace */
+	int64_t parent_tid;        /* -1 unknown */
+	int is_thread;             /* shares its creator's process */
+};
+
+/* A handle generation shown in the Handles section. */
+enum lifetime_class { LT_IN_IN, LT_IN_OUT, LT_OUT_IN, LT_OUT_OUT };
+struct generation_info {
+	int64_t pid, handle;
+	int generation;            /* 1-based per (table, number) */
+	const char *object;
+	enum lifetime_class lifetime; /* opened inside/outside x closed
+					 inside/outside the trace */
+	int64_t open_tid, close_tid;
+	struct source_loc opened, closed; /* line 0 when outside */
+	int64_t open_ts, close_ts;
+	long uses;
+};
+
+struct timeline_stats {
+	long events;
+	long processes, threads;
+	int64_t ts_first, ts_last;
+	long handles_seen;         /* (table, number) pairs */
+	long generations;
+};
+
+struct timeline;
+struct timeline *timeline_new(void);
+void timeline_feed(struct timeline *tl, const struct ht_event *ev);
+/* end of input: leaks, unexplained failures, pending calls */
+void timeline_finish(struct timeline *tl);
+
+const struct finding *timeline_findings(const struct timeline *tl, int *n);
+const struct unexplained *timeline_unexplained(const struct timeline *tl,
+					       int *n);
+const struct task_info *timeline_tasks(const struct timeline *tl, int *n);
+/* generations involved in findings, plus the busiest numbers */
+const struct generation_info *timeline_generations(const struct timeline *tl,
+						   int *n);
+const struct timeline_stats *timeline_stats(const struct timeline *tl);
+void timeline_free(struct timeline *tl);
+
+#endif
