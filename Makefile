@@ -86,3 +86,6 @@ clean:
 	rm -rf build build-san handletrail
 
 .PHONY: deps-ok
+
+# fuzz targets and their rules live beside them
+-include fuzz/fuzz.mk

@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, shorts, long_opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': out.json = optarg; break;
+		case 'J': out.json = optarg; break;
 		case 'H': out.html = optarg; break;
 		case 't': out.text = optarg; break;
 		case 'S': out.sarif = optarg; break;

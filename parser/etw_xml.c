@@ -1,8 +1,972 @@
-/* parser/etw_xml.c - STUB, replaced by the ETW work. */
-#include "internal.h"
-enum ht_format etw_sniff(const char *buf, size_t n) { (void)buf; (void)n; return FMT_AUTO; }
-void *etw_open(struct instream *in, enum ht_format f, const struct parser_options *o,
-	       struct input_stats *st, struct ht_error *err)
-{ (void)f; (void)o; (void)st; ht_error_set(err, instream_path(in), 0, "ETW parser not built yet"); instream_close(in); return NULL; }
-int etw_next(void *p, struct ht_event *ev, struct ht_error *err) { (void)p; (void)ev; (void)err; return 0; }
-void etw_close(void *p) { (void)p; }
+/* parser/etw_xml.c - reads ETW event XML (tracerpt <Events>, wevtutil's
+ * root-less run of <Event>, PerfView's <Event MSec=...> dump) with
+ * libxml2's streaming reader into flat records, in constant memory. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlreader.h>
+#include "etw.h"
+
+/* Events held for reordering; see etw_order.c. */
+#define ETW_WINDOW 8192
+/* Capped text captured per element value. */
+#define ETW_TEXT_MAX 4096
+
+/* ---- small value parsers ---------------------------------------------- */
+
+int etw_parse_int(const char *s, int64_t *v)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	int neg = 0;
+	uint64_t x = 0;
+	int digits = 0;
+	if (*s == '-') {
+		neg = 1;
+		s++;
+	}
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		for (; isxdigit((unsigned char)*s); s++, digits++) {
+			int d = isdigit((unsigned char)*s) ? *s - '0' :
+				(tolower((unsigned char)*s) - 'a' + 10);
+			x = x * 16 + (uint64_t)d;
+			if (digits >= 16)
+				return -1;
+		}
+	} else {
+		for (; isdigit((unsigned char)*s) || (*s == ',' && digits &&
+			isdigit((unsigned char)s[1])); s++) {
+			if (*s == ',')
+				continue;   /* PerfView "n0": 20,648 */
+			if (x > (UINT64_MAX - 9) / 10)
+				return -1;
+			x = x * 10 + (uint64_t)(*s - '0');
+			digits++;
+		}
+	}
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	if (!digits || *s)
+		return -1;
+	*v = neg ? -(int64_t)x : (int64_t)x;
+	return 0;
+}
+
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int num(const char **p, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++, (*p)++) {
+		if (!isdigit((unsigned char)**p))
+			return -1;
+		v = v * 10 + (**p - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int etw_parse_systime(const char *s, int64_t *ns)
+{
+	int y, mo, d, h, mi, sec;
+	const char *p = s;
+	while (*p == ' ')
+		p++;
+	if (num(&p, 4, &y) || *p++ != '-' || num(&p, 2, &mo) ||
+	    *p++ != '-' || num(&p, 2, &d) || (*p != 'T' && *p != ' '))
+		return -1;
+	p++;
+	if (num(&p, 2, &h) || *p++ != ':' || num(&p, 2, &mi) ||
+	    *p++ != ':' || num(&p, 2, &sec))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60)
+		return -1;
+	int64_t frac = 0;
+	if (*p == '.') {
+		p++;
+		int nd = 0;
+		for (; isdigit((unsigned char)*p); p++, nd++)
+			if (nd < 9)
+				frac = frac * 10 + (*p - '0');
+		if (nd == 0)
+			return -1;
+		for (; nd < 9; nd++)
+			frac *= 10;
+	}
+	int64_t off = 0;
+	if (*p == 'Z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
+		if (num(&p, 2, &oh))
+			return -1;
+		if (*p == ':')
+			p++;
+		if (isdigit((unsigned char)*p) && num(&p, 2, &om))
+			return -1;
+		off = sign * (oh * 3600 + om * 60);
+	}
+	while (*p == ' ')
+		p++;
+	if (*p)
+		return -1;
+	int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
+		    sec - off;
+	*ns = t * 1000000000 + frac;
+	return 0;
+}
+
+int etw_parse_msec(const char *s, int64_t *ns)
+{
+	while (*s == ' ')
+		s++;
+	int neg = *s == '-';
+	if (neg)
+		s++;
+	/* "f4" prints the culture's decimal mark: '.' or ',' */
+	const char *dot = strchr(s, '.');
+	if (!dot) {
+		const char *c = strrchr(s, ',');
+		if (c && strlen(c + 1) == 4)
+			dot = c;
+	}
+	int64_t ms = 0, frac = 0;
+	int digits = 0, nd = 0;
+	const char *p = s;
+	for (; *p && p != dot; p++) {
+		if (*p == ',' && digits)
+			continue;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		if (ms > INT64_MAX / 10000000000LL)
+			return -1;
+		ms = ms * 10 + (*p - '0');
+		digits++;
+	}
+	if (dot)
+		for (p = dot + 1; isdigit((unsigned char)*p); p++, nd++)
+			if (nd < 6)
+				frac = frac * 10 + (*p - '0');
+	while (*p == ' ')
+		p++;
+	if (!digits || *p)
+		return -1;
+	for (int i = nd < 6 ? nd : 6; i < 6; i++)
+		frac *= 10;
+	*ns = ms * 1000000 + frac;
+	if (neg)
+		*ns = -*ns;
+	return 0;
+}
+
+/* ---- records ----------------------------------------------------------- */
+
+void etw_rec_reset(struct etw_rec *r)
+{
+	char *buf = r->buf;
+	size_t cap = r->cap;
+	memset(r, 0, sizeof *r);
+	r->buf = buf;
+	r->cap = cap;
+	if (!r->buf) {
+		r->cap = 512;
+		r->buf = xmalloc(r->cap);
+	}
+	r->buf[0] = '\0';
+	r->len = 1;
+	r->cpu = -1;
+	r->pid = r->tid = -1;
+	r->event_id = r->version = r->opcode = r->task = -1;
+	r->ts = TS_NONE;
+}
+
+uint32_t etw_rec_add(struct etw_rec *r, const char *s, size_t n)
+{
+	if (r->len + n + 1 > ETW_REC_MAX_BYTES) {
+		r->cut = 1;
+		if (r->len + 1 >= ETW_REC_MAX_BYTES)
+			return 0;
+		n = ETW_REC_MAX_BYTES - r->len - 1;
+	}
+	if (r->len + n + 1 > r->cap)
+		xgrow((void **)&r->buf, &r->cap, r->len + n + 1, 1);
+	uint32_t off = (uint32_t)r->len;
+	memcpy(r->buf + off, s, n);
+	r->buf[off + n] = '\0';
+	r->len += n + 1;
+	return off;
+}
+
+const char *etw_field(const struct etw_rec *r, const char *name)
+{
+	for (int i = 0; i < r->nfields; i++)
+		if (strcasecmp(r->buf + r->f[i].name, name) == 0)
+			return r->buf + r->f[i].value;
+	return NULL;
+}
+
+static void rec_field(struct etw_rec *r, const char *name, size_t nl,
+		      const char *val, size_t vl)
+{
+	if (r->nfields >= ETW_MAX_FIELDS) {
+		r->cut = 1;
+		return;
+	}
+	uint32_t a = etw_rec_add(r, name, nl);
+	uint32_t b = etw_rec_add(r, val, vl);
+	if ((nl && !a) || (vl && !b))
+		return;
+	r->f[r->nfields].name = a;
+	r->f[r->nfields].value = b;
+	r->nfields++;
+}
+
+/* ---- XML safety -------------------------------------------------------- */
+
+static xmlParserInputPtr refuse_entity(const char *url, const char *id,
+				       xmlParserCtxtPtr ctxt)
+{
+	(void)url;
+	(void)id;
+	(void)ctxt;
+	return NULL;   /* no external entity, DTD or schema is ever read */
+}
+
+void etw_xml_lockdown(void)
+{
+	static int done;
+	if (done)
+		return;
+	done = 1;
+	xmlInitParser();
+	xmlSetExternalEntityLoader(refuse_entity);
+	xmlSubstituteEntitiesDefault(0);
+	xmlLoadExtDtdDefaultValue = 0;
+}
+
+int etw_xml_safe_options(void)
+{
+	/* No XML_PARSE_NOENT (entities stay unexpanded), no DTDLOAD/DTDATTR,
+	 * no XML_PARSE_HUGE (libxml2's default caps on text size and depth
+	 * stay on), no network. */
+	return XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
+	       XML_PARSE_NOXINCNODE;
+}
+
+static int is_ws(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+long etw_xml_prolog(const char *buf, size_t n, int at_eof, int *utf16,
+		    const char **why)
+{
+	const unsigned char *u = (const unsigned char *)buf;
+	size_t bom = 0;
+	int wide = 0; /* 1 = UTF-16LE, 2 = UTF-16BE */
+	if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+		bom = 3;
+	else if (n >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+		bom = 2, wide = 1;
+	else if (n >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+		bom = 2, wide = 2;
+	else if (n >= 2 && u[0] == '<' && u[1] == 0)
+		wide = 1;
+	else if (n >= 2 && u[0] == 0 && u[1] == '<')
+		wide = 2;
+	*utf16 = wide;
+	/* an ASCII view of the prolog: UTF-16 units outside ASCII as '?' */
+	size_t cw = wide ? 2 : 1, m = (n - bom) / cw;
+	char *a = xmalloc(m + 1);
+	for (size_t i = 0; i < m; i++) {
+		const unsigned char *c = u + bom + i * cw;
+		unsigned v = !wide ? c[0] : wide == 1 ? c[0] | c[1] << 8 :
+			     c[1] | c[0] << 8;
+		a[i] = v < 128 && v ? (char)v : '?';
+	}
+	a[m] = '\0';
+	long ret = -1;
+	size_t i = 0, decl = 0;
+	if (strncmp(a, "<?xml", 5) == 0 && (is_ws(a[5]) || a[5] == '?')) {
+		char *e = strstr(a, "?>");
+		if (!e) {
+			*why = "XML declaration not closed";
+			goto out;
+		}
+		decl = i = (size_t)(e - a) + 2;
+	}
+	for (;;) {
+		while (i < m && is_ws(a[i]))
+			i++;
+		if (i >= m) {
+			if (at_eof)
+				break;
+			*why = "no element in the first 64 KiB";
+			goto out;
+		}
+		if (strncmp(a + i, "<!--", 4) == 0) {
+			char *e = strstr(a + i + 4, "-->");
+			if (!e) {
+				if (at_eof)
+					break;
+				*why = "comment before the first element "
+				       "longer than 64 KiB";
+				goto out;
+			}
+			i = (size_t)(e - a) + 3;
+		} else if (strncmp(a + i, "<?", 2) == 0) {
+			char *e = strstr(a + i + 2, "?>");
+			if (!e)
+				break;
+			i = (size_t)(e - a) + 2;
+		} else if (strncasecmp(a + i, "<!DOCTYPE", 9) == 0) {
+			*why = "document type declaration (DOCTYPE) refused: "
+			       "ETW exports have none, and no entity or DTD "
+			       "is ever read";
+			goto out;
+		} else {
+			break;
+		}
+	}
+	ret = (long)(bom + decl * cw);
+out:
+	free(a);
+	return ret;
+}
+
+/* ---- the reader -------------------------------------------------------- */
+
+enum io_phase { IO_PROLOG, IO_OPEN, IO_BODY, IO_CLOSE, IO_EOF };
+
+/* What a captured element's text becomes. */
+enum cap_kind {
+	CAP_NONE, CAP_EVENTID, CAP_VERSION, CAP_TASK, CAP_OPCODE,
+	CAP_DATA, CAP_R_EVENTNAME, CAP_R_TASK, CAP_R_OPCODE, CAP_R_PROVIDER,
+	CAP_EVENTGUID,
+};
+
+enum section {
+	SEC_OTHER, SEC_SYSTEM, SEC_EVENTDATA, SEC_USERDATA, SEC_RENDERING,
+	SEC_EXTENDED,
+};
+
+struct etw_parser {
+	struct instream *in;
+	struct input_stats *st;
+	enum ht_format fmt;
+	char *path;
+	xmlTextReaderPtr rd;
+	/* the byte stream libxml2 sees: prolog, <wrapper>, file, </wrapper> */
+	enum io_phase io;
+	size_t prolog_left;
+	char wrap_open[64], wrap_close[64];
+	size_t wopen_len, wclose_len, woff;
+	int io_failed;
+	struct ht_error io_err;
+	/* first libxml2 error */
+	int xml_failed;
+	long xml_line;
+	char xml_msg[256];
+
+	long nevent;
+	int have_ts;
+	int eof, done;
+	int fatal;
+	struct ht_error fatal_err;
+	struct etw_order *ord;
+	struct etw_sem *sem;
+	struct etw_rec *cur;
+	struct strbuf text, name;
+};
+
+static void wrap_tag(char *dst, size_t *len, const char *tag, int wide)
+{
+	size_t n = strlen(tag), k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (wide == 1) {
+			dst[k++] = tag[i];
+			dst[k++] = 0;
+		} else if (wide == 2) {
+			dst[k++] = 0;
+			dst[k++] = tag[i];
+		} else {
+			dst[k++] = tag[i];
+		}
+	}
+	*len = k;
+}
+
+static int io_read(void *ctx, char *buf, int len)
+{
+	struct etw_parser *p = ctx;
+	int out = 0;
+	while (out < len) {
+		long r;
+		size_t want = (size_t)(len - out);
+		switch (p->io) {
+		case IO_PROLOG:
+			if (!p->prolog_left) {
+				p->io = IO_OPEN;
+				break;
+			}
+			if (want > p->prolog_left)
+				want = p->prolog_left;
+			r = instream_read(p->in, buf + out, want, &p->io_err);
+			if (r < 0) {
+				p->io_failed = 1;
+				return -1;
+			}
+			if (r == 0) {
+				p->io = IO_OPEN;
+				break;
+			}
+			p->prolog_left -= (size_t)r;
+			out += (int)r;
+			break;
+		case IO_OPEN:
+			if (p->woff >= p->wopen_len) {
+				p->io = IO_BODY;
+				p->woff = 0;
+				break;
+			}
+			buf[out++] = p->wrap_open[p->woff++];
+			break;
+		case IO_BODY:
+			r = instream_read(p->in, buf + out, want, &p->io_err);
+			if (r < 0) {
+				p->io_failed = 1;
+				return -1;
+			}
+			if (r == 0) {
+				p->io = IO_CLOSE;
+				break;
+			}
+			return out + (int)r;
+		case IO_CLOSE:
+			if (p->woff >= p->wclose_len) {
+				p->io = IO_EOF;
+				break;
+			}
+			buf[out++] = p->wrap_close[p->woff++];
+			break;
+		case IO_EOF:
+			return out;
+		}
+	}
+	return out;
+}
+
+static int io_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static void xml_error(void *ctx, xmlErrorPtr e)
+{
+	struct etw_parser *p = ctx;
+	if (!e || e->level < XML_ERR_ERROR || p->xml_failed)
+		return;
+	p->xml_failed = 1;
+	p->xml_line = e->line;
+	snprintf(p->xml_msg, sizeof p->xml_msg, "%s",
+		 e->message ? e->message : "malformed XML");
+	size_t n = strlen(p->xml_msg);
+	while (n && (p->xml_msg[n - 1] == '\n' || p->xml_msg[n - 1] == ' '))
+		p->xml_msg[--n] = '\0';
+}
+
+enum ht_format etw_sniff(const char *buf, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)buf;
+	size_t i = 0, step = 1, start = 0;
+	if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
+		start = 3;
+	else if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
+			    (u[0] == 0xFE && u[1] == 0xFF)))
+		start = 2, step = 2;
+	else if (n >= 2 && (u[0] == 0 || u[1] == 0))
+		step = 2;
+	/* an ASCII view: the first 64 KiB, UTF-16 folded to bytes */
+	size_t m = 0;
+	char *a = xmalloc(n / step + 1);
+	for (i = start; i + step <= n; i += step) {
+		unsigned v = step == 1 ? u[i] : (u[i] ? u[i] : u[i + 1]);
+		a[m++] = v ? (char)v : '?';
+	}
+	a[m] = '\0';
+	enum ht_format f = FMT_AUTO;
+	size_t k = 0;
+	while (k < m && is_ws(a[k]))
+		k++;
+	if (k >= m || a[k] != '<')
+		goto out;
+	for (char *e = strstr(a, "<Event"); e; e = strstr(e + 1, "<Event")) {
+		char c = e[6];
+		if (c == 's' && (is_ws(e[7]) || e[7] == '>'))
+			f = FMT_ETW_XML;  /* tracerpt root; events may follow */
+		if (!is_ws(c) && c != '>' && c != '/')
+			continue;
+		char *end = strchr(e, '>');
+		size_t tl = end ? (size_t)(end - e) : strlen(e);
+		char save = e[tl];
+		e[tl] = '\0';
+		f = strstr(e, "MSec") ? FMT_PERFVIEW_XML : FMT_ETW_XML;
+		e[tl] = save;
+		break;
+	}
+out:
+	free(a);
+	return f;
+}
+
+void *etw_open(struct instream *in, enum ht_format f,
+	       const struct parser_options *o, struct input_stats *st,
+	       struct ht_error *err)
+{
+	etw_xml_lockdown();
+	const char *head;
+	size_t n = instream_peek(in, &head, 65536);
+	int wide = 0;
+	const char *why = NULL;
+	long prolog = etw_xml_prolog(head, n, n < 65536, &wide, &why);
+	if (prolog < 0) {
+		ht_error_set(err, instream_path(in), 1, "%s", why);
+		instream_close(in);
+		return NULL;
+	}
+	struct etw_parser *p = xcalloc(1, sizeof *p);
+	p->in = in;
+	p->st = st;
+	p->fmt = f;
+	p->path = xstrdup(instream_path(in));
+	p->prolog_left = (size_t)prolog;
+	wrap_tag(p->wrap_open, &p->wopen_len, "<handletrail-input>", wide);
+	wrap_tag(p->wrap_close, &p->wclose_len, "</handletrail-input>", wide);
+	sb_init(&p->text);
+	sb_init(&p->name);
+	p->sem = etw_sem_new(o, st, p->path, err);
+	if (!p->sem) {
+		instream_close(in);
+		free(p->path);
+		free(p);
+		return NULL;
+	}
+	p->ord = etw_order_new(ETW_WINDOW);
+	p->rd = xmlReaderForIO(io_read, io_close, p, p->path, NULL,
+			       etw_xml_safe_options());
+	if (!p->rd) {
+		ht_error_set(err, p->path, 0, "cannot start the XML reader");
+		etw_close(p);
+		return NULL;
+	}
+	xmlTextReaderSetStructuredErrorHandler(p->rd, xml_error, p);
+	return p;
+}
+
+static enum section section_of(const char *n)
+{
+	if (!strcmp(n, "System"))
+		return SEC_SYSTEM;
+	if (!strcmp(n, "EventData"))
+		return SEC_EVENTDATA;
+	if (!strcmp(n, "UserData"))
+		return SEC_USERDATA;
+	if (!strcmp(n, "RenderingInfo"))
+		return SEC_RENDERING;
+	if (!strcmp(n, "ExtendedTracingInfo"))
+		return SEC_EXTENDED;
+	return SEC_OTHER;
+}
+
+static void trim(const char **s, size_t *n)
+{
+	while (*n && is_ws((unsigned char)**s))
+		(*s)++, (*n)--;
+	while (*n && is_ws((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}
+
+static long to_long(const char *s)
+{
+	int64_t v;
+	return etw_parse_int(s, &v) == 0 ? (long)v : -1;
+}
+
+/* The text of a finished element goes where the capture says. */
+static void capture_done(struct etw_parser *p, struct etw_rec *r,
+			 enum cap_kind k)
+{
+	const char *s = p->text.s ? p->text.s : "";
+	size_t n = p->text.len;
+	trim(&s, &n);
+	char tmp[64];
+	size_t tn = n < sizeof tmp - 1 ? n : sizeof tmp - 1;
+	memcpy(tmp, s, tn);
+	tmp[tn] = '\0';
+	switch (k) {
+	case CAP_NONE:
+		break;
+	case CAP_EVENTID:
+		r->event_id = to_long(tmp);
+		break;
+	case CAP_VERSION:
+		r->version = to_long(tmp);
+		break;
+	case CAP_TASK:
+		r->task = to_long(tmp);
+		break;
+	case CAP_OPCODE:
+		r->opcode = to_long(tmp);
+		break;
+	case CAP_DATA:
+		rec_field(r, p->name.s ? p->name.s : "", p->name.len, s, n);
+		break;
+	case CAP_R_EVENTNAME:
+		r->event_name = etw_rec_add(r, s, n);
+		break;
+	case CAP_R_TASK:
+		r->task_name = etw_rec_add(r, s, n);
+		break;
+	case CAP_R_OPCODE:
+		r->opcode_name = etw_rec_add(r, s, n);
+		break;
+	case CAP_R_PROVIDER:
+		if (!r->provider_name)
+			r->provider_name = etw_rec_add(r, s, n);
+		break;
+	case CAP_EVENTGUID:
+		r->event_guid = etw_rec_add(r, s, n);
+		break;
+	}
+}
+
+static void attr_str(xmlTextReaderPtr rd, const char *name, struct etw_rec *r,
+		     uint32_t *dst)
+{
+	xmlChar *v = xmlTextReaderGetAttribute(rd, (const xmlChar *)name);
+	if (v) {
+		const char *s = (const char *)v;
+		size_t n = strlen(s);
+		trim(&s, &n);
+		*dst = etw_rec_add(r, s, n);
+		xmlFree(v);
+	}
+}
+
+static int64_t attr_int(xmlTextReaderPtr rd, const char *name)
+{
+	xmlChar *v = xmlTextReaderGetAttribute(rd, (const xmlChar *)name);
+	int64_t x = -1;
+	if (v) {
+		if (etw_parse_int((const char *)v, &x))
+			x = -1;
+		xmlFree(v);
+	}
+	return x;
+}
+
+/* PerfView puts everything in attributes of <Event>. */
+static void event_attrs(struct etw_parser *p, struct etw_rec *r)
+{
+	xmlTextReaderPtr rd = p->rd;
+	while (xmlTextReaderMoveToNextAttribute(rd) == 1) {
+		const char *n = (const char *)xmlTextReaderConstLocalName(rd);
+		const char *v = (const char *)xmlTextReaderConstValue(rd);
+		const xmlChar *pre = xmlTextReaderConstPrefix(rd);
+		if (!n || !v || !strcmp(n, "xmlns") ||
+		    (pre && !strcmp((const char *)pre, "xmlns")))
+			continue;
+		size_t vl = strlen(v);
+		trim(&v, &vl);
+		int64_t x;
+		if (!strcmp(n, "MSec")) {
+			r->time_text = etw_rec_add(r, v, vl);
+		} else if (!strcmp(n, "PID")) {
+			r->pid = etw_parse_int(v, &x) ? -1 : x;
+		} else if (!strcmp(n, "TID")) {
+			r->tid = etw_parse_int(v, &x) ? -1 : x;
+		} else if (!strcmp(n, "PName")) {
+			r->pname = etw_rec_add(r, v, vl);
+		} else if (!strcmp(n, "EventName")) {
+			r->event_name = etw_rec_add(r, v, vl);
+		} else if (!strcmp(n, "ProviderName")) {
+			r->provider_name = etw_rec_add(r, v, vl);
+		} else if (!strcmp(n, "ProcessorNumber") ||
+			   !strcmp(n, "CPU")) {
+			r->cpu = etw_parse_int(v, &x) ? -1 : (int)x;
+		} else {
+			rec_field(r, n, strlen(n), v, vl);
+		}
+	}
+	xmlTextReaderMoveToElement(rd);
+}
+
+/* Reads the subtree of the <Event> the reader is on into r.  0 ok, -1
+ * the XML broke off (p->fatal set by the caller from libxml2's error). */
+static int read_event(struct etw_parser *p, struct etw_rec *r)
+{
+	xmlTextReaderPtr rd = p->rd;
+	xmlNodePtr node = xmlTextReaderCurrentNode(rd);
+	r->line = node ? xmlGetLineNo(node) : 0;
+	r->index = ++p->nevent;
+	if (xmlTextReaderHasAttributes(rd) == 1)
+		event_attrs(p, r);
+	if (xmlTextReaderIsEmptyElement(rd) == 1)
+		return 0;
+	int d0 = xmlTextReaderDepth(rd);
+	enum section sec = SEC_OTHER;
+	enum cap_kind cap = CAP_NONE;
+	int cap_depth = -1;
+	for (;;) {
+		int rc = xmlTextReaderRead(rd);
+		if (rc != 1)
+			return -1;
+		int type = xmlTextReaderNodeType(rd);
+		int d = xmlTextReaderDepth(rd) - d0;
+		if (type == XML_READER_TYPE_END_ELEMENT) {
+			if (d == 0)
+				return 0;
+			if (cap != CAP_NONE && d == cap_depth) {
+				capture_done(p, r, cap);
+				cap = CAP_NONE;
+			}
+			continue;
+		}
+		if (type == XML_READER_TYPE_TEXT ||
+		    type == XML_READER_TYPE_CDATA ||
+		    type == XML_READER_TYPE_WHITESPACE ||
+		    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
+			if (cap == CAP_NONE)
+				continue;
+			const char *v = (const char *)xmlTextReaderConstValue(rd);
+			size_t vl = v ? strlen(v) : 0;
+			if (p->text.len + vl > ETW_TEXT_MAX) {
+				vl = ETW_TEXT_MAX - p->text.len;
+				r->cut = 1;
+			}
+			sb_add(&p->text, v, vl);
+			continue;
+		}
+		if (type != XML_READER_TYPE_ELEMENT)
+			continue;
+		const char *n = (const char *)xmlTextReaderConstLocalName(rd);
+		int empty = xmlTextReaderIsEmptyElement(rd) == 1;
+		enum cap_kind k = CAP_NONE;
+		if (d == 1) {
+			sec = section_of(n);
+			continue;
+		}
+		if (cap != CAP_NONE && d > cap_depth)
+			cap = CAP_NONE;  /* not a leaf: drop the parent */
+		if (d == 2 && sec == SEC_SYSTEM) {
+			if (!strcmp(n, "Provider")) {
+				attr_str(rd, "Name", r, &r->provider_name);
+				attr_str(rd, "Guid", r, &r->provider_guid);
+			} else if (!strcmp(n, "TimeCreated")) {
+				attr_str(rd, "SystemTime", r, &r->time_text);
+			} else if (!strcmp(n, "Execution")) {
+				r->pid = attr_int(rd, "ProcessID");
+				r->tid = attr_int(rd, "ThreadID");
+				r->cpu = (int)attr_int(rd, "ProcessorID");
+			} else if (!strcmp(n, "EventID")) {
+				k = CAP_EVENTID;
+			} else if (!strcmp(n, "Version")) {
+				k = CAP_VERSION;
+			} else if (!strcmp(n, "Task")) {
+				k = CAP_TASK;
+			} else if (!strcmp(n, "Opcode")) {
+				k = CAP_OPCODE;
+			}
+		} else if (d == 2 && sec == SEC_EVENTDATA) {
+			if (!strcmp(n, "Data")) {
+				k = CAP_DATA;
+				sb_reset(&p->name);
+				xmlChar *nm = xmlTextReaderGetAttribute(rd,
+						(const xmlChar *)"Name");
+				if (nm) {
+					sb_puts(&p->name, (const char *)nm);
+					xmlFree(nm);
+				}
+			}
+		} else if (d >= 3 && sec == SEC_USERDATA) {
+			k = CAP_DATA;
+			sb_reset(&p->name);
+			sb_puts(&p->name, n);
+		} else if (d == 2 && sec == SEC_RENDERING) {
+			if (!strcmp(n, "EventName"))
+				k = CAP_R_EVENTNAME;
+			else if (!strcmp(n, "Task"))
+				k = CAP_R_TASK;
+			else if (!strcmp(n, "Opcode"))
+				k = CAP_R_OPCODE;
+			else if (!strcmp(n, "Provider"))
+				k = CAP_R_PROVIDER;
+		} else if (d == 2 && sec == SEC_EXTENDED) {
+			if (!strcmp(n, "EventGuid"))
+				k = CAP_EVENTGUID;
+		}
+		if (k == CAP_NONE)
+			continue;
+		sb_reset(&p->text);
+		if (empty) {
+			capture_done(p, r, k);
+		} else {
+			cap = k;
+			cap_depth = d;
+		}
+	}
+}
+
+/* Checks the header a record needs and works out its time. */
+static int finish_record(struct etw_parser *p, struct etw_rec *r)
+{
+	const char *tt = etw_str(r, r->time_text);
+	if (!*tt) {
+		input_stats_skip(p->st, r->line, "event %ld has no %s",
+				 r->index, p->fmt == FMT_PERFVIEW_XML ?
+				 "MSec attribute" : "TimeCreated SystemTime");
+		return -1;
+	}
+	int bad = p->fmt == FMT_PERFVIEW_XML || strchr(tt, 'T') == NULL ?
+		  etw_parse_msec(tt, &r->ts) : etw_parse_systime(tt, &r->ts);
+	if (bad) {
+		char shown[48];
+		snprintf(shown, sizeof shown, "%s", tt);
+		input_stats_skip(p->st, r->line,
+				 "event %ld: unreadable time \"%s\"", r->index,
+				 shown);
+		return -1;
+	}
+	return 0;
+}
+
+static void set_fatal(struct etw_parser *p)
+{
+	if (p->fatal)
+		return;
+	p->fatal = 1;
+	if (p->io_failed)
+		p->fatal_err = p->io_err;
+	else if (p->xml_failed)
+		ht_error_set(&p->fatal_err, p->path, p->xml_line,
+			     "XML error: %s", p->xml_msg);
+	else
+		ht_error_set(&p->fatal_err, p->path, 0,
+			     "XML reader failed after event %ld", p->nevent);
+}
+
+/* Next record from the file (in file order), or NULL at the end or on a
+ * fatal error. */
+static struct etw_rec *next_record(struct etw_parser *p)
+{
+	for (;;) {
+		int rc = xmlTextReaderRead(p->rd);
+		if (rc == 0)
+			return NULL;
+		if (rc < 0) {
+			set_fatal(p);
+			return NULL;
+		}
+		if (xmlTextReaderNodeType(p->rd) != XML_READER_TYPE_ELEMENT)
+			continue;
+		const char *n = (const char *)xmlTextReaderConstLocalName(p->rd);
+		if (!n || strcmp(n, "Event"))
+			continue;
+		struct etw_rec *r = etw_order_slot(p->ord);
+		if (read_event(p, r) < 0) {
+			etw_order_release(p->ord, r);
+			set_fatal(p);
+			return NULL;
+		}
+		p->st->lines = p->nevent;
+		if (finish_record(p, r) < 0) {
+			etw_order_release(p->ord, r);
+			continue;
+		}
+		if (!p->have_ts || r->ts < p->st->ts_first)
+			p->st->ts_first = r->ts;
+		if (!p->have_ts || r->ts > p->st->ts_last)
+			p->st->ts_last = r->ts;
+		p->have_ts = 1;
+		return r;
+	}
+}
+
+int etw_next(void *vp, struct ht_event *ev, struct ht_error *err)
+{
+	struct etw_parser *p = vp;
+	etw_order_release(p->ord, p->cur);
+	p->cur = NULL;
+	if (p->done)
+		goto end;
+	for (;;) {
+		struct etw_rec *r;
+		if (!p->eof) {
+			struct etw_rec *in = next_record(p);
+			if (!in) {
+				p->eof = 1;
+				continue;
+			}
+			r = etw_order_push(p->ord, in);
+			if (!r)
+				continue;
+		} else {
+			r = etw_order_pop(p->ord);
+			if (!r)
+				break;
+		}
+		p->cur = r;
+		if (etw_sem_event(p->sem, r, ev)) {
+			p->st->events++;
+			return 1;
+		}
+		etw_order_release(p->ord, r);
+		p->cur = NULL;
+	}
+	p->done = 1;
+	long late = etw_order_late(p->ord);
+	if (late) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "%ld events arrived more than %zu "
+			 "events late and were analysed out of time order",
+			 late, etw_order_window(p->ord));
+		input_stats_limit(p->st, msg);
+	}
+	etw_sem_finish(p->sem);
+end:
+	if (p->fatal) {
+		*err = p->fatal_err;
+		return -1;
+	}
+	return 0;
+}
+
+void etw_close(void *vp)
+{
+	struct etw_parser *p = vp;
+	if (!p)
+		return;
+	if (p->rd)
+		xmlFreeTextReader(p->rd);
+	etw_order_release(p->ord, p->cur);
+	etw_order_free(p->ord);
+	etw_sem_free(p->sem);
+	instream_close(p->in);
+	sb_free(&p->text);
+	sb_free(&p->name);
+	free(p->path);
+	free(p);
+}

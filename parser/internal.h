@@ -16,10 +16,17 @@ size_t instream_peek(struct instream *in, const char **p, size_t n);
 long instream_read(struct instream *in, char *buf, size_t n,
 		   struct ht_error *err);
 /* next line without its '\n' (a trailing '\r' is kept; callers decide).
- * 1: line in *s/*n (valid until the next call), 0: EOF, -1: error. */
+ * 1: line in *s and *n (valid until the next call), 0: EOF, -1: error. */
 int instream_getline(struct instream *in, const char **s, size_t *n,
 		     struct ht_error *err);
 long instream_lineno(const struct instream *in); /* of the last line */
+/* Added by the strace work: changes the bounds (0 keeps a default): lines
+ * longer than max_line are skipped and counted; decompressed output may
+ * not exceed max_out bytes, nor max_ratio times the compressed size once
+ * past ratio_floor bytes (max_ratio 0: no ratio guard).  For tests. */
+void instream_set_limits(struct instream *in, size_t max_line,
+			 long long max_out, unsigned max_ratio,
+			 long long ratio_floor);
 const char *instream_path(const struct instream *in); /* for messages */
 void instream_close(struct instream *in);
 

@@ -24,8 +24,8 @@ void html_render(struct strbuf *sb, const struct html_data *d);
 
 /* Limits that keep a report of a huge trace small.  Whatever they cut is
  * said on the page. */
-#define HTML_GROUP_CAP   2000   /* finding groups listed (table + section) */
-#define HTML_STORY_CAP   150    /* groups that get the full story */
+#define HTML_GROUP_CAP   1000   /* finding groups listed (table + section) */
+#define HTML_STORY_CAP   100    /* groups that get the full story */
 #define HTML_OCC_ROWS    20     /* occurrences of a group shown as rows */
 #define HTML_ANCHOR_CAP  20000  /* #F anchors for further occurrences */
 #define HTML_CHAIN_CAP   16     /* chain steps shown per finding */
@@ -58,7 +58,6 @@ void hc_handle(struct html_ctx *x, int64_t h);       /* "fd 8" */
 void hc_handle_num(struct html_ctx *x, int64_t h);   /* "8" / "0x1A4" */
 void hc_thread(struct html_ctx *x, int64_t tid);     /* "thread N (name)" */
 void hc_loc(struct html_ctx *x, const struct source_loc *l);
-void hc_loc_link(struct html_ctx *x, const struct source_loc *l);
 void hc_reltime(struct html_ctx *x, int64_t ts);     /* "+7.217 ms" */
 void hc_duration(struct strbuf *sb, int64_t ns);     /* "0.352 ms" */
 void hc_object(struct html_ctx *x, const char *obj); /* or "unknown" */
@@ -69,6 +68,17 @@ const char *hc_kind_blurb(enum finding_kind k);
 const char *hc_sev_name(enum severity s);
 const char *hc_lifetime_code(enum lifetime_class lt); /* "AIFI" ... */
 const char *hc_lifetime_text(enum lifetime_class lt);
+int hc_role_is(const struct chain_step *s, const char *role);
+
+/* From cause (first close, or the offending call) to symptom (the last
+ * failure) of a finding; ok = 0 when the chain has no such pair. */
+struct hc_span {
+	int ok;
+	int64_t dt;   /* ns, TS_NONE when a stamp is missing */
+	long dl;      /* trace lines, -1 across files */
+	const struct chain_step *cause, *symptom;
+};
+void hc_span(const struct finding *f, struct hc_span *sp);
 
 /* The story of one finding group (html_story.c).  members[0] is the
  * representative; full = 0 draws the headline and occurrences only. */
@@ -76,7 +86,8 @@ void html_story(struct html_ctx *x, const struct finding *const *members,
 		int nmembers, int full, int *anchors_left);
 
 /* The timeline graphic of one finding's handle number (html_svg.c). */
-void html_svg_timeline(struct html_ctx *x, const struct finding *f);
+void html_svg_timeline(struct html_ctx *x, const struct finding *f,
+		       int64_t culprit, int64_t victim);
 
 /* The page's style sheet and script (html_assets.c), and the CSP source
  * for them: "'sha256-BASE64'" of the exact text. */

@@ -27,6 +27,19 @@ void report_html(struct strbuf *sb, const struct capture *c);
 /* SARIF 2.1.0 over one or many captures (reports/sarif.c) */
 void report_sarif(struct strbuf *sb, const struct capture *const *caps,
 		  int n);
+/* The same from captures known only by their findings (batch and index
+ * rebuild them from report.json files): one SARIF run over all of them. */
+struct sarif_capture {
+	const char *name;            /* capture name */
+	const char *const *paths;    /* its trace files: the artifacts */
+	int npaths;
+	const struct finding *findings;
+	int nfindings;
+	const char *error;           /* failed or broke off: why, else NULL */
+	long skipped;                /* lines lost to parse errors */
+};
+void report_sarif_captures(struct strbuf *sb, const struct sarif_capture *c,
+			   int n);
 /* Chrome trace-event JSON timeline (reports/perfetto.c) */
 void report_perfetto(struct strbuf *sb, const struct capture *c);
 

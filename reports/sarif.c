@@ -1,3 +1,535 @@
-/* reports/sarif.c - STUB, replaced by the batch work. */
+/* reports/sarif.c - findings as SARIF 2.1.0 for code-scanning tools and
+ * SARIF viewers: the trace files are the artifacts, the trace lines the
+ * regions, and each finding's story a codeFlow with one threadFlow per
+ * thread ordered across threads by executionOrder. */
+#include <stdlib.h>
+#include <string.h>
 #include "reports.h"
-void report_sarif(struct strbuf *sb, const struct capture *const *caps, int n) { (void)caps; (void)n; sb_puts(sb, "{}\n"); }
+
+struct rule_text {
+	const char *name;   /* PascalCase, as SARIF rule names usually are */
+	const char *brief;
+	const char *full;
+	const char *help;
+};
+
+static const struct rule_text rule_texts[FK__COUNT] = {
+	[FK_DOUBLE_CLOSE] = { "DoubleClose",
+		"A handle number was closed twice",
+		"A thread closed a handle number that its handle table had "
+		"already closed, and nobody reopened it in between; the second "
+		"close failed with EBADF (or ERROR_INVALID_HANDLE).",
+		"The second close is harmless only by luck: had another thread "
+		"been given the same number in between, it would have destroyed "
+		"that thread's object instead (see stale-close). Find the two "
+		"owners of the handle in the codeFlow and let exactly one of "
+		"them close it; set the variable to -1 (or NULL) after closing." },
+	[FK_STALE_CLOSE] = { "StaleClose",
+		"A thread closed a handle number that now names someone "
+		"else's object",
+		"A thread closed a number it had closed or used before, but "
+		"meanwhile another thread had received the same number for a "
+		"new object; the close succeeded and destroyed that object "
+		"(the double-close race of Microsoft KB Q155738).",
+		"Read the codeFlow: the first close by the culprit thread, the "
+		"reuse of the number by the victim thread, then the culprit's "
+		"second close. The victim's next call on the number fails "
+		"(EBADF, ENOTSOCK, WSAENOTSOCK) or hits a wrong object. Remove "
+		"the second close, or hand ownership over explicitly. Without "
+		"evidence of a later failure the finding is a warning: a "
+		"legitimate hand-off between threads looks the same." },
+	[FK_STALE_USE] = { "StaleUse",
+		"A thread used a handle number whose object had been replaced",
+		"A thread operated on a number it had used or closed earlier, "
+		"but the number now names another object, created after that; "
+		"the call failed (for example ENOTSOCK or WSAENOTSOCK 10038) "
+		"or silently acted on the wrong object.",
+		"The codeFlow shows who closed the thread's object and who got "
+		"the number next. The bug is usually the close: some other "
+		"code path closed a handle it did not own. A successful write "
+		"to the wrong object corrupts data without any error." },
+	[FK_USE_AFTER_CLOSE] = { "UseAfterClose",
+		"A call used a handle number after it was closed",
+		"An operation failed with EBADF (or WSAEBADF, "
+		"ERROR_INVALID_HANDLE) on a number that was closed earlier in "
+		"the trace and not reopened.",
+		"The codeFlow shows the close and the failing call. Had the "
+		"number been reused in between, the call would have hit "
+		"another object instead of failing; treat it as a lifetime "
+		"bug, not as a harmless error." },
+	[FK_CLOSE_WHILE_IN_USE] = { "CloseWhileInUse",
+		"A handle was closed while another thread was blocked on it",
+		"A thread closed a number while another thread of the same "
+		"process was inside a blocking call on it; what the blocked "
+		"call then does is undefined, and the number may be reused "
+		"while it still runs.",
+		"Wake the blocked thread first (shutdown(2) on a socket, a "
+		"self-pipe or eventfd), wait for it to leave the call, then "
+		"close." },
+	[FK_LEAK] = { "Leak",
+		"A handle opened in the trace was still open when its "
+		"process exited",
+		"A handle created inside the trace was never closed before "
+		"its process ended; the kernel closed it at exit.",
+		"Often harmless at exit, but in long-running processes the "
+		"same path leaks one handle per call. The location is where "
+		"the handle was created." },
+};
+
+/* trace paths -> artifact index, so results can name artifacts */
+struct artifacts {
+	const char **path;   /* in order of first appearance */
+	const char **capture;
+	int n, cap;
+	int *slot;           /* open addressing over path, -1 = empty */
+	int nslot;
+};
+
+static uint64_t path_hash(const char *s)
+{
+	return hash64(s, strlen(s), 0);
+}
+
+static int art_find(const struct artifacts *a, const char *p)
+{
+	if (!a->nslot)
+		return -1;
+	size_t j = path_hash(p) & (size_t)(a->nslot - 1);
+	for (; a->slot[j] >= 0; j = (j + 1) & (size_t)(a->nslot - 1))
+		if (strcmp(a->path[a->slot[j]], p) == 0)
+			return a->slot[j];
+	return -1;
+}
+
+static void art_rehash(struct artifacts *a)
+{
+	free(a->slot);
+	a->nslot = a->nslot ? a->nslot * 2 : 64;
+	a->slot = xmalloc((size_t)a->nslot * sizeof *a->slot);
+	for (int i = 0; i < a->nslot; i++)
+		a->slot[i] = -1;
+	for (int i = 0; i < a->n; i++) {
+		size_t j = path_hash(a->path[i]) & (size_t)(a->nslot - 1);
+		while (a->slot[j] >= 0)
+			j = (j + 1) & (size_t)(a->nslot - 1);
+		a->slot[j] = i;
+	}
+}
+
+static int art_add(struct artifacts *a, const char *p, const char *capture)
+{
+	int i = art_find(a, p);
+	if (i >= 0)
+		return i;
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 16;
+		a->path = xrealloc(a->path, (size_t)a->cap * sizeof *a->path);
+		a->capture = xrealloc(a->capture,
+				      (size_t)a->cap * sizeof *a->capture);
+	}
+	a->path[a->n] = p;
+	a->capture[a->n] = capture;
+	a->n++;
+	if (a->n * 2 > a->nslot)
+		art_rehash(a);
+	else {
+		size_t j = path_hash(p) & (size_t)(a->nslot - 1);
+		while (a->slot[j] >= 0)
+			j = (j + 1) & (size_t)(a->nslot - 1);
+		a->slot[j] = a->n - 1;
+	}
+	return a->n - 1;
+}
+
+/* A trace path as a URI reference: relative paths stay relative (SARIF
+ * viewers resolve them against the folder they are opened from),
+ * absolute ones become file: URIs; every byte outside the unreserved
+ * set and '/' is percent-encoded. */
+static void path_uri(struct strbuf *sb, const char *p)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (p[0] == '/')
+		sb_puts(sb, "file://");
+	for (const unsigned char *u = (const unsigned char *)p; *u; u++) {
+		unsigned c = *u;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~' || c == '/') {
+			sb_putc(sb, (char)c);
+		} else {
+			sb_putc(sb, '%');
+			sb_putc(sb, hex[c >> 4]);
+			sb_putc(sb, hex[c & 15]);
+		}
+	}
+}
+
+static void text_msg(struct jsonw *w, const char *key, const char *text)
+{
+	jw_key(w, key);
+	jw_obj(w);
+	jw_kstr(w, "text", text);
+	jw_end_obj(w);
+}
+
+static const char *level_name(enum severity s)
+{
+	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning"
+							   : "note";
+}
+
+static void rules(struct jsonw *w)
+{
+	jw_key(w, "rules");
+	jw_arr(w);
+	for (int k = 0; k < FK__COUNT; k++) {
+		const struct rule_text *t = &rule_texts[k];
+		const char *id = finding_kind_name((enum finding_kind)k);
+		jw_obj(w);
+		jw_kstr(w, "id", id);
+		jw_kstr(w, "name", t->name ? t->name : id);
+		text_msg(w, "shortDescription", t->brief ? t->brief : id);
+		text_msg(w, "fullDescription", t->full ? t->full : id);
+		text_msg(w, "help", t->help ? t->help : id);
+		jw_key(w, "defaultConfiguration");
+		jw_obj(w);
+		jw_kstr(w, "level",
+			level_name(finding_kind_severity((enum finding_kind)k)));
+		jw_end_obj(w);
+		jw_key(w, "properties");
+		jw_obj(w);
+		jw_key(w, "tags");
+		jw_arr(w);
+		jw_str(w, "handle-lifetime");
+		jw_str(w, "concurrency");
+		jw_end_arr(w);
+		jw_end_obj(w);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+}
+
+/* physicalLocation of a trace line; nothing when the place is unknown
+ * (a handle opened before the trace started). */
+static void phys(struct jsonw *w, struct artifacts *a, struct strbuf *tmp,
+		 const struct source_loc *src)
+{
+	if (!src->file || !*src->file)
+		return;
+	int i = art_find(a, src->file);
+	sb_reset(tmp);
+	path_uri(tmp, src->file);
+	jw_key(w, "physicalLocation");
+	jw_obj(w);
+	jw_key(w, "artifactLocation");
+	jw_obj(w);
+	jw_kstr(w, "uri", tmp->s);
+	if (i >= 0)
+		jw_kint(w, "index", i);
+	jw_end_obj(w);
+	if (src->line > 0) {
+		jw_key(w, "region");
+		jw_obj(w);
+		jw_kint(w, "startLine", src->line);
+		jw_end_obj(w);
+	}
+	jw_end_obj(w);
+}
+
+static const char *importance(const char *role)
+{
+	static const char *const essential[] = {
+		"closed", "reused", "offending", "failed", "victim",
+	};
+	if (!role)
+		return "important";
+	for (size_t i = 0; i < sizeof essential / sizeof essential[0]; i++)
+		if (strcmp(role, essential[i]) == 0)
+			return "essential";
+	return "important";
+}
+
+/* SARIF's well-known threadFlowLocation kinds for a chain role. */
+static const char *flow_kind(const char *role)
+{
+	if (!role)
+		return "call";
+	if (strcmp(role, "opened") == 0 || strcmp(role, "reused") == 0)
+		return "acquire";
+	if (strcmp(role, "closed") == 0)
+		return "release";
+	return "call";
+}
+
+static void step_text(struct strbuf *sb, const struct chain_step *s,
+		      int64_t handle)
+{
+	sb_reset(sb);
+	sb_printf(sb, "%s: %s(%lld)", s->role ? s->role : "step",
+		  s->call ? s->call : "?", (long long)handle);
+	if (s->result && *s->result)
+		sb_printf(sb, " = %s", s->result);
+	if (s->object && *s->object)
+		sb_printf(sb, " on %s", s->object);
+	sb_printf(sb, " [thread %lld]", (long long)s->tid);
+}
+
+/* One codeFlow: a threadFlow per (pid, tid) in order of first appearance,
+ * executionOrder numbering the chain across all of them. */
+static void code_flow(struct jsonw *w, struct artifacts *a,
+		      struct strbuf *tmp, const struct finding *f)
+{
+	int *done = xcalloc((size_t)f->nchain + 1, sizeof *done);
+	jw_key(w, "codeFlows");
+	jw_arr(w);
+	jw_obj(w);
+	sb_reset(tmp);
+	sb_printf(tmp, "lifetime of handle %lld across threads",
+		  (long long)f->handle);
+	text_msg(w, "message", tmp->s);
+	jw_key(w, "threadFlows");
+	jw_arr(w);
+	for (int i = 0; i < f->nchain; i++) {
+		if (done[i])
+			continue;
+		const struct chain_step *t = &f->chain[i];
+		jw_obj(w);
+		sb_reset(tmp);
+		sb_printf(tmp, "pid %lld tid %lld", (long long)t->pid,
+			  (long long)t->tid);
+		jw_kstr(w, "id", tmp->s);
+		sb_reset(tmp);
+		sb_printf(tmp, "thread %lld of process %lld",
+			  (long long)t->tid, (long long)t->pid);
+		text_msg(w, "message", tmp->s);
+		jw_key(w, "locations");
+		jw_arr(w);
+		for (int k = i; k < f->nchain; k++) {
+			const struct chain_step *s = &f->chain[k];
+			if (done[k] || s->pid != t->pid || s->tid != t->tid)
+				continue;
+			done[k] = 1;
+			jw_obj(w);
+			jw_kint(w, "executionOrder", k + 1);
+			jw_kstr(w, "importance", importance(s->role));
+			jw_key(w, "kinds");
+			jw_arr(w);
+			jw_str(w, flow_kind(s->role));
+			jw_end_arr(w);
+			jw_key(w, "location");
+			jw_obj(w);
+			phys(w, a, tmp, &s->src);
+			step_text(tmp, s, f->handle);
+			text_msg(w, "message", tmp->s);
+			jw_end_obj(w);
+			jw_key(w, "properties");
+			jw_obj(w);
+			jw_kstr(w, "role", s->role);
+			if (s->time && *s->time)
+				jw_kstr(w, "time", s->time);
+			if (s->raw && *s->raw)
+				jw_kstr(w, "raw", s->raw);
+			jw_end_obj(w);
+			jw_end_obj(w);
+		}
+		jw_end_arr(w);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
+	jw_end_obj(w);
+	jw_end_arr(w);
+	free(done);
+}
+
+static void result(struct jsonw *w, struct artifacts *a, struct strbuf *tmp,
+		   const struct sarif_capture *c, const struct finding *f)
+{
+	const char *kind = finding_kind_name(f->kind);
+	jw_obj(w);
+	jw_kstr(w, "ruleId", kind);
+	jw_kint(w, "ruleIndex", f->kind);
+	jw_kstr(w, "level", level_name(f->severity));
+	sb_reset(tmp);
+	if (f->message && *f->message)
+		sb_puts(tmp, f->message);
+	else
+		sb_printf(tmp, "%s on handle %lld", kind,
+			  (long long)f->handle);
+	text_msg(w, "message", tmp->s);
+	jw_key(w, "locations");
+	jw_arr(w);
+	jw_obj(w);
+	phys(w, a, tmp, &f->src);
+	jw_end_obj(w);
+	jw_end_arr(w);
+	jw_key(w, "partialFingerprints");
+	jw_obj(w);
+	jw_kstr(w, "handletrailFingerprint/v1", f->fingerprint);
+	jw_end_obj(w);
+	if (f->nchain > 0)
+		code_flow(w, a, tmp, f);
+	jw_key(w, "properties");
+	jw_obj(w);
+	jw_kstr(w, "capture", c->name);
+	jw_kint(w, "findingId", f->id);
+	jw_kint(w, "pid", f->pid);
+	jw_kint(w, "tid", f->tid);
+	jw_kint(w, "handle", f->handle);
+	if (f->object)
+		jw_kstr(w, "object", f->object);
+	if (f->expected)
+		jw_kstr(w, "expected", f->expected);
+	if (f->error)
+		jw_kstr(w, "error", f->error);
+	if (f->time && *f->time)
+		jw_kstr(w, "time", f->time);
+	if (f->evidence)
+		jw_kstr(w, "evidence", f->evidence);
+	jw_end_obj(w);
+	jw_end_obj(w);
+}
+
+/* Failed captures and lost lines: the run was not fully successful, and
+ * a clean result must not look like more than it is. */
+static void invocation(struct jsonw *w, struct strbuf *tmp,
+		       const struct sarif_capture *c, int n)
+{
+	int ok = 1;
+	for (int i = 0; i < n; i++)
+		if (c[i].error)
+			ok = 0;
+	jw_key(w, "invocations");
+	jw_arr(w);
+	jw_obj(w);
+	jw_key(w, "executionSuccessful");
+	jw_bool(w, ok);
+	jw_key(w, "toolExecutionNotifications");
+	jw_arr(w);
+	for (int i = 0; i < n; i++) {
+		if (c[i].error) {
+			jw_obj(w);
+			jw_kstr(w, "level", "error");
+			sb_reset(tmp);
+			sb_printf(tmp, "capture %s: %s", c[i].name,
+				  c[i].error);
+			text_msg(w, "message", tmp->s);
+			jw_end_obj(w);
+		}
+		if (c[i].skipped > 0) {
+			jw_obj(w);
+			jw_kstr(w, "level", "warning");
+			sb_reset(tmp);
+			sb_printf(tmp, "capture %s: %ld trace lines could not "
+				  "be parsed and were skipped", c[i].name,
+				  c[i].skipped);
+			text_msg(w, "message", tmp->s);
+			jw_end_obj(w);
+		}
+	}
+	jw_end_arr(w);
+	jw_end_obj(w);
+	jw_end_arr(w);
+}
+
+void report_sarif_captures(struct strbuf *sb, const struct sarif_capture *c,
+			   int n)
+{
+	struct artifacts a;
+	struct strbuf tmp;
+	struct jsonw w;
+	memset(&a, 0, sizeof a);
+	sb_init(&tmp);
+	for (int i = 0; i < n; i++) {
+		for (int k = 0; k < c[i].npaths; k++)
+			art_add(&a, c[i].paths[k], c[i].name);
+		for (int k = 0; k < c[i].nfindings; k++) {
+			const struct finding *f = &c[i].findings[k];
+			if (f->src.file && *f->src.file)
+				art_add(&a, f->src.file, c[i].name);
+			for (int s = 0; s < f->nchain; s++)
+				if (f->chain[s].src.file &&
+				    *f->chain[s].src.file)
+					art_add(&a, f->chain[s].src.file,
+						c[i].name);
+		}
+	}
+	jw_init(&w, sb, 0);
+	jw_obj(&w);
+	jw_kstr(&w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+	jw_kstr(&w, "version", "2.1.0");
+	jw_key(&w, "runs");
+	jw_arr(&w);
+	jw_obj(&w);
+	jw_key(&w, "tool");
+	jw_obj(&w);
+	jw_key(&w, "driver");
+	jw_obj(&w);
+	jw_kstr(&w, "name", "handletrail");
+	jw_kstr(&w, "version", HT_VERSION);
+	jw_kstr(&w, "semanticVersion", HT_VERSION);
+	rules(&w);
+	jw_end_obj(&w);
+	jw_end_obj(&w);
+	invocation(&w, &tmp, c, n);
+	jw_key(&w, "artifacts");
+	jw_arr(&w);
+	for (int i = 0; i < a.n; i++) {
+		jw_obj(&w);
+		jw_key(&w, "location");
+		jw_obj(&w);
+		sb_reset(&tmp);
+		path_uri(&tmp, a.path[i]);
+		jw_kstr(&w, "uri", tmp.s);
+		jw_end_obj(&w);
+		jw_key(&w, "roles");
+		jw_arr(&w);
+		jw_str(&w, "analysisTarget");
+		jw_end_arr(&w);
+		jw_key(&w, "properties");
+		jw_obj(&w);
+		jw_kstr(&w, "capture", a.capture[i]);
+		jw_end_obj(&w);
+		jw_end_obj(&w);
+	}
+	jw_end_arr(&w);
+	jw_key(&w, "results");
+	jw_arr(&w);
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < c[i].nfindings; k++)
+			result(&w, &a, &tmp, &c[i], &c[i].findings[k]);
+	jw_end_arr(&w);
+	jw_kstr(&w, "columnKind", "unicodeCodePoints");
+	jw_end_obj(&w);
+	jw_end_arr(&w);
+	jw_end_obj(&w);
+	sb_putc(sb, '\n');
+	free(a.path);
+	free(a.capture);
+	free(a.slot);
+	sb_free(&tmp);
+}
+
+void report_sarif(struct strbuf *sb, const struct capture *const *caps,
+		  int n)
+{
+	struct sarif_capture *c = xcalloc((size_t)n + 1, sizeof *c);
+	const char ***paths = xcalloc((size_t)n + 1, sizeof *paths);
+	for (int i = 0; i < n; i++) {
+		const struct capture *cap = caps[i];
+		paths[i] = xcalloc((size_t)cap->ninputs + 1, sizeof **paths);
+		for (int k = 0; k < cap->ninputs; k++) {
+			paths[i][k] = cap->inputs[k].path;
+			c[i].skipped += cap->inputs[k].skipped;
+		}
+		c[i].name = cap->name;
+		c[i].paths = paths[i];
+		c[i].npaths = cap->ninputs;
+		c[i].findings = timeline_findings(cap->tl, &c[i].nfindings);
+		c[i].error = cap->fatal;
+	}
+	report_sarif_captures(sb, c, n);
+	for (int i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	free(c);
+}

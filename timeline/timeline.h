@@ -96,6 +96,8 @@ struct generation_info {
 	struct source_loc opened, closed; /* line 0 when outside */
 	int64_t open_ts, close_ts;
 	long uses;
+	int table;                 /* handle table (1-based, creation order):
+				      added by timeline/ */
 };
 
 struct timeline_stats {
@@ -104,6 +106,12 @@ struct timeline_stats {
 	int64_t ts_first, ts_last;
 	long handles_seen;         /* (table, number) pairs */
 	long generations;
+	/* added by timeline/: */
+	long tables;               /* handle tables made (fork, exec...) */
+	long benign;               /* EBADF results judged harmless: close
+				      sweeps over unopened numbers, probes */
+	long findings_dropped;     /* over the cap (TL_MAX_FINDINGS) */
+	long unexplained_dropped;  /* over the cap (TL_MAX_FINDINGS) */
 };
 
 struct timeline;

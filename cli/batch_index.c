@@ -1,0 +1,1206 @@
+/* cli/batch_index.c - handletrail index, and the last step of a batch run:
+ * reads the per-capture results (manifest.json + report.json) back from
+ * one or many result folders and writes index.html, findings.jsonl,
+ * findings.sarif and optionally JUnit XML.  Because batch builds its index
+ * the same way, merging shards gives the same bytes as one big run. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "batch.h"
+#include "jsonr.h"
+
+#define MAX_LINKS 20   /* occurrences linked per fingerprint */
+
+struct icap {
+	char *prefix;            /* from the index folder to the results */
+	char *dir;               /* the capture's folder */
+	const char *name, *hash, *state, *error;
+	int status;
+	long long size;          /* on disk */
+	struct jdoc *mdoc, *rdoc;
+	const struct jv *manifest, *report;
+	struct finding *findings;
+	int nfindings;
+	const struct jv **fjson; /* each finding's object in report.json */
+	const char **paths;
+	int npaths;
+	long skipped;
+	int by_kind[FK__COUNT];
+	int by_sev[3];
+	int worst;               /* -1: no finding */
+	char *errbuf;            /* error text made here */
+};
+
+struct index {
+	struct icap *c;
+	size_t n, cap;
+};
+
+/* --- reading ------------------------------------------------------------- */
+
+static const struct jv *read_json(const char *dir, const char *name,
+				  struct jdoc **doc, struct ht_error *err)
+{
+	char *path = batch_path(dir, name);
+	size_t n;
+	char *text = batch_read_file(path, &n, err);
+	const struct jv *v = NULL;
+	*doc = NULL;
+	if (text)
+		v = json_parse(text, n, path, doc, err);
+	free(text);
+	free(path);
+	return v;
+}
+
+static int kind_index(const char *name)
+{
+	for (int k = 0; k < FK__COUNT; k++)
+		if (strcmp(finding_kind_name((enum finding_kind)k), name) == 0)
+			return k;
+	return -1;
+}
+
+static int severity_index(const char *name)
+{
+	for (int s = 0; s < 3; s++)
+		if (strcmp(severity_name((enum severity)s), name) == 0)
+			return s;
+	return -1;
+}
+
+static void read_source(const struct jv *o, struct source_loc *src,
+			long *end_line)
+{
+	const struct jv *s = jv_get(o, "source");
+	src->file = jv_kstr(s, "file", NULL);
+	src->line = (long)jv_kint(s, "line", 0);
+	src->event = (long)jv_kint(s, "event", 0);
+	if (end_line)
+		*end_line = (long)jv_kint(s, "end_line", 0);
+}
+
+static int64_t read_ts(const struct jv *o, const char *k)
+{
+	const struct jv *v = jv_get(o, k);
+	return v && v->type == JV_NUM ? jv_int(v, TS_NONE) : TS_NONE;
+}
+
+/* report.json findings back into struct finding (strings stay in the
+ * parsed document).  Findings of kinds this build does not know are kept
+ * for findings.jsonl but left out of the tables and SARIF. */
+static void read_findings(struct icap *c)
+{
+	const struct jv *fs = jv_get(c->report, "findings");
+	if (!fs || fs->type != JV_ARR)
+		return;
+	c->findings = xcalloc((size_t)fs->n + 1, sizeof *c->findings);
+	c->fjson = xcalloc((size_t)fs->n + 1, sizeof *c->fjson);
+	for (int i = 0; i < fs->n; i++) {
+		const struct jv *o = &fs->kids[i];
+		struct finding *f = &c->findings[c->nfindings];
+		int k = kind_index(jv_kstr(o, "kind", ""));
+		int s = severity_index(jv_kstr(o, "severity", ""));
+		c->fjson[c->nfindings] = o;
+		c->nfindings++;
+		f->kind = k < 0 ? FK__COUNT : (enum finding_kind)k;
+		f->severity = s < 0 ? SEV_NOTE : (enum severity)s;
+		f->id = (int)jv_kint(o, "id", i + 1);
+		f->pid = jv_kint(o, "pid", -1);
+		f->tid = jv_kint(o, "tid", -1);
+		f->handle = jv_kint(o, "handle", -1);
+		f->object = jv_kstr(o, "object", NULL);
+		f->expected = jv_kstr(o, "expected", NULL);
+		f->time = jv_kstr(o, "time", NULL);
+		f->ts = read_ts(o, "ts");
+		f->call = jv_kstr(o, "call", NULL);
+		f->error = jv_kstr(o, "error", NULL);
+		f->message = jv_kstr(o, "message", NULL);
+		f->evidence = jv_kstr(o, "evidence", NULL);
+		read_source(o, &f->src, NULL);
+		snprintf(f->fingerprint, sizeof f->fingerprint, "%s",
+			 jv_kstr(o, "fingerprint", ""));
+		const struct jv *ch = jv_get(o, "chain");
+		if (ch && ch->type == JV_ARR && ch->n > 0) {
+			f->chain = xcalloc((size_t)ch->n, sizeof *f->chain);
+			f->nchain = ch->n;
+			for (int j = 0; j < ch->n; j++) {
+				const struct jv *e = &ch->kids[j];
+				struct chain_step *st = &f->chain[j];
+				st->role = jv_kstr(e, "role", NULL);
+				st->pid = jv_kint(e, "pid", -1);
+				st->tid = jv_kint(e, "tid", -1);
+				st->cpu = (int)jv_kint(e, "cpu", -1);
+				st->call = jv_kstr(e, "call", NULL);
+				st->object = jv_kstr(e, "object", NULL);
+				st->result = jv_kstr(e, "result", NULL);
+				st->time = jv_kstr(e, "time", NULL);
+				st->ts = read_ts(e, "ts");
+				read_source(e, &st->src, &st->end_line);
+				st->raw = jv_kstr(e, "raw", NULL);
+				st->stack = jv_kstr(e, "stack", NULL);
+				st->generation = (int)jv_kint(e, "generation",
+							      0);
+			}
+		}
+		if (k >= 0) {
+			c->by_kind[k]++;
+			c->by_sev[f->severity]++;
+			if ((int)f->severity > c->worst)
+				c->worst = (int)f->severity;
+		}
+	}
+}
+
+static void read_inputs(struct icap *c)
+{
+	const struct jv *in = jv_get(c->report, "inputs");
+	const struct jv *min = jv_get(c->manifest, "inputs");
+	const struct jv *src = in && in->type == JV_ARR ? in : min;
+	if (!src || src->type != JV_ARR)
+		return;
+	c->paths = xcalloc((size_t)src->n + 1, sizeof *c->paths);
+	for (int i = 0; i < src->n; i++) {
+		const char *p = jv_kstr(&src->kids[i], "path", NULL);
+		if (p)
+			c->paths[c->npaths++] = p;
+		c->skipped += (long)jv_kint(&src->kids[i], "skipped", 0);
+	}
+}
+
+static void set_error(struct icap *c, const struct ht_error *err)
+{
+	char buf[1200];
+	ht_error_format(err, buf, sizeof buf);
+	free(c->errbuf);
+	c->errbuf = xstrdup(buf);
+	c->error = c->errbuf;
+	c->state = "failed";
+	c->status = 2;
+}
+
+static void read_capture(struct index *ix, const char *rdir,
+			 const char *prefix, const char *name)
+{
+	char *dir = batch_path(rdir, name);
+	struct ht_error err;
+	struct jdoc *mdoc;
+	const struct jv *m = read_json(dir, BATCH_MANIFEST, &mdoc, &err);
+	if (!m || strcmp(jv_kstr(m, "schema", ""), BATCH_MANIFEST_SCHEMA)) {
+		jdoc_free(mdoc);
+		free(dir);
+		return;  /* not a capture folder (or not finished) */
+	}
+	xgrow((void **)&ix->c, &ix->cap, ix->n + 1, sizeof *ix->c);
+	struct icap *c = &ix->c[ix->n++];
+	memset(c, 0, sizeof *c);
+	c->prefix = xstrdup(prefix);
+	c->dir = xstrdup(name);
+	c->mdoc = mdoc;
+	c->manifest = m;
+	c->name = jv_kstr(m, "name", name);
+	c->hash = jv_kstr(m, "hash", "");
+	c->state = jv_kstr(m, "state", "failed");
+	c->error = jv_kstr(m, "error", NULL);
+	c->status = (int)jv_kint(m, "status", 2);
+	c->size = jv_kint(m, "size", 0);
+	c->worst = -1;
+	if (strcmp(c->state, "ok") == 0 || strcmp(c->state, "partial") == 0) {
+		c->report = read_json(dir, BATCH_REPORT_JSON, &c->rdoc, &err);
+		if (!c->report)
+			set_error(c, &err);
+		else
+			read_findings(c);
+	}
+	read_inputs(c);
+	free(dir);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int read_results(struct index *ix, const char *rdir,
+			const char *prefix, struct ht_error *err)
+{
+	DIR *d = opendir(rdir);
+	if (!d) {
+		ht_error_set(err, rdir, 0, "cannot read results: %s",
+			     strerror(errno));
+		return -1;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		xgrow((void **)&names, &cap, n + 1, sizeof *names);
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof *names, name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		read_capture(ix, rdir, prefix, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+static int icap_cmp(const void *a, const void *b)
+{
+	const struct icap *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	if (!c)
+		c = strcmp(x->hash, y->hash);
+	if (!c)
+		c = strcmp(x->prefix, y->prefix);
+	return c ? c : strcmp(x->dir, y->dir);
+}
+
+static void free_icap(struct icap *c)
+{
+	for (int i = 0; i < c->nfindings; i++)
+		free(c->findings[i].chain);
+	free(c->findings);
+	free(c->fjson);
+	free(c->paths);
+	jdoc_free(c->mdoc);
+	jdoc_free(c->rdoc);
+	free(c->prefix);
+	free(c->dir);
+	free(c->errbuf);
+}
+
+/* The relative path from folder "from" to folder "to", with a trailing
+ * '/', or "" when they are the same. */
+static char *rel_prefix(const char *from, const char *to)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	if (!realpath(from, a) || !realpath(to, b))
+		return batch_path(to, "");
+	if (strcmp(a, b) == 0)
+		return xstrdup("");
+	/* a + cut and b + cut: what is left after the common components */
+	size_t i = 0, cut = 0;
+	for (;;) {
+		int ea = a[i] == '\0' || a[i] == '/';
+		int eb = b[i] == '\0' || b[i] == '/';
+		if (ea && eb) {
+			cut = i;
+			if (!a[i] || !b[i])
+				break;
+		} else if (a[i] != b[i]) {
+			break;
+		}
+		i++;
+	}
+	struct strbuf sb;
+	sb_init(&sb);
+	for (const char *p = a + cut; *p; p++)
+		if (*p == '/' && p[1] && p[1] != '/')
+			sb_puts(&sb, "../");
+	if (b[cut] == '/' && b[cut + 1]) {
+		sb_puts(&sb, b + cut + 1);
+		sb_putc(&sb, '/');
+	}
+	if (!sb.len) {
+		sb_free(&sb);
+		return xstrdup("");
+	}
+	return sb_detach(&sb);
+}
+
+/* --- shared formatting ---------------------------------------------------- */
+
+static const char *status_word(const struct icap *c)
+{
+	if (strcmp(c->state, "ok") == 0)
+		return c->status ? "findings" : "ok";
+	return c->state;
+}
+
+static int64_t span_ns(const struct icap *c)
+{
+	const struct jv *s = jv_get(c->report, "summary");
+	int64_t a = read_ts(s, "ts_first"), b = read_ts(s, "ts_last");
+	return a == TS_NONE || b == TS_NONE || b < a ? -1 : b - a;
+}
+
+static void url_path(struct strbuf *sb, const char *p)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *u = (const unsigned char *)p; *u; u++) {
+		unsigned c = *u;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~' || c == '/' || c == '+') {
+			sb_putc(sb, (char)c);
+		} else {
+			sb_putc(sb, '%');
+			sb_putc(sb, hex[c >> 4]);
+			sb_putc(sb, hex[c & 15]);
+		}
+	}
+}
+
+/* --- findings.jsonl -------------------------------------------------------- */
+
+static void kind_counts(struct jsonw *w, const char *key, const int *v, int n,
+			int sev)
+{
+	jw_key(w, key);
+	jw_obj(w);
+	for (int k = 0; k < n; k++)
+		jw_kint(w, sev ? severity_name((enum severity)k)
+			       : finding_kind_name((enum finding_kind)k), v[k]);
+	jw_end_obj(w);
+}
+
+static void jsonl_capture(struct strbuf *sb, const struct icap *c)
+{
+	struct jsonw w;
+	const struct jv *sum = jv_get(c->report, "summary");
+	const struct jv *in = jv_get(c->report, "inputs");
+	const struct jv *min = jv_get(c->manifest, "inputs");
+	jw_init(&w, sb, 0);
+	jw_obj(&w);
+	jw_kstr(&w, "type", "capture");
+	jw_kstr(&w, "capture", c->name);
+	jw_kstr(&w, "dir", c->dir);
+	jw_kstr(&w, "hash", c->hash);
+	jw_kstr(&w, "state", c->state);
+	jw_kint(&w, "status", c->status);
+	jw_kstr(&w, "error", c->error);
+	jw_kint(&w, "size", c->size);
+	jw_key(&w, "inputs");
+	jw_arr(&w);
+	const struct jv *src = in && in->type == JV_ARR ? in : min;
+	for (int i = 0; src && src->type == JV_ARR && i < src->n; i++) {
+		const struct jv *e = &src->kids[i];
+		jw_obj(&w);
+		jw_kstr(&w, "path", jv_kstr(e, "path", ""));
+		if (src == in) {
+			jw_kstr(&w, "format", jv_kstr(e, "format", ""));
+			jw_kstr(&w, "flags", jv_kstr(e, "flags", ""));
+			jw_kstr(&w, "compression",
+				jv_kstr(e, "compression", ""));
+			jw_kint(&w, "bytes", jv_kint(e, "bytes", 0));
+			jw_kint(&w, "lines", jv_kint(e, "lines", 0));
+			jw_kint(&w, "events", jv_kint(e, "events", 0));
+			jw_kint(&w, "skipped", jv_kint(e, "skipped", 0));
+		}
+		jw_end_obj(&w);
+	}
+	jw_end_arr(&w);
+	if (sum) {
+		jw_kint(&w, "events", jv_kint(sum, "events", 0));
+		jw_kint(&w, "processes", jv_kint(sum, "processes", 0));
+		jw_kint(&w, "threads", jv_kint(sum, "threads", 0));
+		int64_t sp = span_ns(c);
+		jw_key(&w, "span_ns");
+		if (sp < 0)
+			jw_null(&w);
+		else
+			jw_int(&w, sp);
+		jw_kint(&w, "unexplained",
+			jv_kint(sum, "unexplained", 0));
+	}
+	jw_kint(&w, "skipped_lines", c->skipped);
+	jw_kint(&w, "findings", c->nfindings);
+	kind_counts(&w, "by_kind", c->by_kind, FK__COUNT, 0);
+	kind_counts(&w, "by_severity", c->by_sev, 3, 1);
+	jw_kstr(&w, "worst", c->worst < 0 ? NULL
+				: severity_name((enum severity)c->worst));
+	jw_end_obj(&w);
+	sb_putc(sb, '\n');
+	for (int i = 0; i < c->nfindings; i++) {
+		const struct jv *o = c->fjson[i];
+		jw_init(&w, sb, 0);
+		jw_obj(&w);
+		jw_kstr(&w, "type", "finding");
+		jw_kstr(&w, "capture", c->name);
+		jw_kstr(&w, "dir", c->dir);
+		struct strbuf r;
+		sb_init(&r);
+		url_path(&r, c->dir);
+		sb_printf(&r, "/%s#F%d", BATCH_REPORT_HTML,
+			  c->findings[i].id);
+		jw_kstr(&w, "report", r.s);
+		sb_free(&r);
+		for (int k = 0; k < o->n; k++) {
+			if (strcmp(o->keys[k], "type") == 0 ||
+			    strcmp(o->keys[k], "capture") == 0 ||
+			    strcmp(o->keys[k], "dir") == 0 ||
+			    strcmp(o->keys[k], "report") == 0)
+				continue;
+			jw_key(&w, o->keys[k]);
+			jv_write(&w, &o->kids[k]);
+		}
+		jw_end_obj(&w);
+		sb_putc(sb, '\n');
+	}
+}
+
+/* --- JUnit ------------------------------------------------------------------ */
+
+static void xml_text(struct strbuf *sb, const char *s)
+{
+	if (s)
+		esc_html(sb, s, strlen(s));
+}
+
+static void junit(struct strbuf *sb, const struct index *ix)
+{
+	int tests = 0, failures = 0, errors = 0;
+	for (size_t i = 0; i < ix->n; i++) {
+		const struct icap *c = &ix->c[i];
+		if (!c->report) {
+			tests++;
+			errors++;
+			continue;
+		}
+		tests += 1 + FK__COUNT;
+		for (int k = 0; k < FK__COUNT; k++)
+			for (int j = 0; j < c->nfindings; j++)
+				if ((int)c->findings[j].kind == k &&
+				    c->findings[j].severity >= SEV_WARNING) {
+					failures++;
+					break;
+				}
+		errors += c->error != NULL;
+	}
+	sb_puts(sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	sb_printf(sb, "<testsuites name=\"handletrail batch\" tests=\"%d\" "
+		  "failures=\"%d\" errors=\"%d\">\n", tests, failures, errors);
+	for (size_t i = 0; i < ix->n; i++) {
+		const struct icap *c = &ix->c[i];
+		int nf = 0;
+		for (int k = 0; k < FK__COUNT && c->report; k++)
+			for (int j = 0; j < c->nfindings; j++)
+				if ((int)c->findings[j].kind == k &&
+				    c->findings[j].severity >= SEV_WARNING) {
+					nf++;
+					break;
+				}
+		sb_puts(sb, "  <testsuite name=\"");
+		xml_text(sb, c->name);
+		sb_printf(sb, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
+			  "file=\"", c->report ? 1 + FK__COUNT : 1, nf,
+			  c->error != NULL);
+		xml_text(sb, c->npaths ? c->paths[0] : c->name);
+		sb_puts(sb, "\">\n    <testcase classname=\"");
+		xml_text(sb, c->dir);
+		sb_puts(sb, "\" name=\"analyse\"");
+		if (c->error) {
+			sb_puts(sb, ">\n      <error type=\"");
+			xml_text(sb, c->state);
+			sb_puts(sb, "\" message=\"");
+			xml_text(sb, c->error);
+			sb_puts(sb, "\"/>\n    </testcase>\n");
+		} else {
+			sb_puts(sb, "/>\n");
+		}
+		for (int k = 0; k < FK__COUNT && c->report; k++) {
+			const char *kn = finding_kind_name((enum finding_kind)k);
+			const struct finding *first = NULL;
+			int cnt = 0;
+			for (int j = 0; j < c->nfindings; j++)
+				if ((int)c->findings[j].kind == k &&
+				    c->findings[j].severity >= SEV_WARNING) {
+					if (!first)
+						first = &c->findings[j];
+					cnt++;
+				}
+			sb_puts(sb, "    <testcase classname=\"");
+			xml_text(sb, c->dir);
+			sb_printf(sb, "\" name=\"%s\"", kn);
+			if (!first) {
+				sb_puts(sb, "/>\n");
+				continue;
+			}
+			sb_printf(sb, ">\n      <failure type=\"%s\" "
+				  "message=\"%d finding%s; first: ", kn, cnt,
+				  cnt == 1 ? "" : "s");
+			xml_text(sb, first->message);
+			sb_puts(sb, "\">");
+			url_path(sb, c->dir);
+			sb_printf(sb, "/%s#F%d", BATCH_REPORT_HTML, first->id);
+			if (first->src.file) {
+				sb_puts(sb, " ");
+				xml_text(sb, first->src.file);
+				sb_printf(sb, ":%ld", first->src.line);
+			}
+			sb_puts(sb, "</failure>\n    </testcase>\n");
+		}
+		sb_puts(sb, "  </testsuite>\n");
+	}
+	sb_puts(sb, "</testsuites>\n");
+}
+
+/* --- index.html -------------------------------------------------------------- */
+
+static void h(struct strbuf *sb, const char *s)
+{
+	if (s)
+		esc_html(sb, s, strlen(s));
+}
+
+static void human_size(struct strbuf *sb, long long b)
+{
+	if (b < 10000)
+		sb_printf(sb, "%lld B", b);
+	else if (b < 10000000)
+		sb_printf(sb, "%.1f kB", (double)b / 1e3);
+	else if (b < 10000000000LL)
+		sb_printf(sb, "%.1f MB", (double)b / 1e6);
+	else
+		sb_printf(sb, "%.1f GB", (double)b / 1e9);
+}
+
+static void human_span(struct strbuf *sb, int64_t ns)
+{
+	if (ns < 0)
+		sb_puts(sb, "&mdash;");
+	else if (ns < 1000000)
+		sb_printf(sb, "%.1f &micro;s", (double)ns / 1e3);
+	else if (ns < 1000000000)
+		sb_printf(sb, "%.1f ms", (double)ns / 1e6);
+	else
+		sb_printf(sb, "%.2f s", (double)ns / 1e9);
+}
+
+/* "close-while-in-use" -> "CWIU": column headers stay narrow */
+static void kind_abbr(struct strbuf *sb, const char *k)
+{
+	int start = 1;
+	for (const char *p = k; *p; p++) {
+		if (start && *p >= 'a' && *p <= 'z')
+			sb_putc(sb, (char)(*p - 'a' + 'A'));
+		start = *p == '-';
+	}
+}
+
+static void report_link(struct strbuf *sb, const struct icap *c, int id)
+{
+	sb_puts(sb, "<a href=\"");
+	struct strbuf u;
+	sb_init(&u);
+	url_path(&u, c->prefix);
+	url_path(&u, c->dir);
+	sb_printf(&u, "/%s", BATCH_REPORT_HTML);
+	if (id > 0)
+		sb_printf(&u, "#F%d", id);
+	esc_html(sb, u.s, u.len);
+	sb_free(&u);
+	sb_puts(sb, "\">");
+}
+
+static const char css[] =
+"body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1400px;"
+"padding:0 1.2em 3em;color:#1b1b1b;background:#fff}\n"
+"h1{font-size:1.5em;margin:.8em 0 .2em}h2{font-size:1.2em;margin:1.6em 0 .4em;"
+"border-bottom:1px solid #ddd}\n"
+".sub{color:#555;margin:0}\n"
+"table{border-collapse:collapse;margin:.4em 0}\n"
+"th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;"
+"vertical-align:top}\n"
+"th{background:#f4f4f4;position:sticky;top:0}\n"
+"th[data-sort]{cursor:pointer}th[data-sort]:after{content:' \\2195';"
+"color:#999}\n"
+"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+"td.z{color:#bbb}\n"
+".sev-error{color:#fff;background:#b3261e}.sev-warning{background:#f6c343}"
+".sev-note{background:#dbe9f6}\n"
+".st-ok{color:#1e6b2a}.st-findings{color:#8a5a00}"
+".st-failed,.st-crashed,.st-partial{color:#b3261e;font-weight:bold}\n"
+"code,.fp{font-family:ui-monospace,monospace;font-size:.92em}\n"
+".controls{margin:.3em 0}.controls input[type=search]{width:20em}\n"
+".err{color:#b3261e;white-space:pre-wrap}\n"
+".wrap{max-width:40em;overflow-wrap:anywhere}\n"
+"tr.hide{display:none}\n"
+"footer{margin-top:2em;color:#777;font-size:.9em}\n";
+
+/* Sorting and filtering only: the page reads fine without it. */
+static const char js[] =
+"(function(){\n"
+"function val(td,num){var v=td.getAttribute('data-v');"
+"if(v===null)v=td.textContent;return num?parseFloat(v)||0:v.toLowerCase();}\n"
+"function sortBy(th){var table=th.closest('table'),tb=table.tBodies[0];"
+"var i=Array.prototype.indexOf.call(th.parentNode.children,th);"
+"var num=th.getAttribute('data-sort')==='num';"
+"var dir=th.getAttribute('aria-sort')==='ascending'?-1:1;"
+"Array.prototype.forEach.call(th.parentNode.children,function(x){"
+"x.removeAttribute('aria-sort');});"
+"th.setAttribute('aria-sort',dir>0?'ascending':'descending');"
+"var rows=Array.prototype.slice.call(tb.rows);"
+"rows.sort(function(a,b){var x=val(a.cells[i],num),y=val(b.cells[i],num);"
+"return (x<y?-1:x>y?1:0)*dir;});"
+"rows.forEach(function(r){tb.appendChild(r);});}\n"
+"document.querySelectorAll('th[data-sort]').forEach(function(th){"
+"th.tabIndex=0;th.addEventListener('click',function(){sortBy(th);});"
+"th.addEventListener('keydown',function(e){if(e.key==='Enter'||e.key===' ')"
+"{e.preventDefault();sortBy(th);}});});\n"
+"document.querySelectorAll('[data-filter]').forEach(function(box){"
+"var table=document.getElementById(box.getAttribute('data-filter'));"
+"var only=document.getElementById(box.id+'-bad');"
+"function run(){var q=box.value.toLowerCase();"
+"Array.prototype.forEach.call(table.tBodies[0].rows,function(r){"
+"var hit=r.textContent.toLowerCase().indexOf(q)>=0;"
+"if(only&&only.checked&&r.getAttribute('data-bad')!=='1')hit=false;"
+"r.classList.toggle('hide',!hit);});}\n"
+"box.addEventListener('input',run);if(only)only.addEventListener('change',run);"
+"});\n"
+"})();\n";
+
+struct fpgroup {
+	const char *fp;
+	int kind;
+	int severity;
+	size_t first_cap;
+	int first_f;
+	int ncap, nocc;
+};
+
+static int fpref_cmp(const void *a, const void *b)
+{
+	const struct fpgroup *x = a, *y = b;
+	int c = strcmp(x->fp, y->fp);
+	if (c)
+		return c;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->first_cap != y->first_cap)
+		return x->first_cap < y->first_cap ? -1 : 1;
+	return x->first_f < y->first_f ? -1 : x->first_f > y->first_f;
+}
+
+static int fpgroup_cmp(const void *a, const void *b)
+{
+	const struct fpgroup *x = a, *y = b;
+	if (x->severity != y->severity)
+		return x->severity > y->severity ? -1 : 1;
+	if (x->ncap != y->ncap)
+		return x->ncap > y->ncap ? -1 : 1;
+	if (x->nocc != y->nocc)
+		return x->nocc > y->nocc ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return strcmp(x->fp, y->fp);
+}
+
+/* Findings grouped by fingerprint across captures. */
+static struct fpgroup *group_findings(const struct index *ix, size_t *ng)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ix->n; i++)
+		n += (size_t)ix->c[i].nfindings;
+	struct fpgroup *all = xcalloc(n + 1, sizeof *all);
+	size_t m = 0;
+	for (size_t i = 0; i < ix->n; i++)
+		for (int j = 0; j < ix->c[i].nfindings; j++) {
+			const struct finding *f = &ix->c[i].findings[j];
+			if (f->kind >= FK__COUNT)
+				continue;
+			all[m].fp = f->fingerprint;
+			all[m].kind = (int)f->kind;
+			all[m].severity = (int)f->severity;
+			all[m].first_cap = i;
+			all[m].first_f = j;
+			m++;
+		}
+	if (m)
+		qsort(all, m, sizeof *all, fpref_cmp);
+	size_t g = 0;
+	for (size_t i = 0; i < m;) {
+		size_t j = i;
+		struct fpgroup grp = all[i];
+		grp.ncap = grp.nocc = 0;
+		size_t lastcap = (size_t)-1;
+		for (; j < m && strcmp(all[j].fp, all[i].fp) == 0 &&
+		       all[j].kind == all[i].kind; j++) {
+			grp.nocc++;
+			if (all[j].severity > grp.severity)
+				grp.severity = all[j].severity;
+			if (all[j].first_cap != lastcap)
+				grp.ncap++;
+			lastcap = all[j].first_cap;
+		}
+		all[g++] = grp;
+		i = j;
+	}
+	if (g)
+		qsort(all, g, sizeof *all, fpgroup_cmp);
+	*ng = g;
+	return all;
+}
+
+static void totals(struct strbuf *sb, const struct index *ix)
+{
+	int t[FK__COUNT][3];
+	int nfailed = 0, nlost = 0;
+	long lost = 0;
+	memset(t, 0, sizeof t);
+	for (size_t i = 0; i < ix->n; i++) {
+		const struct icap *c = &ix->c[i];
+		for (int j = 0; j < c->nfindings; j++)
+			if (c->findings[j].kind < FK__COUNT)
+				t[c->findings[j].kind]
+				 [c->findings[j].severity]++;
+		nfailed += c->status == 2;
+		if (c->skipped) {
+			nlost++;
+			lost += c->skipped;
+		}
+	}
+	sb_puts(sb, "<section id=\"totals\"><h2>Totals</h2>\n<table>\n"
+		"<thead><tr><th>Kind</th><th class=\"n\">error</th>"
+		"<th class=\"n\">warning</th><th class=\"n\">note</th>"
+		"<th class=\"n\">total</th></tr></thead>\n<tbody>\n");
+	int col[3] = { 0, 0, 0 };
+	for (int k = 0; k < FK__COUNT; k++) {
+		sb_printf(sb, "<tr><td>%s</td>",
+			  finding_kind_name((enum finding_kind)k));
+		int row = 0;
+		for (int s = 2; s >= 0; s--) {
+			sb_printf(sb, "<td class=\"n%s\">%d</td>",
+				  t[k][s] ? "" : " z", t[k][s]);
+			row += t[k][s];
+			col[s] += t[k][s];
+		}
+		sb_printf(sb, "<td class=\"n%s\">%d</td></tr>\n",
+			  row ? "" : " z", row);
+	}
+	sb_printf(sb, "</tbody>\n<tfoot><tr><th>all kinds</th>"
+		  "<th class=\"n\">%d</th><th class=\"n\">%d</th>"
+		  "<th class=\"n\">%d</th><th class=\"n\">%d</th></tr></tfoot>"
+		  "\n</table>\n", col[2], col[1], col[0],
+		  col[0] + col[1] + col[2]);
+	sb_printf(sb, "<p>%zu capture%s; %d could not be analysed fully; "
+		  "%ld trace line%s lost to parse errors in %d capture%s.",
+		  ix->n, ix->n == 1 ? "" : "s", nfailed, lost,
+		  lost == 1 ? "" : "s", nlost, nlost == 1 ? "" : "s");
+	if (lost)
+		sb_puts(sb, " A capture with lost lines may miss findings: "
+			"its report lists the lines and why.");
+	sb_puts(sb, "</p>\n</section>\n");
+}
+
+static void format_cell(struct strbuf *sb, const struct icap *c)
+{
+	const struct jv *in = jv_get(c->report, "inputs");
+	if (!in || in->type != JV_ARR || in->n == 0) {
+		sb_puts(sb, "&mdash;");
+		return;
+	}
+	const struct jv *e = &in->kids[0];
+	h(sb, jv_kstr(e, "format", ""));
+	const char *fl = jv_kstr(e, "flags", "");
+	if (*fl) {
+		sb_puts(sb, " <code>");
+		h(sb, fl);
+		sb_puts(sb, "</code>");
+	}
+	const char *z = jv_kstr(e, "compression", "");
+	if (*z) {
+		sb_puts(sb, ", ");
+		h(sb, z);
+	}
+	if (in->n > 1)
+		sb_printf(sb, ", %d files", in->n);
+}
+
+static void captures_table(struct strbuf *sb, const struct index *ix)
+{
+	sb_puts(sb, "<section id=\"captures\"><h2>Captures</h2>\n"
+		"<div class=\"controls\"><label>Filter: <input type=\"search\" "
+		"id=\"capf\" data-filter=\"captures-table\" "
+		"placeholder=\"name, format, status...\"></label> <label>"
+		"<input type=\"checkbox\" id=\"capf-bad\"> only captures with "
+		"warnings, errors or failures</label></div>\n"
+		"<table id=\"captures-table\">\n<thead><tr>"
+		"<th data-sort=\"text\">Capture</th>"
+		"<th data-sort=\"text\">Format and flags</th>"
+		"<th data-sort=\"num\" class=\"n\">Size</th>"
+		"<th data-sort=\"num\" class=\"n\">Events</th>"
+		"<th data-sort=\"num\" class=\"n\">Span</th>");
+	for (int k = 0; k < FK__COUNT; k++) {
+		const char *kn = finding_kind_name((enum finding_kind)k);
+		sb_printf(sb, "<th data-sort=\"num\" class=\"n\" title=\"%s\">"
+			  "<abbr title=\"%s\">", kn, kn);
+		kind_abbr(sb, kn);
+		sb_puts(sb, "</abbr></th>");
+	}
+	sb_puts(sb, "<th data-sort=\"num\">Worst</th>"
+		"<th data-sort=\"num\" class=\"n\">Lines lost</th>"
+		"<th data-sort=\"text\">Status</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < ix->n; i++) {
+		const struct icap *c = &ix->c[i];
+		const struct jv *sum = jv_get(c->report, "summary");
+		int bad = c->status != 0;
+		sb_printf(sb, "<tr data-bad=\"%d\"><td class=\"wrap\">", bad);
+		if (c->report) {
+			report_link(sb, c, 0);
+			h(sb, c->name);
+			sb_puts(sb, "</a>");
+		} else {
+			h(sb, c->name);
+		}
+		sb_puts(sb, "</td><td>");
+		format_cell(sb, c);
+		sb_printf(sb, "</td><td class=\"n\" data-v=\"%lld\">", c->size);
+		human_size(sb, c->size);
+		long long ev = jv_kint(sum, "events", -1);
+		if (ev >= 0)
+			sb_printf(sb, "</td><td class=\"n\">%lld", ev);
+		else
+			sb_puts(sb, "</td><td class=\"n\" data-v=\"-1\">"
+				"&mdash;");
+		int64_t sp = span_ns(c);
+		sb_printf(sb, "</td><td class=\"n\" data-v=\"%lld\">",
+			  (long long)sp);
+		human_span(sb, sp);
+		sb_puts(sb, "</td>");
+		for (int k = 0; k < FK__COUNT; k++)
+			sb_printf(sb, "<td class=\"n%s\">%d</td>",
+				  c->by_kind[k] ? "" : " z", c->by_kind[k]);
+		if (c->worst >= 0)
+			sb_printf(sb, "<td class=\"sev-%s\" data-v=\"%d\">%s"
+				  "</td>",
+				  severity_name((enum severity)c->worst),
+				  c->worst + 1,
+				  severity_name((enum severity)c->worst));
+		else
+			sb_puts(sb, "<td data-v=\"0\">&mdash;</td>");
+		sb_printf(sb, "<td class=\"n%s\">%ld</td>",
+			  c->skipped ? "" : " z", c->skipped);
+		sb_printf(sb, "<td class=\"st-%s\">%s", status_word(c),
+			  status_word(c));
+		if (c->error) {
+			sb_puts(sb, ": <span class=\"err\">");
+			h(sb, c->error);
+			sb_puts(sb, "</span>");
+		}
+		sb_puts(sb, "</td></tr>\n");
+	}
+	sb_puts(sb, "</tbody>\n</table>\n<p>Columns ");
+	for (int k = 0; k < FK__COUNT; k++) {
+		kind_abbr(sb, finding_kind_name((enum finding_kind)k));
+		sb_printf(sb, " = %s%s",
+			  finding_kind_name((enum finding_kind)k),
+			  k + 1 < FK__COUNT ? ", " : ".");
+	}
+	sb_puts(sb, " Span is the time between the first and the last "
+		"event of the capture.</p>\n</section>\n");
+}
+
+static void findings_table(struct strbuf *sb, const struct index *ix)
+{
+	size_t ng;
+	struct fpgroup *g = group_findings(ix, &ng);
+	sb_puts(sb, "<section id=\"findings\"><h2>Findings by fingerprint"
+		"</h2>\n<p>A fingerprint does not depend on line numbers or "
+		"times: the same bug in many captures has one row.</p>\n");
+	if (!ng) {
+		sb_puts(sb, "<p>No findings.</p>\n</section>\n");
+		free(g);
+		return;
+	}
+	sb_puts(sb, "<div class=\"controls\"><label>Filter: <input "
+		"type=\"search\" id=\"fpf\" data-filter=\"findings-table\" "
+		"placeholder=\"kind, object, capture...\"></label></div>\n"
+		"<table id=\"findings-table\">\n<thead><tr>"
+		"<th data-sort=\"num\">Severity</th>"
+		"<th data-sort=\"text\">Kind</th>"
+		"<th data-sort=\"text\">Fingerprint</th>"
+		"<th data-sort=\"text\">First seen</th>"
+		"<th data-sort=\"num\" class=\"n\">Captures</th>"
+		"<th data-sort=\"num\" class=\"n\">Findings</th>"
+		"<th>Where</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < ng; i++) {
+		const struct icap *fc = &ix->c[g[i].first_cap];
+		const struct finding *ff = &fc->findings[g[i].first_f];
+		const char *sev = severity_name((enum severity)g[i].severity);
+		sb_printf(sb, "<tr><td class=\"sev-%s\" data-v=\"%d\">%s</td>"
+			  "<td>%s</td><td class=\"fp\">", sev,
+			  g[i].severity, sev,
+			  finding_kind_name((enum finding_kind)g[i].kind));
+		h(sb, g[i].fp);
+		sb_puts(sb, "</td><td class=\"wrap\">");
+		h(sb, ff->message ? ff->message : "");
+		sb_printf(sb, "</td><td class=\"n\">%d</td><td class=\"n\">%d"
+			  "</td><td class=\"wrap\">", g[i].ncap, g[i].nocc);
+		int shown = 0;
+		for (size_t c = g[i].first_cap; c < ix->n; c++)
+			for (int j = 0; j < ix->c[c].nfindings; j++) {
+				const struct finding *f =
+					&ix->c[c].findings[j];
+				if ((int)f->kind != g[i].kind ||
+				    strcmp(f->fingerprint, g[i].fp) != 0)
+					continue;
+				if (shown == MAX_LINKS) {
+					shown++;
+					continue;
+				}
+				if (shown > MAX_LINKS)
+					continue;
+				if (shown)
+					sb_puts(sb, ", ");
+				report_link(sb, &ix->c[c], f->id);
+				h(sb, ix->c[c].name);
+				sb_printf(sb, " F%d</a>", f->id);
+				shown++;
+			}
+		if (g[i].nocc > MAX_LINKS)
+			sb_printf(sb, " and %d more", g[i].nocc - MAX_LINKS);
+		sb_puts(sb, "</td></tr>\n");
+	}
+	sb_puts(sb, "</tbody>\n</table>\n</section>\n");
+	free(g);
+}
+
+static void failed_list(struct strbuf *sb, const struct index *ix)
+{
+	int any = 0;
+	for (size_t i = 0; i < ix->n; i++) {
+		const struct icap *c = &ix->c[i];
+		if (!c->error)
+			continue;
+		if (!any)
+			sb_puts(sb, "<section id=\"failed\"><h2>Captures that "
+				"could not be analysed fully</h2>\n<ul>\n");
+		any = 1;
+		sb_puts(sb, "<li>");
+		if (c->report) {
+			report_link(sb, c, 0);
+			h(sb, c->name);
+			sb_puts(sb, "</a>");
+		} else {
+			h(sb, c->name);
+		}
+		sb_printf(sb, " (%s): <span class=\"err\">", c->state);
+		h(sb, c->error);
+		sb_puts(sb, "</span></li>\n");
+	}
+	if (any)
+		sb_puts(sb, "</ul>\n<p>A partial capture's report covers the "
+			"events before the error.</p>\n</section>\n");
+}
+
+static void index_html(struct strbuf *sb, const struct index *ix)
+{
+	int nf = 0;
+	for (size_t i = 0; i < ix->n; i++)
+		nf += ix->c[i].nfindings;
+	sb_puts(sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+		"<meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, "
+		"initial-scale=1\">\n"
+		"<meta http-equiv=\"Content-Security-Policy\" content=\""
+		"default-src 'none'; style-src 'unsafe-inline'; "
+		"script-src 'unsafe-inline'; img-src data:\">\n");
+	sb_printf(sb, "<title>handletrail: %zu captures, %d findings</title>"
+		  "\n<style>\n%s</style>\n</head>\n<body>\n", ix->n, nf, css);
+	sb_printf(sb, "<header><h1>handletrail batch report</h1>\n"
+		  "<p class=\"sub\">%zu capture%s, %d finding%s. Each capture "
+		  "links to its own report; every finding there tells its "
+		  "story line by line.</p></header>\n", ix->n,
+		  ix->n == 1 ? "" : "s", nf, nf == 1 ? "" : "s");
+	totals(sb, ix);
+	captures_table(sb, ix);
+	findings_table(sb, ix);
+	failed_list(sb, ix);
+	sb_printf(sb, "<footer>handletrail %s</footer>\n<script>\n%s"
+		  "</script>\n</body>\n</html>\n", HT_VERSION, js);
+}
+
+/* --- building ------------------------------------------------------------------ */
+
+static int write_out(const char *dest, const char *name,
+		     const struct strbuf *sb, struct ht_error *err)
+{
+	char *path = batch_path(dest, name);
+	int r = write_file_atomic(path, sb->s ? sb->s : "", sb->len, err);
+	free(path);
+	return r;
+}
+
+int batch_index_build(const char *dest, const char *const *dirs, int ndirs,
+		      const char *junit_path, int *worst, int *ncaptures,
+		      struct ht_error *err)
+{
+	struct index ix;
+	memset(&ix, 0, sizeof ix);
+	*worst = 0;
+	*ncaptures = 0;
+	for (int i = 0; i < ndirs; i++) {
+		char *prefix = rel_prefix(dest, dirs[i]);
+		int r = read_results(&ix, dirs[i], prefix, err);
+		free(prefix);
+		if (r < 0) {
+			for (size_t k = 0; k < ix.n; k++)
+				free_icap(&ix.c[k]);
+			free(ix.c);
+			return -1;
+		}
+	}
+	if (ix.n)
+		qsort(ix.c, ix.n, sizeof *ix.c, icap_cmp);
+	/* the same capture from two result folders (overlapping shards)
+	 * counts once */
+	size_t m = 0;
+	for (size_t i = 0; i < ix.n; i++) {
+		if (m > 0 && strcmp(ix.c[m - 1].name, ix.c[i].name) == 0 &&
+		    strcmp(ix.c[m - 1].hash, ix.c[i].hash) == 0) {
+			free_icap(&ix.c[i]);
+			continue;
+		}
+		ix.c[m++] = ix.c[i];
+	}
+	ix.n = m;
+	for (size_t i = 0; i < ix.n; i++)
+		if (ix.c[i].status > *worst)
+			*worst = ix.c[i].status;
+	*ncaptures = (int)ix.n;
+
+	struct strbuf sb;
+	sb_init(&sb);
+	int r = 0;
+	for (size_t i = 0; i < ix.n; i++)
+		jsonl_capture(&sb, &ix.c[i]);
+	r = write_out(dest, "findings.jsonl", &sb, err);
+
+	if (r == 0) {
+		struct sarif_capture *sc = xcalloc(ix.n + 1, sizeof *sc);
+		struct finding **known = xcalloc(ix.n + 1, sizeof *known);
+		for (size_t i = 0; i < ix.n; i++) {
+			const struct icap *c = &ix.c[i];
+			known[i] = xcalloc((size_t)c->nfindings + 1,
+					   sizeof **known);
+			for (int j = 0; j < c->nfindings; j++)
+				if (c->findings[j].kind < FK__COUNT)
+					known[i][sc[i].nfindings++] =
+						c->findings[j];
+			sc[i].name = c->name;
+			sc[i].paths = c->paths;
+			sc[i].npaths = c->npaths;
+			sc[i].findings = known[i];
+			sc[i].error = c->error;
+			sc[i].skipped = c->skipped;
+		}
+		sb_reset(&sb);
+		report_sarif_captures(&sb, sc, (int)ix.n);
+		for (size_t i = 0; i < ix.n; i++)
+			free(known[i]);
+		free(known);
+		free(sc);
+		r = write_out(dest, "findings.sarif", &sb, err);
+	}
+	if (r == 0) {
+		sb_reset(&sb);
+		index_html(&sb, &ix);
+		r = write_out(dest, "index.html", &sb, err);
+	}
+	if (r == 0 && junit_path) {
+		sb_reset(&sb);
+		junit(&sb, &ix);
+		r = write_file_atomic(junit_path, sb.s, sb.len, err);
+	}
+	sb_free(&sb);
+	for (size_t i = 0; i < ix.n; i++)
+		free_icap(&ix.c[i]);
+	free(ix.c);
+	return r;
+}
+
+static const char index_usage[] =
+"Usage: handletrail index [OPTIONS] RESULTDIR...\n"
+"Merge the per-capture results that `handletrail batch` wrote into one or\n"
+"many RESULTDIRs (shards, other machines) into one index.html,\n"
+"findings.jsonl and findings.sarif.\n"
+"\n"
+"Options:\n"
+"  -o, --output DIR   where the merged files go (default: the RESULTDIR,\n"
+"                     when there is only one)\n"
+"      --junit FILE   also write JUnit XML (a testsuite per capture)\n"
+"  -q, --quiet        no summary line\n"
+"  -h, --help         show this help and exit\n"
+"\n"
+"Exit status: the worst over all captures: 0 clean, 1 findings of\n"
+"severity warning or error, 2 a capture could not be analysed or the\n"
+"results could not be read.\n";
+
+int index_main(int argc, char **argv)
+{
+	enum { O_JUNIT = 256 };
+	static const struct option lo[] = {
+		{ "output", 1, NULL, 'o' },
+		{ "junit", 1, NULL, O_JUNIT },
+		{ "quiet", 0, NULL, 'q' },
+		{ "help", 0, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dest = NULL, *junit_path = NULL;
+	int quiet = 0, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+o:qh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o': dest = optarg; break;
+		case O_JUNIT: junit_path = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h': fputs(index_usage, stdout); return 0;
+		default:
+			fputs("Try 'handletrail index --help' for more "
+			      "information.\n", stderr);
+			return 2;
+		}
+	}
+	int ndirs = argc - optind;
+	if (ndirs < 1 || (!dest && ndirs > 1)) {
+		fputs(ndirs < 1 ? "handletrail: index: no RESULTDIR given\n"
+			: "handletrail: index: several RESULTDIRs need -o DIR\n",
+		      stderr);
+		fputs("Try 'handletrail index --help' for more information.\n",
+		      stderr);
+		return 2;
+	}
+	const char **dirs = (const char **)argv + optind;
+	struct ht_error err;
+	char buf[1200];
+	for (int i = 0; i < ndirs; i++) {
+		struct stat st;
+		if (stat(dirs[i], &st) != 0 || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "handletrail: index: %s: not a "
+				"folder\n", dirs[i]);
+			return 2;
+		}
+	}
+	if (!dest)
+		dest = dirs[0];
+	if (batch_mkdir_p(dest, &err) < 0) {
+		ht_error_format(&err, buf, sizeof buf);
+		fprintf(stderr, "handletrail: index: %s\n", buf);
+		return 2;
+	}
+	int worst, n;
+	if (batch_index_build(dest, dirs, ndirs, junit_path, &worst, &n,
+			      &err) < 0) {
+		ht_error_format(&err, buf, sizeof buf);
+		fprintf(stderr, "handletrail: index: %s\n", buf);
+		return 2;
+	}
+	if (n == 0)
+		fprintf(stderr, "handletrail: index: no capture results found "
+			"(folders with %s)\n", BATCH_MANIFEST);
+	else if (!quiet)
+		fprintf(stderr, "handletrail: index: %d capture%s; index: "
+			"%s/index.html\n", n, n == 1 ? "" : "s", dest);
+	return worst;
+}

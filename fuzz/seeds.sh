@@ -1,0 +1,54 @@
+#!/bin/sh
+# fuzz/seeds.sh TARGET DIR - copies the seed inputs for one fuzz target into
+# DIR: strace captures for the strace targets, event XML for etw_xml, rules
+# files for rules, each cut to 64 KiB (libFuzzer's -max_len).
+set -u
+t=$1
+out=$2
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+mkdir -p "$out"
+shared=${SHARED:-$top/../shared}
+max=65536
+n=0
+
+add() {
+	n=$((n + 1))
+	head -c "$max" "$1" >"$out/$(printf '%04d' "$n")-$(basename "$1")"
+}
+
+candidates() {
+	for d in samples tests/data tests/hostile "$shared/strace-captures"; do
+		[ -d "$d" ] && find "$d" -type f -size -8M 2>/dev/null
+	done | grep -v '/fuzz-regressions/' | sort
+}
+
+is_xml() {
+	head -c 512 "$1" | tr -d '\000' | grep -q '^[[:space:]]*<' 2>/dev/null
+}
+
+candidates | while read -r f; do
+	case $f in
+	*.c|*.h|*.sh|*.md|*.json|*.html|*.sarif|*/expected|*/cmd|*/exit|\
+	*.def|*.py|*Makefile|*.mk|*.dict|*.out|*.story|*.tsv|*.awk|\
+	*.1|*.css|*.js) continue ;;
+	esac
+	case $t in
+	strace_*)
+		case $f in *.xml|*.xml.*|*/etw/*|*/rules/*) continue ;; esac
+		is_xml "$f" && continue
+		add "$f" ;;
+	etw_xml)
+		case $f in *rules*) continue ;; esac
+		case $f in
+		*.xml|*.xml.gz|*/etw/*) add "$f" ;;
+		*) is_xml "$f" && add "$f" ;;
+		esac ;;
+	rules)
+		case $f in *rules*) add "$f" ;; esac ;;
+	esac
+done
+# the fixed trace of fuzz_rules is a fair start for every XML reader
+[ "$t" = etw_xml ] && cp fuzz/rules-trace.xml "$out/rules-trace.xml"
+[ "$t" = rules ] && cp fuzz/rules-seed.xml "$out/rules-seed.xml"
+exit 0

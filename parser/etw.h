@@ -1,0 +1,122 @@
+/* parser/etw.h - what the ETW backend files share: one XML <Event> as a
+ * flat record, the reorder window, the event semantics and the rules. */
+#ifndef HANDLETRAIL_PARSER_ETW_H
+#define HANDLETRAIL_PARSER_ETW_H
+
+#include "internal.h"
+
+/* One <Event> as read from the XML, before any meaning is given to it.
+ * Strings live in buf and are named by offset (0 = absent: buf[0] is
+ * always '\0').  A record owns its buffer; records are pooled by the
+ * reorder window, so a steady stream allocates nothing. */
+#define ETW_MAX_FIELDS 48
+#define ETW_REC_MAX_BYTES 8192 /* text kept per event; longer is cut */
+
+struct etw_field {
+	uint32_t name;   /* "" for a nameless <Data> */
+	uint32_t value;
+};
+
+struct etw_rec {
+	long line;           /* line of the <Event start tag */
+	long index;          /* 1-based <Event> index in file order */
+	int64_t ts;          /* ns: epoch (SystemTime) or trace start (MSec) */
+	int cpu;             /* Execution@ProcessorID, -1 when absent */
+	int64_t pid, tid;    /* header values, -1 when absent */
+	long event_id, version, opcode, task; /* -1 when absent */
+	uint32_t provider_name, provider_guid, event_guid;
+	uint32_t event_name; /* RenderingInfo/EventName or PerfView EventName */
+	uint32_t task_name, opcode_name;
+	uint32_t time_text;
+	uint32_t pname;      /* PerfView PName */
+	int nfields;
+	int cut;             /* fields or text dropped for size */
+	struct etw_field f[ETW_MAX_FIELDS];
+	char *buf;
+	size_t len, cap;
+};
+
+void etw_rec_reset(struct etw_rec *r);
+uint32_t etw_rec_add(struct etw_rec *r, const char *s, size_t n);
+static inline const char *etw_str(const struct etw_rec *r, uint32_t off)
+{
+	return r->buf + off;
+}
+/* value of the field named name (case-insensitive), or NULL */
+const char *etw_field(const struct etw_rec *r, const char *name);
+
+/* Reorder window: holds at most `window` records in a min-heap keyed by
+ * (ts, cpu, index); see etw_order.c for why. */
+struct etw_order;
+struct etw_order *etw_order_new(size_t window);
+struct etw_rec *etw_order_slot(struct etw_order *o); /* a free record */
+/* Adds a filled record; returns the record to emit now, or NULL. */
+struct etw_rec *etw_order_push(struct etw_order *o, struct etw_rec *r);
+struct etw_rec *etw_order_pop(struct etw_order *o); /* draining at EOF */
+void etw_order_release(struct etw_order *o, struct etw_rec *r);
+long etw_order_late(const struct etw_order *o);  /* emitted out of order */
+size_t etw_order_window(const struct etw_order *o);
+void etw_order_free(struct etw_order *o);
+
+/* Application rules (--rules FILE); see doc/rules.md. */
+enum etw_app_role { APP_NONE, APP_CREATE, APP_CLOSE, APP_USE, APP_FAIL };
+struct etw_rule {
+	char *provider;      /* name, or "{guid}" lower case; NULL = any */
+	char *event;         /* event name, or NULL */
+	long id, version;    /* -1 = any */
+	enum etw_app_role role;
+	char *handle_field;  /* NULL: the default names */
+	char *error_field;   /* NULL: the default names */
+	char *object;        /* object kind for descriptions ("Socket") */
+	int socket_only;
+	int line;            /* in the rules file, for messages */
+};
+struct etw_rules {
+	struct etw_rule *r;
+	int n;
+	char *path;
+};
+struct etw_rules *etw_rules_load(const char *path, struct ht_error *err);
+const struct etw_rule *etw_rules_match(const struct etw_rules *rs,
+				       const char *prov_name,
+				       const char *prov_guid,
+				       const char *event_name, long id,
+				       long version);
+void etw_rules_free(struct etw_rules *rs);
+
+/* libxml2 set up so that no entity, DTD or network access can happen;
+ * the reader options every ETW XML parse uses. */
+int etw_xml_safe_options(void);
+void etw_xml_lockdown(void);
+/* Looks at the prolog (before the first element) of an XML text and
+ * refuses a DOCTYPE: ETW exports never carry one, and without it no
+ * entity can be declared.  Returns the byte length of the BOM and XML
+ * declaration (where a wrapper element may be put), or -1 with why. */
+long etw_xml_prolog(const char *buf, size_t n, int at_eof, int *utf16,
+		    const char **why);
+
+/* Semantics: turns records (in time order) into handletrail events. */
+struct etw_sem;
+struct etw_sem *etw_sem_new(const struct parser_options *o,
+			    struct input_stats *st, const char *path,
+			    struct ht_error *err);
+/* 1: *ev filled (pointers valid until the next call); 0: the record
+ * means nothing to the timeline. */
+int etw_sem_event(struct etw_sem *s, const struct etw_rec *r,
+		  struct ht_event *ev);
+void etw_sem_finish(struct etw_sem *s);
+void etw_sem_free(struct etw_sem *s);
+
+/* Values as exports print them: "0x1A4", "420", "20,648", "-2,147,476,004".
+ * 0 on success. */
+int etw_parse_int(const char *s, int64_t *v);
+/* "2006-12-18T12:26:27.887309500Z", "...+02:00": ns since the epoch */
+int etw_parse_systime(const char *s, int64_t *ns);
+/* PerfView MSec "1734.2301": ns since the trace start */
+int etw_parse_msec(const char *s, int64_t *ns);
+
+/* Windows error numbers (winerr.def). */
+enum werr_space { WS_WIN32, WS_NTSTATUS, WS_HRESULT };
+const char *winerr_name(enum werr_space sp, int64_t v, enum err_class *c);
+
+#endif

@@ -1,0 +1,1233 @@
+/* parser/etw_sem.c - gives ETW records (in time order) their meaning for
+ * handle tables: Object Manager handle events, processes and threads,
+ * Winsock sockets and AFD endpoints, and application events (rules). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include "etw.h"
+
+enum etw_role {
+	R_IGNORE, R_OB_CREATE, R_OB_CLOSE, R_OB_DUP, R_OB_TYPE, R_OB_RUNDOWN,
+	R_OB_RUNDOWN_END, R_PROC_START, R_PROC_END, R_PROC_DC,
+	R_THREAD_START, R_THREAD_END, R_THREAD_DC, R_THREAD_NAME,
+	R_SOCK_CREATE, R_SOCK_CLOSE, R_SOCK_ACCEPT, R_SOCK_USE,
+	R_AFD_CREATE, R_AFD_CLOSE, R_AFD_USE, R_APP,
+};
+
+struct etw_def {
+	enum etw_role role;
+	const char *guid;
+	int classic;
+	long lo, hi, vmin, vmax;
+	const char *perfview, *call, *handle, *handle2, *error;
+};
+
+#define K 1
+#define M 0
+static const struct etw_def etw_defs[] = {
+#define ETW_EVENT(role, guid, kind, lo, hi, vmin, vmax, pv, call, h, h2, e) \
+	{ role, guid, kind, lo, hi, vmin, vmax, pv, call, h, h2, e },
+#include "etw_events.def"
+#undef ETW_EVENT
+};
+#undef K
+#undef M
+#define NDEFS (sizeof etw_defs / sizeof etw_defs[0])
+
+#define SYSTEM_TRACE_GUID "9e814aad-3204-11d2-9a82-006008a86939"
+/* how far apart (ns) an AFD endpoint and its handle's creation may be on
+ * one thread and still be taken as the same socket */
+#define AFD_LINK_NS 50000000LL
+/* dead objects remembered for address-reuse numbering */
+#define DEAD_OBJECTS_MAX 65536
+
+/* ---- a small hash map: (k1, k2) -> value -------------------------------- */
+
+struct mnode {
+	uint64_t k1, k2;
+	void *v;
+	int used;
+};
+struct map {
+	struct mnode *t;
+	size_t cap, n;
+	void (*free_v)(void *);
+};
+
+static size_t map_slot(const struct map *m, uint64_t k1, uint64_t k2)
+{
+	uint64_t k[2] = { k1, k2 };
+	return (size_t)hash64(k, sizeof k, 0x5eed) & (m->cap - 1);
+}
+
+static void *map_get(const struct map *m, uint64_t k1, uint64_t k2)
+{
+	if (!m->cap)
+		return NULL;
+	for (size_t i = map_slot(m, k1, k2);; i = (i + 1) & (m->cap - 1)) {
+		struct mnode *e = &m->t[i];
+		if (!e->used)
+			return NULL;
+		if (e->k1 == k1 && e->k2 == k2)
+			return e->v;
+	}
+}
+
+static void map_put(struct map *m, uint64_t k1, uint64_t k2, void *v);
+
+static void map_grow(struct map *m)
+{
+	struct mnode *old = m->t;
+	size_t oc = m->cap;
+	m->cap = oc ? oc * 2 : 64;
+	m->t = xcalloc(m->cap, sizeof *m->t);
+	m->n = 0;
+	for (size_t i = 0; i < oc; i++)
+		if (old[i].used)
+			map_put(m, old[i].k1, old[i].k2, old[i].v);
+	free(old);
+}
+
+static void map_put(struct map *m, uint64_t k1, uint64_t k2, void *v)
+{
+	if ((m->n + 1) * 4 > m->cap * 3)
+		map_grow(m);
+	for (size_t i = map_slot(m, k1, k2);; i = (i + 1) & (m->cap - 1)) {
+		struct mnode *e = &m->t[i];
+		if (!e->used) {
+			e->used = 1;
+			e->k1 = k1;
+			e->k2 = k2;
+			e->v = v;
+			m->n++;
+			return;
+		}
+		if (e->k1 == k1 && e->k2 == k2) {
+			if (m->free_v && e->v != v)
+				m->free_v(e->v);
+			e->v = v;
+			return;
+		}
+	}
+}
+
+/* linear probing delete with backward shift */
+static void map_del(struct map *m, uint64_t k1, uint64_t k2)
+{
+	if (!m->cap)
+		return;
+	size_t i = map_slot(m, k1, k2);
+	for (;; i = (i + 1) & (m->cap - 1)) {
+		if (!m->t[i].used)
+			return;
+		if (m->t[i].k1 == k1 && m->t[i].k2 == k2)
+			break;
+	}
+	if (m->free_v)
+		m->free_v(m->t[i].v);
+	m->t[i].used = 0;
+	m->n--;
+	for (size_t j = (i + 1) & (m->cap - 1); m->t[j].used;
+	     j = (j + 1) & (m->cap - 1)) {
+		struct mnode e = m->t[j];
+		m->t[j].used = 0;
+		m->n--;
+		map_put(m, e.k1, e.k2, e.v);
+	}
+}
+
+static void map_free(struct map *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->t[i].used && m->free_v)
+			m->free_v(m->t[i].v);
+	free(m->t);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- state ---------------------------------------------------------------- */
+
+/* a handle value in a process, as the events showed it */
+struct hent {
+	uint64_t obj;       /* kernel object pointer, 0 unknown */
+	int open;
+	int socket;
+	int by_ob;          /* last changed by an Object Manager event */
+	int64_t create_tid, close_tid, close_ts;
+	char *desc;
+};
+
+/* a kernel object, keyed by its pointer; seq numbers the objects seen at
+ * one address, since pointers are reused after an object is deleted:
+ * the identity is (pointer, creation), shown as "#2" when it matters */
+struct oent {
+	int type;
+	char *name;
+	int opens;
+	int seq;
+	int64_t created;
+};
+
+/* per thread: what AFD correlation needs */
+struct tent {
+	int64_t pid;
+	int64_t sock_h, sock_ts;   /* last socket handle created */
+	uint64_t ep;               /* last AFD endpoint created */
+	int64_t ep_ts;
+};
+
+/* AFD endpoint -> the handle that names it */
+struct aent {
+	int64_t pid, h;
+};
+
+struct etw_sem {
+	struct input_stats *st;
+	const char *path;
+	struct etw_rules *rules;
+	struct map handles, objects, threads, endpoints;
+	char **types;          /* ObjectType number -> name */
+	size_t ntypes;
+	long dead_objects;
+	int have_ob;           /* Object Manager handle events seen */
+	long kernel_handles, afd_unlinked, unknown_types, pseudo_dups;
+	long afd_linked;
+	/* per event scratch, valid until the next event */
+	struct strbuf raw, obj[HT_MAX_FX], call;
+	char errbuf[48];
+};
+
+static void free_hent(void *v)
+{
+	struct hent *h = v;
+	free(h->desc);
+	free(h);
+}
+
+static void free_oent(void *v)
+{
+	struct oent *o = v;
+	free(o->name);
+	free(o);
+}
+
+struct etw_sem *etw_sem_new(const struct parser_options *o,
+			    struct input_stats *st, const char *path,
+			    struct ht_error *err)
+{
+	struct etw_sem *s = xcalloc(1, sizeof *s);
+	s->st = st;
+	s->path = path;
+	s->handles.free_v = free_hent;
+	s->objects.free_v = free_oent;
+	s->threads.free_v = free;
+	s->endpoints.free_v = free;
+	sb_init(&s->raw);
+	sb_init(&s->call);
+	for (int i = 0; i < HT_MAX_FX; i++)
+		sb_init(&s->obj[i]);
+	if (o && o->rules_path) {
+		s->rules = etw_rules_load(o->rules_path, err);
+		if (!s->rules) {
+			etw_sem_free(s);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+void etw_sem_free(struct etw_sem *s)
+{
+	if (!s)
+		return;
+	map_free(&s->handles);
+	map_free(&s->objects);
+	map_free(&s->threads);
+	map_free(&s->endpoints);
+	for (size_t i = 0; i < s->ntypes; i++)
+		free(s->types[i]);
+	free(s->types);
+	etw_rules_free(s->rules);
+	sb_free(&s->raw);
+	sb_free(&s->call);
+	for (int i = 0; i < HT_MAX_FX; i++)
+		sb_free(&s->obj[i]);
+	free(s);
+}
+
+void etw_sem_finish(struct etw_sem *s)
+{
+	char msg[200];
+	if (s->kernel_handles) {
+		snprintf(msg, sizeof msg, "%ld events on kernel handles "
+			 "(0x80000000 and up) not analysed", s->kernel_handles);
+		input_stats_limit(s->st, msg);
+	}
+	if (s->afd_unlinked) {
+		snprintf(msg, sizeof msg, "%ld Winsock-AFD events on endpoints "
+			 "not tied to a socket handle", s->afd_unlinked);
+		input_stats_limit(s->st, msg);
+	}
+	if (s->unknown_types) {
+		snprintf(msg, sizeof msg, "object type numbers without a "
+			 "TypeDCStart/TypeDCEnd name in %ld events",
+			 s->unknown_types);
+		input_stats_limit(s->st, msg);
+	}
+	if (s->pseudo_dups) {
+		snprintf(msg, sizeof msg, "%ld DuplicateHandle events from a "
+			 "pseudo-handle shown as creations", s->pseudo_dups);
+		input_stats_limit(s->st, msg);
+	}
+}
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+/* "{89497F50-...}" -> "89497f50-..." in out */
+static void norm_guid(const char *g, char *out, size_t n)
+{
+	size_t k = 0;
+	for (; *g && k + 1 < n; g++)
+		if (*g != '{' && *g != '}' && *g != ' ')
+			out[k++] = (char)tolower((unsigned char)*g);
+	out[k] = '\0';
+}
+
+static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
+{
+	if (perfview) {
+		const char *en = etw_str(r, r->event_name);
+		if (!*en)
+			return NULL;
+		for (size_t i = 0; i < NDEFS; i++)
+			if (etw_defs[i].perfview &&
+			    !strcmp(etw_defs[i].perfview, en))
+				return &etw_defs[i];
+		return NULL;
+	}
+	char eg[64], pg[64];
+	norm_guid(etw_str(r, r->event_guid), eg, sizeof eg);
+	norm_guid(etw_str(r, r->provider_guid), pg, sizeof pg);
+	for (size_t i = 0; i < NDEFS; i++) {
+		const struct etw_def *d = &etw_defs[i];
+		long num;
+		if (d->classic) {
+			/* the class guid is in EventGuid; some exporters put
+			 * it in Provider Guid instead */
+			if (strcmp(d->guid, eg) && strcmp(d->guid, pg))
+				continue;
+			num = r->opcode;
+		} else {
+			if (strcmp(d->guid, pg))
+				continue;
+			num = r->event_id;
+		}
+		if (num < d->lo || num > d->hi)
+			continue;
+		if (r->version >= 0 && (r->version < d->vmin ||
+					r->version > d->vmax))
+			continue;
+		return d;
+	}
+	return NULL;
+}
+
+/* the first field named by one of "A|B|C" */
+static const char *field_any(const struct etw_rec *r, const char *names)
+{
+	char one[64];
+	while (*names) {
+		const char *bar = strchr(names, '|');
+		size_t n = bar ? (size_t)(bar - names) : strlen(names);
+		if (n && n < sizeof one) {
+			memcpy(one, names, n);
+			one[n] = '\0';
+			const char *v = etw_field(r, one);
+			if (v)
+				return v;
+		}
+		names += n + (bar ? 1 : 0);
+	}
+	return NULL;
+}
+
+static int int_field(const struct etw_rec *r, const char *names, int64_t *v)
+{
+	const char *s = field_any(r, names);
+	return s && etw_parse_int(s, v) == 0 ? 0 : -1;
+}
+
+static uint64_t ptr_field(const struct etw_rec *r, const char *names)
+{
+	int64_t v;
+	return int_field(r, names, &v) == 0 ? (uint64_t)v : 0;
+}
+
+static const char *type_name(struct etw_sem *s, const struct etw_rec *r,
+			     int type)
+{
+	const char *tn = etw_field(r, "ObjectTypeName"); /* PerfView */
+	if (tn && *tn)
+		return tn;
+	if (type >= 0 && (size_t)type < s->ntypes && s->types[type])
+		return s->types[type];
+	return NULL;
+}
+
+static void set_type(struct etw_sem *s, int type, const char *name)
+{
+	if (type < 0 || type > 0xffff || !name || !*name)
+		return;
+	if ((size_t)type >= s->ntypes) {
+		size_t n = (size_t)type + 1;
+		s->types = xrealloc(s->types, n * sizeof *s->types);
+		memset(s->types + s->ntypes, 0,
+		       (n - s->ntypes) * sizeof *s->types);
+		s->ntypes = n;
+	}
+	if (s->types[type] && !strcmp(s->types[type], name))
+		return;
+	free(s->types[type]);
+	s->types[type] = xstrdup(name);
+}
+
+static int is_afd_name(const char *name)
+{
+	return name && strncasecmp(name, "\\Device\\Afd", 11) == 0;
+}
+
+/* "Event 0xffffe0012a3c5080", "File \Device\...", "Socket 0x..." */
+static void describe(struct strbuf *sb, const char *type, int typenum,
+		     uint64_t ptr, const char *name, int seq, int socket)
+{
+	sb_reset(sb);
+	if (socket || (type && !strcmp(type, "File") && is_afd_name(name)))
+		sb_printf(sb, "Socket 0x%llx", (unsigned long long)ptr);
+	else if (type && name && *name)
+		sb_printf(sb, "%s %s", type, name);
+	else if (type)
+		sb_printf(sb, "%s 0x%llx", type, (unsigned long long)ptr);
+	else if (name && *name)
+		sb_printf(sb, "ObjectType %d %s", typenum, name);
+	else
+		sb_printf(sb, "ObjectType %d 0x%llx", typenum,
+			  (unsigned long long)ptr);
+	if (seq > 1)
+		sb_printf(sb, " #%d", seq);
+}
+
+static struct hent *hent_get(struct etw_sem *s, int64_t pid, int64_t h,
+			     int make)
+{
+	struct hent *e = map_get(&s->handles, (uint64_t)pid, (uint64_t)h);
+	if (!e && make) {
+		e = xcalloc(1, sizeof *e);
+		e->create_tid = e->close_tid = -1;
+		map_put(&s->handles, (uint64_t)pid, (uint64_t)h, e);
+	}
+	return e;
+}
+
+static void hent_set_desc(struct hent *e, const char *d)
+{
+	free(e->desc);
+	e->desc = d ? xstrdup(d) : NULL;
+}
+
+static struct tent *tent_get(struct etw_sem *s, int64_t tid)
+{
+	struct tent *t = map_get(&s->threads, (uint64_t)tid, 0);
+	if (!t) {
+		t = xcalloc(1, sizeof *t);
+		t->sock_h = -1;
+		t->sock_ts = t->ep_ts = TS_NONE;
+		map_put(&s->threads, (uint64_t)tid, 0, t);
+	}
+	return t;
+}
+
+/* forget the objects nobody holds once there are too many of them */
+static void sweep_dead(struct etw_sem *s)
+{
+	if (s->dead_objects < DEAD_OBJECTS_MAX)
+		return;
+	struct map *m = &s->objects;
+	for (size_t i = 0; i < m->cap;) {
+		struct oent *o = m->t[i].used ? m->t[i].v : NULL;
+		if (o && o->opens <= 0)
+			map_del(m, m->t[i].k1, 0); /* shifts: look again */
+		else
+			i++;
+	}
+	s->dead_objects = 0;
+}
+
+/* An object gets one more handle; returns its address-reuse number. */
+static int object_open(struct etw_sem *s, uint64_t ptr, int type,
+		       const char *name, int64_t ts)
+{
+	if (!ptr)
+		return 1;
+	struct oent *o = map_get(&s->objects, ptr, 0);
+	if (!o) {
+		o = xcalloc(1, sizeof *o);
+		o->type = type;
+		o->name = xstrdup(name ? name : "");
+		o->seq = 1;
+		o->created = ts;
+		map_put(&s->objects, ptr, 0, o);
+	} else if (o->opens <= 0 && (o->type != type ||
+				     strcmp(o->name, name ? name : ""))) {
+		/* all its handles were closed and what is at the address
+		 * now differs: a new object at a reused address */
+		o->seq++;
+		o->type = type;
+		free(o->name);
+		o->name = xstrdup(name ? name : "");
+		o->created = ts;
+		s->dead_objects--;
+	}
+	o->opens++;
+	return o->seq;
+}
+
+static int object_close(struct etw_sem *s, uint64_t ptr)
+{
+	struct oent *o = ptr ? map_get(&s->objects, ptr, 0) : NULL;
+	if (!o)
+		return 1;
+	if (o->opens > 0 && --o->opens == 0)
+		s->dead_objects++;
+	return o->seq;
+}
+
+static int object_seq(struct etw_sem *s, uint64_t ptr)
+{
+	struct oent *o = ptr ? map_get(&s->objects, ptr, 0) : NULL;
+	return o ? o->seq : 1;
+}
+
+/* Error values: which table a field's number is looked up in. */
+static void set_error(struct etw_sem *s, struct ht_event *ev,
+		      const char *field, int64_t v)
+{
+	if (v == 0)
+		return;
+	uint64_t u = (uint64_t)v & 0xffffffffu;
+	enum werr_space sp = WS_WIN32;
+	if (!strcasecmp(field, "Status") || !strcasecmp(field, "NtStatus"))
+		sp = (u & 0x80000000u) ? WS_NTSTATUS : WS_WIN32;
+	if ((u & 0xffff0000u) == 0x80070000u)
+		sp = WS_HRESULT;
+	else if (u >= 0xC0000000u)
+		sp = WS_NTSTATUS;
+	if (sp == WS_NTSTATUS && u < 0x80000000u)
+		return;          /* NTSTATUS success/informational */
+	enum err_class c = ERRC_OTHER;
+	const char *n = winerr_name(sp, (int64_t)u, &c);
+	ev->failed = 1;
+	ev->has_ret = 1;
+	ev->ret = -1;
+	ev->err = sp == WS_WIN32 ? (long)v : (long)u;
+	ev->errname = n;
+	ev->errc = c;
+	(void)s;
+}
+
+static void add_fx(struct ht_event *ev, enum eff_op op, unsigned flags,
+		   int64_t h, int64_t h2, const char *object)
+{
+	if (ev->nfx >= HT_MAX_FX) {
+		ev->fx_overflow++;
+		return;
+	}
+	struct effect *e = &ev->fx[ev->nfx++];
+	e->op = op;
+	e->flags = flags;
+	e->h = h;
+	e->h2 = h2;
+	e->object = object;
+	e->pid2 = -1;
+}
+
+/* one line: "CloseHandle Object=0x.. Handle=0x1A4 ObjectType=37 ..." */
+static void render_raw(struct etw_sem *s, const struct etw_rec *r,
+		       const char *prefix, const char *call)
+{
+	struct strbuf *sb = &s->raw;
+	sb_reset(sb);
+	if (prefix && *prefix)
+		sb_printf(sb, "%s/", prefix);
+	sb_puts(sb, call);
+	for (int i = 0; i < r->nfields && sb->len < 400; i++) {
+		const char *n = etw_str(r, r->f[i].name);
+		const char *v = etw_str(r, r->f[i].value);
+		sb_putc(sb, ' ');
+		if (*n) {
+			sb_puts(sb, n);
+			sb_putc(sb, '=');
+		}
+		size_t vl = strlen(v);
+		int quote = vl == 0 || strpbrk(v, " \t\r\n") != NULL;
+		if (quote)
+			sb_putc(sb, '"');
+		for (size_t k = 0; k < vl && k < 160; k++) {
+			unsigned char c = (unsigned char)v[k];
+			sb_putc(sb, c < 32 || c == 127 ? ' ' : (char)c);
+		}
+		if (vl > 160)
+			sb_puts(sb, "...");
+		if (quote)
+			sb_putc(sb, '"');
+	}
+	if (sb->len >= 400 || r->cut)
+		sb_puts(sb, " ...");
+}
+
+static void ev_init(struct etw_sem *s, const struct etw_rec *r,
+		    struct ht_event *ev, enum ev_type type, const char *call)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->type = type;
+	ev->phase = PH_FULL;
+	ev->call = call;
+	ev->pid = r->pid;
+	ev->tid = r->tid;
+	ev->cpu = r->cpu;
+	ev->ts = r->ts;
+	ev->time_text = etw_str(r, r->time_text);
+	ev->has_ret = 1;
+	ev->ret = 0;
+	ev->src.file = s->path;
+	ev->src.line = r->line;
+	ev->src.event = r->index;
+}
+
+/* ---- Object Manager ------------------------------------------------------ */
+
+static int64_t handle_value(int64_t v)
+{
+	return v & 0xffffffffLL;  /* a 32-bit field; PerfView sign-extends */
+}
+
+static int is_kernel_handle(int64_t h)
+{
+	return (h & 0x80000000LL) != 0;
+}
+
+static int is_pseudo_handle(int64_t h)
+{
+	return h >= 0xfffffff0LL;  /* GetCurrentProcess() -1, Thread() -2 */
+}
+
+static int ob_handle(struct etw_sem *s, const struct etw_def *d,
+		     const struct etw_rec *r, struct ht_event *ev)
+{
+	int64_t h, type = -1;
+	if (int_field(r, d->handle, &h))
+		goto bad;
+	h = handle_value(h);
+	uint64_t ptr = ptr_field(r, "Object");
+	int_field(r, "ObjectType", &type);
+	const char *name = etw_field(r, "ObjectName");
+	const char *tn = type_name(s, r, (int)type);
+	if (!tn)
+		s->unknown_types++;
+	else
+		set_type(s, (int)type, tn);
+	int64_t pid = r->pid;
+	if (d->role == R_OB_RUNDOWN || d->role == R_OB_RUNDOWN_END) {
+		/* rundown: the header pid is garbage, the owner is here */
+		if (int_field(r, "ProcessId", &pid))
+			goto bad;
+	}
+	if (is_kernel_handle(h)) {
+		s->kernel_handles++;
+		return 0;
+	}
+	s->have_ob = 1;
+	ev_init(s, r, ev, EV_CALL, d->call);
+	struct hent *e = hent_get(s, pid, h, 1);
+	struct strbuf *ob = &s->obj[0];
+	int seq;
+	switch (d->role) {
+	case R_OB_CREATE:
+		seq = object_open(s, ptr, (int)type, name, r->ts);
+		describe(ob, tn, (int)type, ptr, name, seq, 0);
+		e->open = 1;
+		e->obj = ptr;
+		e->socket = tn && !strcmp(tn, "File") && is_afd_name(name);
+		e->create_tid = r->tid;
+		hent_set_desc(e, ob->s);
+		add_fx(ev, EFF_CREATE, 0, h, -1, ob->s);
+		if (e->socket) {
+			struct tent *t = tent_get(s, r->tid);
+			t->pid = pid;
+			t->sock_h = h;
+			t->sock_ts = r->ts;
+		}
+		break;
+	case R_OB_CLOSE:
+		seq = object_close(s, ptr);
+		describe(ob, tn, (int)type, ptr, name, seq,
+			 e->socket && e->obj == ptr);
+		e->open = 0;
+		e->close_tid = r->tid;
+		e->close_ts = r->ts;
+		hent_set_desc(e, ob->s);
+		add_fx(ev, EFF_CLOSE, 0, h, -1, ob->s);
+		break;
+	case R_OB_RUNDOWN:
+	case R_OB_RUNDOWN_END:
+		if (d->role == R_OB_RUNDOWN_END && e->open)
+			return 0;  /* opened in the trace and still open */
+		seq = object_open(s, ptr, (int)type, name, r->ts);
+		describe(ob, tn, (int)type, ptr, name, seq, 0);
+		e->open = 1;
+		e->obj = ptr;
+		e->socket = tn && !strcmp(tn, "File") && is_afd_name(name);
+		hent_set_desc(e, ob->s);
+		ev->type = EV_CALL;
+		ev->pid = pid;
+		ev->tid = -1;
+		add_fx(ev, EFF_OUTSIDE, 0, h, -1, ob->s);
+		break;
+	default:
+		return 0;
+	}
+	e->by_ob = 1;
+	render_raw(s, r, NULL, d->call);
+	ev->raw = s->raw.s;
+	return 1;
+bad:
+	input_stats_skip(s->st, r->line, "event %ld: %s without a readable "
+			 "%s", r->index, d->call, d->handle);
+	return 0;
+}
+
+static int ob_dup(struct etw_sem *s, const struct etw_def *d,
+		  const struct etw_rec *r, struct ht_event *ev)
+{
+	int64_t sh, th, spid = r->pid, tpid = r->pid, type = -1;
+	if (int_field(r, "SourceHandle", &sh) ||
+	    int_field(r, "TargetHandle", &th)) {
+		input_stats_skip(s->st, r->line, "event %ld: DuplicateHandle "
+				 "without SourceHandle/TargetHandle",
+				 r->index);
+		return 0;
+	}
+	sh = handle_value(sh);
+	th = handle_value(th);
+	/* v3 adds SourceProcessId; PerfView prints TargetProcessId as
+	 * "TargetHandleID" (etw-formats.md 2.1) */
+	int_field(r, "SourceProcessId", &spid);
+	int_field(r, "TargetProcessId|TargetHandleID", &tpid);
+	uint64_t ptr = ptr_field(r, "Object");
+	int_field(r, "ObjectType", &type);
+	const char *tn = type_name(s, r, (int)type);
+	if (!tn)
+		s->unknown_types++;
+	else
+		set_type(s, (int)type, tn);
+	s->have_ob = 1;
+	ev_init(s, r, ev, EV_CALL, d->call);
+	ev->pid = spid;
+	struct hent *src = is_pseudo_handle(sh) ? NULL :
+			   hent_get(s, spid, sh, 0);
+	int seq = object_seq(s, ptr);
+	struct strbuf *ob = &s->obj[0];
+	int sock = src && src->socket && src->obj == ptr;
+	if (src && src->desc && src->obj == ptr)
+		sb_reset(ob), sb_puts(ob, src->desc);
+	else
+		describe(ob, tn, (int)type, ptr, NULL, seq, sock);
+	if (is_kernel_handle(th)) {
+		/* into the kernel's table: only the source is touched */
+		if (is_pseudo_handle(sh)) {
+			s->kernel_handles++;
+			return 0;
+		}
+		add_fx(ev, EFF_USE, 0, sh, -1, ob->s);
+	} else {
+		object_open(s, ptr, (int)type, NULL, r->ts);
+		struct hent *t = hent_get(s, tpid, th, 1);
+		t->open = 1;
+		t->obj = ptr;
+		t->socket = sock;
+		t->create_tid = r->tid;
+		t->by_ob = 1;
+		hent_set_desc(t, ob->s);
+		if (is_pseudo_handle(sh) && tpid == spid) {
+			s->pseudo_dups++;
+			add_fx(ev, EFF_CREATE, 0, th, -1, ob->s);
+		} else {
+			add_fx(ev, EFF_DUP, 0, sh, th, ob->s);
+			if (tpid != spid)
+				ev->fx[0].pid2 = tpid;
+		}
+	}
+	render_raw(s, r, NULL, d->call);
+	ev->raw = s->raw.s;
+	return 1;
+}
+
+/* ---- processes and threads ------------------------------------------------ */
+
+static void forget_process(struct etw_sem *s, int64_t pid)
+{
+	struct map *m = &s->handles;
+	for (size_t i = 0; i < m->cap;) {
+		if (m->t[i].used && m->t[i].k1 == (uint64_t)pid) {
+			struct hent *e = m->t[i].v;
+			if (e->open)
+				object_close(s, e->obj);
+			map_del(m, m->t[i].k1, m->t[i].k2);
+		} else {
+			i++;
+		}
+	}
+	m = &s->endpoints;
+	for (size_t i = 0; i < m->cap;) {
+		struct aent *a = m->t[i].used ? m->t[i].v : NULL;
+		if (a && a->pid == pid)
+			map_del(m, m->t[i].k1, m->t[i].k2);
+		else
+			i++;
+	}
+	sweep_dead(s);
+}
+
+static int task_event(struct etw_sem *s, const struct etw_def *d,
+		      const struct etw_rec *r, struct ht_event *ev)
+{
+	int64_t pid = r->pid, tid = r->tid, ppid = -1;
+	int thread = d->role == R_THREAD_START || d->role == R_THREAD_END ||
+		     d->role == R_THREAD_DC || d->role == R_THREAD_NAME;
+	/* tracerpt: the header names the creating thread and the payload
+	 * the new task; PerfView's header already names the new task */
+	int_field(r, "ProcessId", &pid);
+	if (thread)
+		int_field(r, "TThreadId|ThreadId", &tid);
+	else
+		tid = -1;
+	int_field(r, "ParentId|ParentProcessId", &ppid);
+	const char *name = thread ? field_any(r, "ThreadName") :
+			   field_any(r, "ImageFileName");
+	ev_init(s, r, ev, EV_TASK_INFO, d->call);
+	ev->pid = pid;
+	ev->tid = tid;
+	ev->thread_name = name && *name ? name : NULL;
+	switch (d->role) {
+	case R_PROC_START:
+		add_fx(ev, EFF_SPAWN, 0, -1, pid, NULL);
+		ev->fx[0].pid2 = ppid >= 0 ? ppid : r->pid;
+		break;
+	case R_THREAD_START:
+		add_fx(ev, EFF_SPAWN, EF_THREAD | EF_SHARE_FILES, tid, pid,
+		       NULL);
+		ev->fx[0].pid2 = pid;
+		break;
+	case R_PROC_END:
+		ev->type = EV_CALL;
+		ev->tid = r->pid == pid ? r->tid : -1;
+		add_fx(ev, EFF_EXIT_GROUP, 0, -1, -1, NULL);
+		forget_process(s, pid);
+		break;
+	case R_THREAD_END:
+		ev->type = EV_TASK_EXIT;
+		map_del(&s->threads, (uint64_t)tid, 0);
+		break;
+	default:
+		break;
+	}
+	render_raw(s, r, NULL, d->call);
+	ev->raw = s->raw.s;
+	return 1;
+}
+
+/* ---- Winsock ---------------------------------------------------------------- */
+
+static const char *sock_desc(struct etw_sem *s, struct hent *e, int64_t h,
+			     int slot)
+{
+	if (e && e->desc && e->socket)
+		return e->desc;
+	struct strbuf *ob = &s->obj[slot];
+	sb_reset(ob);
+	if (e && e->obj)
+		sb_printf(ob, "Socket 0x%llx", (unsigned long long)e->obj);
+	else
+		sb_printf(ob, "Socket 0x%llx", (unsigned long long)h);
+	return ob->s;
+}
+
+static void afd_link(struct etw_sem *s, struct tent *t)
+{
+	if (t->sock_h < 0 || !t->ep || t->sock_ts == TS_NONE ||
+	    t->ep_ts == TS_NONE)
+		return;
+	int64_t dt = t->sock_ts - t->ep_ts;
+	if (dt < 0)
+		dt = -dt;
+	if (dt > AFD_LINK_NS)
+		return;
+	struct aent *a = xcalloc(1, sizeof *a);
+	a->pid = t->pid;
+	a->h = t->sock_h;
+	map_put(&s->endpoints, t->ep, 0, a);
+	s->afd_linked++;
+	t->ep = 0;
+	t->sock_h = -1;
+}
+
+static int sock_event(struct etw_sem *s, const struct etw_def *d,
+		      const struct etw_rec *r, struct ht_event *ev)
+{
+	int64_t h, err = 0, pid = r->pid;
+	if (int_field(r, d->handle, &h)) {
+		input_stats_skip(s->st, r->line, "event %ld: %s without %s",
+				 r->index, d->call, d->handle);
+		return 0;
+	}
+	int_field(r, d->error, &err);
+	ev_init(s, r, ev, EV_CALL, d->call);
+	set_error(s, ev, d->error, err);
+	struct hent *e = hent_get(s, pid, h, 0);
+	switch (d->role) {
+	case R_SOCK_CREATE:
+		if (err)
+			return 0;  /* no socket: nothing for handle tables */
+		if (e && e->open && e->by_ob) {
+			/* the Object Manager saw it created: now we know
+			 * it is a socket */
+			e->socket = 1;
+		} else {
+			e = hent_get(s, pid, h, 1);
+			e->open = 1;
+			e->socket = 1;
+			e->by_ob = 0;
+			e->obj = 0;
+			e->create_tid = r->tid;
+			hent_set_desc(e, sock_desc(s, NULL, h, 0));
+			add_fx(ev, EFF_CREATE, 0, h, -1, e->desc);
+		}
+		struct tent *t = tent_get(s, r->tid);
+		t->pid = pid;
+		t->sock_h = h;
+		t->sock_ts = r->ts;
+		afd_link(s, t);
+		break;
+	case R_SOCK_CLOSE:
+		if (err) {
+			add_fx(ev, EFF_USE, EF_SOCKET_ONLY, h, -1,
+			       e && e->open ? e->desc : NULL);
+			break;
+		}
+		if (e && !e->open && e->close_tid == r->tid && e->by_ob)
+			return 0;  /* CloseHandle already told */
+		if (e && e->open && e->by_ob && s->have_ob) {
+			/* no Object Manager close seen: take this one */
+		}
+		add_fx(ev, EFF_CLOSE, 0, h, -1, sock_desc(s, e, h, 0));
+		if (!e)
+			e = hent_get(s, pid, h, 1);
+		e->open = 0;
+		e->close_tid = r->tid;
+		e->close_ts = r->ts;
+		e->by_ob = 0;
+		break;
+	case R_SOCK_ACCEPT: {
+		int64_t nh;
+		add_fx(ev, EFF_USE, EF_SOCKET_ONLY, h, -1,
+		       e && e->open ? e->desc : NULL);
+		if (err || int_field(r, d->handle2, &nh))
+			break;
+		struct hent *n = hent_get(s, pid, nh, 0);
+		if (n && n->open && n->by_ob) {
+			n->socket = 1;
+			break;
+		}
+		n = hent_get(s, pid, nh, 1);
+		n->open = 1;
+		n->socket = 1;
+		n->by_ob = 0;
+		n->obj = 0;
+		n->create_tid = r->tid;
+		hent_set_desc(n, sock_desc(s, NULL, nh, 1));
+		add_fx(ev, EFF_CREATE, 0, nh, -1, n->desc);
+		break;
+	}
+	default:
+		add_fx(ev, EFF_USE, EF_SOCKET_ONLY, h, -1,
+		       e && e->open ? e->desc : NULL);
+		break;
+	}
+	render_raw(s, r, NULL, d->call);
+	ev->raw = s->raw.s;
+	return 1;
+}
+
+static int afd_event(struct etw_sem *s, const struct etw_def *d,
+		     const struct etw_rec *r, struct ht_event *ev)
+{
+	int64_t ee = -1, st = 0;
+	int_field(r, "EnterExit", &ee);
+	int_field(r, "Status", &st);
+	uint64_t ep = ptr_field(r, "Endpoint");
+	if (!ep)
+		return 0;
+	struct tent *t;
+	switch (d->role) {
+	case R_AFD_CREATE:
+		if (ee == 0 || (st & 0x80000000LL))
+			return 0;  /* the entry half, or it failed */
+		t = tent_get(s, r->tid);
+		t->pid = r->pid;
+		t->ep = ep;
+		t->ep_ts = r->ts;
+		afd_link(s, t);
+		return 0;
+	case R_AFD_CLOSE:
+		if (ee != 0)
+			map_del(&s->endpoints, ep, 0);
+		return 0;
+	default:
+		break;
+	}
+	if (ee == 1)
+		return 0;          /* each operation once: its entry half */
+	struct aent *a = map_get(&s->endpoints, ep, 0);
+	if (!a) {
+		s->afd_unlinked++;
+		return 0;
+	}
+	ev_init(s, r, ev, EV_CALL, d->call);
+	ev->pid = a->pid;
+	set_error(s, ev, "Status", st);
+	struct hent *e = hent_get(s, a->pid, a->h, 0);
+	add_fx(ev, EFF_USE, EF_SOCKET_ONLY, a->h, -1,
+	       e && e->open ? e->desc : NULL);
+	render_raw(s, r, NULL, d->call);
+	ev->raw = s->raw.s;
+	return 1;
+}
+
+/* ---- application events ------------------------------------------------- */
+
+static const char *const default_handle_fields = "Handle|Socket";
+static const char *const default_error_fields =
+	"Error|ErrorCode|WSAError|LastError|Status";
+
+/* the part of "Provider/Task/Event" after the last '/' */
+static const char *last_part(const char *s)
+{
+	const char *sl = strrchr(s, '/');
+	return sl ? sl + 1 : s;
+}
+
+static const char *app_event_name(const struct etw_rec *r)
+{
+	const char *n = etw_str(r, r->event_name);
+	if (*n)
+		return n;
+	n = etw_str(r, r->task_name);
+	return n;
+}
+
+/* which field, of the names in list, the record has (its name) */
+static const char *which_field(const struct etw_rec *r, const char *list,
+			       const char **value)
+{
+	char one[64];
+	while (*list) {
+		const char *bar = strchr(list, '|');
+		size_t n = bar ? (size_t)(bar - list) : strlen(list);
+		if (n && n < sizeof one) {
+			memcpy(one, list, n);
+			one[n] = '\0';
+			for (int i = 0; i < r->nfields; i++)
+				if (!strcasecmp(etw_str(r, r->f[i].name),
+						one)) {
+					*value = etw_str(r, r->f[i].value);
+					return etw_str(r, r->f[i].name);
+				}
+		}
+		list += n + (bar ? 1 : 0);
+	}
+	return NULL;
+}
+
+static int app_event(struct etw_sem *s, const struct etw_rec *r,
+		     struct ht_event *ev)
+{
+	const char *full = app_event_name(r);
+	const char *en = last_part(full);
+	char pg[64];
+	norm_guid(etw_str(r, r->provider_guid), pg, sizeof pg);
+	const char *pn = etw_str(r, r->provider_name);
+	const struct etw_rule *rule = NULL;
+	if (s->rules)
+		rule = etw_rules_match(s->rules, pn, pg, full, r->event_id,
+				       r->version);
+	if (s->rules && !rule && *full && en != full)
+		rule = etw_rules_match(s->rules, pn, pg, en, r->event_id,
+				       r->version);
+	if (rule && rule->role == APP_NONE)
+		return 0;
+	if (!rule) {
+		/* the kernel's classic events and the other events of the
+		 * providers in etw_events.def are not application events */
+		if (!strcmp(pg, SYSTEM_TRACE_GUID) || r->event_guid)
+			return 0;
+		for (size_t i = 0; i < NDEFS; i++)
+			if (!strcmp(etw_defs[i].guid, pg))
+				return 0;
+	}
+	const char *hv = NULL, *evl = NULL;
+	const char *hf = which_field(r, rule && rule->handle_field ?
+				     rule->handle_field :
+				     default_handle_fields, &hv);
+	const char *ef = which_field(r, rule && rule->error_field ?
+				     rule->error_field :
+				     default_error_fields, &evl);
+	int64_t h = -1, err = 0;
+	if (hf && etw_parse_int(hv, &h))
+		hf = NULL;
+	if (ef && etw_parse_int(evl, &err))
+		ef = NULL;
+	sb_reset(&s->call);
+	if (*en)
+		sb_puts(&s->call, en);
+	else if (r->event_id >= 0)
+		sb_printf(&s->call, "Event%ld", r->event_id);
+	else
+		sb_puts(&s->call, "Event");
+	ev_init(s, r, ev, EV_CALL, s->call.s);
+	if (ef)
+		set_error(s, ev, ef, err);
+	if (!hf) {
+		/* a handle failure on no named handle: the timeline lists
+		 * it as unexplained; anything else is not ours */
+		if (ev->errc != ERRC_BADF && ev->errc != ERRC_NOTSOCK)
+			return 0;
+	} else {
+		enum etw_app_role role = rule ? rule->role : APP_USE;
+		int sock = rule ? rule->socket_only :
+			   !strcasecmp(hf, "Socket");
+		struct hent *e = hent_get(s, r->pid, h, 0);
+		const char *now = e && e->open ? e->desc : NULL;
+		struct strbuf *ob = &s->obj[0];
+		switch (role) {
+		case APP_CREATE:
+			sb_reset(ob);
+			sb_printf(ob, "%s 0x%llx", rule && rule->object ?
+				  rule->object : sock ? "Socket" : "Handle",
+				  (unsigned long long)h);
+			add_fx(ev, EFF_CREATE, EF_IF_OK, h, -1, ob->s);
+			if (!ev->failed) {
+				e = hent_get(s, r->pid, h, 1);
+				e->open = 1;
+				e->by_ob = 0;
+				e->obj = 0;
+				e->socket = sock;
+				e->create_tid = r->tid;
+				hent_set_desc(e, ob->s);
+			}
+			break;
+		case APP_CLOSE:
+			add_fx(ev, EFF_CLOSE, EF_IF_OK, h, -1, now);
+			if (!ev->failed && e && !e->by_ob) {
+				e->open = 0;
+				e->close_tid = r->tid;
+				e->close_ts = r->ts;
+			}
+			break;
+		default:
+			add_fx(ev, EFF_USE, sock ? EF_SOCKET_ONLY : 0, h, -1,
+			       now);
+			break;
+		}
+	}
+	render_raw(s, r, *pn ? pn : NULL, s->call.s);
+	ev->raw = s->raw.s;
+	return 1;
+}
+
+int etw_sem_event(struct etw_sem *s, const struct etw_rec *r,
+		  struct ht_event *ev)
+{
+	int perfview = s->st->format == FMT_PERFVIEW_XML;
+	const struct etw_def *d = find_def(r, perfview);
+	if (!d)
+		return app_event(s, r, ev);
+	switch (d->role) {
+	case R_OB_CREATE:
+	case R_OB_CLOSE:
+	case R_OB_RUNDOWN:
+	case R_OB_RUNDOWN_END:
+		return ob_handle(s, d, r, ev);
+	case R_OB_DUP:
+		return ob_dup(s, d, r, ev);
+	case R_OB_TYPE: {
+		int64_t type;
+		const char *tn = field_any(r, "TypeName|ObjectTypeName");
+		if (int_field(r, "ObjectType", &type) == 0)
+			set_type(s, (int)type, tn);
+		return 0;
+	}
+	case R_PROC_START:
+	case R_PROC_END:
+	case R_PROC_DC:
+	case R_THREAD_START:
+	case R_THREAD_END:
+	case R_THREAD_DC:
+	case R_THREAD_NAME:
+		return task_event(s, d, r, ev);
+	case R_SOCK_CREATE:
+	case R_SOCK_CLOSE:
+	case R_SOCK_ACCEPT:
+	case R_SOCK_USE:
+		return sock_event(s, d, r, ev);
+	case R_AFD_CREATE:
+	case R_AFD_CLOSE:
+	case R_AFD_USE:
+		return afd_event(s, d, r, ev);
+	case R_APP:
+		return app_event(s, r, ev);
+	case R_IGNORE:
+		return 0;
+	}
+	return 0;
+}
+
+/* ---- Windows error names ------------------------------------------------ */
+
+struct werr {
+	enum werr_space sp;
+	int64_t v;
+	const char *name;
+	enum err_class c;
+};
+
+static const struct werr werrs[] = {
+#define WIN32(v, n, c) { WS_WIN32, v, n, c },
+#define NTSTATUS(v, n, c) { WS_NTSTATUS, v, n, c },
+#include "winerr.def"
+#undef WIN32
+#undef NTSTATUS
+};
+
+const char *winerr_name(enum werr_space sp, int64_t v, enum err_class *c)
+{
+	if (sp == WS_HRESULT) {
+		sp = WS_WIN32;
+		v &= 0xffff;
+	}
+	for (size_t i = 0; i < sizeof werrs / sizeof werrs[0]; i++)
+		if (werrs[i].sp == sp && werrs[i].v == v) {
+			*c = werrs[i].c;
+			return werrs[i].name;
+		}
+	*c = ERRC_OTHER;
+	return NULL;
+}

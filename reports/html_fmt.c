@@ -1,0 +1,223 @@
+/* reports/html_fmt.c - small formatters the HTML report uses everywhere:
+ * handles, threads, trace locations, times and the names of things. */
+#include <inttypes.h>
+#include <string.h>
+#include "html_internal.h"
+
+static const char *const kind_names[] = {
+#define X(id, name, sev) [id] = name,
+	FINDING_KINDS(X)
+#undef X
+};
+
+const char *hc_kind_name(enum finding_kind k)
+{
+	if ((unsigned)k < FK__COUNT)
+		return kind_names[k];
+	return "unknown";
+}
+
+/* One line per kind for the summary: what the detector saw. */
+const char *hc_kind_blurb(enum finding_kind k)
+{
+	switch (k) {
+	case FK_DOUBLE_CLOSE:
+		return "a number closed again after it was already closed "
+		       "(the second close failed)";
+	case FK_STALE_CLOSE:
+		return "a thread closed a number that by then named another "
+		       "thread's object";
+	case FK_STALE_USE:
+		return "a thread used a number that by then named a different "
+		       "object";
+	case FK_USE_AFTER_CLOSE:
+		return "a call failed on a number that was closed earlier in "
+		       "the trace";
+	case FK_CLOSE_WHILE_IN_USE:
+		return "a number closed while another thread was blocked in "
+		       "a call on it";
+	case FK_LEAK:
+		return "opened in the trace, still open when its process "
+		       "exited";
+	default:
+		return "";
+	}
+}
+
+const char *hc_sev_name(enum severity s)
+{
+	switch (s) {
+	case SEV_ERROR: return "error";
+	case SEV_WARNING: return "warning";
+	default: return "note";
+	}
+}
+
+const char *hc_lifetime_code(enum lifetime_class lt)
+{
+	switch (lt) {
+	case LT_IN_IN: return "AIFI";
+	case LT_IN_OUT: return "AIFO";
+	case LT_OUT_IN: return "AOFI";
+	default: return "AOFO";
+	}
+}
+
+const char *hc_lifetime_text(enum lifetime_class lt)
+{
+	switch (lt) {
+	case LT_IN_IN:
+		return "opened and closed inside the trace";
+	case LT_IN_OUT:
+		return "opened inside the trace, not closed before it ended";
+	case LT_OUT_IN:
+		return "open before the trace began, closed inside it";
+	default:
+		return "open before the trace began and after it ended";
+	}
+}
+
+const char *hc_basename(const char *path)
+{
+	const char *b;
+
+	if (!path)
+		return "";
+	b = strrchr(path, '/');
+	return b && b[1] ? b + 1 : path;
+}
+
+void hc_handle_num(struct html_ctx *x, int64_t h)
+{
+	if (x->windows && h >= 0)
+		sb_printf(x->sb, "0x%" PRIX64, (uint64_t)h);
+	else
+		sb_printf(x->sb, "%" PRId64, h);
+}
+
+void hc_handle(struct html_ctx *x, int64_t h)
+{
+	sb_puts(x->sb, x->windows ? "handle " : "fd ");
+	hc_handle_num(x, h);
+}
+
+const struct task_info *hc_task(struct html_ctx *x, int64_t tid)
+{
+	for (int i = 0; i < x->d->nt; i++)
+		if (x->d->t[i].tid == tid)
+			return &x->d->t[i];
+	return NULL;
+}
+
+/* "thread 13743 (worker)"; the main thread of a process says so. */
+void hc_thread(struct html_ctx *x, int64_t tid)
+{
+	const struct task_info *t = hc_task(x, tid);
+
+	sb_printf(x->sb, "<span class=\"tid\">thread %" PRId64, tid);
+	if (t && t->name && t->name[0]) {
+		sb_puts(x->sb, " (");
+		hx_text(x->sb, t->name);
+		sb_putc(x->sb, ')');
+	}
+	sb_puts(x->sb, "</span>");
+}
+
+/* "race.txt:84" with the full path in a tooltip; XML inputs add the
+ * index of the event element. */
+void hc_loc(struct html_ctx *x, const struct source_loc *l)
+{
+	if (!l || l->line <= 0) {
+		sb_puts(x->sb, "<span class=\"loc none\">not in the trace</span>");
+		return;
+	}
+	sb_puts(x->sb, "<span class=\"loc\" title=\"");
+	hx_attr(x->sb, l->file);
+	sb_puts(x->sb, "\">");
+	hx_text(x->sb, hc_basename(l->file));
+	sb_printf(x->sb, ":%ld", l->line);
+	if (l->event > 0)
+		sb_printf(x->sb, " (event %ld)", l->event);
+	sb_puts(x->sb, "</span>");
+}
+
+void hc_duration(struct strbuf *sb, int64_t ns)
+{
+	const char *sign = "";
+	uint64_t v;
+
+	if (ns < 0) {
+		sign = "-";
+		v = (uint64_t)0 - (uint64_t)ns;
+	} else {
+		v = (uint64_t)ns;
+	}
+	if (v < 1000)
+		sb_printf(sb, "%s%" PRIu64 " ns", sign, v);
+	else if (v < 1000000000)
+		sb_printf(sb, "%s%" PRIu64 ".%03" PRIu64 " ms", sign,
+			  v / 1000000, v / 1000 % 1000);
+	else
+		sb_printf(sb, "%s%" PRIu64 ".%06" PRIu64 " s", sign,
+			  v / 1000000000, v / 1000 % 1000000);
+}
+
+void hc_reltime(struct html_ctx *x, int64_t ts)
+{
+	if (ts == TS_NONE || x->ts0 == TS_NONE) {
+		sb_puts(x->sb, "<span class=\"t none\">time unknown</span>");
+		return;
+	}
+	sb_puts(x->sb, "<span class=\"t\">");
+	if (ts >= x->ts0)
+		sb_putc(x->sb, '+');
+	hc_duration(x->sb, ts - x->ts0);
+	sb_puts(x->sb, "</span>");
+}
+
+void hc_object(struct html_ctx *x, const char *obj)
+{
+	if (!obj || !obj[0]) {
+		sb_puts(x->sb, "<span class=\"obj none\">object unknown</span>");
+		return;
+	}
+	sb_puts(x->sb, "<span class=\"obj\">");
+	hx_text(x->sb, obj);
+	sb_puts(x->sb, "</span>");
+}
+
+static int role_is(const struct chain_step *s, const char *role)
+{
+	return s->role && strcmp(s->role, role) == 0;
+}
+
+/* The span a finding covers: from its cause (the first close in its
+ * chain, or the offending call) to its symptom (the last failure). */
+void hc_span(const struct finding *f, struct hc_span *sp)
+{
+	memset(sp, 0, sizeof *sp);
+	sp->dt = TS_NONE;
+	sp->dl = -1;
+	for (int i = 0; i < f->nchain; i++) {
+		const struct chain_step *s = &f->chain[i];
+		if (!sp->cause && (role_is(s, "closed") ||
+				   role_is(s, "offending")))
+			sp->cause = s;
+		if (role_is(s, "offending") || role_is(s, "failed") ||
+		    role_is(s, "victim"))
+			sp->symptom = s;
+	}
+	if (!sp->cause || !sp->symptom || sp->cause == sp->symptom)
+		return;
+	sp->ok = 1;
+	if (sp->cause->ts != TS_NONE && sp->symptom->ts != TS_NONE)
+		sp->dt = sp->symptom->ts - sp->cause->ts;
+	if (sp->cause->src.file && sp->symptom->src.file &&
+	    strcmp(sp->cause->src.file, sp->symptom->src.file) == 0)
+		sp->dl = sp->symptom->src.line - sp->cause->src.line;
+}
+
+int hc_role_is(const struct chain_step *s, const char *role)
+{
+	return role_is(s, role);
+}

@@ -1,0 +1,593 @@
+/* reports/html_page.c - the HTML report page: header with the inputs and
+ * what they could not show, summary and findings table, one story per
+ * finding group, the Handles and Unexplained sections. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "html_internal.h"
+
+/* Findings that share a fingerprint (and severity) are told once. */
+struct group {
+	const struct finding **m;  /* members in id order */
+	int n;
+};
+
+static int cmp_member(const void *a, const void *b)
+{
+	const struct finding *x = *(const struct finding *const *)a;
+	const struct finding *y = *(const struct finding *const *)b;
+	int c = strcmp(x->fingerprint, y->fingerprint);
+
+	if (c)
+		return c;
+	if (x->severity != y->severity)
+		return x->severity < y->severity ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* errors first, then by first occurrence */
+static int cmp_group(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	if (x->m[0]->severity != y->m[0]->severity)
+		return x->m[0]->severity > y->m[0]->severity ? -1 : 1;
+	return x->m[0]->id < y->m[0]->id ? -1 : x->m[0]->id > y->m[0]->id;
+}
+
+static struct group *make_groups(const struct html_data *d,
+				 const struct finding ***members, int *ngroups)
+{
+	const struct finding **m = xcalloc((size_t)d->nf + 1, sizeof *m);
+	struct group *g = xcalloc((size_t)d->nf + 1, sizeof *g);
+	int n = 0;
+
+	for (int i = 0; i < d->nf; i++)
+		m[i] = &d->f[i];
+	qsort(m, (size_t)d->nf, sizeof *m, cmp_member);
+	for (int i = 0; i < d->nf; i++) {
+		if (n && m[i]->severity == g[n - 1].m[0]->severity &&
+		    strcmp(m[i]->fingerprint, g[n - 1].m[0]->fingerprint) == 0) {
+			g[n - 1].n++;
+			continue;
+		}
+		g[n].m = &m[i];
+		g[n].n = 1;
+		n++;
+	}
+	qsort(g, (size_t)n, sizeof *g, cmp_group);
+	*members = m;
+	*ngroups = n;
+	return g;
+}
+
+static void page_head(struct html_ctx *x, int nerr, int nwarn)
+{
+	struct strbuf *sb = x->sb;
+	const struct capture *c = x->d->c;
+	char css_hash[64], js_hash[64];
+
+	html_csp_hash(css_hash, html_css);
+	html_csp_hash(js_hash, html_js);
+	sb_puts(sb, "<!DOCTYPE html>\n<html lang=\"en\" class=\"nojs\">\n"
+		"<head>\n<meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, "
+		"initial-scale=1\">\n");
+	/* Only this page's own style and script may run; nothing loads. */
+	sb_printf(sb, "<meta http-equiv=\"Content-Security-Policy\" "
+		  "content=\"default-src 'none'; style-src %s; script-src %s; "
+		  "img-src data:; base-uri 'none'; form-action 'none'\">\n",
+		  css_hash, js_hash);
+	sb_puts(sb, "<meta name=\"generator\" content=\"handletrail "
+		HT_VERSION "\">\n<link rel=\"icon\" href=\"data:,\">\n"
+		"<title>handletrail: ");
+	hx_attr(sb, c->name ? c->name : "capture");
+	if (nerr || nwarn)
+		sb_printf(sb, " \xe2\x80\x94 %d error%s, %d warning%s", nerr,
+			  nerr == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s");
+	else
+		sb_puts(sb, " \xe2\x80\x94 no errors or warnings");
+	sb_printf(sb, "</title>\n<style>%s</style>\n</head>\n", html_css);
+}
+
+static void verdict(struct html_ctx *x, const int *by_sev, int ngroups)
+{
+	struct strbuf *sb = x->sb;
+	int nerr = by_sev[SEV_ERROR], nwarn = by_sev[SEV_WARNING];
+	int nnote = by_sev[SEV_NOTE];
+
+	if (x->d->c->fatal) {
+		sb_puts(sb, "<p class=\"banner fatal\"><b>Input broke off:</b> ");
+		hx_text(sb, x->d->c->fatal);
+		sb_puts(sb, " \xe2\x80\x94 everything below is from the part "
+			"read before that point.</p>\n");
+	}
+	if (nerr || nwarn) {
+		sb_printf(sb, "<p class=\"banner %s\"><b>%s:</b> ",
+			  nerr ? "error" : "warning", nerr ? "ERROR" : "WARNING");
+		sb_printf(sb, "%d error%s, %d warning%s", nerr,
+			  nerr == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s");
+		if (nnote)
+			sb_printf(sb, ", %d note%s", nnote,
+				  nnote == 1 ? "" : "s");
+		if (ngroups < nerr + nwarn + nnote)
+			sb_printf(sb, " (%d distinct)", ngroups);
+		sb_puts(sb, " in this capture. Each one is told as a story "
+			"below, with the trace lines it rests on.</p>\n");
+	} else {
+		sb_puts(sb, "<p class=\"banner clean\"><b>No errors or "
+			"warnings</b>");
+		if (nnote)
+			sb_printf(sb, " (%d note%s)", nnote,
+				  nnote == 1 ? "" : "s");
+		sb_puts(sb, ". A clean result only means as much as the "
+			"capture could show: check its limits below.</p>\n");
+	}
+}
+
+/* time span of the capture, from the timeline, else from the inputs */
+static void capture_span(struct html_ctx *x, int64_t *a, int64_t *b)
+{
+	const struct html_data *d = x->d;
+
+	*a = *b = TS_NONE;
+	if (d->st && d->st->ts_first != TS_NONE) {
+		*a = d->st->ts_first;
+		*b = d->st->ts_last;
+		return;
+	}
+	for (int i = 0; i < d->c->ninputs; i++) {
+		const struct input_stats *in = &d->c->inputs[i];
+		if (in->ts_first != TS_NONE &&
+		    (*a == TS_NONE || in->ts_first < *a))
+			*a = in->ts_first;
+		if (in->ts_last != TS_NONE &&
+		    (*b == TS_NONE || in->ts_last > *b))
+			*b = in->ts_last;
+	}
+}
+
+static void input_block(struct html_ctx *x, const struct input_stats *in)
+{
+	struct strbuf *sb = x->sb;
+
+	sb_puts(sb, "<div class=\"input\">\n<h3 class=\"path\">");
+	hx_text(sb, in->path ? in->path : "(unnamed)");
+	sb_puts(sb, "</h3>\n<dl class=\"facts\">\n<dt>format</dt><dd>");
+	sb_puts(sb, format_name(in->format));
+	if (in->compression[0]) {
+		sb_puts(sb, ", ");
+		hx_text(sb, in->compression);
+		sb_puts(sb, "-compressed");
+	}
+	sb_puts(sb, "</dd>\n<dt>flags detected</dt><dd><code>");
+	if (in->flags[0])
+		hx_text(sb, in->flags);
+	else
+		sb_puts(sb, "none");
+	sb_puts(sb, "</code></dd>\n");
+	sb_printf(sb, "<dt>read</dt><dd>%ld %s, %ld events", in->lines,
+		  in->format == FMT_STRACE ? "lines" : "lines (XML)",
+		  in->events);
+	if (in->bytes > 0)
+		sb_printf(sb, ", %lld bytes", in->bytes);
+	sb_puts(sb, "</dd>\n");
+	if (in->ts_first != TS_NONE && in->ts_last != TS_NONE) {
+		sb_puts(sb, "<dt>time span</dt><dd>");
+		hc_duration(sb, in->ts_last - in->ts_first);
+		sb_puts(sb, "</dd>\n");
+	} else {
+		sb_puts(sb, "<dt>time span</dt><dd>no timestamps: events are "
+			"in trace order, times unknown</dd>\n");
+	}
+	sb_printf(sb, "<dt>lines skipped</dt><dd class=\"%s\">%ld",
+		  in->skipped ? "warn" : "", in->skipped);
+	if (in->skipped)
+		sb_puts(sb, " \xe2\x80\x94 not understood, so not analysed");
+	sb_puts(sb, "</dd>\n</dl>\n");
+	if (in->nsamples > 0) {
+		sb_printf(sb, "<table class=\"skips\"><caption>First %d skipped "
+			  "line%s</caption>\n<thead><tr><th>line</th>"
+			  "<th>reason</th></tr></thead><tbody>\n",
+			  in->nsamples, in->nsamples == 1 ? "" : "s");
+		for (int i = 0; i < in->nsamples; i++) {
+			sb_printf(sb, "<tr><td class=\"num\">%ld</td><td>",
+				  in->samples[i].line);
+			hx_text(sb, in->samples[i].reason);
+			sb_puts(sb, "</td></tr>\n");
+		}
+		sb_puts(sb, "</tbody></table>\n");
+		if (in->skipped > in->nsamples)
+			sb_printf(sb, "<p class=\"note\">%ld more skipped lines "
+				  "not listed.</p>\n",
+				  in->skipped - in->nsamples);
+	}
+	sb_puts(sb, "<div class=\"limits\"><h4>What this capture could not "
+		"show</h4>\n");
+	if (in->limits[0]) {
+		const char *p = in->limits;
+		sb_puts(sb, "<ul>\n");
+		while (*p) {
+			const char *e = strchr(p, '\n');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			if (n) {
+				sb_puts(sb, "<li>");
+				hx_textn(sb, p, n);
+				sb_puts(sb, "</li>\n");
+			}
+			p += n + (e != NULL);
+		}
+		sb_puts(sb, "</ul>\n");
+	} else {
+		sb_puts(sb, "<p class=\"note\">No limits detected: the flags "
+			"above carry what the analysis needs.</p>\n");
+	}
+	sb_puts(sb, "</div>\n</div>\n");
+}
+
+static void inputs_section(struct html_ctx *x)
+{
+	struct strbuf *sb = x->sb;
+	const struct html_data *d = x->d;
+	int64_t a, b;
+	long skipped = 0;
+
+	sb_puts(sb, "<section id=\"capture\">\n<h2>Capture</h2>\n"
+		"<dl class=\"facts wide\">\n");
+	capture_span(x, &a, &b);
+	for (int i = 0; i < d->c->ninputs; i++)
+		skipped += d->c->inputs[i].skipped;
+	sb_printf(sb, "<dt>inputs</dt><dd>%d file%s</dd>\n", d->c->ninputs,
+		  d->c->ninputs == 1 ? "" : "s");
+	if (a != TS_NONE && b != TS_NONE) {
+		sb_puts(sb, "<dt>time span</dt><dd>");
+		hc_duration(sb, b - a);
+		sb_puts(sb, "</dd>\n");
+	}
+	if (d->st) {
+		sb_printf(sb, "<dt>processes</dt><dd>%ld</dd>\n"
+			  "<dt>threads</dt><dd>%ld</dd>\n"
+			  "<dt>events</dt><dd>%ld</dd>\n"
+			  "<dt>handle numbers</dt><dd>%ld (%ld generations)"
+			  "</dd>\n", d->st->processes, d->st->threads,
+			  d->st->events, d->st->handles_seen,
+			  d->st->generations);
+	}
+	sb_printf(sb, "<dt>lines skipped</dt><dd class=\"%s\">%ld</dd>\n",
+		  skipped ? "warn" : "", skipped);
+	sb_puts(sb, "</dl>\n");
+	for (int i = 0; i < d->c->ninputs; i++)
+		input_block(x, &d->c->inputs[i]);
+	sb_puts(sb, "</section>\n");
+}
+
+static void summary_counts(struct html_ctx *x, int (*by_kind)[3])
+{
+	struct strbuf *sb = x->sb;
+
+	sb_puts(sb, "<table class=\"counts\">\n<thead><tr><th>kind</th>"
+		"<th class=\"num\">errors</th><th class=\"num\">warnings</th>"
+		"<th class=\"num\">notes</th><th>what it means</th>"
+		"<th class=\"js\">show</th></tr></thead>\n<tbody>\n");
+	for (int k = 0; k < FK__COUNT; k++) {
+		int tot = by_kind[k][0] + by_kind[k][1] + by_kind[k][2];
+		sb_printf(sb, "<tr class=\"%s\"><td><span class=\"kind\">%s"
+			  "</span></td>", tot ? "" : "zero",
+			  hc_kind_name((enum finding_kind)k));
+		for (int s = SEV_ERROR; s >= SEV_NOTE; s--)
+			sb_printf(sb, "<td class=\"num%s%s\">%d</td>",
+				  by_kind[k][s] ? " c-" : "",
+				  by_kind[k][s] ?
+				  hc_sev_name((enum severity)s) : "",
+				  by_kind[k][s]);
+		sb_printf(sb, "<td class=\"blurb\">%s</td>",
+			  hc_kind_blurb((enum finding_kind)k));
+		sb_printf(sb, "<td class=\"js\"><input type=\"checkbox\" "
+			  "checked data-kind=\"%s\" aria-label=\"show %s\">"
+			  "</td></tr>\n", hc_kind_name((enum finding_kind)k),
+			  hc_kind_name((enum finding_kind)k));
+	}
+	sb_puts(sb, "</tbody>\n</table>\n");
+}
+
+static void table_row(struct html_ctx *x, const struct group *g)
+{
+	struct strbuf *sb = x->sb;
+	const struct finding *f = g->m[0];
+	struct hc_span sp;
+	const char *sev = hc_sev_name(f->severity);
+
+	hc_span(f, &sp);
+	sb_printf(sb, "<tr data-kind=\"%s\" data-sev=\"%s\">"
+		  "<td data-v=\"%d\"><a href=\"#F%d\">F%d</a></td>",
+		  hc_kind_name(f->kind), sev, f->id, f->id, f->id);
+	sb_printf(sb, "<td><span class=\"kind\">%s</span></td>",
+		  hc_kind_name(f->kind));
+	sb_printf(sb, "<td data-v=\"%d\"><span class=\"sev %s\">%s</span>"
+		  "</td>", (int)f->severity, sev, sev);
+	sb_printf(sb, "<td class=\"num\" data-v=\"%d\">%s%d</td>", g->n,
+		  g->n > 1 ? "\xc3\x97" : "", g->n);
+	sb_printf(sb, "<td class=\"num\" data-v=\"%" PRId64 "\">%" PRId64
+		  "</td>", f->pid, f->pid);
+	sb_printf(sb, "<td data-v=\"%" PRId64 "\">", f->tid);
+	hc_thread(x, f->tid);
+	sb_printf(sb, "</td><td class=\"num\" data-v=\"%" PRId64 "\">",
+		  f->handle);
+	hc_handle_num(x, f->handle);
+	sb_puts(sb, "</td><td class=\"objcell\">");
+	hc_object(x, f->object);
+	if (f->expected && f->expected[0] &&
+	    (!f->object || strcmp(f->expected, f->object) != 0)) {
+		sb_puts(sb, "<br><span class=\"muted\">expected</span> ");
+		hc_object(x, f->expected);
+	}
+	sb_printf(sb, "</td><td class=\"num\" data-v=\"%" PRId64 "\">",
+		  f->ts == TS_NONE ? (int64_t)0 : f->ts);
+	hc_reltime(x, f->ts);
+	sb_printf(sb, "</td><td data-v=\"%ld\">", f->src.line);
+	hc_loc(x, &f->src);
+	if (sp.ok) {
+		sb_printf(sb, "</td><td class=\"num\" data-v=\"%" PRId64 "\">",
+			  sp.dt != TS_NONE ? sp.dt : (int64_t)sp.dl);
+		if (sp.dt != TS_NONE)
+			hc_duration(sb, sp.dt);
+		if (sp.dl >= 0)
+			sb_printf(sb, "%s%ld line%s",
+				  sp.dt != TS_NONE ? "<br>" : "", sp.dl,
+				  sp.dl == 1 ? "" : "s");
+	} else {
+		sb_puts(sb, "</td><td class=\"num\" data-v=\"-1\">"
+			"\xe2\x80\x94");
+	}
+	sb_puts(sb, "</td></tr>\n");
+}
+
+static void findings_table(struct html_ctx *x, const struct group *g,
+			   int ngroups)
+{
+	struct strbuf *sb = x->sb;
+	int shown = ngroups < HTML_GROUP_CAP ? ngroups : HTML_GROUP_CAP;
+
+	if (!ngroups) {
+		sb_puts(sb, "<p class=\"none\">No findings.</p>\n");
+		return;
+	}
+	sb_puts(sb, "<div class=\"filters js\"><label>Filter <input "
+		"type=\"search\" id=\"filter\" placeholder=\"thread, fd, "
+		"object, line\xe2\x80\xa6\"></label> <label>severity <select "
+		"id=\"sevfilter\"><option value=\"\">any</option><option>error"
+		"</option><option>warning</option><option>note</option>"
+		"</select></label> <span id=\"shown\"></span></div>\n");
+	sb_puts(sb, "<table class=\"findings sortable\" id=\"ftable\">\n"
+		"<thead><tr><th>#</th><th>kind</th><th>severity</th>"
+		"<th class=\"num\" title=\"occurrences with this fingerprint\">"
+		"count</th><th class=\"num\">process</th><th>thread</th>"
+		"<th class=\"num\">handle</th><th>object now / expected</th>"
+		"<th class=\"num\">time</th><th>trace line</th>"
+		"<th class=\"num\" title=\"from the first close (the cause) to "
+		"the failure (the symptom)\">span</th></tr></thead>\n<tbody>\n");
+	for (int i = 0; i < shown; i++)
+		table_row(x, &g[i]);
+	sb_puts(sb, "</tbody>\n</table>\n");
+	if (shown < ngroups)
+		sb_printf(sb, "<p class=\"cap\">Only the first %d of %d "
+			  "distinct findings are listed; the JSON report has "
+			  "them all.</p>\n", shown, ngroups);
+}
+
+static void handles_section(struct html_ctx *x)
+{
+	struct strbuf *sb = x->sb;
+	const struct html_data *d = x->d;
+	int shown = d->ng < HTML_HANDLE_ROWS ? d->ng : HTML_HANDLE_ROWS;
+
+	sb_puts(sb, "<section id=\"handles\">\n<h2>Handles</h2>\n"
+		"<p class=\"lead\">Every generation of a handle number that "
+		"takes part in a finding, and the busiest numbers. A "
+		"generation is one object the number named; "
+		"<code>#2</code> is the second object seen under that "
+		"number. Lifetime classes as in WPA: <b>AIFI</b> opened and "
+		"closed inside the trace, <b>AIFO</b> opened inside, still "
+		"open at its end, <b>AOFI</b> open before the trace began, "
+		"closed inside it, <b>AOFO</b> neither seen.</p>\n");
+	if (!d->ng) {
+		sb_puts(sb, "<p class=\"none\">No handle generations to show."
+			"</p>\n</section>\n");
+		return;
+	}
+	sb_puts(sb, "<table class=\"handles sortable\">\n<thead><tr>"
+		"<th class=\"num\">process</th><th class=\"num\">handle</th>"
+		"<th class=\"num\">gen</th><th>object</th><th>lifetime</th>"
+		"<th>opened</th><th>closed</th><th class=\"num\">uses</th>"
+		"<th class=\"num\">lived</th></tr></thead>\n<tbody>\n");
+	for (int i = 0; i < shown; i++) {
+		const struct generation_info *g = &d->g[i];
+		int dup = 0;
+		/* the first row of a (table, number, generation) is its
+		 * anchor; the timeline lists each once, but be sure */
+		for (int k = 0; k < i && !dup; k++)
+			dup = d->g[k].table == g->table &&
+			      d->g[k].handle == g->handle &&
+			      d->g[k].generation == g->generation;
+		if (dup)
+			sb_puts(sb, "<tr>");
+		else
+			sb_printf(sb, "<tr id=\"H%d-%" PRId64 "-%d\">",
+				  g->table > 0 ? g->table : 1, g->handle,
+				  g->generation);
+		sb_printf(sb, "<td class=\"num\" data-v=\"%" PRId64 "\">%"
+			  PRId64 "</td><td class=\"num\" data-v=\"%" PRId64
+			  "\">", g->pid, g->pid, g->handle);
+		hc_handle_num(x, g->handle);
+		sb_printf(sb, "</td><td class=\"num\" data-v=\"%d\">#%d</td>"
+			  "<td>", g->generation, g->generation);
+		hc_object(x, g->object);
+		sb_printf(sb, "</td><td><span class=\"lt\" title=\"%s\">%s"
+			  "</span></td><td>", hc_lifetime_text(g->lifetime),
+			  hc_lifetime_code(g->lifetime));
+		if (g->opened.line > 0) {
+			hc_thread(x, g->open_tid);
+			sb_puts(sb, "<br>");
+			hc_loc(x, &g->opened);
+			sb_puts(sb, " ");
+			hc_reltime(x, g->open_ts);
+		} else {
+			sb_puts(sb, "<span class=\"muted\">before the trace"
+				"</span>");
+		}
+		sb_puts(sb, "</td><td>");
+		if (g->closed.line > 0) {
+			hc_thread(x, g->close_tid);
+			sb_puts(sb, "<br>");
+			hc_loc(x, &g->closed);
+			sb_puts(sb, " ");
+			hc_reltime(x, g->close_ts);
+		} else {
+			sb_puts(sb, "<span class=\"muted\">not closed in the "
+				"trace</span>");
+		}
+		sb_printf(sb, "</td><td class=\"num\" data-v=\"%ld\">%ld</td>",
+			  g->uses, g->uses);
+		if (g->open_ts != TS_NONE && g->close_ts != TS_NONE &&
+		    g->opened.line > 0 && g->closed.line > 0) {
+			sb_printf(sb, "<td class=\"num\" data-v=\"%" PRId64
+				  "\">", g->close_ts - g->open_ts);
+			hc_duration(sb, g->close_ts - g->open_ts);
+			sb_puts(sb, "</td></tr>\n");
+		} else {
+			sb_puts(sb, "<td class=\"num\" data-v=\"-1\">"
+				"\xe2\x80\x94</td></tr>\n");
+		}
+	}
+	sb_puts(sb, "</tbody>\n</table>\n");
+	if (shown < d->ng)
+		sb_printf(sb, "<p class=\"cap\">Only the first %d of %d "
+			  "generations are listed.</p>\n", shown, d->ng);
+	sb_puts(sb, "</section>\n");
+}
+
+static void unexplained_section(struct html_ctx *x)
+{
+	struct strbuf *sb = x->sb;
+	const struct html_data *d = x->d;
+	int shown = d->nu < HTML_UNEXPL_ROWS ? d->nu : HTML_UNEXPL_ROWS;
+
+	sb_puts(sb, "<section id=\"unexplained\">\n<h2>Unexplained failures"
+		"</h2>\n<p class=\"lead\">Calls that failed with a bad-handle "
+		"or not-a-socket error that no finding above explains, and "
+		"why not.</p>\n");
+	if (!d->nu) {
+		sb_puts(sb, "<p class=\"none\">None: every such failure in the "
+			"trace is explained by a finding.</p>\n</section>\n");
+		return;
+	}
+	sb_puts(sb, "<table class=\"unexpl sortable\">\n<thead><tr>"
+		"<th class=\"num\">process</th><th>thread</th>"
+		"<th class=\"num\">handle</th><th>call</th><th>error</th>"
+		"<th>why unexplained</th><th class=\"num\">time</th>"
+		"<th>trace line</th></tr></thead>\n<tbody>\n");
+	for (int i = 0; i < shown; i++) {
+		const struct unexplained *u = &d->u[i];
+		sb_printf(sb, "<tr><td class=\"num\" data-v=\"%" PRId64 "\">%"
+			  PRId64 "</td><td data-v=\"%" PRId64 "\">", u->pid,
+			  u->pid, u->tid);
+		hc_thread(x, u->tid);
+		sb_printf(sb, "</td><td class=\"num\" data-v=\"%" PRId64 "\">",
+			  u->handle);
+		hc_handle_num(x, u->handle);
+		sb_puts(sb, "</td><td><code>");
+		hx_text(sb, u->call);
+		sb_puts(sb, "</code></td><td><code>");
+		hx_text(sb, u->error);
+		sb_puts(sb, "</code></td><td>");
+		hx_text(sb, u->reason);
+		sb_puts(sb, "</td><td class=\"num\">");
+		hx_text(sb, u->time);
+		sb_printf(sb, "</td><td data-v=\"%ld\">", u->src.line);
+		hc_loc(x, &u->src);
+		if (u->raw && u->raw[0]) {
+			sb_puts(sb, "<pre class=\"raw\">");
+			hx_raw(sb, u->raw);
+			sb_puts(sb, "</pre>");
+		}
+		sb_puts(sb, "</td></tr>\n");
+	}
+	sb_puts(sb, "</tbody>\n</table>\n");
+	if (shown < d->nu)
+		sb_printf(sb, "<p class=\"cap\">Only the first %d of %d "
+			  "unexplained failures are listed.</p>\n", shown,
+			  d->nu);
+	sb_puts(sb, "</section>\n");
+}
+
+void html_render(struct strbuf *sb, const struct html_data *d)
+{
+	struct html_ctx x = { .sb = sb, .d = d, .ts0 = TS_NONE };
+	const struct finding **members = NULL;
+	struct group *groups;
+	int ngroups = 0, by_sev[3] = { 0 }, by_kind[FK__COUNT][3];
+	int64_t b;
+	int anchors_left = HTML_ANCHOR_CAP;
+
+	memset(by_kind, 0, sizeof by_kind);
+	for (int i = 0; i < d->c->ninputs; i++)
+		if (d->c->inputs[i].format == FMT_ETW_XML ||
+		    d->c->inputs[i].format == FMT_PERFVIEW_XML)
+			x.windows = 1;
+	capture_span(&x, &x.ts0, &b);
+	for (int i = 0; i < d->nf; i++) {
+		unsigned s = (unsigned)d->f[i].severity;
+		unsigned k = (unsigned)d->f[i].kind;
+		if (s > SEV_ERROR)
+			s = SEV_ERROR;
+		by_sev[s]++;
+		if (k < FK__COUNT)
+			by_kind[k][s]++;
+	}
+	groups = make_groups(d, &members, &ngroups);
+
+	page_head(&x, by_sev[SEV_ERROR], by_sev[SEV_WARNING]);
+	sb_puts(sb, "<body>\n<header class=\"top\">\n<div class=\"wrap\">\n"
+		"<h1><span class=\"tool\">handletrail</span> ");
+	hx_text(sb, d->c->name ? d->c->name : "capture");
+	sb_puts(sb, "</h1>\n<nav><a href=\"#capture\">Capture</a> "
+		"<a href=\"#summary\">Summary</a> <a href=\"#findings\">"
+		"Findings</a> <a href=\"#handles\">Handles</a> "
+		"<a href=\"#unexplained\">Unexplained</a></nav>\n</div>\n"
+		"</header>\n<main class=\"wrap\">\n");
+	verdict(&x, by_sev, ngroups);
+	inputs_section(&x);
+
+	sb_puts(sb, "<section id=\"summary\">\n<h2>Summary</h2>\n");
+	summary_counts(&x, by_kind);
+	findings_table(&x, groups, ngroups);
+	sb_puts(sb, "</section>\n");
+
+	sb_puts(sb, "<section id=\"findings\">\n<h2>Findings</h2>\n");
+	if (!ngroups)
+		sb_puts(sb, "<p class=\"none\">Nothing to tell.</p>\n");
+	for (int i = 0; i < ngroups && i < HTML_GROUP_CAP; i++)
+		html_story(&x, groups[i].m, groups[i].n, i < HTML_STORY_CAP,
+			   &anchors_left);
+	if (ngroups > HTML_STORY_CAP)
+		sb_printf(sb, "<p class=\"cap\">Full stories are drawn for the "
+			  "first %d distinct findings; the rest show their "
+			  "headline and offending call.</p>\n",
+			  HTML_STORY_CAP);
+	if (anchors_left <= 0)
+		sb_printf(sb, "<p class=\"cap\">Occurrence anchors stop after "
+			  "%d; the JSON report lists every finding.</p>\n",
+			  HTML_ANCHOR_CAP);
+	sb_puts(sb, "</section>\n");
+
+	handles_section(&x);
+	unexplained_section(&x);
+	sb_puts(sb, "</main>\n<footer class=\"wrap\"><p>handletrail "
+		HT_VERSION " \xc2\xb7 this page is self-contained and loads "
+		"nothing \xc2\xb7 <span class=\"js\">keys: <kbd>j</kbd>/"
+		"<kbd>k</kbd> next/previous finding, <kbd>/</kbd> filter, "
+		"click a column to sort</span></p></footer>\n");
+	sb_printf(sb, "<script>%s</script>\n</body>\n</html>\n", html_js);
+	free(groups);
+	free(members);
+}

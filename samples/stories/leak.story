@@ -1,0 +1,8 @@
+# leak: the line given for a leak is the call that opened the fd.
+child	child	leak:note:3	openat\(.*"/etc/hostname".*\) += 3([< ]|$)
+childexit	child	-	exit_group\(
+file	cache	leak:note:3	openat\(.*"/etc/hostname".*\) += 3([< ]|$)
+udp	cache	leak:note:4	socket\(.*\) += 4([< ]|$)
+ev	cache	-	eventfd2\(.*\) += 5([< ]|$)
+evclose	cache	-	close\(5[<)].*\) += 0
+exit	main	-	exit_group\(

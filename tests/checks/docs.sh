@@ -1,0 +1,66 @@
+#!/bin/sh
+# tests/checks/docs.sh - the docs cannot drift: every option of
+# cli/options.def is in --help and the man page, the man page is clean
+# groff, and the examples of --help and README.md run as written.
+set -u
+cd "$top"
+fail=0
+help=$("$HT" --help) || { echo "--help failed"; exit 1; }
+for o in $(sed -n 's/^OPT("\([a-z-]*\)".*/\1/p' cli/options.def); do
+	echo "$help" | grep -q -- "--$o" || { echo "--help lacks --$o"; fail=1; }
+	grep -q -- "\\\\-\\\\-$o" doc/handletrail.1 ||
+		{ echo "man page lacks --$o"; fail=1; }
+done
+for k in $(sed -n 's/.*X(FK_[A-Z_]*, *"\([a-z-]*\)".*/\1/p' timeline/timeline.h); do
+	grep -q "^.B $k" doc/handletrail.1 || { echo "man page lacks finding $k"; fail=1; }
+	grep -q "\`$k\`" README.md || { echo "README lacks finding $k"; fail=1; }
+done
+w=$(groff -man -ww -z doc/handletrail.1 2>&1)
+[ -z "$w" ] || { echo "groff: $w"; fail=1; }
+
+# --help examples, run in a scratch dir holding files of those names
+d=$(mktemp -d)
+kb=$(ls "$top"/samples/strace/kb-socket.f-tt-T-yy.txt 2>/dev/null ||
+     ls "$top"/tests/data/strace/*.txt | head -1)
+cp "$kb" "$d/trace.txt"
+gzip -c "$kb" >"$d/trace.txt.gz"
+i=0
+for f in "$top"/tests/data/strace/race.ff-tt-y.1374[89] \
+	 "$top"/tests/data/strace/race.ff-tt-y.13750; do
+	[ -f "$f" ] && cp "$f" "$d/x.$((1234 + i))"
+	i=$((i + 1))
+done
+mkdir -p "$d/samples" && cp "$kb" "$d/samples/"
+echo "$help" | sed -n 's/^  handletrail \([^(]*\).*/\1/p' >"$d/examples"
+while read -r args; do
+	(cd "$d" && eval "\"$HT\" $args" >"$d/out" 2>"$d/err")
+	rc=$?
+	if [ "$rc" -gt 1 ]; then
+		echo "--help example 'handletrail $args' exited $rc:"
+		cat "$d/err"
+		fail=1
+	fi
+done <"$d/examples"
+[ -s "$d/report.json" ] && [ -s "$d/report.html" ] ||
+	{ echo "--help example did not write report.json/report.html"; fail=1; }
+
+# README examples: in ```console blocks, "$ handletrail ..." lines are run
+# from the repository root and must print exactly the lines that follow.
+awk -v d="$d" '
+	/^```console/ { inb = 1; next }
+	/^```/ { inb = 0; next }
+	inb && /^\$ / { n++; f = d "/readme." n; print substr($0, 3) > (f ".cmd"); next }
+	inb { print >> (d "/readme." n ".exp") }
+' README.md
+for c in "$d"/readme.*.cmd; do
+	[ -f "$c" ] || continue
+	e=${c%.cmd}.exp
+	[ -f "$e" ] || : >"$e"
+	(cd "$top" && PATH="$(dirname "$HT"):$PATH" sh "$c") >"$d/got" 2>&1
+	if ! diff -u "$e" "$d/got"; then
+		echo "README example '$(cat "$c")' drifted"
+		fail=1
+	fi
+done
+rm -rf "$d"
+exit $fail

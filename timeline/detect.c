@@ -1,0 +1,799 @@
+/* timeline/detect.c - findings: the story of each (chain steps in story
+ * order, headline, evidence, fingerprint), unexplained failures, and the
+ * generations shown beside them. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+#define TL_MAX_FINDINGS 100000
+
+static const struct {
+	const char *name;
+	enum severity sev;
+} kinds[] = {
+#define X(id, name, sev) { name, sev },
+	FINDING_KINDS(X)
+#undef X
+};
+
+const char *severity_name(enum severity s)
+{
+	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
+}
+
+const char *finding_kind_name(enum finding_kind k)
+{
+	return (unsigned)k < FK__COUNT ? kinds[k].name : "?";
+}
+
+enum severity finding_kind_severity(enum finding_kind k)
+{
+	return (unsigned)k < FK__COUNT ? kinds[k].sev : SEV_NOTE;
+}
+
+const char *fstr(struct timeline *tl, const char *s)
+{
+	return s ? strpool_intern(tl->fpool, s, strlen(s)) : NULL;
+}
+
+const char *fstrf(struct timeline *tl, const char *fmt, ...)
+{
+	va_list ap;
+	sb_reset(&tl->sb);
+	char buf[256];
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof buf)
+		return strpool_intern(tl->fpool, buf, (size_t)n);
+	char *big = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	const char *r = strpool_intern(tl->fpool, big, (size_t)n);
+	free(big);
+	return r;
+}
+
+/* "fd 8" for strace, "handle 0x1A4" for ETW (Windows shows handles in
+ * hex). */
+const char *hname(struct timeline *tl, int etw, int64_t h)
+{
+	if (etw)
+		return fstrf(tl, "handle 0x%" PRIX64, (uint64_t)h);
+	return fstrf(tl, "fd %" PRId64, h);
+}
+
+static const char *obj_of(const struct evcopy *e)
+{
+	return e && e->valid && e->has_object ? e->object.s : NULL;
+}
+
+static const char *gen_obj(const struct gen *g)
+{
+	return g && g->has_object ? g->object.s : NULL;
+}
+
+/* "line 71", or "other.txt:71" when the step is in another file */
+static const char *where(struct timeline *tl, const struct evcopy *e,
+			 const struct evcopy *off)
+{
+	if (!e || !e->valid)
+		return "an earlier event";
+	if (e->etw && e->event > 0)
+		return fstrf(tl, "event %ld", e->event);
+	if (off && e->file == off->file)
+		return fstrf(tl, "line %ld", e->line);
+	return fstrf(tl, "%s:%ld", e->file, e->line);
+}
+
+long finding_new(struct timeline *tl, enum finding_kind k,
+		 const struct evcopy *off)
+{
+	if (tl->nfind >= TL_MAX_FINDINGS) {
+		tl->st.findings_dropped++;
+		return -1;
+	}
+	void *p = tl->findings;
+	xgrow(&p, &tl->capfind, tl->nfind + 1, sizeof *tl->findings);
+	tl->findings = p;
+	struct finding *f = &tl->findings[tl->nfind];
+	memset(f, 0, sizeof *f);
+	f->id = (int)tl->nfind + 1;
+	f->kind = k;
+	f->severity = finding_kind_severity(k);
+	f->pid = off->pid;
+	f->tid = off->tid;
+	f->handle = off->handle;
+	f->time = fstr(tl, off->time);
+	f->ts = off->ts;
+	f->call = off->call;
+	f->error = off->failed || off->errc == ERRC_RESTART
+			   ? fstr(tl, off->errname) : NULL;
+	f->src.file = off->file;
+	f->src.line = off->line;
+	f->src.event = off->event;
+	return (long)tl->nfind++;
+}
+
+void finding_step(struct timeline *tl, long fi, const char *role,
+		  const struct evcopy *e)
+{
+	if (fi < 0 || !e || !e->valid)
+		return;
+	struct finding *f = &tl->findings[fi];
+	f->chain = xrealloc(f->chain, (size_t)(f->nchain + 1) *
+			    sizeof *f->chain);
+	struct chain_step *s = &f->chain[f->nchain++];
+	memset(s, 0, sizeof *s);
+	s->role = role;
+	s->pid = e->pid;
+	s->tid = e->tid;
+	s->cpu = e->cpu;
+	s->call = e->call;
+	s->object = fstr(tl, obj_of(e));
+	s->result = evc_result(tl, e);
+	s->time = fstr(tl, e->time);
+	s->ts = e->ts;
+	s->src.file = e->file;
+	s->src.line = e->line;
+	s->src.event = e->event;
+	s->end_line = e->end_line;
+	s->raw = fstr(tl, e->raw.s ? e->raw.s : "");
+	s->stack = e->has_stack ? fstr(tl, e->stack.s) : NULL;
+	s->generation = e->gen;
+}
+
+/* Story steps are gathered from several places (ring, generations,
+ * thread records) and told in the order they happened. */
+struct story {
+	const char *role;
+	const struct evcopy *e;
+};
+
+static void story_emit(struct timeline *tl, long fi, struct story *s, int n)
+{
+	for (int i = 1; i < n; i++) {
+		struct story x = s[i];
+		int j = i - 1;
+		while (j >= 0 && s[j].e->seq > x.e->seq) {
+			s[j + 1] = s[j];
+			j--;
+		}
+		s[j + 1] = x;
+	}
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && s[i].e->seq == s[i - 1].e->seq)
+			continue;
+		finding_step(tl, fi, s[i].role, s[i].e);
+	}
+}
+
+static void story_add(struct story *s, int *n, const char *role,
+		      const struct evcopy *e)
+{
+	if (!e || !e->valid)
+		return;
+	/* the same event named twice keeps its first (stronger) role */
+	for (int i = 0; i < *n; i++)
+		if (s[i].e->seq == e->seq)
+			return;
+	s[*n].role = role;
+	s[*n].e = e;
+	(*n)++;
+}
+
+/* Fingerprint: kind, number and each core step's role, call and object
+ * with volatile numbers normalized.  No line numbers, times or ids. */
+void finding_seal(struct timeline *tl, long fi)
+{
+	if (fi < 0)
+		return;
+	struct finding *f = &tl->findings[fi];
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_printf(&sb, "%s|%" PRId64, finding_kind_name(f->kind), f->handle);
+	for (int i = 0; i < f->nchain; i++) {
+		const struct chain_step *c = &f->chain[i];
+		if (strcmp(c->role, "victim") == 0 ||
+		    strcmp(c->role, "failed") == 0)
+			continue;
+		sb_printf(&sb, "|%s:%s:", c->role, c->call ? c->call : "");
+		obj_normalize(&sb, c->object);
+	}
+	uint64_t h = hash64(sb.s ? sb.s : "", sb.len, 0);
+	snprintf(f->fingerprint, sizeof f->fingerprint, "%016" PRIx64, h);
+	sb_free(&sb);
+}
+
+void unexplained_add(struct timeline *tl, const struct evcopy *e,
+		     const char *reason)
+{
+	if (tl->nunexpl >= TL_MAX_FINDINGS) {
+		tl->st.unexplained_dropped++;
+		return;
+	}
+	void *p = tl->unexpl;
+	xgrow(&p, &tl->capunexpl, tl->nunexpl + 1, sizeof *tl->unexpl);
+	tl->unexpl = p;
+	struct unexplained *u = &tl->unexpl[tl->nunexpl++];
+	memset(u, 0, sizeof *u);
+	u->pid = e->pid;
+	u->tid = e->tid;
+	u->handle = e->handle;
+	u->call = e->call;
+	u->error = fstr(tl, e->errname);
+	u->reason = fstr(tl, reason);
+	u->time = fstr(tl, e->time);
+	u->raw = fstr(tl, e->raw.s ? e->raw.s : "");
+	u->src.file = e->file;
+	u->src.line = e->line;
+	u->src.event = e->event;
+}
+
+/* ---- thread records as story steps ---------------------------------- */
+
+static const char *rec_role(int role)
+{
+	switch (role) {
+	case RO_CREATE:
+		return "opened";
+	case RO_USE:
+		return "used";
+	default:
+		return "closed";
+	}
+}
+
+static const char *rec_verb(int role)
+{
+	switch (role) {
+	case RO_CREATE:
+		return "opening";
+	case RO_USE:
+		return "use";
+	default:
+		return "close";
+	}
+}
+
+/* The event a thread record stands for: from the ring when it is still
+ * there, else rebuilt from the record (no raw text). */
+static const struct evcopy *rec_event(struct timeline *tl,
+				      const struct numstate *ns,
+				      const struct threc *r,
+				      const struct evcopy *like)
+{
+	const struct evcopy *e = ring_find_seq(ns, r->seq);
+	if (e)
+		return e;
+	struct evcopy *x = &tl->tmp2;
+	x->valid = 1;
+	x->role = r->role;
+	x->etw = like->etw;
+	x->unfinished = 0;
+	x->has_object = 0;
+	x->has_stack = 0;
+	x->gen = r->gen;
+	x->cpu = -1;
+	x->has_ret = 0;
+	x->failed = 0;
+	x->errc = ERRC_NONE;
+	x->call = r->call;
+	x->file = like->file;
+	x->errname = NULL;
+	x->pid = like->pid;
+	x->tid = r->tid;
+	x->ts = r->ts;
+	x->ret = 0;
+	x->handle = like->handle;
+	x->err = 0;
+	x->line = r->line;
+	x->event = 0;
+	x->end_line = r->end_line;
+	x->seq = r->seq;
+	x->time[0] = '\0';
+	sb_reset(&x->object);
+	sb_reset(&x->raw);
+	sb_puts(&x->raw, "");
+	sb_reset(&x->stack);
+	return x;
+}
+
+static const struct evcopy *gen_event(const struct numstate *ns, int id,
+				      int role)
+{
+	const struct gen *g = ns_gen((struct numstate *)ns, id);
+	if (g) {
+		const struct evcopy *e = role == RO_CREATE ? &g->create
+							   : &g->close;
+		if (e->valid)
+			return e;
+	}
+	const struct evcopy *e = ring_find(ns, id, role);
+	if (!e && role == RO_CLOSE) {
+		e = ring_find(ns, id, RO_RANGECLOSE);
+		if (!e)
+			e = ring_find(ns, id, RO_DUPCLOSE);
+	}
+	return e;
+}
+
+static const char *gen_object_any(const struct numstate *ns, int id)
+{
+	const struct gen *g = ns_gen((struct numstate *)ns, id);
+	if (g && g->has_object)
+		return g->object.s;
+	const struct evcopy *e = ring_find(ns, id, RO_NONE);
+	return obj_of(e);
+}
+
+static const char *paren(struct timeline *tl, const char *obj)
+{
+	return obj ? fstrf(tl, " (%s)", obj) : "";
+}
+
+/* ---- the detectors' findings ------------------------------------------ */
+
+void det_double_close(struct timeline *tl, const struct held *hd)
+{
+	const struct evcopy *off = &hd->off;
+	long fi = finding_new(tl, FK_DOUBLE_CLOSE, off);
+	if (fi < 0)
+		return;
+	struct story s[4];
+	int n = 0;
+	story_add(s, &n, "opened", &hd->open);
+	story_add(s, &n, "closed", &hd->close);
+	story_add(s, &n, "offending", off);
+	story_emit(tl, fi, s, n);
+	struct finding *f = &tl->findings[fi];
+	const char *obj = hd->obj[0] ? hd->obj : NULL;
+	f->object = fstr(tl, obj);
+	f->expected = f->object;
+	const char *hn = hname(tl, off->etw, hd->h);
+	const char *err = off->errname ? off->errname : "an error";
+	if (hd->close.valid && hd->close.tid == off->tid)
+		f->message = fstrf(tl, "thread %" PRId64 " closed %s%s twice: "
+				   "its close at %s had already released it "
+				   "and nobody reopened it; this close "
+				   "failed with %s", off->tid, hn,
+				   paren(tl, obj), where(tl, &hd->close, off),
+				   err);
+	else if (hd->close.valid)
+		f->message = fstrf(tl, "thread %" PRId64 " closed %s%s, which "
+				   "thread %" PRId64 " had already closed at "
+				   "%s and nobody reopened; this close failed "
+				   "with %s", off->tid, hn, paren(tl, obj),
+				   hd->close.tid, where(tl, &hd->close, off),
+				   err);
+	else
+		f->message = fstrf(tl, "thread %" PRId64 " closed %s%s, which "
+				   "was already closed and not reopened; this "
+				   "close failed with %s", off->tid, hn,
+				   paren(tl, obj), err);
+	finding_seal(tl, fi);
+}
+
+/* The stale story shared by stale-close and stale-use: the thread's old
+ * generation (opened, its own last act, closed), the reuse, the call. */
+static long stale_story(struct timeline *tl, enum finding_kind k,
+			const struct numstate *ns, const struct snap *sn,
+			const struct gen *now, const struct evcopy *off)
+{
+	long fi = finding_new(tl, k, off);
+	if (fi < 0)
+		return -1;
+	struct story s[6];
+	int n = 0;
+	int old = sn->rec.gen;
+	const struct evcopy *mine = rec_event(tl, ns, &sn->rec, off);
+	story_add(s, &n, "opened", gen_event(ns, old, RO_CREATE));
+	story_add(s, &n, rec_role(sn->rec.role), mine);
+	story_add(s, &n, "closed", gen_event(ns, old, RO_CLOSE));
+	story_add(s, &n, "reused", now->create.valid ? &now->create : NULL);
+	story_add(s, &n, "offending", off);
+	story_emit(tl, fi, s, n);
+	struct finding *f = &tl->findings[fi];
+	const char *exp = gen_object_any(ns, old);
+	f->expected = exp ? fstr(tl, exp)
+			  : fstrf(tl, "generation %d of this number", old);
+	f->object = fstr(tl, obj_of(off) ? obj_of(off) : gen_obj(now));
+	return fi;
+}
+
+static long up_find(struct table *t, int64_t h, int gen)
+{
+	for (int i = 0; i < t->nup; i++)
+		if (t->up[i].h == h && t->up[i].gen == gen)
+			return i;
+	return -1;
+}
+
+long det_stale_close(struct timeline *tl, struct table *t,
+		     const struct numstate *ns, const struct snap *sn,
+		     const struct gen *victim, const struct evcopy *off)
+{
+	long fi = stale_story(tl, FK_STALE_CLOSE, ns, sn, victim, off);
+	if (fi < 0)
+		return -1;
+	struct finding *f = &tl->findings[fi];
+	f->severity = SEV_WARNING;
+	const char *hn = hname(tl, off->etw, off->handle);
+	f->message = fstrf(tl, "thread %" PRId64 " closed %s%s, which thread "
+			   "%" PRId64 " had opened after %" PRId64 "'s own "
+			   "%s of it (%s)", off->tid, hn,
+			   paren(tl, f->object), victim->creator_tid,
+			   off->tid, rec_verb(sn->rec.role),
+			   where(tl, rec_event(tl, ns, &sn->rec, off), off));
+	f->evidence = fstrf(tl, "none yet: no later call in the trace shows "
+			    "thread %" PRId64 " or another thread still "
+			    "relying on%s; a hand-off of the number cannot "
+			    "be ruled out", victim->creator_tid,
+			    f->object ? fstrf(tl, " %s", f->object)
+				      : " the object");
+	finding_seal(tl, fi);
+	/* wait for evidence: a later call by someone relying on victim */
+	struct upgrade *u;
+	if (t->nup < TL_UPGRADE) {
+		u = &t->up[t->nup++];
+	} else {
+		u = &t->up[0];
+		for (int i = 1; i < t->nup; i++)
+			if (t->up[i].seq < u->seq)
+				u = &t->up[i];
+	}
+	u->h = off->handle;
+	u->gen = victim->id;
+	u->closer = off->tid;
+	u->finding = fi;
+	u->nvictims = 0;
+	u->seq = off->seq;
+	return fi;
+}
+
+/* A later call on the number by a thread that relied on a generation a
+ * stale close destroyed: it failed, or it reached another object. */
+void det_evidence(struct timeline *tl, struct table *t,
+		  const struct numstate *ns, int relied_gen, int bad,
+		  int hit_gen, const struct evcopy *off)
+{
+	long ui = up_find(t, off->handle, relied_gen);
+	if (ui < 0)
+		return;
+	struct upgrade *u = &t->up[ui];
+	if (off->tid == u->closer || (!bad && hit_gen == relied_gen))
+		return;
+	struct finding *f = &tl->findings[u->finding];
+	const char *hn = hname(tl, off->etw, off->handle);
+	if (u->nvictims == 0) {
+		f->severity = SEV_ERROR;
+		if (bad)
+			f->evidence = fstrf(tl, "thread %" PRId64 "'s %s on %s "
+					    "at %s failed with %s after this "
+					    "close: it still relied on the "
+					    "object", off->tid, off->call, hn,
+					    where(tl, off, &f->chain[0] ?
+						  off : off),
+					    off->errname ? off->errname
+							 : "an error");
+		else
+			f->evidence = fstrf(tl, "thread %" PRId64 "'s %s on %s "
+					    "at %s reached %s instead of the "
+					    "object it had", off->tid,
+					    off->call, hn, where(tl, off, off),
+					    obj_of(off) ? obj_of(off)
+					    : "another object");
+	}
+	finding_step(tl, u->finding, bad ? "failed" : "victim", off);
+	(void)ns;
+	if (++u->nvictims >= TL_VICTIMS)
+		*u = t->up[--t->nup];
+}
+
+/* Which stale-close destroyed generation gen of h, or -1. */
+long det_stale_close_of(struct table *t, int64_t h, int gen)
+{
+	long ui = up_find(t, h, gen);
+	return ui < 0 ? -1 : t->up[ui].finding;
+}
+
+void det_stale_use(struct timeline *tl, const struct numstate *ns,
+		   const struct snap *sn, const struct gen *now,
+		   const struct evcopy *off, int failed)
+{
+	long fi = stale_story(tl, FK_STALE_USE, ns, sn, now, off);
+	if (fi < 0)
+		return;
+	struct finding *f = &tl->findings[fi];
+	const char *hn = hname(tl, off->etw, off->handle);
+	const char *mine = where(tl, rec_event(tl, ns, &sn->rec, off), off);
+	if (failed)
+		f->message = fstrf(tl, "thread %" PRId64 "'s %s on %s failed "
+				   "with %s: the number now names %s, opened by "
+				   "thread %" PRId64 " after %" PRId64 "'s own "
+				   "%s of it (%s), when it was %s", off->tid,
+				   off->call, hn,
+				   off->errname ? off->errname : "an error",
+				   f->object ? f->object : "another object",
+				   now->creator_tid, off->tid,
+				   rec_verb(sn->rec.role), mine, f->expected);
+	else
+		f->message = fstrf(tl, "thread %" PRId64 "'s %s on %s reached "
+				   "%s, opened by thread %" PRId64 " after %"
+				   PRId64 "'s own %s of it (%s), not %s",
+				   off->tid, off->call, hn,
+				   f->object ? f->object : "another object",
+				   now->creator_tid, off->tid,
+				   rec_verb(sn->rec.role), mine, f->expected);
+	finding_seal(tl, fi);
+}
+
+void det_use_after_close(struct timeline *tl, struct table *t,
+			 const struct numstate *ns, const struct snap *sn,
+			 const struct evcopy *off)
+{
+	const struct gen *last = &ns->cur;
+	long fi = finding_new(tl, FK_USE_AFTER_CLOSE, off);
+	if (fi < 0)
+		return;
+	struct story s[6];
+	int n = 0;
+	if (sn->has_rec) {
+		const struct evcopy *mine = rec_event(tl, ns, &sn->rec, off);
+		if (sn->rec.gen != last->id) {
+			story_add(s, &n, "opened",
+				  gen_event(ns, sn->rec.gen, RO_CREATE));
+			story_add(s, &n, rec_role(sn->rec.role), mine);
+			story_add(s, &n, "closed",
+				  gen_event(ns, sn->rec.gen, RO_CLOSE));
+			story_add(s, &n, "reused", &last->create);
+		} else {
+			story_add(s, &n, "opened", &last->create);
+			story_add(s, &n, rec_role(sn->rec.role), mine);
+		}
+	} else {
+		story_add(s, &n, "opened", &last->create);
+	}
+	story_add(s, &n, "closed", &last->close);
+	story_add(s, &n, "offending", off);
+	story_emit(tl, fi, s, n);
+	struct finding *f = &tl->findings[fi];
+	f->object = fstr(tl, gen_obj(last));
+	f->expected = sn->has_rec && sn->rec.gen != last->id
+			      ? fstr(tl, gen_object_any(ns, sn->rec.gen))
+			      : f->object;
+	const char *hn = hname(tl, off->etw, off->handle);
+	const char *by;
+	if (!last->close.valid)
+		by = "closed earlier";
+	else if (last->close.tid == off->tid)
+		by = fstrf(tl, "closed by this thread at %s",
+			   where(tl, &last->close, off));
+	else
+		by = fstrf(tl, "closed by thread %" PRId64 " at %s",
+			   last->close.tid, where(tl, &last->close, off));
+	long sc = det_stale_close_of(t, off->handle, last->id);
+	const char *note = "";
+	if (sc >= 0)
+		note = fstrf(tl, "; that close was stale (finding %d)",
+			     tl->findings[sc].id);
+	else if (last->close_kind == CK_RANGE)
+		note = " by close_range";
+	f->message = fstrf(tl, "thread %" PRId64 "'s %s on %s failed with %s: "
+			   "%s%s was %s%s and not reopened", off->tid,
+			   off->call, hn,
+			   off->errname ? off->errname : "an error", hn,
+			   paren(tl, f->object), by, note);
+	finding_seal(tl, fi);
+}
+
+long det_cwiu(struct timeline *tl, const struct gen *g,
+	      const struct evcopy *blocked, const struct evcopy *off)
+{
+	long fi = finding_new(tl, FK_CLOSE_WHILE_IN_USE, off);
+	if (fi < 0)
+		return -1;
+	struct story s[4];
+	int n = 0;
+	story_add(s, &n, "opened", g && g->create.valid ? &g->create : NULL);
+	story_add(s, &n, "blocked", blocked);
+	story_add(s, &n, "offending", off);
+	story_emit(tl, fi, s, n);
+	struct finding *f = &tl->findings[fi];
+	f->object = fstr(tl, obj_of(off) ? obj_of(off) : gen_obj(g));
+	f->expected = f->object;
+	f->message = fstrf(tl, "thread %" PRId64 " closed %s%s while thread %"
+			   PRId64 " was blocked in %s on it (since %s)",
+			   off->tid, hname(tl, off->etw, off->handle),
+			   paren(tl, f->object), blocked->tid, blocked->call,
+			   where(tl, blocked, off));
+	finding_seal(tl, fi);
+	return fi;
+}
+
+void det_leak(struct timeline *tl, const struct numstate *ns,
+	      const struct gen *g, const struct evcopy *exitev)
+{
+	const struct evcopy *off = &g->create;
+	long fi = finding_new(tl, FK_LEAK, off);
+	if (fi < 0)
+		return;
+	struct story s[3];
+	int n = 0;
+	story_add(s, &n, "opened", off);
+	const struct evcopy *last = ring_find(ns, g->id, RO_USE);
+	story_add(s, &n, "used", last);
+	story_add(s, &n, "exited", exitev);
+	story_emit(tl, fi, s, n);
+	struct finding *f = &tl->findings[fi];
+	f->object = fstr(tl, gen_obj(g));
+	f->expected = f->object;
+	f->error = NULL;
+	f->message = fstrf(tl, "%s%s, opened by thread %" PRId64 " at %s, "
+			   "was still open when process %" PRId64 " exited "
+			   "(%s)", hname(tl, off->etw, ns->h),
+			   paren(tl, f->object), off->tid,
+			   where(tl, off, off), exitev->pid,
+			   where(tl, exitev, off));
+	finding_seal(tl, fi);
+}
+
+/* ---- generations shown in reports -------------------------------------- */
+
+static void ginfo_fill(struct timeline *tl, struct generation_info *gi,
+		       const struct table *t, const struct numstate *ns,
+		       const struct gen *g, int own_object)
+{
+	gi->pid = t->pid;
+	gi->table = t->id;
+	gi->handle = ns->h;
+	gi->generation = g->id;
+	if (own_object) {
+		free((char *)gi->object);
+		gi->object = g->has_object ? xstrdup(g->object.s) : NULL;
+	} else {
+		gi->object = fstr(tl, gen_obj(g));
+	}
+	int closed_in = !g->open && (g->close_kind == CK_CALL ||
+				     g->close_kind == CK_RANGE ||
+				     g->close_kind == CK_EXEC ||
+				     g->close_kind == CK_DUP);
+	gi->lifetime = g->inside ? (closed_in ? LT_IN_IN : LT_IN_OUT)
+				 : (closed_in ? LT_OUT_IN : LT_OUT_OUT);
+	gi->open_tid = g->inside ? g->creator_tid : -1;
+	gi->close_tid = closed_in ? g->closer_tid : -1;
+	memset(&gi->opened, 0, sizeof gi->opened);
+	memset(&gi->closed, 0, sizeof gi->closed);
+	gi->open_ts = gi->close_ts = TS_NONE;
+	if (g->inside && g->create.valid) {
+		gi->opened.file = g->create.file;
+		gi->opened.line = g->create.line;
+		gi->opened.event = g->create.event;
+		gi->open_ts = g->create.ts;
+	}
+	if (closed_in && g->close.valid) {
+		gi->closed.file = g->close.file;
+		gi->closed.line = g->close.line;
+		gi->closed.event = g->close.event;
+		gi->close_ts = g->close.ts;
+	}
+	gi->uses = g->uses;
+}
+
+void ginfo_touch(struct timeline *tl, struct table *t, struct numstate *ns,
+		 struct gen *g)
+{
+	if (!g || !g->id)
+		return;
+	if (g->info < 0) {
+		void *p = tl->ginfo;
+		xgrow(&p, &tl->capginfo, tl->nginfo + 1, sizeof *tl->ginfo);
+		tl->ginfo = p;
+		memset(&tl->ginfo[tl->nginfo], 0, sizeof *tl->ginfo);
+		g->info = (long)tl->nginfo++;
+	}
+	ginfo_fill(tl, &tl->ginfo[g->info], t, ns, g, 0);
+}
+
+static int busy_less(const struct generation_info *a,
+		     const struct generation_info *b)
+{
+	/* the less busy, or on a tie the later one */
+	if (a->uses != b->uses)
+		return a->uses < b->uses;
+	if (a->table != b->table)
+		return a->table > b->table;
+	if (a->handle != b->handle)
+		return a->handle > b->handle;
+	return a->generation > b->generation;
+}
+
+static void busy_consider(struct timeline *tl, struct table *t,
+			  struct numstate *ns, struct gen *g)
+{
+	if (g->uses <= 0)
+		return;
+	struct generation_info cand;
+	memset(&cand, 0, sizeof cand);
+	cand.uses = g->uses;
+	cand.table = t->id;
+	cand.handle = ns->h;
+	cand.generation = g->id;
+	struct generation_info *slot = NULL;
+	if (tl->nbusy < TL_BUSY) {
+		slot = &tl->busy[tl->nbusy++];
+		memset(slot, 0, sizeof *slot);
+	} else {
+		struct generation_info *min = &tl->busy[0];
+		for (int i = 1; i < tl->nbusy; i++)
+			if (busy_less(&tl->busy[i], min))
+				min = &tl->busy[i];
+		if (!busy_less(min, &cand))
+			return;
+		slot = min;
+	}
+	ginfo_fill(tl, slot, t, ns, g, 1);
+}
+
+void ginfo_end(struct timeline *tl, struct table *t, struct numstate *ns,
+	       struct gen *g)
+{
+	if (!g || !g->id)
+		return;
+	if (g->info >= 0)
+		ginfo_fill(tl, &tl->ginfo[g->info], t, ns, g, 0);
+	busy_consider(tl, t, ns, g);
+}
+
+static int gi_cmp(const void *a, const void *b)
+{
+	const struct generation_info *x = a, *y = b;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->table != y->table)
+		return x->table < y->table ? -1 : 1;
+	if (x->handle != y->handle)
+		return x->handle < y->handle ? -1 : 1;
+	return x->generation < y->generation ? -1
+	       : x->generation > y->generation;
+}
+
+/* Generations still open at the end: their info as of now, and the busy
+ * ones among them; then one sorted list. */
+void ginfo_finish(struct timeline *tl)
+{
+	for (struct table *t = tl->live; t; t = t->next)
+		for (size_t i = 0; i < t->nslot; i++) {
+			struct numstate *ns = t->slot[i];
+			if (!ns)
+				continue;
+			if (ns->prev.info >= 0)
+				ginfo_fill(tl, &tl->ginfo[ns->prev.info], t,
+					   ns, &ns->prev, 0);
+			if (ns->cur.info >= 0)
+				ginfo_fill(tl, &tl->ginfo[ns->cur.info], t,
+					   ns, &ns->cur, 0);
+			if (ns->cur.id && ns->cur.open)
+				busy_consider(tl, t, ns, &ns->cur);
+		}
+	free(tl->gout);
+	tl->gout = xcalloc(tl->nginfo + TL_BUSY + 1, sizeof *tl->gout);
+	size_t n = 0;
+	for (size_t i = 0; i < tl->nginfo; i++)
+		tl->gout[n++] = tl->ginfo[i];
+	for (int i = 0; i < tl->nbusy; i++) {
+		const struct generation_info *b = &tl->busy[i];
+		int dup = 0;
+		for (size_t k = 0; k < tl->nginfo && !dup; k++)
+			dup = tl->ginfo[k].table == b->table &&
+			      tl->ginfo[k].handle == b->handle &&
+			      tl->ginfo[k].generation == b->generation;
+		if (!dup)
+			tl->gout[n++] = *b;
+	}
+	qsort(tl->gout, n, sizeof *tl->gout, gi_cmp);
+	tl->ngout = n;
+}

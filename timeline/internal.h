@@ -1,0 +1,262 @@
+/* timeline/internal.h - what the files of timeline/ share: tasks, handle
+ * tables, per-number generations, the event copies stories are told from. */
+#ifndef HANDLETRAIL_TIMELINE_INTERNAL_H
+#define HANDLETRAIL_TIMELINE_INTERNAL_H
+
+#include "timeline.h"
+
+#define TL_RING 12        /* events remembered per handle number */
+#define TL_RECS 8         /* threads remembered per handle number */
+#define TL_UPGRADE 16     /* open stale-close findings per table */
+#define TL_VICTIMS 3      /* victim steps added to one stale-close */
+#define TL_RAW_MAX 600    /* raw trace text kept per event copy */
+#define TL_OBJ_MAX 600    /* object text kept */
+#define TL_STACK_MAX 2000 /* -k stack text kept */
+#define TL_BUSY 20        /* busiest generations shown */
+#define TL_SWEEP 3        /* consecutive closes that make a sweep */
+
+/* What an event did to one handle number. */
+enum role {
+	RO_NONE, RO_CREATE, RO_CLOSE, RO_USE, RO_DUPCLOSE, RO_RANGECLOSE,
+	RO_EXECCLOSE, RO_OUTSIDE, RO_EXIT,
+};
+
+/* A private copy of the parts of an event a story needs.  Buffers are
+ * reused when the copy is overwritten, so steady state allocates nothing. */
+struct evcopy {
+	int valid;
+	unsigned char role;
+	unsigned char etw;         /* event came from an ETW export */
+	unsigned char has_object, has_stack;
+	unsigned char unfinished;  /* a PH_ENTRY: no result yet */
+	int gen;                   /* generation of the number it touched */
+	int cpu;
+	int has_ret, failed;
+	enum err_class errc;
+	const char *call, *file, *errname;   /* interned */
+	int64_t pid, tid, ts, ret, handle;
+	long err, line, event, end_line;
+	long seq;                  /* order of arrival (1-based) */
+	char time[40];
+	struct strbuf object, raw, stack;
+};
+
+/* Where a generation came from. */
+enum origin {
+	OR_TRACE,    /* a create event in this table (or carried by exec) */
+	OR_OUTSIDE,  /* used without being created: open before the trace */
+	OR_COPY,     /* copied from the parent's table at fork */
+	OR_UNSEEN,   /* the number changed object by an event not shown */
+};
+
+/* How a generation ended. */
+enum close_kind {
+	CK_NONE, CK_CALL, CK_RANGE, CK_EXEC, CK_DUP, CK_UNSEEN, CK_END,
+};
+
+struct gen {
+	int id;                    /* 1-based per (table, number); 0 = none */
+	unsigned char origin, inside, cloexec, open, close_kind, displaced;
+	int64_t creator_tid, closer_tid;
+	long uses;
+	long create_seq;
+	long info;                 /* index into tl->ginfo, or -1 */
+	struct strbuf object;
+	int has_object;
+	struct evcopy create, close;
+};
+
+/* The last thing one thread did on one number. */
+struct threc {
+	int64_t tid;
+	int gen;
+	unsigned char role;
+	long seq;                  /* of the event (to find it in the ring) */
+	long line, end_line;
+	int64_t ts;
+	const char *call;
+};
+
+struct numstate {
+	int64_t h;
+	int ngen;                  /* generations so far */
+	int npend;                 /* pending (unfinished) calls using it */
+	struct gen cur, prev;      /* current or last, and the one before */
+	struct evcopy *ring;       /* TL_RING slots, allocated on first use */
+	long nring;                /* events pushed so far */
+	struct threc recs[TL_RECS];
+	int nrecs;
+};
+
+/* A stale-close still waiting for evidence. */
+struct upgrade {
+	int64_t h;
+	int gen;                   /* the victim generation */
+	int64_t closer;
+	long finding;              /* index into tl->findings */
+	int nvictims;
+	long seq;
+};
+
+struct table {
+	int id;                    /* creation order */
+	int64_t pid;
+	int refs;                  /* live tasks using it */
+	int provisional;           /* made for a task seen before its spawn */
+	struct numstate **slot;    /* open addressing on h */
+	size_t nslot, count;
+	struct upgrade up[TL_UPGRADE];
+	int nup;
+	struct table *next, *prevt; /* list of live tables */
+};
+
+/* What a call saw at entry, per effect. */
+struct snap {
+	int state;                 /* NS_* at entry */
+	int gen;                   /* generation id at entry */
+	int has_rec;
+	struct threc rec;          /* this thread's record at entry */
+	int reorder;               /* decoration named the previous object */
+	long cwiu;                 /* close-while-in-use finding to extend */
+	int prior_close;           /* close_kind of the last generation */
+};
+
+enum { NS_NONE, NS_OPEN, NS_CLOSED };
+
+/* A call that has entered and not yet returned. */
+struct pending {
+	int active;
+	const char *call;
+	struct table *table;
+	int nfx;
+	struct effect fx[HT_MAX_FX];   /* objects not kept */
+	struct snap snap[HT_MAX_FX];
+	struct evcopy entry;
+};
+
+/* An EBADF close held back until we know whether it is part of a sweep. */
+struct held {
+	int kind;                  /* 1 double-close, 2 never-seen close */
+	struct table *table;
+	int64_t h;
+	int gen;
+	struct evcopy off, open, close;
+	char obj[160];
+};
+
+struct proc;
+struct task {
+	int64_t tid;
+	int64_t key;
+	struct proc *proc;
+	struct table *table;
+	int alive, provisional;
+	long info;                 /* index into tl->tinfo */
+	struct pending pend;
+	/* closes in a row over consecutive numbers (sweep detection) */
+	struct table *run_table;
+	int64_t run_last;
+	int run_len;
+	int nheld;
+	struct held held[TL_SWEEP - 1];
+	struct task *next_in_proc;
+	struct task *next_all;
+};
+
+struct proc {
+	int64_t pid;
+	int alive;                 /* live tasks */
+	struct task *tasks;
+	struct table *table;       /* ETW: the process's table */
+};
+
+/* int64 -> pointer hash map */
+struct imap {
+	int64_t *keys;
+	void **vals;
+	size_t cap, count;
+};
+
+struct timeline {
+	struct strpool *pool;      /* call names, files, names */
+	struct strpool *fpool;     /* strings of findings */
+	long seq;
+	int etw;                   /* last event came from ETW */
+	struct imap tasks, procs;
+	struct task *task_first, *task_last;
+	struct table *live, *live_tail; /* live tables, oldest first */
+	int ntables;
+
+	struct finding *findings;
+	size_t nfind, capfind;
+	struct unexplained *unexpl;
+	size_t nunexpl, capunexpl;
+	struct task_info *tinfo;
+	size_t ntinfo, captinfo;
+	struct generation_info *ginfo;  /* involved in findings */
+	size_t nginfo, capginfo;
+	struct generation_info busy[TL_BUSY];
+	int nbusy;
+	struct generation_info *gout;   /* built by finish */
+	size_t ngout;
+	struct timeline_stats st;
+	int finished;
+
+	struct evcopy tmp, tmp2;   /* scratch copies */
+	struct strbuf sb;          /* scratch text */
+};
+
+/* evcopy.c */
+void evc_free(struct evcopy *e);
+void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
+	     const struct task *t, int role, int gen, int64_t h,
+	     const char *object);
+void evc_copy(struct evcopy *dst, const struct evcopy *src);
+const char *evc_result(struct timeline *tl, const struct evcopy *e);
+
+/* object.c */
+enum objclass { OC_UNKNOWN, OC_SOCKET, OC_FILE, OC_PIPE, OC_ANON, OC_OTHER };
+enum objclass obj_class(const char *s);
+int obj_same(const char *a, const char *b);
+int obj_kind_differs(const char *a, const char *b);
+void obj_normalize(struct strbuf *sb, const char *s);
+
+/* table.c */
+struct table *table_new(struct timeline *tl, int64_t pid);
+void table_free(struct timeline *tl, struct table *t);
+struct numstate *table_find(struct table *t, int64_t h);
+struct numstate *table_get(struct timeline *tl, struct table *t, int64_t h);
+struct table *table_copy(struct timeline *tl, struct table *src, int64_t pid,
+			 int fork_copy);
+void table_merge(struct timeline *tl, struct table *dst, struct table *src);
+void gen_reset(struct gen *g);
+struct gen *ns_new_gen(struct timeline *tl, struct numstate *ns);
+struct gen *ns_gen(struct numstate *ns, int id);
+void gen_free(struct gen *g);
+void gen_set_object(struct gen *g, const char *obj);
+void ring_push(struct numstate *ns, const struct evcopy *e);
+const struct evcopy *ring_find_seq(const struct numstate *ns, long seq);
+const struct evcopy *ring_find(const struct numstate *ns, int gen, int role);
+struct threc *rec_find(struct numstate *ns, int64_t tid);
+void rec_set(struct numstate *ns, const struct evcopy *e);
+void ns_free(struct numstate *ns);
+
+/* detect.c: findings and their stories */
+struct finding *finding_add(struct timeline *tl, enum finding_kind k,
+			    const struct evcopy *off);
+void finding_step(struct timeline *tl, struct finding *f, const char *role,
+		  const struct evcopy *e);
+void finding_sort_chain(struct finding *f);
+void finding_seal(struct timeline *tl, struct finding *f);
+const char *fstr(struct timeline *tl, const char *s);
+const char *fstrf(struct timeline *tl, const char *fmt, ...) HT_PRINTF(2, 3);
+const char *hname(struct timeline *tl, int etw, int64_t h);
+void unexplained_add(struct timeline *tl, const struct evcopy *e,
+		     const char *reason);
+void ginfo_touch(struct timeline *tl, struct table *t, struct numstate *ns,
+		 struct gen *g);
+void ginfo_end(struct timeline *tl, struct table *t, struct numstate *ns,
+	       struct gen *g);
+void ginfo_finish(struct timeline *tl);
+
+#endif

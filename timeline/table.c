@@ -1,0 +1,368 @@
+/* timeline/table.c - handle tables: per-number state (generations, the
+ * ring of recent events, what each thread last did), copies for fork and
+ * merges for tasks that printed before their creator's clone returned. */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+static size_t hslot(int64_t h, size_t nslot)
+{
+	uint64_t x = (uint64_t)h * 0x9E3779B97F4A7C15ULL;
+	return (size_t)(x >> 17) & (nslot - 1);
+}
+
+struct table *table_new(struct timeline *tl, int64_t pid)
+{
+	struct table *t = xcalloc(1, sizeof *t);
+	t->id = ++tl->ntables;
+	t->pid = pid;
+	t->nslot = 16;
+	t->slot = xcalloc(t->nslot, sizeof *t->slot);
+	t->prevt = tl->live_tail;
+	if (tl->live_tail)
+		tl->live_tail->next = t;
+	else
+		tl->live = t;
+	tl->live_tail = t;
+	tl->st.tables++;
+	return t;
+}
+
+void gen_free(struct gen *g)
+{
+	sb_free(&g->object);
+	evc_free(&g->create);
+	evc_free(&g->close);
+}
+
+void gen_reset(struct gen *g)
+{
+	struct strbuf o = g->object;
+	struct evcopy c = g->create, d = g->close;
+	memset(g, 0, sizeof *g);
+	sb_reset(&o);
+	g->object = o;
+	c.valid = 0;
+	d.valid = 0;
+	g->create = c;
+	g->close = d;
+	g->info = -1;
+	g->creator_tid = g->closer_tid = -1;
+}
+
+void gen_set_object(struct gen *g, const char *obj)
+{
+	if (!obj)
+		return;
+	if (g->has_object && strcmp(g->object.s, obj) == 0)
+		return;
+	sb_reset(&g->object);
+	size_t n = strlen(obj);
+	sb_add(&g->object, obj, n > TL_OBJ_MAX ? TL_OBJ_MAX : n);
+	g->has_object = 1;
+}
+
+void ns_free(struct numstate *ns)
+{
+	gen_free(&ns->cur);
+	gen_free(&ns->prev);
+	if (ns->ring) {
+		for (int i = 0; i < TL_RING; i++)
+			evc_free(&ns->ring[i]);
+		free(ns->ring);
+	}
+	free(ns);
+}
+
+void table_free(struct timeline *tl, struct table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nslot; i++)
+		if (t->slot[i])
+			ns_free(t->slot[i]);
+	free(t->slot);
+	if (t->prevt)
+		t->prevt->next = t->next;
+	else
+		tl->live = t->next;
+	if (t->next)
+		t->next->prevt = t->prevt;
+	else
+		tl->live_tail = t->prevt;
+	free(t);
+}
+
+struct numstate *table_find(struct table *t, int64_t h)
+{
+	size_t i = hslot(h, t->nslot);
+	while (t->slot[i]) {
+		if (t->slot[i]->h == h)
+			return t->slot[i];
+		i = (i + 1) & (t->nslot - 1);
+	}
+	return NULL;
+}
+
+static void table_grow(struct table *t)
+{
+	size_t nn = t->nslot * 2;
+	struct numstate **ns = xcalloc(nn, sizeof *ns);
+	for (size_t i = 0; i < t->nslot; i++) {
+		struct numstate *s = t->slot[i];
+		if (!s)
+			continue;
+		size_t j = hslot(s->h, nn);
+		while (ns[j])
+			j = (j + 1) & (nn - 1);
+		ns[j] = s;
+	}
+	free(t->slot);
+	t->slot = ns;
+	t->nslot = nn;
+}
+
+struct numstate *table_get(struct timeline *tl, struct table *t, int64_t h)
+{
+	struct numstate *s = table_find(t, h);
+	if (s)
+		return s;
+	if ((t->count + 1) * 2 > t->nslot)
+		table_grow(t);
+	s = xcalloc(1, sizeof *s);
+	s->h = h;
+	s->cur.info = s->prev.info = -1;
+	s->cur.creator_tid = s->cur.closer_tid = -1;
+	s->prev.creator_tid = s->prev.closer_tid = -1;
+	size_t i = hslot(h, t->nslot);
+	while (t->slot[i])
+		i = (i + 1) & (t->nslot - 1);
+	t->slot[i] = s;
+	t->count++;
+	tl->st.handles_seen++;
+	return s;
+}
+
+/* A new generation on ns: the current one becomes the previous one. */
+struct gen *ns_new_gen(struct timeline *tl, struct numstate *ns)
+{
+	struct gen tmp = ns->prev;
+	ns->prev = ns->cur;
+	ns->cur = tmp;
+	gen_reset(&ns->cur);
+	ns->cur.id = ++ns->ngen;
+	tl->st.generations++;
+	return &ns->cur;
+}
+
+struct gen *ns_gen(struct numstate *ns, int id)
+{
+	if (id <= 0)
+		return NULL;
+	if (ns->cur.id == id)
+		return &ns->cur;
+	if (ns->prev.id == id)
+		return &ns->prev;
+	return NULL;
+}
+
+void ring_push(struct numstate *ns, const struct evcopy *e)
+{
+	if (!ns->ring)
+		ns->ring = xcalloc(TL_RING, sizeof *ns->ring);
+	evc_copy(&ns->ring[ns->nring % TL_RING], e);
+	ns->nring++;
+}
+
+const struct evcopy *ring_find_seq(const struct numstate *ns, long seq)
+{
+	if (!ns->ring)
+		return NULL;
+	long n = ns->nring < TL_RING ? ns->nring : TL_RING;
+	for (long i = 0; i < n; i++) {
+		const struct evcopy *e = &ns->ring[(ns->nring - 1 - i) % TL_RING];
+		if (e->seq == seq)
+			return e;
+	}
+	return NULL;
+}
+
+/* newest event of generation gen with role (RO_NONE: any) */
+const struct evcopy *ring_find(const struct numstate *ns, int gen, int role)
+{
+	if (!ns->ring)
+		return NULL;
+	long n = ns->nring < TL_RING ? ns->nring : TL_RING;
+	for (long i = 0; i < n; i++) {
+		const struct evcopy *e = &ns->ring[(ns->nring - 1 - i) % TL_RING];
+		if (e->gen == gen && (role == RO_NONE || e->role == role))
+			return e;
+	}
+	return NULL;
+}
+
+struct threc *rec_find(struct numstate *ns, int64_t tid)
+{
+	for (int i = 0; i < ns->nrecs; i++)
+		if (ns->recs[i].tid == tid)
+			return &ns->recs[i];
+	return NULL;
+}
+
+void rec_set(struct numstate *ns, const struct evcopy *e)
+{
+	struct threc *r = rec_find(ns, e->tid);
+	if (!r) {
+		if (ns->nrecs < TL_RECS) {
+			r = &ns->recs[ns->nrecs++];
+		} else {
+			/* forget the thread that has been quiet longest */
+			r = &ns->recs[0];
+			for (int i = 1; i < ns->nrecs; i++)
+				if (ns->recs[i].seq < r->seq)
+					r = &ns->recs[i];
+		}
+	}
+	r->tid = e->tid;
+	r->gen = e->gen;
+	r->role = e->role;
+	r->seq = e->seq;
+	r->line = e->line;
+	r->end_line = e->end_line;
+	r->ts = e->ts;
+	r->call = e->call;
+}
+
+static void gen_copy(struct gen *d, const struct gen *s)
+{
+	int id = d->id;
+	gen_reset(d);
+	d->id = id;
+	d->origin = s->origin;
+	d->inside = s->inside;
+	d->cloexec = s->cloexec;
+	d->open = s->open;
+	d->close_kind = s->close_kind;
+	d->displaced = s->displaced;
+	d->creator_tid = s->creator_tid;
+	d->closer_tid = s->closer_tid;
+	d->uses = s->uses;
+	d->create_seq = s->create_seq;
+	if (s->has_object)
+		gen_set_object(d, s->object.s);
+	if (s->create.valid) {
+		evc_copy(&d->create, &s->create);
+		d->create.gen = id;
+	}
+	if (s->close.valid) {
+		evc_copy(&d->close, &s->close);
+		d->close.gen = id;
+	}
+}
+
+/* A copy of src's open handles (fork, unshare, exec of a sharer).  Fork
+ * copies are marked: the child did not open them. */
+struct table *table_copy(struct timeline *tl, struct table *src, int64_t pid,
+			 int fork_copy)
+{
+	struct table *t = table_new(tl, pid);
+	if (!src)
+		return t;
+	for (size_t i = 0; i < src->nslot; i++) {
+		struct numstate *s = src->slot[i];
+		if (!s || !s->cur.id || !s->cur.open)
+			continue;
+		struct numstate *d = table_get(tl, t, s->h);
+		struct gen *g = ns_new_gen(tl, d);
+		gen_copy(g, &s->cur);
+		g->uses = 0;
+		g->info = -1;
+		if (fork_copy)
+			g->origin = OR_COPY;
+	}
+	return t;
+}
+
+/* Moves what src (a provisional table: a task that printed before its
+ * creator's clone returned) saw into dst.  src's events happened after
+ * the clone, so they come after dst's state. */
+void table_merge(struct timeline *tl, struct table *dst, struct table *src)
+{
+	for (size_t i = 0; i < src->nslot; i++) {
+		struct numstate *s = src->slot[i];
+		if (!s)
+			continue;
+		struct numstate *d = table_get(tl, dst, s->h);
+		int map_from[2] = { 0, 0 }, map_to[2] = { 0, 0 };
+		struct gen *gs[2] = { s->prev.id ? &s->prev : NULL,
+				      s->cur.id ? &s->cur : NULL };
+		int first = 1;
+		for (int k = 0; k < 2; k++) {
+			struct gen *g = gs[k];
+			if (!g)
+				continue;
+			map_from[k] = g->id;
+			if (first && g->origin == OR_OUTSIDE && d->cur.id &&
+			    d->cur.open) {
+				/* the number the child found open: dst's */
+				struct gen *dg = &d->cur;
+				dg->uses += g->uses;
+				if (!dg->has_object && g->has_object)
+					gen_set_object(dg, g->object.s);
+				if (!g->open) {
+					dg->open = 0;
+					dg->close_kind = g->close_kind;
+					dg->closer_tid = g->closer_tid;
+					if (g->close.valid) {
+						evc_copy(&dg->close, &g->close);
+						dg->close.gen = dg->id;
+					}
+				}
+				map_to[k] = dg->id;
+			} else {
+				if (d->cur.id && d->cur.open) {
+					d->cur.open = 0;
+					d->cur.close_kind = CK_UNSEEN;
+				}
+				struct gen *ng = ns_new_gen(tl, d);
+				int id = ng->id;
+				gen_copy(ng, g);
+				ng->id = id;
+				ng->info = g->info;
+				g->info = -1;
+				map_to[k] = id;
+			}
+			first = 0;
+		}
+		for (int r = 0; r < s->nrecs; r++) {
+			struct evcopy tmp;
+			memset(&tmp, 0, sizeof tmp);
+			tmp.tid = s->recs[r].tid;
+			tmp.gen = 0;
+			for (int k = 0; k < 2; k++)
+				if (map_from[k] && map_from[k] == s->recs[r].gen)
+					tmp.gen = map_to[k];
+			tmp.role = s->recs[r].role;
+			tmp.seq = s->recs[r].seq;
+			tmp.line = s->recs[r].line;
+			tmp.end_line = s->recs[r].end_line;
+			tmp.ts = s->recs[r].ts;
+			tmp.call = s->recs[r].call;
+			rec_set(d, &tmp);
+		}
+		if (s->ring) {
+			long n = s->nring < TL_RING ? s->nring : TL_RING;
+			for (long j = n - 1; j >= 0; j--) {
+				struct evcopy *e =
+					&s->ring[(s->nring - 1 - j) % TL_RING];
+				for (int k = 0; k < 2; k++)
+					if (map_from[k] && e->gen == map_from[k]) {
+						e->gen = map_to[k];
+						break;
+					}
+				ring_push(d, e);
+			}
+		}
+		d->npend += s->npend;
+	}
+}
