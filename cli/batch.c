@@ -315,10 +315,6 @@ static int is_trace(const struct batch *b, const char *path)
 static void add_file(struct batch *b, const char *path, const char *rel,
 		     const struct stat *st)
 {
-	for (size_t i = 0; i < b->nfiles; i++)
-		if (b->files[i].dev == st->st_dev &&
-		    b->files[i].ino == st->st_ino)
-			return;  /* named twice */
 	xgrow((void **)&b->files, &b->capfiles, b->nfiles + 1,
 	      sizeof *b->files);
 	struct bfile *f = &b->files[b->nfiles++];
@@ -378,7 +374,8 @@ static void walk(struct batch *b, const char *dir, const char *rel,
 			if (S_ISDIR(st.st_mode)) {
 				/* symlinked folders are not followed: no
 				 * loops, no walking out of the archive */
-				if (!S_ISLNK(lst.st_mode) && depth < MAX_DEPTH &&
+				if (!S_ISLNK(lst.st_mode) &&
+				    depth < MAX_DEPTH &&
 				    !is_result_dir(b, path, &st))
 					walk(b, path, r, depth + 1);
 			} else if (S_ISREG(st.st_mode)) {
@@ -417,13 +414,51 @@ static void trim_slashes(char *s)
 		s[--n] = '\0';
 }
 
-/* A capture that fails before analysis (unreadable input). */
+/* Appends an empty capture. */
 static struct bcap *new_cap(struct batch *b)
 {
 	xgrow((void **)&b->caps, &b->capcaps, b->ncaps + 1, sizeof *b->caps);
 	struct bcap *c = &b->caps[b->ncaps++];
 	memset(c, 0, sizeof *c);
 	return c;
+}
+
+static int devino_cmp(const void *a, const void *b)
+{
+	const struct bfile *x = *(struct bfile *const *)a;
+	const struct bfile *y = *(struct bfile *const *)b;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return x < y ? -1 : x > y;  /* the first one named wins */
+}
+
+/* A file reached twice (named and walked, or by two arguments) is one
+ * file: the first path it was reached by stays. */
+static void drop_duplicates(struct batch *b)
+{
+	struct bfile **by = xcalloc(b->nfiles + 1, sizeof *by);
+	for (size_t i = 0; i < b->nfiles; i++)
+		by[i] = &b->files[i];
+	if (b->nfiles)
+		qsort(by, b->nfiles, sizeof *by, devino_cmp);
+	for (size_t i = 1; i < b->nfiles; i++)
+		if (by[i]->dev == by[i - 1]->dev &&
+		    by[i]->ino == by[i - 1]->ino) {
+			free(by[i]->path);
+			by[i]->path = NULL;
+		}
+	free(by);
+	size_t m = 0;
+	for (size_t i = 0; i < b->nfiles; i++) {
+		if (!b->files[i].path) {
+			free(b->files[i].rel);
+			continue;
+		}
+		b->files[m++] = b->files[i];
+	}
+	b->nfiles = m;
 }
 
 static void discover(struct batch *b, char **args, int nargs)
@@ -436,9 +471,11 @@ static void discover(struct batch *b, char **args, int nargs)
 			struct bcap *c = new_cap(b);
 			c->name = xstrdup(args[i]);
 			c->rel = xstrdup(args[i]);
-			c->error = xstrdup(strcmp(a, "-") == 0
-				? "standard input cannot be part of a batch"
-				: strerror(errno));
+			char msg[300];
+			snprintf(msg, sizeof msg, "cannot read: %s",
+				 strcmp(a, "-") == 0 ? "standard input "
+				 "cannot be part of a batch" : strerror(errno));
+			c->error = xstrdup(msg);
 		} else if (S_ISDIR(st.st_mode)) {
 			char *label = arg_label(a);
 			walk(b, a, label, 0);
@@ -450,6 +487,7 @@ static void discover(struct batch *b, char **args, int nargs)
 		}
 		free(a);
 	}
+	drop_duplicates(b);
 }
 
 /* x.<TID> or x.<TID>.gz|.xz|.zst: the length of "x", or 0. */
@@ -576,7 +614,8 @@ static int dir_cmp(const void *a, const void *b)
 {
 	const struct bcap *x = *(struct bcap *const *)a;
 	const struct bcap *y = *(struct bcap *const *)b;
-	return strcmp(x->dir, y->dir);
+	int c = strcmp(x->dir, y->dir);
+	return c ? c : strcmp(x->name, y->name);
 }
 
 static int reserved_dir(const char *d)
@@ -609,18 +648,26 @@ static void name_dirs(struct batch *b)
 	struct bcap **by = xcalloc(b->ncaps + 1, sizeof *by);
 	for (size_t i = 0; i < b->ncaps; i++)
 		by[i] = &b->caps[i];
+	char *clash = xcalloc(b->ncaps + 1, 1);
 	for (int round = 0; round < 3; round++) {
 		if (b->ncaps)
 			qsort(by, b->ncaps, sizeof *by, dir_cmp);
-		int clash = 0;
+		int any = 0;
 		for (size_t i = 0; i < b->ncaps; i++) {
-			int dup = (i > 0 && strcmp(by[i]->dir,
-						   by[i - 1]->dir) == 0) ||
-				  (i + 1 < b->ncaps &&
-				   strcmp(by[i]->dir, by[i + 1]->dir) == 0);
-			if (!dup && !reserved_dir(by[i]->dir))
+			clash[i] = reserved_dir(by[i]->dir) ||
+				   (i > 0 && strcmp(by[i]->dir,
+						    by[i - 1]->dir) == 0) ||
+				   (i + 1 < b->ncaps &&
+				    strcmp(by[i]->dir, by[i + 1]->dir) == 0);
+			any |= clash[i];
+		}
+		if (!any)
+			break;
+		/* every member of a clash is renamed, so the result does
+		 * not depend on which one came first */
+		for (size_t i = 0; i < b->ncaps; i++) {
+			if (!clash[i])
 				continue;
-			clash = 1;
 			sb_reset(&sb);
 			sb_puts(&sb, by[i]->dir);
 			if (round < 2)
@@ -634,9 +681,8 @@ static void name_dirs(struct batch *b)
 			free(by[i]->dir);
 			by[i]->dir = xstrdup(sb.s);
 		}
-		if (!clash)
-			break;
 	}
+	free(clash);
 	free(by);
 	sb_free(&sb);
 }
@@ -927,14 +973,18 @@ struct progress {
 	int on;
 	size_t done, total;
 	long long bytes_done, bytes_total;
-	double t0;
+	double t0, last;
 };
 
 static void progress_show(struct progress *p)
 {
 	if (!p->on)
 		return;
-	double el = now_s() - p->t0;
+	double t = now_s();
+	if (p->done > 0 && p->done < p->total && t - p->last < 0.2)
+		return;  /* a terminal needs no more than 5 updates/s */
+	p->last = t;
+	double el = t - p->t0;
 	double rate = el > 0 ? (double)p->bytes_done / el : 0;
 	fprintf(stderr, "\rhandletrail batch: %zu/%zu captures, %.1f MB/s",
 		p->done, p->total, rate / 1e6);
@@ -982,7 +1032,7 @@ static void worker_died(const struct batch *b, struct bcap *c, int wst)
 static void run_all(struct batch *b, struct bcap **todo, size_t n)
 {
 	struct progress pr = { isatty(STDERR_FILENO) && !b->quiet, 0, n, 0,
-			       0, now_s() };
+			       0, now_s(), 0 };
 	struct { pid_t pid; struct bcap *c; } *run;
 	run = xcalloc((size_t)b->jobs, sizeof *run);
 	if (n)
@@ -999,6 +1049,7 @@ static void run_all(struct batch *b, struct bcap **todo, size_t n)
 			fflush(NULL);
 			pid_t pid = fork();
 			if (pid == 0) {
+				free(run);  /* the parent's bookkeeping */
 				int st = run_capture(b, c);
 				fflush(NULL);
 				_exit(st);
@@ -1052,14 +1103,17 @@ static void prune(const struct batch *b)
 	DIR *d = opendir(b->outdir);
 	if (!d)
 		return;
+	const char **dirs = xcalloc(b->ncaps + 1, sizeof *dirs);
+	for (size_t i = 0; i < b->ncaps; i++)
+		dirs[i] = b->caps[i].dir;
+	if (b->ncaps)
+		qsort(dirs, b->ncaps, sizeof *dirs, str_cmp);
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		int keep = 0;
-		for (size_t i = 0; i < b->ncaps && !keep; i++)
-			keep = strcmp(b->caps[i].dir, e->d_name) == 0;
-		if (keep)
+		const char *key = e->d_name;
+		if (bsearch(&key, dirs, b->ncaps, sizeof *dirs, str_cmp))
 			continue;
 		char *dir = batch_path(b->outdir, e->d_name);
 		char *m = batch_path(dir, BATCH_MANIFEST);
@@ -1080,6 +1134,7 @@ static void prune(const struct batch *b)
 		free(dir);
 	}
 	closedir(d);
+	free(dirs);
 }
 
 /* --- main ---------------------------------------------------------------- */
@@ -1124,7 +1179,8 @@ static int parse_batch_opts(struct batch *b, int argc, char **argv)
 		case 'o': b->outdir = optarg; break;
 		case 'j':
 			b->jobs = (int)strtol(optarg, &e, 10);
-			if (*e || e == optarg || b->jobs < 1 || b->jobs > 1024) {
+			if (*e || e == optarg || b->jobs < 1 ||
+			    b->jobs > 1024) {
 				fprintf(stderr, "handletrail: batch: -j: "
 					"expected 1 to 1024, not '%s'\n",
 					optarg);

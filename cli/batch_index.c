@@ -2,7 +2,8 @@
  * reads the per-capture results (manifest.json + report.json) back from
  * one or many result folders and writes index.html, findings.jsonl,
  * findings.sarif and optionally JUnit XML.  Because batch builds its index
- * the same way, merging shards gives the same bytes as one big run. */
+ * the same way, merging shards gives the same bytes as one big run.
+ * Memory: one report.json at a time plus a small record per finding. */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -15,24 +16,41 @@
 
 #define MAX_LINKS 20   /* occurrences linked per fingerprint */
 
+/* What the index page and JUnit keep of a finding. */
+struct frec {
+	char fp[17];
+	int kind;            /* FK__COUNT: a kind this build does not know */
+	int severity;
+	int id;
+	char *message;
+	char *file;
+	long line;
+};
+
 struct icap {
-	char *prefix;            /* from the index folder to the results */
-	char *dir;               /* the capture's folder */
-	const char *name, *hash, *state, *error;
+	/* from manifest.json */
+	int from;            /* index of its result folder */
+	char *prefix;        /* from the index folder to the result folder */
+	char *dir;           /* the capture's folder */
+	char *name, *hash, *state, *error;
 	int status;
-	long long size;          /* on disk */
-	struct jdoc *mdoc, *rdoc;
-	const struct jv *manifest, *report;
-	struct finding *findings;
-	int nfindings;
-	const struct jv **fjson; /* each finding's object in report.json */
-	const char **paths;
+	long long size;      /* on disk */
+	char **paths;
 	int npaths;
+	/* from report.json */
+	int have_report;
+	char *format;        /* "strace", flags, compression, files */
+	char *flags;
+	char *compression;
+	int ninputs;
+	long long events;    /* -1 unknown */
+	int64_t span;        /* ns, -1 unknown */
 	long skipped;
 	int by_kind[FK__COUNT];
 	int by_sev[3];
-	int worst;               /* -1: no finding */
-	char *errbuf;            /* error text made here */
+	int worst;           /* -1: no finding */
+	struct frec *f;
+	int nf;
 };
 
 struct index {
@@ -57,12 +75,17 @@ static const struct jv *read_json(const char *dir, const char *name,
 	return v;
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
 static int kind_index(const char *name)
 {
 	for (int k = 0; k < FK__COUNT; k++)
 		if (strcmp(finding_kind_name((enum finding_kind)k), name) == 0)
 			return k;
-	return -1;
+	return FK__COUNT;
 }
 
 static int severity_index(const char *name)
@@ -70,7 +93,7 @@ static int severity_index(const char *name)
 	for (int s = 0; s < 3; s++)
 		if (strcmp(severity_name((enum severity)s), name) == 0)
 			return s;
-	return -1;
+	return SEV_NOTE;
 }
 
 static void read_source(const struct jv *o, struct source_loc *src,
@@ -90,134 +113,88 @@ static int64_t read_ts(const struct jv *o, const char *k)
 	return v && v->type == JV_NUM ? jv_int(v, TS_NONE) : TS_NONE;
 }
 
-/* report.json findings back into struct finding (strings stay in the
- * parsed document).  Findings of kinds this build does not know are kept
- * for findings.jsonl but left out of the tables and SARIF. */
-static void read_findings(struct icap *c)
+/* A report.json finding back into struct finding; its strings stay in
+ * the parsed document. */
+static void read_finding(const struct jv *o, int i, struct finding *f)
 {
-	const struct jv *fs = jv_get(c->report, "findings");
-	if (!fs || fs->type != JV_ARR)
+	memset(f, 0, sizeof *f);
+	f->kind = (enum finding_kind)kind_index(jv_kstr(o, "kind", ""));
+	f->severity = (enum severity)severity_index(jv_kstr(o, "severity",
+							    ""));
+	f->id = (int)jv_kint(o, "id", i + 1);
+	f->pid = jv_kint(o, "pid", -1);
+	f->tid = jv_kint(o, "tid", -1);
+	f->handle = jv_kint(o, "handle", -1);
+	f->object = jv_kstr(o, "object", NULL);
+	f->expected = jv_kstr(o, "expected", NULL);
+	f->time = jv_kstr(o, "time", NULL);
+	f->ts = read_ts(o, "ts");
+	f->call = jv_kstr(o, "call", NULL);
+	f->error = jv_kstr(o, "error", NULL);
+	f->message = jv_kstr(o, "message", NULL);
+	f->evidence = jv_kstr(o, "evidence", NULL);
+	read_source(o, &f->src, NULL);
+	snprintf(f->fingerprint, sizeof f->fingerprint, "%s",
+		 jv_kstr(o, "fingerprint", ""));
+	const struct jv *ch = jv_get(o, "chain");
+	if (!ch || ch->type != JV_ARR || ch->n == 0)
 		return;
-	c->findings = xcalloc((size_t)fs->n + 1, sizeof *c->findings);
-	c->fjson = xcalloc((size_t)fs->n + 1, sizeof *c->fjson);
-	for (int i = 0; i < fs->n; i++) {
-		const struct jv *o = &fs->kids[i];
-		struct finding *f = &c->findings[c->nfindings];
-		int k = kind_index(jv_kstr(o, "kind", ""));
-		int s = severity_index(jv_kstr(o, "severity", ""));
-		c->fjson[c->nfindings] = o;
-		c->nfindings++;
-		f->kind = k < 0 ? FK__COUNT : (enum finding_kind)k;
-		f->severity = s < 0 ? SEV_NOTE : (enum severity)s;
-		f->id = (int)jv_kint(o, "id", i + 1);
-		f->pid = jv_kint(o, "pid", -1);
-		f->tid = jv_kint(o, "tid", -1);
-		f->handle = jv_kint(o, "handle", -1);
-		f->object = jv_kstr(o, "object", NULL);
-		f->expected = jv_kstr(o, "expected", NULL);
-		f->time = jv_kstr(o, "time", NULL);
-		f->ts = read_ts(o, "ts");
-		f->call = jv_kstr(o, "call", NULL);
-		f->error = jv_kstr(o, "error", NULL);
-		f->message = jv_kstr(o, "message", NULL);
-		f->evidence = jv_kstr(o, "evidence", NULL);
-		read_source(o, &f->src, NULL);
-		snprintf(f->fingerprint, sizeof f->fingerprint, "%s",
-			 jv_kstr(o, "fingerprint", ""));
-		const struct jv *ch = jv_get(o, "chain");
-		if (ch && ch->type == JV_ARR && ch->n > 0) {
-			f->chain = xcalloc((size_t)ch->n, sizeof *f->chain);
-			f->nchain = ch->n;
-			for (int j = 0; j < ch->n; j++) {
-				const struct jv *e = &ch->kids[j];
-				struct chain_step *st = &f->chain[j];
-				st->role = jv_kstr(e, "role", NULL);
-				st->pid = jv_kint(e, "pid", -1);
-				st->tid = jv_kint(e, "tid", -1);
-				st->cpu = (int)jv_kint(e, "cpu", -1);
-				st->call = jv_kstr(e, "call", NULL);
-				st->object = jv_kstr(e, "object", NULL);
-				st->result = jv_kstr(e, "result", NULL);
-				st->time = jv_kstr(e, "time", NULL);
-				st->ts = read_ts(e, "ts");
-				read_source(e, &st->src, &st->end_line);
-				st->raw = jv_kstr(e, "raw", NULL);
-				st->stack = jv_kstr(e, "stack", NULL);
-				st->generation = (int)jv_kint(e, "generation",
-							      0);
-			}
-		}
-		if (k >= 0) {
-			c->by_kind[k]++;
-			c->by_sev[f->severity]++;
-			if ((int)f->severity > c->worst)
-				c->worst = (int)f->severity;
-		}
+	f->chain = xcalloc((size_t)ch->n, sizeof *f->chain);
+	f->nchain = ch->n;
+	for (int j = 0; j < ch->n; j++) {
+		const struct jv *e = &ch->kids[j];
+		struct chain_step *st = &f->chain[j];
+		st->role = jv_kstr(e, "role", NULL);
+		st->pid = jv_kint(e, "pid", -1);
+		st->tid = jv_kint(e, "tid", -1);
+		st->cpu = (int)jv_kint(e, "cpu", -1);
+		st->call = jv_kstr(e, "call", NULL);
+		st->object = jv_kstr(e, "object", NULL);
+		st->result = jv_kstr(e, "result", NULL);
+		st->time = jv_kstr(e, "time", NULL);
+		st->ts = read_ts(e, "ts");
+		read_source(e, &st->src, &st->end_line);
+		st->raw = jv_kstr(e, "raw", NULL);
+		st->stack = jv_kstr(e, "stack", NULL);
+		st->generation = (int)jv_kint(e, "generation", 0);
 	}
 }
 
-static void read_inputs(struct icap *c)
-{
-	const struct jv *in = jv_get(c->report, "inputs");
-	const struct jv *min = jv_get(c->manifest, "inputs");
-	const struct jv *src = in && in->type == JV_ARR ? in : min;
-	if (!src || src->type != JV_ARR)
-		return;
-	c->paths = xcalloc((size_t)src->n + 1, sizeof *c->paths);
-	for (int i = 0; i < src->n; i++) {
-		const char *p = jv_kstr(&src->kids[i], "path", NULL);
-		if (p)
-			c->paths[c->npaths++] = p;
-		c->skipped += (long)jv_kint(&src->kids[i], "skipped", 0);
-	}
-}
-
-static void set_error(struct icap *c, const struct ht_error *err)
-{
-	char buf[1200];
-	ht_error_format(err, buf, sizeof buf);
-	free(c->errbuf);
-	c->errbuf = xstrdup(buf);
-	c->error = c->errbuf;
-	c->state = "failed";
-	c->status = 2;
-}
-
-static void read_capture(struct index *ix, const char *rdir,
+static void read_capture(struct index *ix, int from, const char *rdir,
 			 const char *prefix, const char *name)
 {
 	char *dir = batch_path(rdir, name);
 	struct ht_error err;
-	struct jdoc *mdoc;
-	const struct jv *m = read_json(dir, BATCH_MANIFEST, &mdoc, &err);
+	struct jdoc *doc;
+	const struct jv *m = read_json(dir, BATCH_MANIFEST, &doc, &err);
+	free(dir);
 	if (!m || strcmp(jv_kstr(m, "schema", ""), BATCH_MANIFEST_SCHEMA)) {
-		jdoc_free(mdoc);
-		free(dir);
-		return;  /* not a capture folder (or not finished) */
+		jdoc_free(doc);
+		return;  /* not a capture folder, or not finished */
 	}
 	xgrow((void **)&ix->c, &ix->cap, ix->n + 1, sizeof *ix->c);
 	struct icap *c = &ix->c[ix->n++];
 	memset(c, 0, sizeof *c);
+	c->from = from;
 	c->prefix = xstrdup(prefix);
 	c->dir = xstrdup(name);
-	c->mdoc = mdoc;
-	c->manifest = m;
-	c->name = jv_kstr(m, "name", name);
-	c->hash = jv_kstr(m, "hash", "");
-	c->state = jv_kstr(m, "state", "failed");
-	c->error = jv_kstr(m, "error", NULL);
+	c->name = xstrdup(jv_kstr(m, "name", name));
+	c->hash = xstrdup(jv_kstr(m, "hash", ""));
+	c->state = xstrdup(jv_kstr(m, "state", "failed"));
+	c->error = dup_or_null(jv_kstr(m, "error", NULL));
 	c->status = (int)jv_kint(m, "status", 2);
 	c->size = jv_kint(m, "size", 0);
+	c->events = -1;
+	c->span = -1;
 	c->worst = -1;
-	if (strcmp(c->state, "ok") == 0 || strcmp(c->state, "partial") == 0) {
-		c->report = read_json(dir, BATCH_REPORT_JSON, &c->rdoc, &err);
-		if (!c->report)
-			set_error(c, &err);
-		else
-			read_findings(c);
+	const struct jv *in = jv_get(m, "inputs");
+	if (in && in->type == JV_ARR) {
+		c->paths = xcalloc((size_t)in->n + 1, sizeof *c->paths);
+		for (int i = 0; i < in->n; i++)
+			c->paths[c->npaths++] = xstrdup(jv_kstr(&in->kids[i],
+								"path", ""));
 	}
-	read_inputs(c);
-	free(dir);
+	jdoc_free(doc);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -225,7 +202,7 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int read_results(struct index *ix, const char *rdir,
+static int read_results(struct index *ix, int from, const char *rdir,
 			const char *prefix, struct ht_error *err)
 {
 	DIR *d = opendir(rdir);
@@ -247,7 +224,7 @@ static int read_results(struct index *ix, const char *rdir,
 	if (n)
 		qsort(names, n, sizeof *names, name_cmp);
 	for (size_t i = 0; i < n; i++) {
-		read_capture(ix, rdir, prefix, names[i]);
+		read_capture(ix, from, rdir, prefix, names[i]);
 		free(names[i]);
 	}
 	free(names);
@@ -267,16 +244,23 @@ static int icap_cmp(const void *a, const void *b)
 
 static void free_icap(struct icap *c)
 {
-	for (int i = 0; i < c->nfindings; i++)
-		free(c->findings[i].chain);
-	free(c->findings);
-	free(c->fjson);
+	for (int i = 0; i < c->nf; i++) {
+		free(c->f[i].message);
+		free(c->f[i].file);
+	}
+	free(c->f);
+	for (int i = 0; i < c->npaths; i++)
+		free(c->paths[i]);
 	free(c->paths);
-	jdoc_free(c->mdoc);
-	jdoc_free(c->rdoc);
 	free(c->prefix);
 	free(c->dir);
-	free(c->errbuf);
+	free(c->name);
+	free(c->hash);
+	free(c->state);
+	free(c->error);
+	free(c->format);
+	free(c->flags);
+	free(c->compression);
 }
 
 /* The relative path from folder "from" to folder "to", with a trailing
@@ -327,13 +311,6 @@ static const char *status_word(const struct icap *c)
 	return c->state;
 }
 
-static int64_t span_ns(const struct icap *c)
-{
-	const struct jv *s = jv_get(c->report, "summary");
-	int64_t a = read_ts(s, "ts_first"), b = read_ts(s, "ts_last");
-	return a == TS_NONE || b == TS_NONE || b < a ? -1 : b - a;
-}
-
 static void url_path(struct strbuf *sb, const char *p)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -351,7 +328,7 @@ static void url_path(struct strbuf *sb, const char *p)
 	}
 }
 
-/* --- findings.jsonl -------------------------------------------------------- */
+/* --- one capture: findings.jsonl lines, SARIF results, page records ------- */
 
 static void kind_counts(struct jsonw *w, const char *key, const int *v, int n,
 			int sev)
@@ -364,12 +341,32 @@ static void kind_counts(struct jsonw *w, const char *key, const int *v, int n,
 	jw_end_obj(w);
 }
 
-static void jsonl_capture(struct strbuf *sb, const struct icap *c)
+/* Summary numbers and the format cell from report.json. */
+static void take_summary(struct icap *c, const struct jv *rep)
+{
+	const struct jv *sum = jv_get(rep, "summary");
+	const struct jv *in = jv_get(rep, "inputs");
+	c->have_report = 1;
+	c->events = jv_kint(sum, "events", -1);
+	int64_t a = read_ts(sum, "ts_first"), b = read_ts(sum, "ts_last");
+	c->span = a == TS_NONE || b == TS_NONE || b < a ? -1 : b - a;
+	if (in && in->type == JV_ARR && in->n > 0) {
+		const struct jv *e = &in->kids[0];
+		c->format = xstrdup(jv_kstr(e, "format", ""));
+		c->flags = xstrdup(jv_kstr(e, "flags", ""));
+		c->compression = xstrdup(jv_kstr(e, "compression", ""));
+		c->ninputs = in->n;
+		for (int i = 0; i < in->n; i++)
+			c->skipped += (long)jv_kint(&in->kids[i], "skipped", 0);
+	}
+}
+
+static void jsonl_summary(struct strbuf *sb, const struct icap *c,
+			  const struct jv *rep)
 {
 	struct jsonw w;
-	const struct jv *sum = jv_get(c->report, "summary");
-	const struct jv *in = jv_get(c->report, "inputs");
-	const struct jv *min = jv_get(c->manifest, "inputs");
+	const struct jv *sum = jv_get(rep, "summary");
+	const struct jv *in = jv_get(rep, "inputs");
 	jw_init(&w, sb, 0);
 	jw_obj(&w);
 	jw_kstr(&w, "type", "capture");
@@ -382,12 +379,11 @@ static void jsonl_capture(struct strbuf *sb, const struct icap *c)
 	jw_kint(&w, "size", c->size);
 	jw_key(&w, "inputs");
 	jw_arr(&w);
-	const struct jv *src = in && in->type == JV_ARR ? in : min;
-	for (int i = 0; src && src->type == JV_ARR && i < src->n; i++) {
-		const struct jv *e = &src->kids[i];
-		jw_obj(&w);
-		jw_kstr(&w, "path", jv_kstr(e, "path", ""));
-		if (src == in) {
+	if (in && in->type == JV_ARR) {
+		for (int i = 0; i < in->n; i++) {
+			const struct jv *e = &in->kids[i];
+			jw_obj(&w);
+			jw_kstr(&w, "path", jv_kstr(e, "path", ""));
 			jw_kstr(&w, "format", jv_kstr(e, "format", ""));
 			jw_kstr(&w, "flags", jv_kstr(e, "flags", ""));
 			jw_kstr(&w, "compression",
@@ -396,60 +392,142 @@ static void jsonl_capture(struct strbuf *sb, const struct icap *c)
 			jw_kint(&w, "lines", jv_kint(e, "lines", 0));
 			jw_kint(&w, "events", jv_kint(e, "events", 0));
 			jw_kint(&w, "skipped", jv_kint(e, "skipped", 0));
+			jw_end_obj(&w);
 		}
-		jw_end_obj(&w);
+	} else {
+		for (int i = 0; i < c->npaths; i++) {
+			jw_obj(&w);
+			jw_kstr(&w, "path", c->paths[i]);
+			jw_end_obj(&w);
+		}
 	}
 	jw_end_arr(&w);
 	if (sum) {
 		jw_kint(&w, "events", jv_kint(sum, "events", 0));
 		jw_kint(&w, "processes", jv_kint(sum, "processes", 0));
 		jw_kint(&w, "threads", jv_kint(sum, "threads", 0));
-		int64_t sp = span_ns(c);
 		jw_key(&w, "span_ns");
-		if (sp < 0)
+		if (c->span < 0)
 			jw_null(&w);
 		else
-			jw_int(&w, sp);
-		jw_kint(&w, "unexplained",
-			jv_kint(sum, "unexplained", 0));
+			jw_int(&w, c->span);
+		jw_kint(&w, "unexplained", jv_kint(sum, "unexplained", 0));
 	}
 	jw_kint(&w, "skipped_lines", c->skipped);
-	jw_kint(&w, "findings", c->nfindings);
+	jw_kint(&w, "findings", c->nf);
 	kind_counts(&w, "by_kind", c->by_kind, FK__COUNT, 0);
 	kind_counts(&w, "by_severity", c->by_sev, 3, 1);
 	jw_kstr(&w, "worst", c->worst < 0 ? NULL
 				: severity_name((enum severity)c->worst));
 	jw_end_obj(&w);
 	sb_putc(sb, '\n');
-	for (int i = 0; i < c->nfindings; i++) {
-		const struct jv *o = c->fjson[i];
-		jw_init(&w, sb, 0);
-		jw_obj(&w);
-		jw_kstr(&w, "type", "finding");
-		jw_kstr(&w, "capture", c->name);
-		jw_kstr(&w, "dir", c->dir);
-		struct strbuf r;
-		sb_init(&r);
-		url_path(&r, c->dir);
-		sb_printf(&r, "/%s#F%d", BATCH_REPORT_HTML,
-			  c->findings[i].id);
-		jw_kstr(&w, "report", r.s);
-		sb_free(&r);
-		for (int k = 0; k < o->n; k++) {
-			if (strcmp(o->keys[k], "type") == 0 ||
-			    strcmp(o->keys[k], "capture") == 0 ||
-			    strcmp(o->keys[k], "dir") == 0 ||
-			    strcmp(o->keys[k], "report") == 0)
-				continue;
-			jw_key(&w, o->keys[k]);
-			jv_write(&w, &o->kids[k]);
-		}
-		jw_end_obj(&w);
-		sb_putc(sb, '\n');
-	}
 }
 
-/* --- JUnit ------------------------------------------------------------------ */
+static void jsonl_finding(struct strbuf *sb, const struct icap *c,
+			  const struct jv *o, int id)
+{
+	struct jsonw w;
+	struct strbuf r;
+	jw_init(&w, sb, 0);
+	jw_obj(&w);
+	jw_kstr(&w, "type", "finding");
+	jw_kstr(&w, "capture", c->name);
+	jw_kstr(&w, "dir", c->dir);
+	sb_init(&r);
+	url_path(&r, c->dir);
+	sb_printf(&r, "/%s#F%d", BATCH_REPORT_HTML, id);
+	jw_kstr(&w, "report", r.s);
+	sb_free(&r);
+	for (int k = 0; k < o->n; k++) {
+		if (strcmp(o->keys[k], "type") == 0 ||
+		    strcmp(o->keys[k], "capture") == 0 ||
+		    strcmp(o->keys[k], "dir") == 0 ||
+		    strcmp(o->keys[k], "report") == 0)
+			continue;
+		jw_key(&w, o->keys[k]);
+		jv_write(&w, &o->kids[k]);
+	}
+	jw_end_obj(&w);
+	sb_putc(sb, '\n');
+}
+
+/* Reads the capture's report.json and writes its part of the feeds. */
+static void emit_capture(struct icap *c, const char *rdir,
+			 struct strbuf *jsonl, struct sarif_log *sarif)
+{
+	struct jdoc *doc = NULL;
+	const struct jv *rep = NULL;
+	if (strcmp(c->state, "ok") == 0 || strcmp(c->state, "partial") == 0) {
+		struct ht_error err;
+		char *dir = batch_path(rdir, c->dir);
+		rep = read_json(dir, BATCH_REPORT_JSON, &doc, &err);
+		free(dir);
+		if (!rep) {
+			char buf[1200];
+			ht_error_format(&err, buf, sizeof buf);
+			free(c->state);
+			free(c->error);
+			c->state = xstrdup("failed");
+			c->error = xstrdup(buf);
+			c->status = 2;
+		}
+	}
+	const struct jv *fs = jv_get(rep, "findings");
+	int n = fs && fs->type == JV_ARR ? fs->n : 0;
+	struct finding *f = xcalloc((size_t)n + 1, sizeof *f);
+	struct finding *known = xcalloc((size_t)n + 1, sizeof *known);
+	int nknown = 0;
+	c->f = xcalloc((size_t)n + 1, sizeof *c->f);
+	c->nf = n;
+	for (int i = 0; i < n; i++) {
+		read_finding(&fs->kids[i], i, &f[i]);
+		struct frec *r = &c->f[i];
+		snprintf(r->fp, sizeof r->fp, "%s", f[i].fingerprint);
+		r->kind = (int)f[i].kind;
+		r->severity = (int)f[i].severity;
+		r->id = f[i].id;
+		r->message = xstrdup(f[i].message ? f[i].message : "");
+		r->file = dup_or_null(f[i].src.file);
+		r->line = f[i].src.line;
+		if (r->kind < FK__COUNT) {
+			c->by_kind[r->kind]++;
+			c->by_sev[r->severity]++;
+			if (r->severity > c->worst)
+				c->worst = r->severity;
+			known[nknown++] = f[i];
+		}
+	}
+	if (rep)
+		take_summary(c, rep);
+	jsonl_summary(jsonl, c, rep);
+	for (int i = 0; i < n; i++)
+		jsonl_finding(jsonl, c, &fs->kids[i], f[i].id);
+	/* input paths as the report names them, else as the manifest does */
+	const struct jv *in = jv_get(rep, "inputs");
+	int np = 0;
+	const char **paths = xcalloc((size_t)c->npaths +
+				     (in && in->type == JV_ARR ? (size_t)in->n
+							      : 0) + 1,
+				     sizeof *paths);
+	if (in && in->type == JV_ARR)
+		for (int i = 0; i < in->n; i++)
+			paths[np++] = jv_kstr(&in->kids[i], "path", "");
+	else
+		for (int i = 0; i < c->npaths; i++)
+			paths[np++] = c->paths[i];
+	struct sarif_capture sc = {
+		c->name, paths, np, known, nknown, c->error, c->skipped,
+	};
+	sarif_add(sarif, &sc);
+	free(paths);
+	for (int i = 0; i < n; i++)
+		free(f[i].chain);
+	free(f);
+	free(known);
+	jdoc_free(doc);
+}
+
+/* --- JUnit ---------------------------------------------------------- */
 
 static void xml_text(struct strbuf *sb, const char *s)
 {
@@ -457,25 +535,29 @@ static void xml_text(struct strbuf *sb, const char *s)
 		esc_html(sb, s, strlen(s));
 }
 
+/* The first finding of kind k that is a warning or error, and how many. */
+static const struct frec *first_bad(const struct icap *c, int k, int *cnt)
+{
+	const struct frec *first = NULL;
+	*cnt = 0;
+	for (int j = 0; j < c->nf; j++)
+		if (c->f[j].kind == k && c->f[j].severity >= SEV_WARNING) {
+			if (!first)
+				first = &c->f[j];
+			(*cnt)++;
+		}
+	return first;
+}
+
 static void junit(struct strbuf *sb, const struct index *ix)
 {
-	int tests = 0, failures = 0, errors = 0;
+	int tests = 0, failures = 0, errors = 0, cnt;
 	for (size_t i = 0; i < ix->n; i++) {
 		const struct icap *c = &ix->c[i];
-		if (!c->report) {
-			tests++;
-			errors++;
-			continue;
-		}
-		tests += 1 + FK__COUNT;
-		for (int k = 0; k < FK__COUNT; k++)
-			for (int j = 0; j < c->nfindings; j++)
-				if ((int)c->findings[j].kind == k &&
-				    c->findings[j].severity >= SEV_WARNING) {
-					failures++;
-					break;
-				}
+		tests += 1 + (c->have_report ? FK__COUNT : 0);
 		errors += c->error != NULL;
+		for (int k = 0; k < FK__COUNT && c->have_report; k++)
+			failures += first_bad(c, k, &cnt) != NULL;
 	}
 	sb_puts(sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	sb_printf(sb, "<testsuites name=\"handletrail batch\" tests=\"%d\" "
@@ -483,17 +565,12 @@ static void junit(struct strbuf *sb, const struct index *ix)
 	for (size_t i = 0; i < ix->n; i++) {
 		const struct icap *c = &ix->c[i];
 		int nf = 0;
-		for (int k = 0; k < FK__COUNT && c->report; k++)
-			for (int j = 0; j < c->nfindings; j++)
-				if ((int)c->findings[j].kind == k &&
-				    c->findings[j].severity >= SEV_WARNING) {
-					nf++;
-					break;
-				}
+		for (int k = 0; k < FK__COUNT && c->have_report; k++)
+			nf += first_bad(c, k, &cnt) != NULL;
 		sb_puts(sb, "  <testsuite name=\"");
 		xml_text(sb, c->name);
 		sb_printf(sb, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
-			  "file=\"", c->report ? 1 + FK__COUNT : 1, nf,
+			  "file=\"", c->have_report ? 1 + FK__COUNT : 1, nf,
 			  c->error != NULL);
 		xml_text(sb, c->npaths ? c->paths[0] : c->name);
 		sb_puts(sb, "\">\n    <testcase classname=\"");
@@ -508,17 +585,10 @@ static void junit(struct strbuf *sb, const struct index *ix)
 		} else {
 			sb_puts(sb, "/>\n");
 		}
-		for (int k = 0; k < FK__COUNT && c->report; k++) {
-			const char *kn = finding_kind_name((enum finding_kind)k);
-			const struct finding *first = NULL;
-			int cnt = 0;
-			for (int j = 0; j < c->nfindings; j++)
-				if ((int)c->findings[j].kind == k &&
-				    c->findings[j].severity >= SEV_WARNING) {
-					if (!first)
-						first = &c->findings[j];
-					cnt++;
-				}
+		for (int k = 0; k < FK__COUNT && c->have_report; k++) {
+			const char *kn =
+				finding_kind_name((enum finding_kind)k);
+			const struct frec *first = first_bad(c, k, &cnt);
 			sb_puts(sb, "    <testcase classname=\"");
 			xml_text(sb, c->dir);
 			sb_printf(sb, "\" name=\"%s\"", kn);
@@ -533,10 +603,10 @@ static void junit(struct strbuf *sb, const struct index *ix)
 			sb_puts(sb, "\">");
 			url_path(sb, c->dir);
 			sb_printf(sb, "/%s#F%d", BATCH_REPORT_HTML, first->id);
-			if (first->src.file) {
+			if (first->file) {
 				sb_puts(sb, " ");
-				xml_text(sb, first->src.file);
-				sb_printf(sb, ":%ld", first->src.line);
+				xml_text(sb, first->file);
+				sb_printf(sb, ":%ld", first->line);
 			}
 			sb_puts(sb, "</failure>\n    </testcase>\n");
 		}
@@ -545,7 +615,7 @@ static void junit(struct strbuf *sb, const struct index *ix)
 	sb_puts(sb, "</testsuites>\n");
 }
 
-/* --- index.html -------------------------------------------------------------- */
+/* --- index.html ----------------------------------------------------- */
 
 static void h(struct strbuf *sb, const char *s)
 {
@@ -604,7 +674,7 @@ static void report_link(struct strbuf *sb, const struct icap *c, int id)
 }
 
 static const char css[] =
-"body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1400px;"
+"body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1700px;"
 "padding:0 1.2em 3em;color:#1b1b1b;background:#fff}\n"
 "h1{font-size:1.5em;margin:.8em 0 .2em}h2{font-size:1.2em;margin:1.6em 0 .4em;"
 "border-bottom:1px solid #ddd}\n"
@@ -616,6 +686,7 @@ static const char css[] =
 "th[data-sort]{cursor:pointer}th[data-sort]:after{content:' \\2195';"
 "color:#999}\n"
 "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+"td.n,th{white-space:nowrap}\n"
 "td.z{color:#bbb}\n"
 ".sev-error{color:#fff;background:#b3261e}.sev-warning{background:#f6c343}"
 ".sev-note{background:#dbe9f6}\n"
@@ -624,7 +695,8 @@ static const char css[] =
 "code,.fp{font-family:ui-monospace,monospace;font-size:.92em}\n"
 ".controls{margin:.3em 0}.controls input[type=search]{width:20em}\n"
 ".err{color:#b3261e;white-space:pre-wrap}\n"
-".wrap{max-width:40em;overflow-wrap:anywhere}\n"
+".wrap{max-width:30em;overflow-wrap:anywhere}\n"
+".cap{min-width:18em;overflow-wrap:anywhere}\n"
 "tr.hide{display:none}\n"
 "footer{margin-top:2em;color:#777;font-size:.9em}\n";
 
@@ -696,22 +768,22 @@ static int fpgroup_cmp(const void *a, const void *b)
 	return strcmp(x->fp, y->fp);
 }
 
-/* Findings grouped by fingerprint across captures. */
+/* Findings grouped by (fingerprint, kind) across captures. */
 static struct fpgroup *group_findings(const struct index *ix, size_t *ng)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < ix->n; i++)
-		n += (size_t)ix->c[i].nfindings;
+		n += (size_t)ix->c[i].nf;
 	struct fpgroup *all = xcalloc(n + 1, sizeof *all);
 	size_t m = 0;
 	for (size_t i = 0; i < ix->n; i++)
-		for (int j = 0; j < ix->c[i].nfindings; j++) {
-			const struct finding *f = &ix->c[i].findings[j];
+		for (int j = 0; j < ix->c[i].nf; j++) {
+			const struct frec *f = &ix->c[i].f[j];
 			if (f->kind >= FK__COUNT)
 				continue;
-			all[m].fp = f->fingerprint;
-			all[m].kind = (int)f->kind;
-			all[m].severity = (int)f->severity;
+			all[m].fp = f->fp;
+			all[m].kind = f->kind;
+			all[m].severity = f->severity;
 			all[m].first_cap = i;
 			all[m].first_f = j;
 			m++;
@@ -750,10 +822,9 @@ static void totals(struct strbuf *sb, const struct index *ix)
 	memset(t, 0, sizeof t);
 	for (size_t i = 0; i < ix->n; i++) {
 		const struct icap *c = &ix->c[i];
-		for (int j = 0; j < c->nfindings; j++)
-			if (c->findings[j].kind < FK__COUNT)
-				t[c->findings[j].kind]
-				 [c->findings[j].severity]++;
+		for (int j = 0; j < c->nf; j++)
+			if (c->f[j].kind < FK__COUNT)
+				t[c->f[j].kind][c->f[j].severity]++;
 		nfailed += c->status == 2;
 		if (c->skipped) {
 			nlost++;
@@ -795,26 +866,33 @@ static void totals(struct strbuf *sb, const struct index *ix)
 
 static void format_cell(struct strbuf *sb, const struct icap *c)
 {
-	const struct jv *in = jv_get(c->report, "inputs");
-	if (!in || in->type != JV_ARR || in->n == 0) {
+	if (!c->format) {
 		sb_puts(sb, "&mdash;");
 		return;
 	}
-	const struct jv *e = &in->kids[0];
-	h(sb, jv_kstr(e, "format", ""));
-	const char *fl = jv_kstr(e, "flags", "");
-	if (*fl) {
+	h(sb, c->format);
+	if (c->flags && *c->flags) {
 		sb_puts(sb, " <code>");
-		h(sb, fl);
+		h(sb, c->flags);
 		sb_puts(sb, "</code>");
 	}
-	const char *z = jv_kstr(e, "compression", "");
-	if (*z) {
+	if (c->compression && *c->compression) {
 		sb_puts(sb, ", ");
-		h(sb, z);
+		h(sb, c->compression);
 	}
-	if (in->n > 1)
-		sb_printf(sb, ", %d files", in->n);
+	if (c->ninputs > 1)
+		sb_printf(sb, ", %d files", c->ninputs);
+}
+
+static void name_cell(struct strbuf *sb, const struct icap *c)
+{
+	if (c->have_report) {
+		report_link(sb, c, 0);
+		h(sb, c->name);
+		sb_puts(sb, "</a>");
+	} else {
+		h(sb, c->name);
+	}
 }
 
 static void captures_table(struct strbuf *sb, const struct index *ix)
@@ -833,8 +911,8 @@ static void captures_table(struct strbuf *sb, const struct index *ix)
 		"<th data-sort=\"num\" class=\"n\">Span</th>");
 	for (int k = 0; k < FK__COUNT; k++) {
 		const char *kn = finding_kind_name((enum finding_kind)k);
-		sb_printf(sb, "<th data-sort=\"num\" class=\"n\" title=\"%s\">"
-			  "<abbr title=\"%s\">", kn, kn);
+		sb_printf(sb, "<th data-sort=\"num\" class=\"n\">"
+			  "<abbr title=\"%s\">", kn);
 		kind_abbr(sb, kn);
 		sb_puts(sb, "</abbr></th>");
 	}
@@ -843,30 +921,21 @@ static void captures_table(struct strbuf *sb, const struct index *ix)
 		"<th data-sort=\"text\">Status</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < ix->n; i++) {
 		const struct icap *c = &ix->c[i];
-		const struct jv *sum = jv_get(c->report, "summary");
-		int bad = c->status != 0;
-		sb_printf(sb, "<tr data-bad=\"%d\"><td class=\"wrap\">", bad);
-		if (c->report) {
-			report_link(sb, c, 0);
-			h(sb, c->name);
-			sb_puts(sb, "</a>");
-		} else {
-			h(sb, c->name);
-		}
+		sb_printf(sb, "<tr data-bad=\"%d\"><td class=\"cap\">",
+			  c->status != 0);
+		name_cell(sb, c);
 		sb_puts(sb, "</td><td>");
 		format_cell(sb, c);
 		sb_printf(sb, "</td><td class=\"n\" data-v=\"%lld\">", c->size);
 		human_size(sb, c->size);
-		long long ev = jv_kint(sum, "events", -1);
-		if (ev >= 0)
-			sb_printf(sb, "</td><td class=\"n\">%lld", ev);
+		if (c->events >= 0)
+			sb_printf(sb, "</td><td class=\"n\">%lld", c->events);
 		else
 			sb_puts(sb, "</td><td class=\"n\" data-v=\"-1\">"
 				"&mdash;");
-		int64_t sp = span_ns(c);
 		sb_printf(sb, "</td><td class=\"n\" data-v=\"%lld\">",
-			  (long long)sp);
-		human_span(sb, sp);
+			  (long long)c->span);
+		human_span(sb, c->span);
 		sb_puts(sb, "</td>");
 		for (int k = 0; k < FK__COUNT; k++)
 			sb_printf(sb, "<td class=\"n%s\">%d</td>",
@@ -897,8 +966,8 @@ static void captures_table(struct strbuf *sb, const struct index *ix)
 			  finding_kind_name((enum finding_kind)k),
 			  k + 1 < FK__COUNT ? ", " : ".");
 	}
-	sb_puts(sb, " Span is the time between the first and the last "
-		"event of the capture.</p>\n</section>\n");
+	sb_puts(sb, " Size is on disk; span is the time between the first "
+		"and the last event of the capture.</p>\n</section>\n");
 }
 
 static void findings_table(struct strbuf *sb, const struct index *ix)
@@ -926,7 +995,7 @@ static void findings_table(struct strbuf *sb, const struct index *ix)
 		"<th>Where</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < ng; i++) {
 		const struct icap *fc = &ix->c[g[i].first_cap];
-		const struct finding *ff = &fc->findings[g[i].first_f];
+		const struct frec *ff = &fc->f[g[i].first_f];
 		const char *sev = severity_name((enum severity)g[i].severity);
 		sb_printf(sb, "<tr><td class=\"sev-%s\" data-v=\"%d\">%s</td>"
 			  "<td>%s</td><td class=\"fp\">", sev,
@@ -934,29 +1003,23 @@ static void findings_table(struct strbuf *sb, const struct index *ix)
 			  finding_kind_name((enum finding_kind)g[i].kind));
 		h(sb, g[i].fp);
 		sb_puts(sb, "</td><td class=\"wrap\">");
-		h(sb, ff->message ? ff->message : "");
+		h(sb, ff->message);
 		sb_printf(sb, "</td><td class=\"n\">%d</td><td class=\"n\">%d"
 			  "</td><td class=\"wrap\">", g[i].ncap, g[i].nocc);
 		int shown = 0;
 		for (size_t c = g[i].first_cap; c < ix->n; c++)
-			for (int j = 0; j < ix->c[c].nfindings; j++) {
-				const struct finding *f =
-					&ix->c[c].findings[j];
-				if ((int)f->kind != g[i].kind ||
-				    strcmp(f->fingerprint, g[i].fp) != 0)
+			for (int j = 0; j < ix->c[c].nf; j++) {
+				const struct frec *f = &ix->c[c].f[j];
+				if (f->kind != g[i].kind ||
+				    strcmp(f->fp, g[i].fp) != 0)
 					continue;
-				if (shown == MAX_LINKS) {
-					shown++;
+				if (shown++ >= MAX_LINKS)
 					continue;
-				}
-				if (shown > MAX_LINKS)
-					continue;
-				if (shown)
+				if (shown > 1)
 					sb_puts(sb, ", ");
 				report_link(sb, &ix->c[c], f->id);
 				h(sb, ix->c[c].name);
 				sb_printf(sb, " F%d</a>", f->id);
-				shown++;
 			}
 		if (g[i].nocc > MAX_LINKS)
 			sb_printf(sb, " and %d more", g[i].nocc - MAX_LINKS);
@@ -978,14 +1041,10 @@ static void failed_list(struct strbuf *sb, const struct index *ix)
 				"could not be analysed fully</h2>\n<ul>\n");
 		any = 1;
 		sb_puts(sb, "<li>");
-		if (c->report) {
-			report_link(sb, c, 0);
-			h(sb, c->name);
-			sb_puts(sb, "</a>");
-		} else {
-			h(sb, c->name);
-		}
-		sb_printf(sb, " (%s): <span class=\"err\">", c->state);
+		name_cell(sb, c);
+		sb_puts(sb, " (");
+		h(sb, c->state);
+		sb_puts(sb, "): <span class=\"err\">");
 		h(sb, c->error);
 		sb_puts(sb, "</span></li>\n");
 	}
@@ -998,7 +1057,7 @@ static void index_html(struct strbuf *sb, const struct index *ix)
 {
 	int nf = 0;
 	for (size_t i = 0; i < ix->n; i++)
-		nf += ix->c[i].nfindings;
+		nf += ix->c[i].nf;
 	sb_puts(sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 		"<meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, "
@@ -1021,7 +1080,7 @@ static void index_html(struct strbuf *sb, const struct index *ix)
 		  "</script>\n</body>\n</html>\n", HT_VERSION, js);
 }
 
-/* --- building ------------------------------------------------------------------ */
+/* --- building -------------------------------------------------------- */
 
 static int write_out(const char *dest, const char *name,
 		     const struct strbuf *sb, struct ht_error *err)
@@ -1040,20 +1099,16 @@ int batch_index_build(const char *dest, const char *const *dirs, int ndirs,
 	memset(&ix, 0, sizeof ix);
 	*worst = 0;
 	*ncaptures = 0;
-	for (int i = 0; i < ndirs; i++) {
-		char *prefix = rel_prefix(dest, dirs[i]);
-		int r = read_results(&ix, dirs[i], prefix, err);
-		free(prefix);
-		if (r < 0) {
-			for (size_t k = 0; k < ix.n; k++)
-				free_icap(&ix.c[k]);
-			free(ix.c);
-			return -1;
-		}
+	int r = 0;
+	/* which result folder each capture came from, by its prefix */
+	char **prefixes = xcalloc((size_t)ndirs + 1, sizeof *prefixes);
+	for (int i = 0; i < ndirs && r == 0; i++) {
+		prefixes[i] = rel_prefix(dest, dirs[i]);
+		r = read_results(&ix, i, dirs[i], prefixes[i], err);
 	}
 	if (ix.n)
 		qsort(ix.c, ix.n, sizeof *ix.c, icap_cmp);
-	/* the same capture from two result folders (overlapping shards)
+	/* the same capture in two result folders (overlapping shards)
 	 * counts once */
 	size_t m = 0;
 	for (size_t i = 0; i < ix.n; i++) {
@@ -1065,46 +1120,27 @@ int batch_index_build(const char *dest, const char *const *dirs, int ndirs,
 		ix.c[m++] = ix.c[i];
 	}
 	ix.n = m;
-	for (size_t i = 0; i < ix.n; i++)
+
+	struct strbuf jsonl, sarif;
+	sb_init(&jsonl);
+	sb_init(&sarif);
+	struct sarif_log *sl = sarif_begin(&sarif);
+	for (size_t i = 0; i < ix.n && r == 0; i++) {
+		emit_capture(&ix.c[i], dirs[ix.c[i].from], &jsonl, sl);
 		if (ix.c[i].status > *worst)
 			*worst = ix.c[i].status;
+	}
+	sarif_end(sl);
 	*ncaptures = (int)ix.n;
-
+	if (r == 0)
+		r = write_out(dest, "findings.jsonl", &jsonl, err);
+	if (r == 0)
+		r = write_out(dest, "findings.sarif", &sarif, err);
+	sb_free(&jsonl);
+	sb_free(&sarif);
 	struct strbuf sb;
 	sb_init(&sb);
-	int r = 0;
-	for (size_t i = 0; i < ix.n; i++)
-		jsonl_capture(&sb, &ix.c[i]);
-	r = write_out(dest, "findings.jsonl", &sb, err);
-
 	if (r == 0) {
-		struct sarif_capture *sc = xcalloc(ix.n + 1, sizeof *sc);
-		struct finding **known = xcalloc(ix.n + 1, sizeof *known);
-		for (size_t i = 0; i < ix.n; i++) {
-			const struct icap *c = &ix.c[i];
-			known[i] = xcalloc((size_t)c->nfindings + 1,
-					   sizeof **known);
-			for (int j = 0; j < c->nfindings; j++)
-				if (c->findings[j].kind < FK__COUNT)
-					known[i][sc[i].nfindings++] =
-						c->findings[j];
-			sc[i].name = c->name;
-			sc[i].paths = c->paths;
-			sc[i].npaths = c->npaths;
-			sc[i].findings = known[i];
-			sc[i].error = c->error;
-			sc[i].skipped = c->skipped;
-		}
-		sb_reset(&sb);
-		report_sarif_captures(&sb, sc, (int)ix.n);
-		for (size_t i = 0; i < ix.n; i++)
-			free(known[i]);
-		free(known);
-		free(sc);
-		r = write_out(dest, "findings.sarif", &sb, err);
-	}
-	if (r == 0) {
-		sb_reset(&sb);
 		index_html(&sb, &ix);
 		r = write_out(dest, "index.html", &sb, err);
 	}
@@ -1117,6 +1153,9 @@ int batch_index_build(const char *dest, const char *const *dirs, int ndirs,
 	for (size_t i = 0; i < ix.n; i++)
 		free_icap(&ix.c[i]);
 	free(ix.c);
+	for (int i = 0; i < ndirs; i++)
+		free(prefixes[i]);
+	free(prefixes);
 	return r;
 }
 
@@ -1164,8 +1203,9 @@ int index_main(int argc, char **argv)
 	}
 	int ndirs = argc - optind;
 	if (ndirs < 1 || (!dest && ndirs > 1)) {
-		fputs(ndirs < 1 ? "handletrail: index: no RESULTDIR given\n"
-			: "handletrail: index: several RESULTDIRs need -o DIR\n",
+		fputs(ndirs < 1
+		      ? "handletrail: index: no RESULTDIR given\n"
+		      : "handletrail: index: several RESULTDIRs need -o DIR\n",
 		      stderr);
 		fputs("Try 'handletrail index --help' for more information.\n",
 		      stderr);

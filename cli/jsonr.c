@@ -158,8 +158,9 @@ static const char *read_string(struct reader *r, size_t *len)
 		case 't': sb_putc(sb, '\t'); break;
 		case 'u': {
 			unsigned cp = hex4(r);
-			if (cp >= 0xd800 && cp <= 0xdbff && r->end - r->p >= 6 &&
-			    r->p[0] == '\\' && r->p[1] == 'u') {
+			if (cp >= 0xd800 && cp <= 0xdbff &&
+			    r->end - r->p >= 6 && r->p[0] == '\\' &&
+			    r->p[1] == 'u') {
 				r->p += 2;
 				unsigned lo = hex4(r);
 				if (lo >= 0xdc00 && lo <= 0xdfff)

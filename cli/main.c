@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
 
@@ -162,6 +163,18 @@ int main(int argc, char **argv)
 		nstdout += outs[i] && strcmp(outs[i], "-") == 0;
 	if (nstdout > 1)
 		die("only one report can go to standard output ('-')");
+	/* a report written over a trace would destroy the input */
+	for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++) {
+		struct stat so, si;
+		if (!outs[i] || stat(outs[i], &so) != 0 || !S_ISREG(so.st_mode))
+			continue;
+		for (int k = optind; k < argc; k++)
+			if (stat(argv[k], &si) == 0 &&
+			    si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+				die("%s: is both a trace and a report to "
+				    "write; refusing to overwrite the trace",
+				    outs[i]);
+	}
 	out.color = out.text ? want_color(color, out.text) : 0;
 
 	struct capture cap;

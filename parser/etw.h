@@ -31,6 +31,7 @@ struct etw_rec {
 	uint32_t pname;      /* PerfView PName */
 	int nfields;
 	int cut;             /* fields or text dropped for size */
+	char bad[128];       /* why the header is unusable, or "" */
 	struct etw_field f[ETW_MAX_FIELDS];
 	char *buf;
 	size_t len, cap;
@@ -100,10 +101,13 @@ struct etw_sem;
 struct etw_sem *etw_sem_new(const struct parser_options *o,
 			    struct input_stats *st, const char *path,
 			    struct ht_error *err);
-/* 1: *ev filled (pointers valid until the next call); 0: the record
+/* 1: *ev filled (pointers valid until the next call); 2: filled, and
+ * etw_sem_more() has a second event from the same record; 0: the record
  * means nothing to the timeline. */
 int etw_sem_event(struct etw_sem *s, const struct etw_rec *r,
 		  struct ht_event *ev);
+int etw_sem_more(struct etw_sem *s, const struct etw_rec *r,
+		 struct ht_event *ev);
 void etw_sem_finish(struct etw_sem *s);
 void etw_sem_free(struct etw_sem *s);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <libxml/xmlreader.h>
 #include "etw.h"
+#include "xml_limits.h"
 
 #define RULES_MAX_BYTES (1 << 20)
 
@@ -303,6 +304,13 @@ struct etw_rules *etw_rules_load(const char *path, struct ht_error *err)
 		free(buf);
 		return NULL;
 	}
+	struct xml_scan scan = { 0 };
+	if (xml_scan_feed(&scan, buf, n) < 0) {
+		ht_error_set(err, path, scan.line, "element with more than %d "
+			     "attributes refused", XML_MAX_ATTRS);
+		free(buf);
+		return NULL;
+	}
 	struct etw_rules *rs = xcalloc(1, sizeof *rs);
 	rs->path = xstrdup(path);
 	struct rules_ctx c = { 0 };
@@ -341,7 +349,8 @@ const struct etw_rule *etw_rules_match(const struct etw_rules *rs,
 			    strcasecmp(r->provider, prov_name ? prov_name : ""))
 				continue;
 		}
-		if (r->event && strcasecmp(r->event,
+		/* with an id the name only names the event for reports */
+		if (r->event && r->id < 0 && strcasecmp(r->event,
 					   event_name ? event_name : ""))
 			continue;
 		if (r->id >= 0 && r->id != id)

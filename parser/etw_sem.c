@@ -35,6 +35,9 @@ static const struct etw_def etw_defs[] = {
 #define NDEFS (sizeof etw_defs / sizeof etw_defs[0])
 
 #define SYSTEM_TRACE_GUID "9e814aad-3204-11d2-9a82-006008a86939"
+#define OB_CLASS_GUID "89497f50-effe-4440-8cf2-ce6b1cdcaca7"
+#define PROCESS_CLASS_GUID "3d6fa8d0-fe05-11d0-9dda-00c04fd7ba7c"
+#define THREAD_CLASS_GUID "3d6fa8d1-fe05-11d0-9dda-00c04fd7ba7c"
 /* how far apart (ns) an AFD endpoint and its handle's creation may be on
  * one thread and still be taken as the same socket */
 #define AFD_LINK_NS 50000000LL
@@ -192,6 +195,10 @@ struct etw_sem {
 	int have_ob;           /* Object Manager handle events seen */
 	long kernel_handles, afd_unlinked, unknown_types, pseudo_dups;
 	long afd_linked;
+	/* a second event owed for the current record (thread name) */
+	int more;
+	int64_t more_pid, more_tid;
+	const char *more_name;
 	/* per event scratch, valid until the next event */
 	struct strbuf raw, obj[HT_MAX_FX], call;
 	char errbuf[48];
@@ -293,6 +300,25 @@ static void norm_guid(const char *g, char *out, size_t n)
 	out[k] = '\0';
 }
 
+/* A classic kernel event exported without its class guid (wevtutil and
+ * Get-WinEvent print no ExtendedTracingInfo): the opcode alone is shared
+ * by many classes, so the class is told by the payload fields it has. */
+static const char *classic_class(const struct etw_rec *r)
+{
+	if (r->opcode >= 32 && r->opcode <= 39 &&
+	    (etw_field(r, "Handle") || etw_field(r, "SourceHandle") ||
+	     etw_field(r, "TypeName") || etw_field(r, "Object") ||
+	     etw_field(r, "ObjectType")))
+		return OB_CLASS_GUID;
+	if (etw_field(r, "TThreadId") || (r->opcode == 72 &&
+					   etw_field(r, "ThreadName")))
+		return THREAD_CLASS_GUID;
+	if (r->opcode >= 1 && r->opcode <= 4 &&
+	    etw_field(r, "ImageFileName") && etw_field(r, "ParentId"))
+		return PROCESS_CLASS_GUID;
+	return NULL;
+}
+
 static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
 {
 	if (perfview) {
@@ -308,6 +334,11 @@ static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
 	char eg[64], pg[64];
 	norm_guid(etw_str(r, r->event_guid), eg, sizeof eg);
 	norm_guid(etw_str(r, r->provider_guid), pg, sizeof pg);
+	if (!eg[0] && !strcmp(pg, SYSTEM_TRACE_GUID)) {
+		const char *cls = classic_class(r);
+		if (cls)
+			snprintf(eg, sizeof eg, "%s", cls);
+	}
 	for (size_t i = 0; i < NDEFS; i++) {
 		const struct etw_def *d = &etw_defs[i];
 		long num;
@@ -645,6 +676,13 @@ static int ob_handle(struct etw_sem *s, const struct etw_def *d,
 		s->kernel_handles++;
 		return 0;
 	}
+	if (d->role != R_OB_RUNDOWN && d->role != R_OB_RUNDOWN_END &&
+	    (pid < 0 || r->tid < 0)) {
+		input_stats_skip(s->st, r->line, "event %ld: %s without the "
+				 "process and thread id of its header",
+				 r->index, d->call);
+		return 0;
+	}
 	s->have_ob = 1;
 	ev_init(s, r, ev, EV_CALL, d->call);
 	struct hent *e = hent_get(s, pid, h, 1);
@@ -714,6 +752,12 @@ static int ob_dup(struct etw_sem *s, const struct etw_def *d,
 		input_stats_skip(s->st, r->line, "event %ld: DuplicateHandle "
 				 "without SourceHandle/TargetHandle",
 				 r->index);
+		return 0;
+	}
+	if (r->pid < 0 || r->tid < 0) {
+		input_stats_skip(s->st, r->line, "event %ld: %s without the "
+				 "process and thread id of its header",
+				 r->index, d->call);
 		return 0;
 	}
 	sh = handle_value(sh);
@@ -797,36 +841,65 @@ static void forget_process(struct etw_sem *s, int64_t pid)
 	sweep_dead(s);
 }
 
+/* Process and thread events.  A start is told from the creator's side
+ * (ev->pid/tid = the creating thread, EFF_SPAWN h = new tid or -1 for a
+ * process, h2 = new pid), as the timeline expects of a spawn; the new
+ * thread's name then follows as a second event (etw_sem_more).  Rundown,
+ * SetName and end events describe the task itself. */
 static int task_event(struct etw_sem *s, const struct etw_def *d,
 		      const struct etw_rec *r, struct ht_event *ev)
 {
-	int64_t pid = r->pid, tid = r->tid, ppid = -1;
+	int64_t pid = r->pid, tid = r->tid, ppid = -1, ptid = -1;
 	int thread = d->role == R_THREAD_START || d->role == R_THREAD_END ||
 		     d->role == R_THREAD_DC || d->role == R_THREAD_NAME;
+	int perfview = s->st->format == FMT_PERFVIEW_XML;
 	/* tracerpt: the header names the creating thread and the payload
-	 * the new task; PerfView's header already names the new task */
+	 * the new task; PerfView's header already names the new task and
+	 * the creator is in ParentThreadID/ParentProcessID */
 	int_field(r, "ProcessId", &pid);
 	if (thread)
 		int_field(r, "TThreadId|ThreadId", &tid);
 	else
 		tid = -1;
 	int_field(r, "ParentId|ParentProcessId", &ppid);
-	const char *name = thread ? field_any(r, "ThreadName") :
-			   field_any(r, "ImageFileName");
+	int_field(r, "ParentThreadId", &ptid);
+	const char *name = thread ? field_any(r, "ThreadName") : NULL;
 	ev_init(s, r, ev, EV_TASK_INFO, d->call);
 	ev->pid = pid;
 	ev->tid = tid;
 	ev->thread_name = name && *name ? name : NULL;
 	switch (d->role) {
 	case R_PROC_START:
+		if (perfview) {
+			ev->pid = ppid >= 0 ? ppid : pid;
+			ev->tid = -1;
+		} else {
+			ev->pid = r->pid >= 0 ? r->pid : ppid;
+			ev->tid = r->tid;
+		}
 		add_fx(ev, EFF_SPAWN, 0, -1, pid, NULL);
-		ev->fx[0].pid2 = ppid >= 0 ? ppid : r->pid;
 		break;
 	case R_THREAD_START:
+		if (perfview && ptid >= 0 && ppid >= 0) {
+			ev->pid = ppid;
+			ev->tid = ptid;
+		} else if (!perfview && r->pid >= 0 && r->tid >= 0) {
+			ev->pid = r->pid;
+			ev->tid = r->tid;
+		}
 		add_fx(ev, EFF_SPAWN, EF_THREAD | EF_SHARE_FILES, tid, pid,
 		       NULL);
-		ev->fx[0].pid2 = pid;
+		if (ev->tid != tid && ev->thread_name) {
+			s->more_pid = pid;
+			s->more_tid = tid;
+			s->more_name = ev->thread_name;
+			s->more = 1;
+		}
+		if (ev->tid != tid)
+			ev->thread_name = NULL;
 		break;
+	case R_PROC_DC:
+		return 0;  /* processes show through their threads */
 	case R_PROC_END:
 		ev->type = EV_CALL;
 		ev->tid = r->pid == pid ? r->tid : -1;
@@ -841,6 +914,20 @@ static int task_event(struct etw_sem *s, const struct etw_def *d,
 		break;
 	}
 	render_raw(s, r, NULL, d->call);
+	ev->raw = s->raw.s;
+	return s->more ? 2 : 1;
+}
+
+int etw_sem_more(struct etw_sem *s, const struct etw_rec *r,
+		 struct ht_event *ev)
+{
+	if (!s->more)
+		return 0;
+	s->more = 0;
+	ev_init(s, r, ev, EV_TASK_INFO, "ThreadName");
+	ev->pid = s->more_pid;
+	ev->tid = s->more_tid;
+	ev->thread_name = s->more_name;
 	ev->raw = s->raw.s;
 	return 1;
 }
@@ -890,6 +977,12 @@ static int sock_event(struct etw_sem *s, const struct etw_def *d,
 		return 0;
 	}
 	int_field(r, d->error, &err);
+	if (r->pid < 0 || r->tid < 0) {
+		input_stats_skip(s->st, r->line, "event %ld: %s without the "
+				 "process and thread id of its header",
+				 r->index, d->call);
+		return 0;
+	}
 	ev_init(s, r, ev, EV_CALL, d->call);
 	set_error(s, ev, d->error, err);
 	struct hent *e = hent_get(s, pid, h, 0);
@@ -962,6 +1055,8 @@ static int sock_event(struct etw_sem *s, const struct etw_def *d,
 		       e && e->open ? e->desc : NULL);
 		break;
 	}
+	if (!ev->nfx && !ev->failed)
+		return 0;
 	render_raw(s, r, NULL, d->call);
 	ev->raw = s->raw.s;
 	return 1;
@@ -1045,6 +1140,10 @@ static const char *which_field(const struct etw_rec *r, const char *list,
 		if (n && n < sizeof one) {
 			memcpy(one, list, n);
 			one[n] = '\0';
+			if (one[0] == '#' && etw_field(r, one)) {
+				*value = etw_field(r, one);
+				return "#";
+			}
 			for (int i = 0; i < r->nfields; i++)
 				if (!strcasecmp(etw_str(r, r->f[i].name),
 						one)) {
@@ -1091,13 +1190,23 @@ static int app_event(struct etw_sem *s, const struct etw_rec *r,
 				     rule->error_field :
 				     default_error_fields, &evl);
 	int64_t h = -1, err = 0;
-	if (hf && etw_parse_int(hv, &h))
-		hf = NULL;
-	if (ef && etw_parse_int(evl, &err))
-		ef = NULL;
+	if ((hf && etw_parse_int(hv, &h)) || (ef && etw_parse_int(evl, &err))) {
+		input_stats_skip(s->st, r->line, "event %ld: unreadable %s "
+				 "\"%.40s\"", r->index, hf && etw_parse_int(hv,
+				 &h) ? "handle" : "error", hf && etw_parse_int(
+				 hv, &h) ? hv : evl);
+		return 0;
+	}
+	if ((hf || ef) && (r->pid < 0 || r->tid < 0)) {
+		input_stats_skip(s->st, r->line, "event %ld: no process and "
+				 "thread id in its header", r->index);
+		return 0;
+	}
 	sb_reset(&s->call);
-	if (*en)
-		sb_puts(&s->call, en);
+	if (rule && rule->event && rule->id >= 0)
+		sb_puts(&s->call, rule->event);  /* the rules name it */
+	else if (*full)
+		sb_puts(&s->call, full);
 	else if (r->event_id >= 0)
 		sb_printf(&s->call, "Event%ld", r->event_id);
 	else

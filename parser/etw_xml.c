@@ -8,6 +8,9 @@
 #include <libxml/parserInternals.h>
 #include <libxml/xmlreader.h>
 #include "etw.h"
+#include "xml_limits.h"
+
+#define EVENT_NS "http://schemas.microsoft.com/win/2004/08/events/event"
 
 /* Events held for reordering; see etw_order.c. */
 #define ETW_WINDOW 8192
@@ -51,7 +54,8 @@ int etw_parse_int(const char *s, int64_t *v)
 		s++;
 	if (!digits || *s)
 		return -1;
-	*v = neg ? -(int64_t)x : (int64_t)x;
+	/* unsigned negation: "-0x8000000000000000" must not overflow */
+	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
 	return 0;
 }
 
@@ -116,6 +120,8 @@ int etw_parse_systime(const char *s, int64_t *ns)
 			p++;
 		if (isdigit((unsigned char)*p) && num(&p, 2, &om))
 			return -1;
+		if (oh > 14 || om > 59)
+			return -1;
 		off = sign * (oh * 3600 + om * 60);
 	}
 	while (*p == ' ')
@@ -124,6 +130,8 @@ int etw_parse_systime(const char *s, int64_t *ns)
 		return -1;
 	int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
 		    sec - off;
+	if (t <= INT64_MIN / 1000000000 || t >= INT64_MAX / 1000000000)
+		return -1;  /* outside 1677..2262: not a trace time */
 	*ns = t * 1000000000 + frac;
 	return 0;
 }
@@ -211,6 +219,11 @@ uint32_t etw_rec_add(struct etw_rec *r, const char *s, size_t n)
 
 const char *etw_field(const struct etw_rec *r, const char *name)
 {
+	if (name[0] == '#') {   /* "#2": the second field, named or not */
+		long i = strtol(name + 1, NULL, 10);
+		return i >= 1 && i <= r->nfields ?
+		       r->buf + r->f[i - 1].value : NULL;
+	}
 	for (int i = 0; i < r->nfields; i++)
 		if (strcasecmp(r->buf + r->f[i].name, name) == 0)
 			return r->buf + r->f[i].value;
@@ -375,6 +388,7 @@ struct etw_parser {
 	size_t wopen_len, wclose_len, woff;
 	int io_failed;
 	struct ht_error io_err;
+	struct xml_scan scan;   /* refuses tags libxml2 is slow on */
 	/* first libxml2 error */
 	int xml_failed;
 	long xml_line;
@@ -382,6 +396,7 @@ struct etw_parser {
 
 	long nevent;
 	int have_ts;
+	int more;                /* etw_sem_more owes an event for cur */
 	int eof, done;
 	int fatal;
 	struct ht_error fatal_err;
@@ -452,6 +467,14 @@ static int io_read(void *ctx, char *buf, int len)
 			if (r == 0) {
 				p->io = IO_CLOSE;
 				break;
+			}
+			if (xml_scan_feed(&p->scan, buf + out, (size_t)r) < 0) {
+				ht_error_set(&p->io_err, p->path, p->scan.line,
+					     "element with more than %d "
+					     "attributes refused (an event "
+					     "has a few dozen)", XML_MAX_ATTRS);
+				p->io_failed = 1;
+				return -1;
 			}
 			return out + (int)r;
 		case IO_CLOSE:
@@ -599,10 +622,22 @@ static void trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-static long to_long(const char *s)
+/* A header number that is there but unreadable makes the record
+ * unusable: remember the first such for the skip reason. */
+static void rec_bad(struct etw_rec *r, const char *what, const char *v)
+{
+	if (r->bad[0])
+		return;
+	snprintf(r->bad, sizeof r->bad, "unreadable %s \"%.40s\"", what, v);
+}
+
+static long to_long(struct etw_rec *r, const char *what, const char *s)
 {
 	int64_t v;
-	return etw_parse_int(s, &v) == 0 ? (long)v : -1;
+	if (etw_parse_int(s, &v) == 0 && v >= 0 && v <= 0xffffffffLL)
+		return (long)v;
+	rec_bad(r, what, s);
+	return -1;
 }
 
 /* The text of a finished element goes where the capture says. */
@@ -620,16 +655,16 @@ static void capture_done(struct etw_parser *p, struct etw_rec *r,
 	case CAP_NONE:
 		break;
 	case CAP_EVENTID:
-		r->event_id = to_long(tmp);
+		r->event_id = to_long(r, "EventID", tmp);
 		break;
 	case CAP_VERSION:
-		r->version = to_long(tmp);
+		r->version = to_long(r, "Version", tmp);
 		break;
 	case CAP_TASK:
-		r->task = to_long(tmp);
+		r->task = to_long(r, "Task", tmp);
 		break;
 	case CAP_OPCODE:
-		r->opcode = to_long(tmp);
+		r->opcode = to_long(r, "Opcode", tmp);
 		break;
 	case CAP_DATA:
 		rec_field(r, p->name.s ? p->name.s : "", p->name.len, s, n);
@@ -666,13 +701,24 @@ static void attr_str(xmlTextReaderPtr rd, const char *name, struct etw_rec *r,
 	}
 }
 
-static int64_t attr_int(xmlTextReaderPtr rd, const char *name)
+/* An id attribute: -1 when absent or 0xFFFFFFFF (rundown's "none"). */
+static int64_t id_value(struct etw_rec *r, const char *what, const char *v)
+{
+	int64_t x;
+	if (etw_parse_int(v, &x) || x < -1 || x > 0xffffffffLL) {
+		rec_bad(r, what, v);
+		return -1;
+	}
+	return x == 0xffffffffLL ? -1 : x;
+}
+
+static int64_t attr_int(xmlTextReaderPtr rd, struct etw_rec *r,
+			const char *name)
 {
 	xmlChar *v = xmlTextReaderGetAttribute(rd, (const xmlChar *)name);
 	int64_t x = -1;
 	if (v) {
-		if (etw_parse_int((const char *)v, &x))
-			x = -1;
+		x = id_value(r, name, (const char *)v);
 		xmlFree(v);
 	}
 	return x;
@@ -691,13 +737,12 @@ static void event_attrs(struct etw_parser *p, struct etw_rec *r)
 			continue;
 		size_t vl = strlen(v);
 		trim(&v, &vl);
-		int64_t x;
 		if (!strcmp(n, "MSec")) {
 			r->time_text = etw_rec_add(r, v, vl);
 		} else if (!strcmp(n, "PID")) {
-			r->pid = etw_parse_int(v, &x) ? -1 : x;
+			r->pid = id_value(r, "PID", v);
 		} else if (!strcmp(n, "TID")) {
-			r->tid = etw_parse_int(v, &x) ? -1 : x;
+			r->tid = id_value(r, "TID", v);
 		} else if (!strcmp(n, "PName")) {
 			r->pname = etw_rec_add(r, v, vl);
 		} else if (!strcmp(n, "EventName")) {
@@ -706,7 +751,7 @@ static void event_attrs(struct etw_parser *p, struct etw_rec *r)
 			r->provider_name = etw_rec_add(r, v, vl);
 		} else if (!strcmp(n, "ProcessorNumber") ||
 			   !strcmp(n, "CPU")) {
-			r->cpu = etw_parse_int(v, &x) ? -1 : (int)x;
+			r->cpu = (int)id_value(r, n, v);
 		} else {
 			rec_field(r, n, strlen(n), v, vl);
 		}
@@ -722,6 +767,10 @@ static int read_event(struct etw_parser *p, struct etw_rec *r)
 	xmlNodePtr node = xmlTextReaderCurrentNode(rd);
 	r->line = node ? xmlGetLineNo(node) : 0;
 	r->index = ++p->nevent;
+	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(rd);
+	if (ns && strcmp(ns, EVENT_NS))
+		snprintf(r->bad, sizeof r->bad, "namespace %.50s is not the "
+			 "Windows event schema", ns);
 	if (xmlTextReaderHasAttributes(rd) == 1)
 		event_attrs(p, r);
 	if (xmlTextReaderIsEmptyElement(rd) == 1)
@@ -778,9 +827,9 @@ static int read_event(struct etw_parser *p, struct etw_rec *r)
 			} else if (!strcmp(n, "TimeCreated")) {
 				attr_str(rd, "SystemTime", r, &r->time_text);
 			} else if (!strcmp(n, "Execution")) {
-				r->pid = attr_int(rd, "ProcessID");
-				r->tid = attr_int(rd, "ThreadID");
-				r->cpu = (int)attr_int(rd, "ProcessorID");
+				r->pid = attr_int(rd, r, "ProcessID");
+				r->tid = attr_int(rd, r, "ThreadID");
+				r->cpu = (int)attr_int(rd, r, "ProcessorID");
 			} else if (!strcmp(n, "EventID")) {
 				k = CAP_EVENTID;
 			} else if (!strcmp(n, "Version")) {
@@ -834,6 +883,16 @@ static int read_event(struct etw_parser *p, struct etw_rec *r)
 static int finish_record(struct etw_parser *p, struct etw_rec *r)
 {
 	const char *tt = etw_str(r, r->time_text);
+	if (r->bad[0]) {
+		input_stats_skip(p->st, r->line, "event %ld: %s", r->index,
+				 r->bad);
+		return -1;
+	}
+	if (p->fmt == FMT_PERFVIEW_XML && !*etw_str(r, r->event_name)) {
+		input_stats_skip(p->st, r->line, "event %ld has no EventName",
+				 r->index);
+		return -1;
+	}
 	if (!*tt) {
 		input_stats_skip(p->st, r->line, "event %ld has no %s",
 				 r->index, p->fmt == FMT_PERFVIEW_XML ?
@@ -880,7 +939,18 @@ static struct etw_rec *next_record(struct etw_parser *p)
 			set_fatal(p);
 			return NULL;
 		}
-		if (xmlTextReaderNodeType(p->rd) != XML_READER_TYPE_ELEMENT)
+		int type = xmlTextReaderNodeType(p->rd);
+		if (type == XML_READER_TYPE_TEXT &&
+		    xmlTextReaderDepth(p->rd) == 1) {
+			/* text beside the events: this is no event export */
+			xmlNodePtr nd = xmlTextReaderCurrentNode(p->rd);
+			p->fatal = 1;
+			ht_error_set(&p->fatal_err, p->path,
+				     nd ? xmlGetLineNo(nd) : 0, "text outside "
+				     "<Event> elements: not an ETW XML export");
+			return NULL;
+		}
+		if (type != XML_READER_TYPE_ELEMENT)
 			continue;
 		const char *n = (const char *)xmlTextReaderConstLocalName(p->rd);
 		if (!n || strcmp(n, "Event"))
@@ -908,6 +978,13 @@ static struct etw_rec *next_record(struct etw_parser *p)
 int etw_next(void *vp, struct ht_event *ev, struct ht_error *err)
 {
 	struct etw_parser *p = vp;
+	if (p->cur && p->more) {
+		p->more = 0;
+		if (etw_sem_more(p->sem, p->cur, ev)) {
+			p->st->events++;
+			return 1;
+		}
+	}
 	etw_order_release(p->ord, p->cur);
 	p->cur = NULL;
 	if (p->done)
@@ -929,7 +1006,9 @@ int etw_next(void *vp, struct ht_event *ev, struct ht_error *err)
 				break;
 		}
 		p->cur = r;
-		if (etw_sem_event(p->sem, r, ev)) {
+		int got = etw_sem_event(p->sem, r, ev);
+		if (got) {
+			p->more = got == 2;
 			p->st->events++;
 			return 1;
 		}

@@ -190,10 +190,12 @@ static long inflate_some(struct instream *in, struct ht_error *err)
 				 in->rpos == in->rlen)
 				return fail(in, err, "gzip data ends early "
 					    "(truncated file)");
-			else if (r != Z_OK && r != Z_BUF_ERROR)
-				return fail(in, err, "corrupt gzip data: %s",
-					    in->zs.msg ? in->zs.msg :
-					    "inflate failed");
+			else if (r != Z_OK && r != Z_BUF_ERROR) {
+				fail(in, err, "corrupt gzip data: %s",
+				     in->zs.msg ? in->zs.msg : "inflate failed");
+				/* the bytes before the damage still count */
+				return produced ? (long)produced : -1;
+			}
 		} else if (in->comp == COMP_XZ) {
 			in->xs.next_in = in->raw + in->rpos;
 			in->xs.avail_in = avail;
@@ -214,11 +216,12 @@ static long inflate_some(struct instream *in, struct ht_error *err)
 				return fail(in, err, "xz data ends early "
 					    "(truncated file)");
 			} else if (r != LZMA_OK) {
-				return fail(in, err, "corrupt xz data (%s)",
-					    r == LZMA_DATA_ERROR ? "data error" :
-					    r == LZMA_FORMAT_ERROR ? "format" :
-					    r == LZMA_OPTIONS_ERROR ? "options" :
-					    "decoder error");
+				fail(in, err, "corrupt xz data (%s)",
+				     r == LZMA_DATA_ERROR ? "data error" :
+				     r == LZMA_FORMAT_ERROR ? "format" :
+				     r == LZMA_OPTIONS_ERROR ? "options" :
+				     "decoder error");
+				return produced ? (long)produced : -1;
 			}
 		} else {
 			if (in->member_done) {
@@ -232,9 +235,11 @@ static long inflate_some(struct instream *in, struct ht_error *err)
 			size_t r = ZSTD_decompressStream(in->zds, &ob, &ib);
 			in->rpos += ib.pos;
 			produced = ob.pos;
-			if (ZSTD_isError(r))
-				return fail(in, err, "corrupt zstd data: %s",
-					    ZSTD_getErrorName(r));
+			if (ZSTD_isError(r)) {
+				fail(in, err, "corrupt zstd data: %s",
+				     ZSTD_getErrorName(r));
+				return produced ? (long)produced : -1;
+			}
 			if (r == 0)
 				in->member_done = 1;
 			else if (!produced && in->raw_eof &&
@@ -256,6 +261,10 @@ static long inflate_some(struct instream *in, struct ht_error *err)
 static long fill(struct instream *in, struct ht_error *err)
 {
 	if (in->failed) {
+		/* decoding runs ahead of reading: name the first line that
+		 * could not be read, not where the decoder was */
+		if (in->err_saved.line > 0)
+			in->err_saved.line = in->lineno + 1;
 		if (err)
 			*err = in->err_saved;
 		return -1;
@@ -270,6 +279,8 @@ static long fill(struct instream *in, struct ht_error *err)
 		in->pos = 0;
 	}
 	if (in->end == in->cap) {
+		/* only when a line fills it: getline skips lines longer
+		 * than max_line first, so cap stays below 2 * max_line */
 		size_t ncap = in->cap * 2;
 		in->buf = xrealloc(in->buf, ncap);
 		in->cap = ncap;
@@ -483,6 +494,13 @@ int instream_getline(struct instream *in, const char **s, size_t *n,
 			in->scanned = in->pos;
 		char *nl = memchr(in->buf + in->scanned, '\n',
 				  in->end - in->scanned);
+		if (nl && (size_t)(nl - (in->buf + in->pos)) > in->max_line) {
+			/* it came in one read: still too long to hand out */
+			in->scanned = in->pos;
+			if (skip_long_line(in, err) < 0)
+				return -1;
+			continue;
+		}
 		if (nl) {
 			*s = in->buf + in->pos;
 			*n = (size_t)(nl - (in->buf + in->pos));

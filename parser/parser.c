@@ -78,6 +78,13 @@ struct parser *parser_open(const char *path, const struct parser_options *o,
 		f = etw_sniff(head, n);
 		if (f == FMT_AUTO && strace_sniff(head, n))
 			f = FMT_STRACE;
+		char c;
+		if (f == FMT_AUTO && n == 0 &&
+		    instream_read(in, &c, 1, err) < 0) {
+			/* damaged compressed data: say that, not "format" */
+			instream_close(in);
+			return NULL;
+		}
 		if (f == FMT_AUTO) {
 			ht_error_set(err, instream_path(in), 0,
 				     "cannot tell the format: neither strace "

@@ -67,6 +67,7 @@ const char html_css[] =
 "th{font-weight:600;color:var(--muted);font-size:12.5px;"
 "white-space:nowrap;background:var(--panel)}\n"
 ".num{text-align:right;font-variant-numeric:tabular-nums}\n"
+".t,.loc{white-space:nowrap}\n"
 "table.findings,table.handles,table.unexpl{width:100%}\n"
 "table.findings tbody tr:hover,table.handles tbody tr:hover{"
 "background:var(--panel)}\n"

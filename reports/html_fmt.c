@@ -1,6 +1,7 @@
 /* reports/html_fmt.c - small formatters the HTML report uses everywhere:
  * handles, threads, trace locations, times and the names of things. */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include "html_internal.h"
 
@@ -101,12 +102,112 @@ void hc_handle(struct html_ctx *x, int64_t h)
 	hc_handle_num(x, h);
 }
 
+static int cmp_task(const void *a, const void *b)
+{
+	const struct task_info *x = *(const struct task_info *const *)a;
+	const struct task_info *y = *(const struct task_info *const *)b;
+
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return x < y ? -1 : x > y;  /* same tid: keep the listed order */
+}
+
+static int cmp_gen(const void *a, const void *b)
+{
+	const struct generation_info *x =
+		*(const struct generation_info *const *)a;
+	const struct generation_info *y =
+		*(const struct generation_info *const *)b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->handle != y->handle)
+		return x->handle < y->handle ? -1 : 1;
+	if (x->generation != y->generation)
+		return x->generation < y->generation ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* equal keys, whatever the position: for bsearch */
+static int cmp_task_key(const void *a, const void *b)
+{
+	const struct task_info *x = *(const struct task_info *const *)a;
+	const struct task_info *y = *(const struct task_info *const *)b;
+
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+static int cmp_gen_key(const void *a, const void *b)
+{
+	const struct generation_info *x =
+		*(const struct generation_info *const *)a;
+	const struct generation_info *y =
+		*(const struct generation_info *const *)b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->handle != y->handle)
+		return x->handle < y->handle ? -1 : 1;
+	return x->generation < y->generation ? -1 :
+	       x->generation > y->generation;
+}
+
+void hc_index(struct html_ctx *x)
+{
+	const struct html_data *d = x->d;
+
+	x->tasks = xcalloc((size_t)d->nt + 1, sizeof *x->tasks);
+	for (int i = 0; i < d->nt; i++)
+		x->tasks[i] = &d->t[i];
+	qsort(x->tasks, (size_t)d->nt, sizeof *x->tasks, cmp_task);
+	x->gens = xcalloc((size_t)d->ng + 1, sizeof *x->gens);
+	for (int i = 0; i < d->ng; i++)
+		x->gens[i] = &d->g[i];
+	qsort(x->gens, (size_t)d->ng, sizeof *x->gens, cmp_gen);
+}
+
+void hc_index_free(struct html_ctx *x)
+{
+	free(x->tasks);
+	free(x->gens);
+	x->tasks = NULL;
+	x->gens = NULL;
+}
+
 const struct task_info *hc_task(struct html_ctx *x, int64_t tid)
 {
-	for (int i = 0; i < x->d->nt; i++)
-		if (x->d->t[i].tid == tid)
-			return &x->d->t[i];
-	return NULL;
+	struct task_info key = { .tid = tid };
+	const struct task_info *kp = &key, **hit;
+	size_t lo = 0, hi = (size_t)x->d->nt;
+
+	if (!x->tasks)
+		return NULL;
+	hit = bsearch(&kp, x->tasks, hi, sizeof *x->tasks, cmp_task_key);
+	if (!hit)
+		return NULL;
+	/* a reused tid: the earliest entry with it */
+	lo = (size_t)(hit - x->tasks);
+	while (lo > 0 && x->tasks[lo - 1]->tid == tid)
+		lo--;
+	return x->tasks[lo];
+}
+
+const struct generation_info *hc_gen(struct html_ctx *x, int64_t pid,
+				     int64_t h, int gen)
+{
+	struct generation_info key = { .pid = pid, .handle = h,
+				       .generation = gen };
+	const struct generation_info *kp = &key, **hit;
+
+	if (!x->gens)
+		return NULL;
+	hit = bsearch(&kp, x->gens, (size_t)x->d->ng, sizeof *x->gens,
+		      cmp_gen_key);
+	if (!hit)
+		return NULL;
+	while (hit > x->gens && cmp_gen_key(hit - 1, &kp) == 0)
+		hit--;
+	return *hit;
 }
 
 /* "thread 13743 (worker)"; the main thread of a process says so. */
@@ -165,7 +266,8 @@ void hc_duration(struct strbuf *sb, int64_t ns)
 void hc_reltime(struct html_ctx *x, int64_t ts)
 {
 	if (ts == TS_NONE || x->ts0 == TS_NONE) {
-		sb_puts(x->sb, "<span class=\"t none\">time unknown</span>");
+		sb_puts(x->sb, "<span class=\"t none\" title=\"the trace has no "
+			"timestamp here\">\xe2\x80\x94</span>");
 		return;
 	}
 	sb_puts(x->sb, "<span class=\"t\">");

@@ -40,6 +40,10 @@ struct html_ctx {
 	const struct html_data *d;
 	int64_t ts0;     /* origin of "+x ms" times, TS_NONE if no stamps */
 	int windows;     /* handles are Windows HANDLE values (hex) */
+	/* lookup indexes, sorted: tasks by tid, generations by
+	 * (pid, handle, generation) */
+	const struct task_info **tasks;
+	const struct generation_info **gens;
 };
 
 /* Trace text, made safe and visible: HTML specials escaped; control bytes,
@@ -62,6 +66,10 @@ void hc_reltime(struct html_ctx *x, int64_t ts);     /* "+7.217 ms" */
 void hc_duration(struct strbuf *sb, int64_t ns);     /* "0.352 ms" */
 void hc_object(struct html_ctx *x, const char *obj); /* or "unknown" */
 const struct task_info *hc_task(struct html_ctx *x, int64_t tid);
+const struct generation_info *hc_gen(struct html_ctx *x, int64_t pid,
+				     int64_t h, int gen);
+void hc_index(struct html_ctx *x);       /* builds the lookup indexes */
+void hc_index_free(struct html_ctx *x);
 const char *hc_basename(const char *path);
 const char *hc_kind_name(enum finding_kind k);
 const char *hc_kind_blurb(enum finding_kind k);

@@ -102,6 +102,14 @@ static void verdict(struct html_ctx *x, const int *by_sev, int ngroups)
 		sb_puts(sb, " \xe2\x80\x94 everything below is from the part "
 			"read before that point.</p>\n");
 	}
+	if (x->d->st && (x->d->st->findings_dropped ||
+			 x->d->st->unexplained_dropped))
+		sb_printf(sb, "<p class=\"banner warning\"><b>Capped:</b> the "
+			  "analysis kept the first findings only; %ld more "
+			  "findings and %ld more unexplained failures were "
+			  "counted but not kept.</p>\n",
+			  x->d->st->findings_dropped,
+			  x->d->st->unexplained_dropped);
 	if (nerr || nwarn) {
 		sb_printf(sb, "<p class=\"banner %s\"><b>%s:</b> ",
 			  nerr ? "error" : "warning", nerr ? "ERROR" : "WARNING");
@@ -252,6 +260,12 @@ static void inputs_section(struct html_ctx *x)
 			  "</dd>\n", d->st->processes, d->st->threads,
 			  d->st->events, d->st->handles_seen,
 			  d->st->generations);
+		if (d->st->tables > 1)
+			sb_printf(sb, "<dt>handle tables</dt><dd>%ld</dd>\n",
+				  d->st->tables);
+		sb_printf(sb, "<dt title=\"EBADF results judged harmless: "
+			  "close sweeps over unopened numbers, probes\">"
+			  "harmless EBADF</dt><dd>%ld</dd>\n", d->st->benign);
 	}
 	sb_printf(sb, "<dt>lines skipped</dt><dd class=\"%s\">%ld</dd>\n",
 		  skipped ? "warn" : "", skipped);
@@ -296,6 +310,7 @@ static void table_row(struct html_ctx *x, const struct group *g)
 	const struct finding *f = g->m[0];
 	struct hc_span sp;
 	const char *sev = hc_sev_name(f->severity);
+	const struct task_info *t;
 
 	hc_span(f, &sp);
 	sb_printf(sb, "<tr data-kind=\"%s\" data-sev=\"%s\">"
@@ -309,8 +324,13 @@ static void table_row(struct html_ctx *x, const struct group *g)
 		  g->n > 1 ? "\xc3\x97" : "", g->n);
 	sb_printf(sb, "<td class=\"num\" data-v=\"%" PRId64 "\">%" PRId64
 		  "</td>", f->pid, f->pid);
-	sb_printf(sb, "<td data-v=\"%" PRId64 "\">", f->tid);
-	hc_thread(x, f->tid);
+	sb_printf(sb, "<td data-v=\"%" PRId64 "\">%" PRId64, f->tid, f->tid);
+	t = hc_task(x, f->tid);
+	if (t && t->name && t->name[0]) {
+		sb_puts(sb, " <span class=\"muted\">");
+		hx_text(sb, t->name);
+		sb_puts(sb, "</span>");
+	}
 	sb_printf(sb, "</td><td class=\"num\" data-v=\"%" PRId64 "\">",
 		  f->handle);
 	hc_handle_num(x, f->handle);
@@ -545,6 +565,7 @@ void html_render(struct strbuf *sb, const struct html_data *d)
 			by_kind[k][s]++;
 	}
 	groups = make_groups(d, &members, &ngroups);
+	hc_index(&x);
 
 	page_head(&x, by_sev[SEV_ERROR], by_sev[SEV_WARNING]);
 	sb_puts(sb, "<body>\n<header class=\"top\">\n<div class=\"wrap\">\n"
@@ -588,6 +609,7 @@ void html_render(struct strbuf *sb, const struct html_data *d)
 		"<kbd>k</kbd> next/previous finding, <kbd>/</kbd> filter, "
 		"click a column to sort</span></p></footer>\n");
 	sb_printf(sb, "<script>%s</script>\n</body>\n</html>\n", html_js);
+	hc_index_free(&x);
 	free(groups);
 	free(members);
 }

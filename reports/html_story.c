@@ -16,6 +16,12 @@ static int find_offending(const struct finding *f)
 	for (int i = 0; i < f->nchain; i++)
 		if (hc_role_is(&f->chain[i], "offending"))
 			return i;
+	/* no such role (a leak): the step at the finding's own line */
+	for (int i = 0; i < f->nchain; i++)
+		if (f->chain[i].src.line == f->src.line && f->src.file &&
+		    f->chain[i].src.file &&
+		    strcmp(f->chain[i].src.file, f->src.file) == 0)
+			return i;
 	return -1;
 }
 
@@ -24,21 +30,33 @@ static struct blame find_blame(const struct finding *f, int oi)
 	struct blame b = { f->tid, -1 };
 	int end = oi >= 0 ? oi : f->nchain;
 
-	if (f->kind == FK_USE_AFTER_CLOSE) {
-		/* the failing thread suffers; whoever closed is to blame */
+	if (f->kind == FK_LEAK) {
+		b.culprit = -1;
+		return b;
+	}
+	if (f->kind == FK_DOUBLE_CLOSE)
+		return b;
+	if (f->kind == FK_USE_AFTER_CLOSE || f->kind == FK_STALE_USE) {
+		/* closed under the failing thread by another one: that
+		 * one is to blame and the failing thread pays */
 		for (int i = end - 1; i >= 0; i--)
 			if (hc_role_is(&f->chain[i], "closed")) {
 				if (f->chain[i].tid != f->tid) {
 					b.culprit = f->chain[i].tid;
 					b.victim = f->tid;
+					return b;
 				}
-				return b;
+				break;
 			}
-		return b;
 	}
-	if (f->kind == FK_LEAK)
-		return b;
-	/* the owner of the object the number named instead */
+	/* a thread blocked on the number, or the owner of the object it
+	 * named instead */
+	for (int i = 0; i < f->nchain; i++)
+		if (hc_role_is(&f->chain[i], "blocked") &&
+		    f->chain[i].tid != b.culprit) {
+			b.victim = f->chain[i].tid;
+			return b;
+		}
 	for (int i = end - 1; i >= 0; i--)
 		if ((hc_role_is(&f->chain[i], "reused") ||
 		     hc_role_is(&f->chain[i], "opened")) &&
@@ -67,11 +85,11 @@ static void blame_tag(struct html_ctx *x, const struct blame *b, int64_t tid)
 /* the handle table of a listed generation, or 0 when it is not listed */
 static int gen_table(struct html_ctx *x, int64_t pid, int64_t h, int gen)
 {
-	for (int i = 0; i < x->d->ng; i++)
-		if (x->d->g[i].pid == pid && x->d->g[i].handle == h &&
-		    x->d->g[i].generation == gen)
-			return x->d->g[i].table > 0 ? x->d->g[i].table : 1;
-	return 0;
+	const struct generation_info *g = hc_gen(x, pid, h, gen);
+
+	if (!g)
+		return 0;
+	return g->table > 0 ? g->table : 1;
 }
 
 /* "#3", linked to the Handles table when that generation is listed */
@@ -104,7 +122,19 @@ static const char *role_word(const struct chain_step *s)
 
 static int creates(const struct chain_step *s)
 {
-	return hc_role_is(s, "opened") || hc_role_is(s, "reused");
+	return hc_role_is(s, "opened") || hc_role_is(s, "reused") ||
+	       hc_role_is(s, "created") || hc_role_is(s, "duplicated");
+}
+
+static int acts_on_handle(const struct chain_step *s)
+{
+	static const char *const roles[] = {
+		"closed", "used", "offending", "failed", "victim", "blocked",
+	};
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (hc_role_is(s, roles[i]))
+			return 1;
+	return 0;
 }
 
 /* "close(8) = 0", "openat(…) = 8": the call as one short token */
@@ -116,10 +146,17 @@ static void call_token(struct html_ctx *x, const struct finding *f,
 	sb_puts(sb, "<code class=\"call\">");
 	hx_text(sb, s->call && s->call[0] ? s->call : "?");
 	sb_putc(sb, '(');
-	if (creates(s))
-		sb_puts(sb, "\xe2\x80\xa6");
-	else
+	if (creates(s)) {
+		/* what matters is the number it handed out */
+		sb_puts(sb, "\xe2\x80\xa6) \xe2\x86\x92 ");
 		hc_handle_num(x, f->handle);
+		sb_puts(sb, "</code>");
+		return;
+	}
+	if (acts_on_handle(s))
+		hc_handle_num(x, f->handle);
+	else
+		sb_puts(sb, "\xe2\x80\xa6");
 	sb_putc(sb, ')');
 	if (s->result && s->result[0]) {
 		sb_puts(sb, " = ");
@@ -199,6 +236,14 @@ static void step_title(struct html_ctx *x, const struct finding *f,
 		sb_puts(sb, "number reused by ");
 	else if (hc_role_is(s, "used"))
 		sb_puts(sb, "used by ");
+	else if (hc_role_is(s, "duplicated"))
+		sb_puts(sb, "duplicated onto it by ");
+	else if (hc_role_is(s, "created"))
+		sb_puts(sb, "created by ");
+	else if (hc_role_is(s, "blocked"))
+		sb_puts(sb, "a call blocked on it in ");
+	else if (hc_role_is(s, "exited"))
+		sb_puts(sb, "still open when its process ended, in ");
 	else if (hc_role_is(s, "failed"))
 		sb_puts(sb, "then failed in ");
 	else if (hc_role_is(s, "victim"))
@@ -260,6 +305,8 @@ static void headline(struct html_ctx *x, const struct finding *f,
 			hx_text(sb, f->error);
 			sb_puts(sb, "</code>");
 		}
+		sb_puts(sb, " in ");
+		hc_thread(x, f->tid);
 	}
 	if (nmembers > 1)
 		sb_printf(sb, " <span class=\"count\">\xc3\x97%d</span>",
@@ -297,7 +344,8 @@ static void objects_box(struct html_ctx *x, const struct finding *f, int oi)
 	if (oi >= 0)
 		gen_ref(x, f, f->chain[oi].generation);
 	sb_puts(sb, "</li>\n");
-	if ((f->expected && f->expected[0]) || eg) {
+	if ((f->expected && f->expected[0] &&
+	     (!f->object || strcmp(f->expected, f->object) != 0)) || eg) {
 		sb_puts(sb, "<li><span class=\"k\">");
 		hc_thread(x, f->tid);
 		sb_puts(sb, " expected</span> ");
@@ -366,21 +414,21 @@ static void in_order(struct html_ctx *x, const struct finding *f)
 
 	if (n < 2 || n > HTML_CHAIN_CAP)
 		return;
-	sb_puts(sb, "<p class=\"inorder\"><span class=\"lbl\">In order:"
-		"</span> ");
+	sb_puts(sb, "<p class=\"inorder\"><span class=\"lbl\">What happened, "
+		"in order:</span> ");
 	for (int i = 0; i < n; i++) {
 		const struct chain_step *s = &f->chain[i];
 		if (i)
 			sb_puts(sb, " <span class=\"arrow\">\xe2\x86\x92</span> ");
 		hc_thread(x, s->tid);
 		sb_putc(sb, ' ');
-		if (hc_role_is(s, "opened") || hc_role_is(s, "reused")) {
-			sb_puts(sb, hc_role_is(s, "opened") ? "opened " :
-				"got number ");
-			if (hc_role_is(s, "opened"))
-				hc_handle(x, f->handle);
-			else
+		if (creates(s)) {
+			int reuse = hc_role_is(s, "reused");
+			sb_puts(sb, reuse ? "got number " : "opened ");
+			if (reuse)
 				hc_handle_num(x, f->handle);
+			else
+				hc_handle(x, f->handle);
 			sb_puts(sb, " for ");
 			hc_object(x, s->object);
 		} else if (hc_role_is(s, "closed")) {
@@ -390,6 +438,16 @@ static void in_order(struct html_ctx *x, const struct finding *f)
 				hc_object(x, s->object);
 				sb_puts(sb, ")");
 			}
+		} else if (hc_role_is(s, "offending") &&
+			   f->kind == FK_STALE_CLOSE) {
+			sb_puts(sb, "closed ");
+			hc_handle_num(x, f->handle);
+			sb_puts(sb, " again, destroying ");
+			hc_object(x, s->object);
+		} else if (hc_role_is(s, "offending") &&
+			   f->kind == FK_DOUBLE_CLOSE) {
+			sb_puts(sb, "closed it again: ");
+			call_token(x, f, s);
 		} else {
 			sb_puts(sb, "called ");
 			call_token(x, f, s);
@@ -407,21 +465,21 @@ static void history(struct html_ctx *x, const struct finding *f, int oi,
 	int end = oi >= 0 ? oi : f->nchain;
 	int shown = 0;
 
-	if (end <= 0)
-		return;
-	sb_puts(sb, "<h4>History of this number, newest first</h4>\n"
-		"<ol class=\"history\">\n");
-	for (int i = end - 1; i >= 0; i--) {
-		if (shown == HTML_CHAIN_CAP - 1 && i > 0) {
-			sb_printf(sb, "<li class=\"gap\">\xe2\x80\xa6 %d earlier "
-				  "step%s not shown \xe2\x80\xa6</li>\n", i,
-				  i == 1 ? "" : "s");
-			i = 0;
+	if (end > 0) {
+		sb_puts(sb, "<h4>History of this number, newest first</h4>\n"
+			"<ol class=\"history\">\n");
+		for (int i = end - 1; i >= 0; i--) {
+			if (shown == HTML_CHAIN_CAP - 1 && i > 0) {
+				sb_printf(sb, "<li class=\"gap\">\xe2\x80\xa6 %d "
+					  "earlier step%s not shown \xe2\x80\xa6"
+					  "</li>\n", i, i == 1 ? "" : "s");
+				i = 0;
+			}
+			step_block(x, f, &f->chain[i], i == 0, b);
+			shown++;
 		}
-		step_block(x, f, &f->chain[i], i == 0, b);
-		shown++;
+		sb_puts(sb, "</ol>\n");
 	}
-	sb_puts(sb, "</ol>\n");
 	if (oi >= 0 && oi + 1 < f->nchain) {
 		int left = HTML_CHAIN_CAP;
 		sb_puts(sb, "<h4>Afterwards</h4>\n<ol class=\"history\">\n");
@@ -501,7 +559,7 @@ static void interleaving(struct html_ctx *x, const struct finding *f,
 			}
 			sb_printf(sb, "<td class=\"ev r-%s\"><span "
 				  "class=\"role\">%s</span> ", role_word(s),
-				  i == oi ? "offending" : role_word(s));
+				  role_word(s));
 			call_token(x, f, s);
 			if (s->object && s->object[0]) {
 				sb_puts(sb, "<div class=\"obj-line\">");
@@ -659,11 +717,12 @@ void html_story(struct html_ctx *x, const struct finding *const *members,
 		  hc_sev_name(f->severity), f->id, hc_kind_name(f->kind),
 		  hc_sev_name(f->severity));
 	headline(x, f, nmembers);
+	if (full)
+		in_order(x, f);
 	offending_block(x, f, oi, &b);
 	objects_box(x, f, oi);
 	if (full) {
 		sb_puts(sb, "<div class=\"story\">\n");
-		in_order(x, f);
 		history(x, f, oi, &b);
 		interleaving(x, f, oi, &b);
 		html_svg_timeline(x, f, b.culprit, b.victim);

@@ -10,7 +10,8 @@
 #define MAX_GENS  8
 #define MAX_LANES 8
 
-enum mark { M_CREATE, M_REUSE, M_USE, M_CLOSE, M_BADCLOSE, M_FAIL };
+enum mark { M_CREATE, M_REUSE, M_USE, M_CLOSE, M_BADCLOSE, M_FAIL, M_END,
+	M__COUNT };
 
 struct pt {
 	int64_t ts;
@@ -55,7 +56,8 @@ static int cmp_pt(const void *a, const void *b)
 
 static enum mark step_mark(const struct finding *f, const struct chain_step *s)
 {
-	if (hc_role_is(s, "opened"))
+	if (hc_role_is(s, "opened") || hc_role_is(s, "created") ||
+	    hc_role_is(s, "duplicated"))
 		return M_CREATE;
 	if (hc_role_is(s, "reused"))
 		return M_REUSE;
@@ -63,6 +65,8 @@ static enum mark step_mark(const struct finding *f, const struct chain_step *s)
 		return M_CLOSE;
 	if (hc_role_is(s, "failed") || hc_role_is(s, "victim"))
 		return M_FAIL;
+	if (hc_role_is(s, "exited"))
+		return M_END;
 	if (hc_role_is(s, "offending")) {
 		if (s->result && s->result[0] == '-')
 			return M_FAIL;
@@ -134,7 +138,13 @@ static void marker(struct strbuf *sb, enum mark m, int x, int y,
 			  "stroke-linecap=\"round\"/>", x - 6, y - 6, x + 6,
 			  y - 6);
 		break;
+	case M_END:
+		sb_printf(sb, "<rect x=\"%d\" y=\"%d\" width=\"10\" "
+			  "height=\"10\" fill=\"#fff\" stroke=\"#666\" "
+			  "stroke-width=\"2\"/>", x - 5, y - 5);
+		break;
 	case M_FAIL:
+	default:
 		sb_printf(sb, "<path d=\"M%d %dl8 14h-16z\" fill=\"" FAIL_COLOR
 			  "\" stroke=\"#fff\" stroke-width=\"1\"/>"
 			  "<text x=\"%d\" y=\"%d\" class=\"bang\">!</text>", x,
@@ -151,6 +161,7 @@ static const char *mark_word(enum mark m)
 	case M_USE: return "used";
 	case M_CLOSE: return "closed";
 	case M_BADCLOSE: return "closed the wrong object";
+	case M_END: return "process ended";
 	default: return "failed";
 	}
 }
@@ -260,10 +271,10 @@ void html_svg_timeline(struct html_ctx *x, const struct finding *f,
 
 	/* geometry: evenly spaced events, labels carry the real times */
 	int left = 190, right = 24, slot = (1000 - left - right) / npts;
-	if (slot < 96)
-		slot = 96;
-	if (slot > 150)
-		slot = 150;
+	if (slot < 128)
+		slot = 128;
+	if (slot > 160)
+		slot = 160;
 	int width = left + right + slot * npts;
 	if (width < 1000)
 		width = 1000;
@@ -306,9 +317,14 @@ void html_svg_timeline(struct html_ctx *x, const struct finding *f,
 		sb_puts(sb, "</text>\n");
 	}
 
-	/* the bands: one per generation */
+	/* the bands: one per generation; one that began before the first
+	 * event shown starts right after the row's label */
 	sb_printf(sb, "<text x=\"8\" y=\"%d\" class=\"lbl\">", band_y + 16);
+	size_t label_at = sb->len;
 	hc_handle(x, f->handle);
+	int early_x = 8 + (int)(sb->len - label_at + 6) * 15 / 2 + 10;
+	if (early_x > left - 6)
+		early_x = left - 6;
 	sb_puts(sb, " named</text>\n");
 	for (int i = 0; i < ngens; i++) {
 		struct gen *g = &gens[i];
@@ -317,7 +333,8 @@ void html_svg_timeline(struct html_ctx *x, const struct finding *f,
 			continue;
 		/* from its open (or the left edge) to its close (or the end) */
 		int closed = 0;
-		x0 = g->outside ? left - 6 : g->x0;
+		/* no open in view: it began before the first event shown */
+		x0 = early_x;
 		x1 = width - right;
 		for (int k = 0; k < npts; k++) {
 			if (pts[k].gen != g->gen)
@@ -416,16 +433,18 @@ void html_svg_timeline(struct html_ctx *x, const struct finding *f,
 		sb_puts(sb, "</text></g>\n");
 	}
 
-	/* legend */
+	/* legend: the markers this graphic uses */
+	int used[M__COUNT] = { 0 };
+	for (int i = 0; i < npts; i++)
+		used[pts[i].mark] = 1;
 	int ly = height - 14, lx = left;
-	static const enum mark legend[] = {
-		M_CREATE, M_REUSE, M_USE, M_CLOSE, M_BADCLOSE, M_FAIL,
-	};
-	for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++) {
-		marker(sb, legend[i], lx + 6, ly - 4, "#666");
+	for (int m = 0; m < M__COUNT; m++) {
+		if (!used[m])
+			continue;
+		marker(sb, (enum mark)m, lx + 6, ly - 4, "#666");
 		sb_printf(sb, "<text x=\"%d\" y=\"%d\" class=\"lg\">%s</text>",
-			  lx + 18, ly, mark_word(legend[i]));
-		lx += 40 + 7 * (int)strlen(mark_word(legend[i]));
+			  lx + 18, ly, mark_word((enum mark)m));
+		lx += 40 + 7 * (int)strlen(mark_word((enum mark)m));
 	}
 	sb_puts(sb, "\n</svg></div>\n");
 	sb_printf(sb, "<p class=\"note small\">Events are evenly spaced; the "

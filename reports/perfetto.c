@@ -249,6 +249,7 @@ static void names(struct pf *p, struct strbuf *sb, int *first,
 			event_start(&w, sb, first);
 			jw_kstr(&w, "ph", "M");
 			jw_kint(&w, "pid", ids[i].pid);
+			jw_kint(&w, "ts", 0);
 			jw_kstr(&w, "name", "process_name");
 			jw_key(&w, "args");
 			jw_obj(&w);
@@ -269,6 +270,7 @@ static void names(struct pf *p, struct strbuf *sb, int *first,
 		jw_kstr(&w, "ph", "M");
 		jw_kint(&w, "pid", ids[i].pid);
 		jw_kint(&w, "tid", ids[i].tid);
+		jw_kint(&w, "ts", 0);
 		jw_kstr(&w, "name", "thread_name");
 		jw_key(&w, "args");
 		jw_obj(&w);
@@ -283,6 +285,13 @@ static void names(struct pf *p, struct strbuf *sb, int *first,
 	free(ids);
 }
 
+/* steps that gave the handle its number: it is their result */
+static int creates(const char *role)
+{
+	return role && (strcmp(role, "opened") == 0 ||
+			strcmp(role, "reused") == 0);
+}
+
 static void slices(struct pf *p, struct strbuf *sb, int *first)
 {
 	struct jsonw w;
@@ -293,7 +302,9 @@ static void slices(struct pf *p, struct strbuf *sb, int *first)
 		const struct chain_step *s = x->step;
 		sb_reset(&nm);
 		sb_printf(&nm, "%s(", s->call ? s->call : "?");
-		if (p->windows)
+		if (creates(s->role))
+			sb_puts(&nm, "...");  /* the number is the result */
+		else if (p->windows)
 			sb_printf(&nm, "0x%llx", (unsigned long long)x->handle);
 		else
 			sb_printf(&nm, "%lld", (long long)x->handle);

@@ -40,6 +40,12 @@ struct sarif_capture {
 };
 void report_sarif_captures(struct strbuf *sb, const struct sarif_capture *c,
 			   int n);
+/* The same, one capture at a time (memory stays per capture): begin,
+ * add each capture (its data may be freed after the call), end. */
+struct sarif_log;
+struct sarif_log *sarif_begin(struct strbuf *sb);
+void sarif_add(struct sarif_log *l, const struct sarif_capture *c);
+void sarif_end(struct sarif_log *l);  /* finishes the document, frees l */
 /* Chrome trace-event JSON timeline (reports/perfetto.c) */
 void report_perfetto(struct strbuf *sb, const struct capture *c);
 

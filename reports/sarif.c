@@ -2,6 +2,8 @@
  * SARIF viewers: the trace files are the artifacts, the trace lines the
  * regions, and each finding's story a codeFlow with one threadFlow per
  * thread ordered across threads by executionOrder. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "reports.h"
@@ -19,11 +21,12 @@ static const struct rule_text rule_texts[FK__COUNT] = {
 		"A thread closed a handle number that its handle table had "
 		"already closed, and nobody reopened it in between; the second "
 		"close failed with EBADF (or ERROR_INVALID_HANDLE).",
-		"The second close is harmless only by luck: had another thread "
-		"been given the same number in between, it would have destroyed "
-		"that thread's object instead (see stale-close). Find the two "
-		"owners of the handle in the codeFlow and let exactly one of "
-		"them close it; set the variable to -1 (or NULL) after closing." },
+		"The second close is harmless only by luck: had another "
+		"thread been given the same number in between, it would have "
+		"destroyed that thread's object instead (see stale-close). "
+		"Find the two owners of the handle in the codeFlow and let "
+		"exactly one of them close it; set the variable to -1 (or "
+		"NULL) after closing." },
 	[FK_STALE_CLOSE] = { "StaleClose",
 		"A thread closed a handle number that now names someone "
 		"else's object",
@@ -83,6 +86,8 @@ struct artifacts {
 	int n, cap;
 	int *slot;           /* open addressing over path, -1 = empty */
 	int nslot;
+	const char **names;  /* capture names owned by the log */
+	int nnames;
 };
 
 static uint64_t path_hash(const char *s)
@@ -141,6 +146,13 @@ static int art_add(struct artifacts *a, const char *p, const char *capture)
 	return a->n - 1;
 }
 
+/* the log keeps its own copy of a path it has not seen yet */
+static void art_copy(struct artifacts *a, const char *p, const char *capture)
+{
+	if (p && *p && art_find(a, p) < 0)
+		art_add(a, xstrdup(p), capture);
+}
+
 /* A trace path as a URI reference: relative paths stay relative (SARIF
  * viewers resolve them against the folder they are opened from),
  * absolute ones become file: URIs; every byte outside the unreserved
@@ -193,8 +205,8 @@ static void rules(struct jsonw *w)
 		text_msg(w, "help", t->help ? t->help : id);
 		jw_key(w, "defaultConfiguration");
 		jw_obj(w);
-		jw_kstr(w, "level",
-			level_name(finding_kind_severity((enum finding_kind)k)));
+		jw_kstr(w, "level", level_name(finding_kind_severity(
+					    (enum finding_kind)k)));
 		jw_end_obj(w);
 		jw_key(w, "properties");
 		jw_obj(w);
@@ -212,7 +224,7 @@ static void rules(struct jsonw *w)
 /* physicalLocation of a trace line; nothing when the place is unknown
  * (a handle opened before the trace started). */
 static void phys(struct jsonw *w, struct artifacts *a, struct strbuf *tmp,
-		 const struct source_loc *src)
+		 const struct source_loc *src, long end_line)
 {
 	if (!src->file || !*src->file)
 		return;
@@ -231,6 +243,8 @@ static void phys(struct jsonw *w, struct artifacts *a, struct strbuf *tmp,
 		jw_key(w, "region");
 		jw_obj(w);
 		jw_kint(w, "startLine", src->line);
+		if (end_line > src->line)  /* <unfinished ...> to resumed */
+			jw_kint(w, "endLine", end_line);
 		jw_end_obj(w);
 	}
 	jw_end_obj(w);
@@ -261,17 +275,25 @@ static const char *flow_kind(const char *role)
 	return "call";
 }
 
+/* "closed handle 3 (TCP:[...]): close(3) = 0 in thread 17360" */
 static void step_text(struct strbuf *sb, const struct chain_step *s,
 		      int64_t handle)
 {
+	int creates = s->role && (strcmp(s->role, "opened") == 0 ||
+				  strcmp(s->role, "reused") == 0);
 	sb_reset(sb);
-	sb_printf(sb, "%s: %s(%lld)", s->role ? s->role : "step",
-		  s->call ? s->call : "?", (long long)handle);
+	sb_printf(sb, "%s handle %lld", s->role ? s->role : "step",
+		  (long long)handle);
+	if (s->object && *s->object)
+		sb_printf(sb, " (%s)", s->object);
+	sb_printf(sb, ": %s(", s->call ? s->call : "?");
+	if (creates)
+		sb_puts(sb, "...)");  /* the handle is a result */
+	else
+		sb_printf(sb, "%lld)", (long long)handle);
 	if (s->result && *s->result)
 		sb_printf(sb, " = %s", s->result);
-	if (s->object && *s->object)
-		sb_printf(sb, " on %s", s->object);
-	sb_printf(sb, " [thread %lld]", (long long)s->tid);
+	sb_printf(sb, " in thread %lld", (long long)s->tid);
 }
 
 /* One codeFlow: a threadFlow per (pid, tid) in order of first appearance,
@@ -318,7 +340,7 @@ static void code_flow(struct jsonw *w, struct artifacts *a,
 			jw_end_arr(w);
 			jw_key(w, "location");
 			jw_obj(w);
-			phys(w, a, tmp, &s->src);
+			phys(w, a, tmp, &s->src, s->end_line);
 			step_text(tmp, s, f->handle);
 			text_msg(w, "message", tmp->s);
 			jw_end_obj(w);
@@ -356,10 +378,15 @@ static void result(struct jsonw *w, struct artifacts *a, struct strbuf *tmp,
 		sb_printf(tmp, "%s on handle %lld", kind,
 			  (long long)f->handle);
 	text_msg(w, "message", tmp->s);
+	long end_line = 0;
+	for (int k = 0; k < f->nchain; k++)
+		if (f->chain[k].tid == f->tid &&
+		    f->chain[k].src.line == f->src.line)
+			end_line = f->chain[k].end_line;
 	jw_key(w, "locations");
 	jw_arr(w);
 	jw_obj(w);
-	phys(w, a, tmp, &f->src);
+	phys(w, a, tmp, &f->src, end_line);
 	jw_end_obj(w);
 	jw_end_arr(w);
 	jw_key(w, "partialFingerprints");
@@ -375,6 +402,8 @@ static void result(struct jsonw *w, struct artifacts *a, struct strbuf *tmp,
 	jw_kint(w, "pid", f->pid);
 	jw_kint(w, "tid", f->tid);
 	jw_kint(w, "handle", f->handle);
+	if (f->call)
+		jw_kstr(w, "call", f->call);
 	if (f->object)
 		jw_kstr(w, "object", f->object);
 	if (f->expected)
@@ -389,124 +418,170 @@ static void result(struct jsonw *w, struct artifacts *a, struct strbuf *tmp,
 	jw_end_obj(w);
 }
 
-/* Failed captures and lost lines: the run was not fully successful, and
- * a clean result must not look like more than it is. */
-static void invocation(struct jsonw *w, struct strbuf *tmp,
-		       const struct sarif_capture *c, int n)
+/* A SARIF log written capture by capture, so batch can stream thousands
+ * of captures: results first, artifacts and notifications (which need
+ * every capture) at the end; member order does not matter in JSON. */
+struct sarif_log {
+	struct strbuf *sb;
+	struct jsonw w;
+	struct artifacts a;
+	struct strbuf tmp;
+	struct strbuf notes;  /* notifications: "level\ttext\n" */
+	int ok;
+};
+
+struct sarif_log *sarif_begin(struct strbuf *sb)
 {
-	int ok = 1;
-	for (int i = 0; i < n; i++)
-		if (c[i].error)
-			ok = 0;
+	struct sarif_log *l = xcalloc(1, sizeof *l);
+	l->sb = sb;
+	l->ok = 1;
+	sb_init(&l->tmp);
+	sb_init(&l->notes);
+	struct jsonw *w = &l->w;
+	jw_init(w, sb, 0);
+	jw_obj(w);
+	jw_kstr(w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+	jw_kstr(w, "version", "2.1.0");
+	jw_key(w, "runs");
+	jw_arr(w);
+	jw_obj(w);
+	jw_key(w, "tool");
+	jw_obj(w);
+	jw_key(w, "driver");
+	jw_obj(w);
+	jw_kstr(w, "name", "handletrail");
+	jw_kstr(w, "version", HT_VERSION);
+	jw_kstr(w, "semanticVersion", HT_VERSION);
+	rules(w);
+	jw_end_obj(w);
+	jw_end_obj(w);
+	jw_key(w, "results");
+	jw_arr(w);
+	return l;
+}
+
+static void note(struct sarif_log *l, const char *level, const char *fmt,
+		 ...) HT_PRINTF(3, 4);
+
+static void note(struct sarif_log *l, const char *level, const char *fmt,
+		 ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = NULL;
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
+	va_end(ap);
+	sb_puts(&l->notes, level);
+	sb_putc(&l->notes, '\t');
+	/* one note per line: a newline inside the text becomes a space */
+	for (char *p = m; p && *p; p++)
+		sb_putc(&l->notes, *p == '\n' ? ' ' : *p);
+	sb_putc(&l->notes, '\n');
+	free(m);
+}
+
+void sarif_add(struct sarif_log *l, const struct sarif_capture *c)
+{
+	const char *name = xstrdup(c->name ? c->name : "");
+	for (int k = 0; k < c->npaths; k++)
+		art_copy(&l->a, c->paths[k], name);
+	for (int k = 0; k < c->nfindings; k++) {
+		const struct finding *f = &c->findings[k];
+		art_copy(&l->a, f->src.file, name);
+		for (int s = 0; s < f->nchain; s++)
+			art_copy(&l->a, f->chain[s].src.file, name);
+	}
+	for (int k = 0; k < c->nfindings; k++)
+		result(&l->w, &l->a, &l->tmp, c, &c->findings[k]);
+	/* failed captures and lost lines: a clean result must not look
+	 * like more than it is */
+	if (c->error) {
+		l->ok = 0;
+		note(l, "error", "capture %s: %s", name, c->error);
+	}
+	if (c->skipped > 0)
+		note(l, "warning", "capture %s: %ld trace lines could not be "
+		     "parsed and were skipped", name, c->skipped);
+	l->a.names = xrealloc(l->a.names, (size_t)(l->a.nnames + 1) *
+			      sizeof *l->a.names);
+	l->a.names[l->a.nnames++] = name;
+}
+
+void sarif_end(struct sarif_log *l)
+{
+	struct jsonw *w = &l->w;
+	jw_end_arr(w);
+	jw_key(w, "artifacts");
+	jw_arr(w);
+	for (int i = 0; i < l->a.n; i++) {
+		jw_obj(w);
+		jw_key(w, "location");
+		jw_obj(w);
+		sb_reset(&l->tmp);
+		path_uri(&l->tmp, l->a.path[i]);
+		jw_kstr(w, "uri", l->tmp.s);
+		jw_end_obj(w);
+		jw_key(w, "roles");
+		jw_arr(w);
+		jw_str(w, "analysisTarget");
+		jw_end_arr(w);
+		jw_key(w, "properties");
+		jw_obj(w);
+		jw_kstr(w, "capture", l->a.capture[i]);
+		jw_end_obj(w);
+		jw_end_obj(w);
+	}
+	jw_end_arr(w);
 	jw_key(w, "invocations");
 	jw_arr(w);
 	jw_obj(w);
 	jw_key(w, "executionSuccessful");
-	jw_bool(w, ok);
+	jw_bool(w, l->ok);
 	jw_key(w, "toolExecutionNotifications");
 	jw_arr(w);
-	for (int i = 0; i < n; i++) {
-		if (c[i].error) {
-			jw_obj(w);
-			jw_kstr(w, "level", "error");
-			sb_reset(tmp);
-			sb_printf(tmp, "capture %s: %s", c[i].name,
-				  c[i].error);
-			text_msg(w, "message", tmp->s);
-			jw_end_obj(w);
-		}
-		if (c[i].skipped > 0) {
-			jw_obj(w);
-			jw_kstr(w, "level", "warning");
-			sb_reset(tmp);
-			sb_printf(tmp, "capture %s: %ld trace lines could not "
-				  "be parsed and were skipped", c[i].name,
-				  c[i].skipped);
-			text_msg(w, "message", tmp->s);
-			jw_end_obj(w);
-		}
+	for (const char *p = l->notes.s; p && *p;) {
+		const char *tab = strchr(p, '\t');
+		const char *nl = strchr(tab, '\n');
+		jw_obj(w);
+		jw_key(w, "level");
+		jw_strn(w, p, (size_t)(tab - p));
+		jw_key(w, "message");
+		jw_obj(w);
+		jw_key(w, "text");
+		jw_strn(w, tab + 1, (size_t)(nl - tab - 1));
+		jw_end_obj(w);
+		jw_end_obj(w);
+		p = nl + 1;
 	}
 	jw_end_arr(w);
 	jw_end_obj(w);
 	jw_end_arr(w);
+	jw_kstr(w, "columnKind", "unicodeCodePoints");
+	jw_end_obj(w);
+	jw_end_arr(w);
+	jw_end_obj(w);
+	sb_putc(l->sb, '\n');
+	for (int i = 0; i < l->a.n; i++)
+		free((char *)l->a.path[i]);
+	for (int i = 0; i < l->a.nnames; i++)
+		free((char *)l->a.names[i]);
+	free(l->a.names);
+	free(l->a.path);
+	free(l->a.capture);
+	free(l->a.slot);
+	sb_free(&l->tmp);
+	sb_free(&l->notes);
+	free(l);
 }
 
 void report_sarif_captures(struct strbuf *sb, const struct sarif_capture *c,
 			   int n)
 {
-	struct artifacts a;
-	struct strbuf tmp;
-	struct jsonw w;
-	memset(&a, 0, sizeof a);
-	sb_init(&tmp);
-	for (int i = 0; i < n; i++) {
-		for (int k = 0; k < c[i].npaths; k++)
-			art_add(&a, c[i].paths[k], c[i].name);
-		for (int k = 0; k < c[i].nfindings; k++) {
-			const struct finding *f = &c[i].findings[k];
-			if (f->src.file && *f->src.file)
-				art_add(&a, f->src.file, c[i].name);
-			for (int s = 0; s < f->nchain; s++)
-				if (f->chain[s].src.file &&
-				    *f->chain[s].src.file)
-					art_add(&a, f->chain[s].src.file,
-						c[i].name);
-		}
-	}
-	jw_init(&w, sb, 0);
-	jw_obj(&w);
-	jw_kstr(&w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-	jw_kstr(&w, "version", "2.1.0");
-	jw_key(&w, "runs");
-	jw_arr(&w);
-	jw_obj(&w);
-	jw_key(&w, "tool");
-	jw_obj(&w);
-	jw_key(&w, "driver");
-	jw_obj(&w);
-	jw_kstr(&w, "name", "handletrail");
-	jw_kstr(&w, "version", HT_VERSION);
-	jw_kstr(&w, "semanticVersion", HT_VERSION);
-	rules(&w);
-	jw_end_obj(&w);
-	jw_end_obj(&w);
-	invocation(&w, &tmp, c, n);
-	jw_key(&w, "artifacts");
-	jw_arr(&w);
-	for (int i = 0; i < a.n; i++) {
-		jw_obj(&w);
-		jw_key(&w, "location");
-		jw_obj(&w);
-		sb_reset(&tmp);
-		path_uri(&tmp, a.path[i]);
-		jw_kstr(&w, "uri", tmp.s);
-		jw_end_obj(&w);
-		jw_key(&w, "roles");
-		jw_arr(&w);
-		jw_str(&w, "analysisTarget");
-		jw_end_arr(&w);
-		jw_key(&w, "properties");
-		jw_obj(&w);
-		jw_kstr(&w, "capture", a.capture[i]);
-		jw_end_obj(&w);
-		jw_end_obj(&w);
-	}
-	jw_end_arr(&w);
-	jw_key(&w, "results");
-	jw_arr(&w);
+	struct sarif_log *l = sarif_begin(sb);
 	for (int i = 0; i < n; i++)
-		for (int k = 0; k < c[i].nfindings; k++)
-			result(&w, &a, &tmp, &c[i], &c[i].findings[k]);
-	jw_end_arr(&w);
-	jw_kstr(&w, "columnKind", "unicodeCodePoints");
-	jw_end_obj(&w);
-	jw_end_arr(&w);
-	jw_end_obj(&w);
-	sb_putc(sb, '\n');
-	free(a.path);
-	free(a.capture);
-	free(a.slot);
-	sb_free(&tmp);
+		sarif_add(l, &c[i]);
+	sarif_end(l);
 }
 
 void report_sarif(struct strbuf *sb, const struct capture *const *caps,

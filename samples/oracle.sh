@@ -12,8 +12,12 @@
 #   kind severity tid fd line
 # kind "-"     : the capture must give no finding at all;
 # kind "clean" : no finding of severity warning or error (notes allowed).
+#
+# sh oracle.sh DIR   writes DIR/expected.tsv and DIR/table.md instead
+#                    (tests/checks/samples_stories.sh compares them)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+[ $# -eq 0 ] || mkdir -p "$1"
 dir=$here/strace
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -136,6 +140,10 @@ for f in $(ls | sort); do
 		"${keys:-—}" "$finds" >>"$table"
 done
 
+if [ $# -gt 0 ]; then
+	cp "$tsv" "$table" "$1"/
+	exit 0
+fi
 cp "$tsv" "$here/expected.tsv"
 readme=$here/README.md
 if [ -f "$readme" ] && grep -q '^<!-- oracle:begin -->$' "$readme"; then

@@ -475,8 +475,7 @@ void det_evidence(struct timeline *tl, struct table *t,
 					    "at %s failed with %s after this "
 					    "close: it still relied on the "
 					    "object", off->tid, off->call, hn,
-					    where(tl, off, &f->chain[0] ?
-						  off : off),
+					    where(tl, off, off),
 					    off->errname ? off->errname
 							 : "an error");
 		else

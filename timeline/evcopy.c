@@ -24,9 +24,18 @@ static void put_capped(struct strbuf *sb, const char *s, size_t max)
 	}
 }
 
-static const char *intern(struct timeline *tl, const char *s)
+/* Call names and file names repeat from one event to the next: the
+ * last one interned is checked first. */
+static const char *intern(struct timeline *tl, const char *s, int slot)
 {
-	return s ? strpool_intern(tl->pool, s, strlen(s)) : NULL;
+	if (!s)
+		return NULL;
+	const char *c = tl->icache[slot];
+	if (c && strcmp(c, s) == 0)
+		return c;
+	c = strpool_intern(tl->pool, s, strlen(s));
+	tl->icache[slot] = c;
+	return c;
 }
 
 void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
@@ -42,9 +51,9 @@ void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 	e->has_ret = ev->has_ret;
 	e->failed = ev->failed;
 	e->errc = ev->errc;
-	e->call = intern(tl, ev->call ? ev->call : "");
-	e->file = intern(tl, ev->src.file ? ev->src.file : "");
-	e->errname = intern(tl, ev->errname);
+	e->call = intern(tl, ev->call ? ev->call : "", 0);
+	e->file = intern(tl, ev->src.file ? ev->src.file : "", 1);
+	e->errname = intern(tl, ev->errname, 2);
 	e->pid = t && t->proc ? t->proc->pid : ev->pid;
 	e->tid = t ? t->tid : ev->tid;
 	e->ts = ev->ts;
@@ -55,8 +64,11 @@ void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 	e->event = ev->src.event;
 	e->end_line = ev->end_line;
 	e->seq = tl->seq;
-	snprintf(e->time, sizeof e->time, "%s",
-		 ev->time_text ? ev->time_text : "");
+	size_t k = 0;
+	if (ev->time_text)
+		for (; k < sizeof e->time - 1 && ev->time_text[k]; k++)
+			e->time[k] = ev->time_text[k];
+	e->time[k] = '\0';
 	e->has_object = object != NULL;
 	if (object)
 		put_capped(&e->object, object, TL_OBJ_MAX);

@@ -81,6 +81,8 @@ struct numstate {
 	int64_t h;
 	int ngen;                  /* generations so far */
 	int npend;                 /* pending (unfinished) calls using it */
+	long cwiu_finding;         /* last close-while-in-use on it, or -1 */
+	int64_t cwiu_tid;          /* the thread it found blocked */
 	struct gen cur, prev;      /* current or last, and the one before */
 	struct evcopy *ring;       /* TL_RING slots, allocated on first use */
 	long nring;                /* events pushed so far */
@@ -117,8 +119,11 @@ struct snap {
 	int has_rec;
 	struct threc rec;          /* this thread's record at entry */
 	int reorder;               /* decoration named the previous object */
-	long cwiu;                 /* close-while-in-use finding to extend */
 	int prior_close;           /* close_kind of the last generation */
+	int counted;               /* added to the number's npend */
+	int closed_during;         /* another thread closed it meanwhile */
+	int end_pending;           /* closed at entry, recorded at exit */
+	struct evcopy *blocked;    /* a close: the call blocked on it */
 };
 
 enum { NS_NONE, NS_OPEN, NS_CLOSED };
@@ -126,8 +131,6 @@ enum { NS_NONE, NS_OPEN, NS_CLOSED };
 /* A call that has entered and not yet returned. */
 struct pending {
 	int active;
-	const char *call;
-	struct table *table;
 	int nfx;
 	struct effect fx[HT_MAX_FX];   /* objects not kept */
 	struct snap snap[HT_MAX_FX];
@@ -137,11 +140,11 @@ struct pending {
 /* An EBADF close held back until we know whether it is part of a sweep. */
 struct held {
 	int kind;                  /* 1 double-close, 2 never-seen close */
-	struct table *table;
 	int64_t h;
 	int gen;
 	struct evcopy off, open, close;
-	char obj[160];
+	char obj[TL_OBJ_MAX + 1];
+	const char *reason;        /* kind 2 */
 };
 
 struct proc;
@@ -152,19 +155,22 @@ struct task {
 	struct table *table;
 	int alive, provisional;
 	long info;                 /* index into tl->tinfo */
-	struct pending pend;
+	struct pending *pend;      /* allocated at the first split call */
+	int swallow_exit;          /* dead with a call pending: its exit
+				      line may still come */
 	/* closes in a row over consecutive numbers (sweep detection) */
 	struct table *run_table;
 	int64_t run_last;
 	int run_len;
 	int nheld;
-	struct held held[TL_SWEEP - 1];
+	struct held *held;         /* TL_SWEEP - 1, allocated when needed */
 	struct task *next_in_proc;
 	struct task *next_all;
 };
 
 struct proc {
 	int64_t pid;
+	int dead;
 	int alive;                 /* live tasks */
 	struct task *tasks;
 	struct table *table;       /* ETW: the process's table */
@@ -179,10 +185,13 @@ struct imap {
 
 struct timeline {
 	struct strpool *pool;      /* call names, files, names */
+	const char *icache[3];     /* last interned call, file, errname */
 	struct strpool *fpool;     /* strings of findings */
 	long seq;
 	int etw;                   /* last event came from ETW */
 	struct imap tasks, procs;
+	struct proc **procv;       /* every process, for freeing */
+	size_t nproc, capproc;
 	struct task *task_first, *task_last;
 	struct table *live, *live_tail; /* live tables, oldest first */
 	int ntables;
@@ -242,17 +251,34 @@ void rec_set(struct numstate *ns, const struct evcopy *e);
 void ns_free(struct numstate *ns);
 
 /* detect.c: findings and their stories */
-struct finding *finding_add(struct timeline *tl, enum finding_kind k,
-			    const struct evcopy *off);
-void finding_step(struct timeline *tl, struct finding *f, const char *role,
+long finding_new(struct timeline *tl, enum finding_kind k,
+		 const struct evcopy *off);
+void finding_step(struct timeline *tl, long fi, const char *role,
 		  const struct evcopy *e);
-void finding_sort_chain(struct finding *f);
-void finding_seal(struct timeline *tl, struct finding *f);
+void finding_seal(struct timeline *tl, long fi);
 const char *fstr(struct timeline *tl, const char *s);
 const char *fstrf(struct timeline *tl, const char *fmt, ...) HT_PRINTF(2, 3);
 const char *hname(struct timeline *tl, int etw, int64_t h);
 void unexplained_add(struct timeline *tl, const struct evcopy *e,
 		     const char *reason);
+void det_double_close(struct timeline *tl, const struct held *hd);
+long det_stale_close(struct timeline *tl, struct table *t,
+		     const struct numstate *ns, const struct snap *sn,
+		     const struct gen *victim, const struct evcopy *off);
+long det_stale_close_of(struct table *t, int64_t h, int gen);
+void det_evidence(struct timeline *tl, struct table *t,
+		  const struct numstate *ns, int relied_gen, int bad,
+		  int hit_gen, const struct evcopy *off);
+void det_stale_use(struct timeline *tl, const struct numstate *ns,
+		   const struct snap *sn, const struct gen *now,
+		   const struct evcopy *off, int failed);
+void det_use_after_close(struct timeline *tl, struct table *t,
+			 const struct numstate *ns, const struct snap *sn,
+			 const struct evcopy *off);
+long det_cwiu(struct timeline *tl, const struct gen *g,
+	      const struct evcopy *blocked, const struct evcopy *off);
+void det_leak(struct timeline *tl, const struct numstate *ns,
+	      const struct gen *g, const struct evcopy *exitev);
 void ginfo_touch(struct timeline *tl, struct table *t, struct numstate *ns,
 		 struct gen *g);
 void ginfo_end(struct timeline *tl, struct table *t, struct numstate *ns,

@@ -283,9 +283,78 @@ struct table *table_copy(struct timeline *tl, struct table *src, int64_t pid,
 	return t;
 }
 
-/* Moves what src (a provisional table: a task that printed before its
- * creator's clone returned) saw into dst.  src's events happened after
- * the clone, so they come after dst's state. */
+static void gen_adopt(struct timeline *tl, struct gen *d, int id,
+		      struct gen *s)
+{
+	gen_copy(d, s);
+	d->id = id;
+	if (d->create.valid)
+		d->create.gen = id;
+	if (d->close.valid)
+		d->close.gen = id;
+	d->info = s->info;
+	s->info = -1;
+	(void)tl;
+}
+
+/* Gives generation g of a merged-in table its place in d: a number found
+ * open (OR_OUTSIDE) while d had it open is d's generation; others go
+ * before or after d's current one by creation time.  Returns the id g
+ * has in d (possibly of a generation no longer kept). */
+static int merge_gen(struct timeline *tl, struct numstate *d, struct gen *g)
+{
+	struct gen *dc = d->cur.id ? &d->cur : NULL;
+	if (g->origin == OR_OUTSIDE && dc &&
+	    dc->create_seq <= g->create_seq &&
+	    (dc->open || (dc->close.valid && dc->close.seq >= g->create_seq)) &&
+	    (!g->has_object || !dc->has_object ||
+	     obj_same(g->object.s, dc->object.s))) {
+		dc->uses += g->uses;
+		if (!dc->has_object && g->has_object)
+			gen_set_object(dc, g->object.s);
+		if (!g->open && dc->open) {
+			dc->open = 0;
+			dc->close_kind = g->close_kind;
+			dc->closer_tid = g->closer_tid;
+			if (g->close.valid) {
+				evc_copy(&dc->close, &g->close);
+				dc->close.gen = dc->id;
+			}
+		}
+		return dc->id;
+	}
+	if (!dc || g->create_seq >= dc->create_seq) {
+		if (dc && dc->open) {
+			dc->open = 0;
+			dc->close_kind = CK_UNSEEN;
+		}
+		struct gen *ng = ns_new_gen(tl, d);
+		gen_adopt(tl, ng, ng->id, g);
+		return ng->id;
+	}
+	/* older than d's current one */
+	int id = ++d->ngen;
+	tl->st.generations++;
+	if (g->open) {
+		g->open = 0;
+		g->close_kind = CK_UNSEEN;
+	}
+	if (!d->prev.id || d->prev.create_seq < g->create_seq) {
+		gen_reset(&d->prev);
+		gen_adopt(tl, &d->prev, id, g);
+	}
+	return id;
+}
+
+static int ev_seq_cmp(const void *a, const void *b)
+{
+	const struct evcopy *x = a, *y = b;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Moves what src saw into dst: a provisional table (a task that printed
+ * before its creator's clone returned, or two tasks the trace shows
+ * sharing numbers).  Generations and events interleave by arrival. */
 void table_merge(struct timeline *tl, struct table *dst, struct table *src)
 {
 	for (size_t i = 0; i < src->nslot; i++) {
@@ -296,44 +365,16 @@ void table_merge(struct timeline *tl, struct table *dst, struct table *src)
 		int map_from[2] = { 0, 0 }, map_to[2] = { 0, 0 };
 		struct gen *gs[2] = { s->prev.id ? &s->prev : NULL,
 				      s->cur.id ? &s->cur : NULL };
-		int first = 1;
-		for (int k = 0; k < 2; k++) {
-			struct gen *g = gs[k];
-			if (!g)
-				continue;
-			map_from[k] = g->id;
-			if (first && g->origin == OR_OUTSIDE && d->cur.id &&
-			    d->cur.open) {
-				/* the number the child found open: dst's */
-				struct gen *dg = &d->cur;
-				dg->uses += g->uses;
-				if (!dg->has_object && g->has_object)
-					gen_set_object(dg, g->object.s);
-				if (!g->open) {
-					dg->open = 0;
-					dg->close_kind = g->close_kind;
-					dg->closer_tid = g->closer_tid;
-					if (g->close.valid) {
-						evc_copy(&dg->close, &g->close);
-						dg->close.gen = dg->id;
-					}
-				}
-				map_to[k] = dg->id;
-			} else {
-				if (d->cur.id && d->cur.open) {
-					d->cur.open = 0;
-					d->cur.close_kind = CK_UNSEEN;
-				}
-				struct gen *ng = ns_new_gen(tl, d);
-				int id = ng->id;
-				gen_copy(ng, g);
-				ng->id = id;
-				ng->info = g->info;
-				g->info = -1;
-				map_to[k] = id;
-			}
-			first = 0;
+		if (gs[0] && gs[1] && gs[0]->create_seq > gs[1]->create_seq) {
+			struct gen *x = gs[0];
+			gs[0] = gs[1];
+			gs[1] = x;
 		}
+		for (int k = 0; k < 2; k++)
+			if (gs[k]) {
+				map_from[k] = gs[k]->id;
+				map_to[k] = merge_gen(tl, d, gs[k]);
+			}
 		for (int r = 0; r < s->nrecs; r++) {
 			struct evcopy tmp;
 			memset(&tmp, 0, sizeof tmp);
@@ -348,20 +389,45 @@ void table_merge(struct timeline *tl, struct table *dst, struct table *src)
 			tmp.end_line = s->recs[r].end_line;
 			tmp.ts = s->recs[r].ts;
 			tmp.call = s->recs[r].call;
-			rec_set(d, &tmp);
+			struct threc *old = rec_find(d, tmp.tid);
+			if (!old || old->seq < tmp.seq)
+				rec_set(d, &tmp);
 		}
 		if (s->ring) {
 			long n = s->nring < TL_RING ? s->nring : TL_RING;
-			for (long j = n - 1; j >= 0; j--) {
-				struct evcopy *e =
-					&s->ring[(s->nring - 1 - j) % TL_RING];
+			for (long j = 0; j < n; j++) {
+				struct evcopy *e = &s->ring[j];
 				for (int k = 0; k < 2; k++)
 					if (map_from[k] && e->gen == map_from[k]) {
 						e->gen = map_to[k];
 						break;
 					}
-				ring_push(d, e);
 			}
+			/* both rings, oldest first, the newest TL_RING kept */
+			struct evcopy all[2 * TL_RING];
+			long m = 0;
+			long dn = d->nring < TL_RING ? d->nring : TL_RING;
+			if (!d->ring)
+				d->ring = xcalloc(TL_RING, sizeof *d->ring);
+			for (long j = 0; j < dn; j++)
+				all[m++] = d->ring[j];
+			for (long j = 0; j < n; j++)
+				all[m++] = s->ring[j];
+			qsort(all, (size_t)m, sizeof all[0], ev_seq_cmp);
+			/* all[] shares buffers with both rings: hand the
+			 * kept ones to d, the rest to s (freed with it) */
+			long keep = m < TL_RING ? m : TL_RING;
+			struct evcopy *sd = d->ring, *ss = s->ring;
+			struct evcopy nd[TL_RING], ns2[TL_RING];
+			memset(nd, 0, sizeof nd);
+			memset(ns2, 0, sizeof ns2);
+			for (long j = 0; j < keep; j++)
+				nd[j] = all[m - keep + j];
+			for (long j = 0; j < m - keep; j++)
+				ns2[j] = all[j];
+			memcpy(sd, nd, sizeof nd);
+			memcpy(ss, ns2, sizeof ns2);
+			d->nring = keep;
 		}
 		d->npend += s->npend;
 	}

@@ -13,7 +13,7 @@ have_pc zlib || need="$need zlib1g-dev"
 have_pc liblzma || need="$need liblzma-dev"
 have_pc libzstd || need="$need libzstd-dev"
 if [ "$what" = test ]; then
-	for p in strace python3-jsonschema parallel libxml2-utils xz-utils zstd chromium; do
+	for p in strace python3-jsonschema parallel libxml2-utils xz-utils zstd chromium clang libclang-rt-14-dev valgrind; do
 		have_pkg "$p" || need="$need $p"
 	done
 fi

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include "util.h"
 
 void ht_error_set(struct ht_error *err, const char *file, long line,
@@ -412,7 +413,18 @@ int write_file_atomic(const char *path, const char *data, size_t n,
 	size_t pl = strlen(path);
 	char *tmp = xmalloc(pl + 32);
 	snprintf(tmp, pl + 32, "%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	struct stat sb;
+	int fd;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		/* a FIFO, terminal or device is written to, never replaced */
+		free(tmp);
+		tmp = NULL;
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	} else {
+		/* O_EXCL: a link planted at the temp name is not followed */
+		unlink(tmp);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	}
 	if (fd < 0) {
 		ht_error_set(err, path, 0, "cannot write: %s", strerror(errno));
 		free(tmp);
@@ -427,15 +439,17 @@ int write_file_atomic(const char *path, const char *data, size_t n,
 			ht_error_set(err, path, 0, "write failed: %s",
 				     strerror(errno));
 			close(fd);
-			unlink(tmp);
+			if (tmp)
+				unlink(tmp);
 			free(tmp);
 			return -1;
 		}
 		off += (size_t)w;
 	}
-	if (close(fd) != 0 || rename(tmp, path) != 0) {
+	if (close(fd) != 0 || (tmp && rename(tmp, path) != 0)) {
 		ht_error_set(err, path, 0, "cannot write: %s", strerror(errno));
-		unlink(tmp);
+		if (tmp)
+			unlink(tmp);
 		free(tmp);
 		return -1;
 	}

@@ -10,7 +10,7 @@ S=$H/strace
 # the clean capture every case is compared with
 run_ht base "$S/base.txt"
 expect base --exit 1 --skipped 0 --no-fatal --finding double-close \
-	--finding stale-close --finding stale-use --finding use-after-close
+	--finding stale-use --finding use-after-close
 B=$W/base
 
 run_ht truncated-last-line "$S/truncated-last-line.txt"
@@ -56,6 +56,20 @@ expect tid-reuse --exit 0 --skipped 0 --no-fatal \
 	--no-finding double-close --no-finding stale-close \
 	--no-finding stale-use --no-finding use-after-close \
 	--no-finding close-while-in-use
+
+# time stamps no strace prints: absurd hours, fractions, -r sums and
+# epochs; read or skipped, never an overflow (the sanitizer build checks)
+run_ht absurd-timestamps "$S/absurd-timestamps.txt"
+expect absurd-timestamps --exit 0,1 --no-fatal --events-min 5
+run_ht relative-overflow "$S/relative-overflow.txt"
+expect relative-overflow --exit 1 --no-fatal --finding double-close
+# 120000 midnight wraps (a clock flapping between 23:59 and 00:00)
+awk 'BEGIN { for (i = 0; i < 120000; i++) {
+	printf "100   23:59:59.%06d getpid() = 100 <0.000001>\n", i % 1000000
+	printf "100   00:00:00.%06d getpid() = 100 <0.000001>\n", i % 1000000 } }' \
+	>"$W/flapping.txt"
+run_ht flapping-clock "$W/flapping.txt"
+expect flapping-clock --exit 0 --no-fatal --skipped 0
 
 # a 50 MB line in the middle of the capture (made here, not committed)
 big=52428800

@@ -7,13 +7,17 @@ broken expectation and exits 1; silent and 0 when everything holds.
   check.py DIR [--exit 0,1] [--stderr-re RE] [--skipped N | --skipped-min N]
            [--skip-line N[:RE]]... [--finding KIND]... [--no-finding KIND]...
            [--events-min N] [--fatal-re RE] [--no-fatal] [--absent TEXT]...
+           [--absent-html TEXT]...
            [--same-findings-as DIR2] [--findings-include DIR2]
-           [--ts-ordered]
+           [--ts-ordered] [--mentions RE]
+--absent: TEXT is in no output at all (a secret); --absent-html: markup
+that must not reach the HTML report unescaped (case-insensitive).
 --same-findings-as: the findings (kind, severity, handle, thread) equal
 those of the run in DIR2 (the clean capture the case was made from);
 --findings-include: they include its warnings and errors (a cut capture
 may lose the notes made at process exit); --ts-ordered: ts_last >=
-ts_first for every input.
+ts_first for every input; --mentions: stderr, a skip reason, a limit or
+the fatal error matches RE (the case is reported somewhere a user looks).
 DIR holds rc, err, out.json, out.txt, out.html (tests/hostile/lib.sh run_ht).
 A report file that is missing is only an error when the run did not stop
 with exit 2 before writing it."""
@@ -88,11 +92,12 @@ def main():
     stderr_re = []
     skipped = skipped_min = events_min = None
     skip_lines = []
-    finds, no_finds, absent = [], [], []
+    finds, no_finds, absent, absent_html = [], [], [], []
     fatal_re = None
     no_fatal = False
     same_as = include = None
     ts_ordered = False
+    mentions = []
     while args:
         a = args.pop(0)
         v = args.pop(0) if a not in ("--no-fatal", "--ts-ordered") else None
@@ -119,12 +124,16 @@ def main():
             no_fatal = True
         elif a == "--absent":
             absent.append(v)
+        elif a == "--absent-html":
+            absent_html.append(v)
         elif a == "--same-findings-as":
             same_as = v
         elif a == "--findings-include":
             include = v
         elif a == "--ts-ordered":
             ts_ordered = True
+        elif a == "--mentions":
+            mentions.append(v)
         else:
             sys.exit("check.py: unknown option " + a)
 
@@ -166,7 +175,7 @@ def main():
         check_text(utf8("colour text report", col), color_ok=True)
     html = read(os.path.join(d, "out.html"))
     if html is not None:
-        check_html(utf8("HTML report", html), absent)
+        check_html(utf8("HTML report", html), absent + absent_html)
     for name in ("out.json", "out.txt", "out.color.txt", "err"):
         data = read(os.path.join(d, name))
         if data is None:
@@ -240,6 +249,18 @@ def main():
                 if a is None or b is None or b < a:
                     bad("%s: ts_first %s, ts_last %s: time runs backwards"
                         % (i.get("path"), a, b))
+
+    said = [err]
+    if doc is not None:
+        said.append(str((doc.get("summary") or {}).get("fatal") or ""))
+        for i in doc.get("inputs", []):
+            said += i.get("limits", [])
+            said += [sm.get("reason", "") for sm in
+                     i.get("skipped_samples", [])]
+    for rx in mentions:
+        if not any(re.search(rx, t, re.I) for t in said):
+            bad("nothing in stderr, limits, skip reasons or the "
+                "fatal error matches /%s/" % rx)
 
     for p in problems:
         print("  " + p)

@@ -17,34 +17,35 @@ need_python() {
 }
 
 # run_ht NAME [--stdin FILE] HT-ARGS... : every report into $W/NAME/
+# (sh has no local variables: the helpers' names start with _)
 run_ht() {
-	name=$1
+	_r=$1
 	shift
-	stdin=""
+	_stdin=""
 	if [ "${1:-}" = --stdin ]; then
-		stdin="--stdin $2"
+		_stdin="--stdin $2"
 		shift 2
 	fi
-	rm -rf "${W:?}/$name"
-	mkdir -p "$W/$name"
+	rm -rf "${W:?}/$_r"
+	mkdir -p "$W/$_r"
 	# shellcheck disable=SC2086
-	python3 "$H/measure.py" "$W/$name" "$VMEM_MB" "$CPU_S" $stdin -- \
-		"$HT" --json "$W/$name/out.json" --html "$W/$name/out.html" \
-		--text "$W/$name/out.txt" "$@"
+	python3 "$H/measure.py" "$W/$_r" "$VMEM_MB" "$CPU_S" $_stdin -- \
+		"$HT" --json "$W/$_r/out.json" --html "$W/$_r/out.html" \
+		--text "$W/$_r/out.txt" "$@"
 }
 
 # expect NAME CHECK-ARGS... : check the run NAME; report and count
 expect() {
-	name=$1
+	_e=$1
 	shift
 	cases=$((cases + 1))
-	if python3 "$H/check.py" "$W/$name" "$@" >"$W/$name/problems"; then
-		echo "ok:   $name ($(cat "$W/$name/cost"))"
+	if python3 "$H/check.py" "$W/$_e" "$@" >"$W/$_e/problems"; then
+		echo "ok:   $_e ($(cat "$W/$_e/cost"))"
 	else
 		failures=$((failures + 1))
-		echo "FAIL: $name ($(cat "$W/$name/cost"), exit $(cat "$W/$name/rc"))"
-		cat "$W/$name/problems"
-		sed -n '1,5s/^/  stderr: /p' "$W/$name/err"
+		echo "FAIL: $_e ($(cat "$W/$_e/cost"), exit $(cat "$W/$_e/rc"))"
+		cat "$W/$_e/problems"
+		sed -n '1,5s/^/  stderr: /p' "$W/$_e/err"
 	fi
 }
 

@@ -108,3 +108,19 @@ for i, line in enumerate(base):
                       b"%02d:%02d:%02d" % (s // 3600 % 24, s // 60 % 60,
                                            s % 60), line))
 write("midnight-t.txt", out)
+
+# 13. object names that try to drive a terminal or inject markup: raw ESC,
+# OSC title change, BEL, a C1 CSI, backspaces, a bidi override (crafted:
+# strace itself escapes control bytes), and markup as strace prints it:
+# raw in the quoted path, \74 \76 escaped inside the -y decoration.  The
+# stale use and the stale close show the object in every report.
+ctl = b"\x1b]0;pwned\x07\x1b[2J\x9b31m\x08\x08\xe2\x80\xaegnp.exe"
+markup = b"<script>alert(1)</script>\"><img src=x onerror=alert(1)><x-fuzz>"
+deco = b"/tmp/" + ctl + markup.replace(b"<", b"\\74").replace(b">", b"\\76")
+path = b"/tmp/" + ctl + markup.replace(b'"', b'\\"')
+out = list(base)
+out[11] = (b'100   10:00:00.001100 openat(AT_FDCWD</w>, "' + path +
+           b'", O_RDONLY) = 4<' + deco + b"> <0.000020>")
+out[12] = out[12].replace(b"4</etc/passwd>", b"4<" + deco + b">")
+out[13] = out[13].replace(b"4</etc/passwd>", b"4<" + deco + b">")
+write("escape-sequences.txt", out)

@@ -1,0 +1,435 @@
+/* tests/unit/timeline_model.c - the handle-table model: benign patterns
+ * that must stay quiet, fork/exec/thread sharing, tasks that print before
+ * their creator's clone returns, thread execve, leaks. */
+#include "unit.h"
+#include "timeline_build.h"
+
+/* closefrom emulation: close(3..20) after 3 and 5 were opened and closed
+ * in this table: no double-close, no unexplained. */
+static void test_sweep(void)
+{
+	struct bld b;
+	b_init(&b);
+	b_open(&b, 1, 100, 3, "/a", 0);
+	b_close(&b, 2, 100, 3, "/a", 0);
+	b_open(&b, 3, 100, 5, "/b", 0);
+	b_close(&b, 4, 100, 5, "/b", 0);
+	b_open(&b, 5, 100, 4, "/c", 0);
+	for (int fd = 3; fd <= 20; fd++)
+		b_close(&b, 10 + fd, 100, fd, NULL, fd != 4);
+	b_use(&b, 40, 100, "write", 1, NULL, 0, NULL, 0);
+	timeline_finish(b.tl);
+	CHECK_INT("sweep: no findings", n_findings(b.tl), 0);
+	CHECK_INT("sweep: no unexplained", n_unexplained(b.tl), 0);
+	CHECK_INT("sweep: counted benign", timeline_stats(b.tl)->benign, 17);
+	timeline_free(b.tl);
+}
+
+/* Two consecutive numbers are not a sweep: a real double close followed
+ * by the close of the next number is still reported. */
+static void test_not_sweep(void)
+{
+	struct bld b;
+	b_init(&b);
+	b_open(&b, 1, 100, 3, "/a", 0);
+	b_open(&b, 2, 100, 4, "/b", 0);
+	b_close(&b, 3, 100, 3, "/a", 0);
+	b_close(&b, 4, 100, 3, NULL, 1);
+	b_close(&b, 5, 100, 4, "/b", 0);
+	b_use(&b, 6, 100, "write", 1, NULL, 0, NULL, 0);
+	b_close(&b, 7, 100, 77, NULL, 1);
+	timeline_finish(b.tl);
+	CHECK_INT("not sweep: double-close", n_kind(b.tl, FK_DOUBLE_CLOSE),
+		  1);
+	const struct finding *f = find_kind(b.tl, FK_DOUBLE_CLOSE, 0);
+	if (f)
+		CHECK_INT("not sweep: line", f->src.line, 4);
+	/* a lone EBADF close of a number never seen: listed, not a finding */
+	int n;
+	const struct unexplained *u = timeline_unexplained(b.tl, &n);
+	CHECK_INT("not sweep: one unexplained", n, 1);
+	if (n == 1) {
+		CHECK_INT("not sweep: unexplained line", u[0].src.line, 7);
+		CHECK("not sweep: unexplained reason",
+		      strstr(u[0].reason, "never seen open") != NULL);
+	}
+	timeline_free(b.tl);
+}
+
+static void test_probe(void)
+{
+	struct bld b;
+	b_init(&b);
+	b_use(&b, 1, 100, "fcntl", 3, NULL, EF_PROBE, "EBADF", ERRC_BADF);
+	b_open(&b, 2, 100, 3, "/a", 0);
+	b_close(&b, 3, 100, 3, "/a", 0);
+	b_use(&b, 4, 100, "fcntl", 3, NULL, EF_PROBE, "EBADF", ERRC_BADF);
+	timeline_finish(b.tl);
+	CHECK_INT("probe: no findings", n_findings(b.tl), 0);
+	CHECK_INT("probe: no unexplained", n_unexplained(b.tl), 0);
+	CHECK_INT("probe: benign", timeline_stats(b.tl)->benign, 2);
+	timeline_free(b.tl);
+}
+
+/* dup2(4, 13) onto an open 13 (zoo.f-yy.txt l.37-38) */
+static void test_dup2(void)
+{
+	struct bld b;
+	b_init(&b);
+	b_open(&b, 30, 100, 3, "/etc/hostname", EF_CLOEXEC);
+	b_open(&b, 31, 100, 4, "/home/u/w/zoo.tmp", 0);
+	b_call(&b, 37, 100, "dup");
+	struct effect *e = b_fx(&b, EFF_DUP, 3, 0, "/etc/hostname");
+	e->h2 = 13;
+	b_ret(&b, 13);
+	b_go(&b);
+	b_call(&b, 38, 100, "dup2");
+	e = b_fx(&b, EFF_DUP, 4, 0, "/home/u/w/zoo.tmp");
+	e->h2 = 13;
+	b_ret(&b, 13);
+	b_go(&b);
+	b_use(&b, 39, 100, "write", 13, "/home/u/w/zoo.tmp", 0, NULL, 0);
+	b_call(&b, 91, 100, "close_range");
+	e = b_fx(&b, EFF_CLOSE_RANGE, 3, 0, NULL);
+	e->h2 = 4294967295LL;
+	b_ret(&b, 0);
+	b_go(&b);
+	b_close(&b, 92, 100, 3, NULL, 1);
+	b_exit_group(&b, 94, 100);
+	timeline_finish(b.tl);
+	/* the only finding: close(3) after close_range closed it */
+	CHECK_INT("dup2: findings", n_findings(b.tl), 1);
+	const struct finding *f = find_kind(b.tl, FK_DOUBLE_CLOSE, 0);
+	CHECK("dup2: double-close after close_range", f != NULL);
+	if (f)
+		CHECK_INT("dup2: double-close line", f->src.line, 92);
+	CHECK_INT("dup2: no leaks", n_kind(b.tl, FK_LEAK), 0);
+	timeline_free(b.tl);
+}
+
+/* fork: the child closes its copies, sweeps, exits; the parent's state
+ * is its own. */
+static void test_fork_copies(void)
+{
+	struct bld b;
+	b_init(&b);
+	b_open(&b, 1, 100, 3, "/a", 0);
+	b_open(&b, 2, 100, 4, "/b", 0);
+	b_open(&b, 3, 100, 5, "/c", 0);
+	b_close(&b, 4, 100, 5, "/c", 0);
+	b_spawn(&b, 5, 100, 200, 0);
+	b_close(&b, 6, 200, 3, "/a", 0);
+	b_close(&b, 7, 200, 5, NULL, 1);   /* parent closed it before fork */
+	b_use(&b, 8, 200, "write", 4, "/b", 0, NULL, 0);
+	b_exit_group(&b, 9, 200);
+	b_exited(&b, 10, 200);
+	b_use(&b, 11, 100, "read", 3, "/a", 0, NULL, 0);
+	b_close(&b, 12, 100, 3, "/a", 0);
+	b_close(&b, 13, 100, 4, "/b", 0);
+	b_exit_group(&b, 14, 100);
+	timeline_finish(b.tl);
+	CHECK_INT("fork: no findings", n_findings(b.tl), 0);
+	int n;
+	const struct unexplained *u = timeline_unexplained(b.tl, &n);
+	CHECK_INT("fork: one unexplained (child's close of 5)", n, 1);
+	if (n == 1)
+		CHECK_STR("fork: reason", u[0].reason, "close of a fd never "
+			  "seen open in this table (closed before the trace "
+			  "started, or a close sweep)");
+	const struct timeline_stats *st = timeline_stats(b.tl);
+	CHECK_INT("fork: processes", st->processes, 2);
+	CHECK_INT("fork: tables", st->tables, 2);
+	int nt;
+	const struct task_info *ti = timeline_tasks(b.tl, &nt);
+	CHECK_INT("fork: tasks", nt, 2);
+	if (nt == 2) {
+		CHECK_INT("fork: child pid", ti[1].pid, 200);
+		CHECK_INT("fork: child not a thread", ti[1].is_thread, 0);
+		CHECK_INT("fork: child parent", ti[1].parent_tid, 100);
+	}
+	timeline_free(b.tl);
+}
+
+/* the parent leaks what it never closes; a forked child does not leak
+ * the copies it exits with */
+static void test_leaks(void)
+{
+	struct bld b;
+	char buf[64];
+	b_init(&b);
+	b_use(&b, 1, 100, "write", 1, "/dev/pts/0", 0, NULL, 0);
+	b_call(&b, 2, 100, "pipe2");
+	b_fx(&b, EFF_CREATE, 3, 0, "pipe:[9]");
+	b_fx(&b, EFF_CREATE, 4, 0, "pipe:[9]");
+	b_ret(&b, 0);
+	b_go(&b);
+	b_spawn(&b, 3, 100, 200, 0);
+	b_use(&b, 4, 200, "write", 4, "pipe:[9]", 0, NULL, 0);
+	b_exit_group(&b, 5, 200);
+	b_close(&b, 6, 100, 4, "pipe:[9]", 0);
+	b_exit_group(&b, 7, 100);
+	b_exited(&b, 8, 100);
+	timeline_finish(b.tl);
+	CHECK_INT("leaks: one", n_findings(b.tl), 1);
+	const struct finding *f = find_kind(b.tl, FK_LEAK, 0);
+	if (f) {
+		CHECK_INT("leaks: handle", f->handle, 3);
+		CHECK_INT("leaks: pid", f->pid, 100);
+		CHECK_INT("leaks: note", f->severity, SEV_NOTE);
+		CHECK_STR("leaks: chain", roles(f, buf, sizeof buf),
+			  "opened,exited");
+		CHECK_STR("leaks: object", f->object, "pipe:[9]");
+	}
+	timeline_free(b.tl);
+}
+
+/* execve closes CLOEXEC fds (no finding); a later close of one is not a
+ * double close; the plain fd survives and leaks. */
+static void test_exec_cloexec(void)
+{
+	struct bld b;
+	b_init(&b);
+	b_open(&b, 1, 100, 3, "/etc/hostname", EF_CLOEXEC);
+	b_open(&b, 2, 100, 4, "/etc/passwd", 0);
+	b_call(&b, 3, 100, "fcntl");
+	b_fx(&b, EFF_SET_CLOEXEC, 4, 0, NULL);
+	b_ret(&b, 0);
+	b_go(&b);
+	b_open(&b, 4, 100, 5, "/etc/group", 0);
+	b_call(&b, 5, 100, "fcntl");
+	b_fx(&b, EFF_SET_CLOEXEC, 5, EF_CLOEXEC, NULL);
+	b_ret(&b, 0);
+	b_go(&b);
+	b_call(&b, 6, 100, "execve");
+	b_fx(&b, EFF_EXEC, -1, 0, NULL);
+	b_ret(&b, 0);
+	b_go(&b);
+	b_close(&b, 7, 100, 3, NULL, 1);
+	b_use(&b, 8, 100, "read", 4, "/etc/passwd", 0, NULL, 0);
+	b_use(&b, 9, 100, "read", 5, NULL, 0, "EBADF", ERRC_BADF);
+	b_exit_group(&b, 10, 100);
+	timeline_finish(b.tl);
+	CHECK_INT("exec: findings", n_findings(b.tl), 1);
+	const struct finding *f = find_kind(b.tl, FK_LEAK, 0);
+	CHECK("exec: fd 4 leaks", f && f->handle == 4);
+	int n;
+	const struct unexplained *u = timeline_unexplained(b.tl, &n);
+	CHECK_INT("exec: unexplained", n, 2);
+	if (n == 2) {
+		CHECK("exec: close after exec explained by close-on-exec",
+		      strncmp(u[0].reason, "closed by close-on-exec at t.txt:6",
+			      34) == 0);
+		CHECK_INT("exec: read handle", u[1].handle, 5);
+	}
+	timeline_free(b.tl);
+}
+
+/* A thread prints (and opens fd 5) before its creator's clone3 returns;
+ * the model must put fd 5 in the shared table. */
+static void test_child_first_thread(void)
+{
+	struct bld b;
+	char buf[64];
+	b_init(&b);
+	b_open(&b, 1, 100, 3, "/a", 0);
+	b_entry(&b, 2, 100, "clone3");
+	b_go(&b);
+	b_open(&b, 3, 101, 5, "/b", 0);
+	b_use(&b, 4, 101, "read", 3, "/a", 0, NULL, 0);
+	b_exit(&b, 5, 2, 100, "clone3");
+	b_fx(&b, EFF_SPAWN, 101, EF_SHARE_FILES | EF_THREAD, NULL);
+	b_ret(&b, 101);
+	b_go(&b);
+	b_close(&b, 6, 100, 5, "/b", 0);
+	b_close(&b, 7, 101, 5, NULL, 1);
+	b_close(&b, 8, 101, 3, "/a", 0);
+	b_exit_group(&b, 9, 100);
+	timeline_finish(b.tl);
+	CHECK_INT("child first: one finding", n_findings(b.tl), 1);
+	const struct finding *f = find_kind(b.tl, FK_DOUBLE_CLOSE, 0);
+	CHECK("child first: double close across threads", f != NULL);
+	if (f) {
+		CHECK_INT("child first: line", f->src.line, 7);
+		CHECK_STR("child first: chain", roles(f, buf, sizeof buf),
+			  "opened,closed,offending");
+		CHECK_INT("child first: opened by the thread",
+			  step_role(f, "opened", 0)->tid, 101);
+		CHECK_INT("child first: closed by main",
+			  step_role(f, "closed", 0)->tid, 100);
+	}
+	CHECK_INT("child first: no unexplained", n_unexplained(b.tl), 0);
+	const struct timeline_stats *st = timeline_stats(b.tl);
+	CHECK_INT("child first: one process", st->processes, 1);
+	int nt;
+	const struct task_info *ti = timeline_tasks(b.tl, &nt);
+	CHECK_INT("child first: tasks", nt, 2);
+	if (nt == 2) {
+		CHECK_INT("child first: pid", ti[1].pid, 100);
+		CHECK_INT("child first: created", ti[1].created.line, 2);
+		CHECK_INT("child first: thread", ti[1].is_thread, 1);
+	}
+	timeline_free(b.tl);
+}
+
+/* A forked child prints before fork returns and closes its copy of 3;
+ * the parent's 3 stays open. */
+static void test_child_first_fork(void)
+{
+	struct bld b;
+	b_init(&b);
+	b_open(&b, 1, 100, 3, "/a", 0);
+	b_entry(&b, 2, 100, "clone");
+	b_go(&b);
+	b_close(&b, 3, 200, 3, "/a", 0);
+	b_open(&b, 4, 200, 3, "/child", 0);
+	b_exit(&b, 5, 2, 100, "clone");
+	b_fx(&b, EFF_SPAWN, 200, 0, NULL);
+	b_ret(&b, 200);
+	b_go(&b);
+	b_use(&b, 6, 100, "read", 3, "/a", 0, NULL, 0);
+	b_use(&b, 7, 200, "read", 3, "/child", 0, NULL, 0);
+	b_close(&b, 8, 200, 3, "/child", 0);
+	b_exit_group(&b, 9, 200);
+	b_close(&b, 10, 100, 3, "/a", 0);
+	b_exit_group(&b, 11, 100);
+	timeline_finish(b.tl);
+	CHECK_INT("child first fork: no findings", n_findings(b.tl), 0);
+	CHECK_INT("child first fork: no unexplained", n_unexplained(b.tl), 0);
+	CHECK_INT("child first fork: processes",
+		  timeline_stats(b.tl)->processes, 2);
+	timeline_free(b.tl);
+}
+
+/* thread-execve.f-Y-y.txt: thread 13815 opens 4 and execs; the leader
+ * 13814 is superseded; the exec'd program exits with 4 open. */
+static void test_thread_execve(void)
+{
+	struct bld b;
+	char buf[64];
+	b_init(&b);
+	b_open(&b, 30, 13814, 3, "/etc/hostname", EF_CLOEXEC);
+	b_spawn(&b, 39, 13814, 13815, EF_SHARE_FILES | EF_THREAD);
+	b_entry(&b, 45, 13814, "pause");
+	b_go(&b);
+	b_open(&b, 48, 13815, 4, "/etc/hostname", 0);
+	b_entry(&b, 49, 13815, "execve");
+	b_go(&b);
+	b_exit(&b, 50, 45, 13814, "pause");
+	b.ev.has_ret = 0;
+	b_go(&b);
+	b_call(&b, 51, 13814, "superseded");
+	b.ev.type = EV_TASK_GONE;
+	b_fx(&b, EFF_EXEC, 13815, 0, NULL);   /* op unused: h names N */
+	b_go(&b);
+	b_exit(&b, 52, 49, 13814, "execve");
+	b_fx(&b, EFF_EXEC, -1, 0, NULL);
+	b_ret(&b, 0);
+	b.ev.thread_name = "true";
+	b_go(&b);
+	b_open(&b, 56, 13814, 3, "/etc/ld.so.cache", EF_CLOEXEC);
+	b_close(&b, 59, 13814, 3, "/etc/ld.so.cache", 0);
+	b_exit_group(&b, 81, 13814);
+	b_exited(&b, 82, 13814);
+	timeline_finish(b.tl);
+	CHECK_INT("thread execve: one finding", n_findings(b.tl), 1);
+	const struct finding *f = find_kind(b.tl, FK_LEAK, 0);
+	CHECK("thread execve: leak of 4", f && f->handle == 4);
+	if (f) {
+		CHECK_INT("thread execve: opened by", f->tid, 13815);
+		CHECK_INT("thread execve: line", f->src.line, 48);
+		CHECK_STR("thread execve: chain", roles(f, buf, sizeof buf),
+			  "opened,exited");
+		CHECK_INT("thread execve: exit line",
+			  step_role(f, "exited", 0)->src.line, 81);
+	}
+	int nt;
+	const struct task_info *ti = timeline_tasks(b.tl, &nt);
+	CHECK_INT("thread execve: tasks", nt, 2);
+	if (nt >= 1)
+		CHECK_STR("thread execve: leader's new name", ti[0].name,
+			  "true");
+	CHECK_INT("thread execve: no unexplained", n_unexplained(b.tl), 0);
+	timeline_free(b.tl);
+}
+
+/* A trace that ends while processes run: nothing leaks. */
+static void test_no_leak_without_exit(void)
+{
+	struct bld b;
+	b_init(&b);
+	b_open(&b, 1, 100, 3, "/a", 0);
+	timeline_finish(b.tl);
+	CHECK_INT("cut trace: no findings", n_findings(b.tl), 0);
+	int ng;
+	const struct generation_info *gi = timeline_generations(b.tl, &ng);
+	CHECK_INT("cut trace: no busy generation (no uses)", ng, 0);
+	(void)gi;
+	timeline_free(b.tl);
+}
+
+/* Busy generations are listed with their lifetime class. */
+static void test_busy(void)
+{
+	struct bld b;
+	b_init(&b);
+	b_open(&b, 1, 100, 3, "/a", 0);
+	for (int i = 0; i < 5; i++)
+		b_use(&b, 2 + i, 100, "read", 3, "/a", 0, NULL, 0);
+	b_use(&b, 10, 100, "write", 1, "/dev/pts/0", 0, NULL, 0);
+	timeline_finish(b.tl);
+	int ng;
+	const struct generation_info *gi = timeline_generations(b.tl, &ng);
+	CHECK_INT("busy: two generations", ng, 2);
+	if (ng == 2) {
+		CHECK_INT("busy: fd 1 first", gi[0].handle, 1);
+		CHECK_INT("busy: fd 1 outside", gi[0].lifetime, LT_OUT_OUT);
+		CHECK_INT("busy: fd 3 uses", gi[1].uses, 5);
+		CHECK_INT("busy: fd 3 in/out", gi[1].lifetime, LT_IN_OUT);
+		CHECK_INT("busy: fd 3 opened line", gi[1].opened.line, 1);
+		CHECK_STR("busy: fd 3 object", gi[1].object, "/a");
+	}
+	timeline_free(b.tl);
+}
+
+/* Object refinement: TCP:[20226] -> TCP:[127.0.0.1:55193] is one object;
+ * a different path on a use is a change the trace did not show. */
+static void test_refine(void)
+{
+	struct bld b;
+	b_init(&b);
+	b_spawn(&b, 1, 100, 101, EF_SHARE_FILES | EF_THREAD);
+	b_call(&b, 30, 100, "socket");
+	b_fx(&b, EFF_CREATE, 3, 0, "TCP:[20226]");
+	b_ret(&b, 3);
+	b_go(&b);
+	b_use(&b, 31, 100, "bind", 3, "TCP:[20226]", 0, NULL, 0);
+	b_use(&b, 32, 100, "listen", 3, "TCP:[127.0.0.1:55193]", 0, NULL, 0);
+	/* thread 101 uses 3, which the trace shows as another object
+	 * (e.g. -e trace= hid the close and the open) */
+	b_use(&b, 33, 101, "read", 7, "/x", 0, NULL, 0);
+	b_use(&b, 34, 100, "read", 7, "/y", 0, NULL, 0);
+	b_use(&b, 35, 101, "read", 7, "/y", 0, NULL, 0);
+	timeline_finish(b.tl);
+	CHECK_INT("refine: no findings", n_findings(b.tl), 0);
+	CHECK_INT("refine: generations", timeline_stats(b.tl)->generations,
+		  3);
+	timeline_free(b.tl);
+}
+
+int main(void)
+{
+	test_sweep();
+	test_not_sweep();
+	test_probe();
+	test_dup2();
+	test_fork_copies();
+	test_leaks();
+	test_exec_cloexec();
+	test_child_first_thread();
+	test_child_first_fork();
+	test_thread_execve();
+	test_no_leak_without_exit();
+	test_busy();
+	test_refine();
+	return unit_failed;
+}

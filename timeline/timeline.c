@@ -1,0 +1,1546 @@
+/* timeline/timeline.c - rebuilds handle tables from the event stream: which
+ * task uses which table, each number's generations, split calls, and the
+ * points where the detectors in detect.c are asked for a finding. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+/* ---- int64 -> pointer map ---------------------------------------------- */
+
+static size_t imap_slot(int64_t k, size_t cap)
+{
+	uint64_t x = (uint64_t)k * 0x9E3779B97F4A7C15ULL;
+	return (size_t)(x >> 20) & (cap - 1);
+}
+
+static void *imap_get(const struct imap *m, int64_t k)
+{
+	if (!m->cap)
+		return NULL;
+	size_t i = imap_slot(k, m->cap);
+	while (m->vals[i]) {
+		if (m->keys[i] == k)
+			return m->vals[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+	return NULL;
+}
+
+static void imap_put(struct imap *m, int64_t k, void *v)
+{
+	if ((m->count + 1) * 2 > m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 64;
+		int64_t *nk = xcalloc(nc, sizeof *nk);
+		void **nv = xcalloc(nc, sizeof *nv);
+		for (size_t i = 0; i < m->cap; i++) {
+			if (!m->vals[i])
+				continue;
+			size_t j = imap_slot(m->keys[i], nc);
+			while (nv[j])
+				j = (j + 1) & (nc - 1);
+			nk[j] = m->keys[i];
+			nv[j] = m->vals[i];
+		}
+		free(m->keys);
+		free(m->vals);
+		m->keys = nk;
+		m->vals = nv;
+		m->cap = nc;
+	}
+	size_t i = imap_slot(k, m->cap);
+	while (m->vals[i]) {
+		if (m->keys[i] == k) {
+			m->vals[i] = v;
+			return;
+		}
+		i = (i + 1) & (m->cap - 1);
+	}
+	m->keys[i] = k;
+	m->vals[i] = v;
+	m->count++;
+}
+
+static void imap_free(struct imap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- the timeline ------------------------------------------------------ */
+
+struct timeline *timeline_new(void)
+{
+	struct timeline *tl = xcalloc(1, sizeof *tl);
+	tl->pool = strpool_new();
+	tl->fpool = strpool_new();
+	tl->st.ts_first = tl->st.ts_last = TS_NONE;
+	sb_init(&tl->sb);
+	return tl;
+}
+
+static void pend_free(struct pending *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < HT_MAX_FX; i++) {
+		if (p->snap[i].blocked) {
+			evc_free(p->snap[i].blocked);
+			free(p->snap[i].blocked);
+		}
+	}
+	evc_free(&p->entry);
+	free(p);
+}
+
+static void held_free(struct task *t)
+{
+	if (!t->held)
+		return;
+	for (int i = 0; i < TL_SWEEP - 1; i++) {
+		evc_free(&t->held[i].off);
+		evc_free(&t->held[i].open);
+		evc_free(&t->held[i].close);
+	}
+	free(t->held);
+	t->held = NULL;
+}
+
+void timeline_free(struct timeline *tl)
+{
+	if (!tl)
+		return;
+	struct task *t = tl->task_first;
+	while (t) {
+		struct task *n = t->next_all;
+		pend_free(t->pend);
+		held_free(t);
+		free(t);
+		t = n;
+	}
+	while (tl->live)
+		table_free(tl, tl->live);
+	for (size_t i = 0; i < tl->nproc; i++)
+		free(tl->procv[i]);
+	free(tl->procv);
+	imap_free(&tl->tasks);
+	imap_free(&tl->procs);
+	for (size_t i = 0; i < tl->nfind; i++)
+		free(tl->findings[i].chain);
+	free(tl->findings);
+	free(tl->unexpl);
+	free(tl->tinfo);
+	free(tl->ginfo);
+	for (int i = 0; i < tl->nbusy; i++)
+		free((char *)tl->busy[i].object);
+	free(tl->gout);
+	evc_free(&tl->tmp);
+	evc_free(&tl->tmp2);
+	sb_free(&tl->sb);
+	strpool_free(tl->pool);
+	strpool_free(tl->fpool);
+	free(tl);
+}
+
+const struct finding *timeline_findings(const struct timeline *tl, int *n)
+{
+	*n = (int)tl->nfind;
+	return tl->findings;
+}
+
+const struct unexplained *timeline_unexplained(const struct timeline *tl,
+					       int *n)
+{
+	*n = (int)tl->nunexpl;
+	return tl->unexpl;
+}
+
+const struct task_info *timeline_tasks(const struct timeline *tl, int *n)
+{
+	*n = (int)tl->ntinfo;
+	return tl->tinfo;
+}
+
+const struct generation_info *timeline_generations(const struct timeline *tl,
+						   int *n)
+{
+	*n = (int)tl->ngout;
+	return tl->gout;
+}
+
+const struct timeline_stats *timeline_stats(const struct timeline *tl)
+{
+	return &tl->st;
+}
+
+/* ---- tasks and processes ----------------------------------------------- */
+
+static struct proc *proc_new(struct timeline *tl, int64_t pid)
+{
+	struct proc *p = xcalloc(1, sizeof *p);
+	p->pid = pid;
+	void *v = tl->procv;
+	xgrow(&v, &tl->capproc, tl->nproc + 1, sizeof *tl->procv);
+	tl->procv = v;
+	tl->procv[tl->nproc++] = p;
+	imap_put(&tl->procs, pid, p);
+	tl->st.processes++;
+	return p;
+}
+
+static struct task_info *tinfo(struct timeline *tl, const struct task *t)
+{
+	return &tl->tinfo[t->info];
+}
+
+static void proc_link(struct task *t, struct proc *p)
+{
+	t->proc = p;
+	t->next_in_proc = NULL;
+	struct task **pp = &p->tasks;
+	while (*pp)
+		pp = &(*pp)->next_in_proc;
+	*pp = t;
+	if (t->alive)
+		p->alive++;
+}
+
+static void proc_unlink(struct task *t)
+{
+	struct proc *p = t->proc;
+	if (!p)
+		return;
+	for (struct task **pp = &p->tasks; *pp; pp = &(*pp)->next_in_proc)
+		if (*pp == t) {
+			*pp = t->next_in_proc;
+			break;
+		}
+	if (t->alive)
+		p->alive--;
+	t->proc = NULL;
+}
+
+static struct task *task_new(struct timeline *tl, int64_t tid, int64_t key,
+			     struct proc *p, struct table *tab)
+{
+	struct task *t = xcalloc(1, sizeof *t);
+	t->tid = tid;
+	t->key = key;
+	t->alive = 1;
+	t->table = tab;
+	if (tab)
+		tab->refs++;
+	void *v = tl->tinfo;
+	xgrow(&v, &tl->captinfo, tl->ntinfo + 1, sizeof *tl->tinfo);
+	tl->tinfo = v;
+	t->info = (long)tl->ntinfo++;
+	struct task_info *ti = &tl->tinfo[t->info];
+	memset(ti, 0, sizeof *ti);
+	ti->tid = tid;
+	ti->pid = p->pid;
+	ti->parent_tid = -1;
+	proc_link(t, p);
+	if (tl->task_last)
+		tl->task_last->next_all = t;
+	else
+		tl->task_first = t;
+	tl->task_last = t;
+	imap_put(&tl->tasks, key, t);
+	tl->st.threads++;
+	return t;
+}
+
+static void table_end(struct timeline *tl, struct table *tab,
+		      const struct ht_event *ev, const struct task *by);
+
+static void table_unref(struct timeline *tl, struct table *tab,
+			const struct ht_event *ev, const struct task *by)
+{
+	if (!tab)
+		return;
+	if (--tab->refs <= 0)
+		table_end(tl, tab, ev, by);
+}
+
+static struct numstate *ns_of(struct task *t, int64_t h)
+{
+	return t->table ? table_find(t->table, h) : NULL;
+}
+
+static void pend_end(struct timeline *tl, struct task *t)
+{
+	struct pending *p = t->pend;
+	if (!p || !p->active)
+		return;
+	for (int i = 0; i < p->nfx; i++) {
+		struct snap *s = &p->snap[i];
+		if (s->counted) {
+			struct numstate *ns = ns_of(t, p->fx[i].h);
+			if (ns && ns->npend > 0)
+				ns->npend--;
+		}
+		if (s->blocked) {
+			evc_free(s->blocked);
+			free(s->blocked);
+		}
+		memset(s, 0, sizeof *s);
+	}
+	p->active = 0;
+	(void)tl;
+}
+
+static void run_flush(struct timeline *tl, struct task *t);
+
+/* The task is gone; its table ends with its last user. */
+static void task_die(struct timeline *tl, struct task *t,
+		     const struct ht_event *ev, const struct task *by)
+{
+	if (!t->alive)
+		return;
+	run_flush(tl, t);
+	t->swallow_exit = t->pend && t->pend->active;
+	pend_end(tl, t);
+	pend_free(t->pend);
+	t->pend = NULL;
+	held_free(t);
+	t->alive = 0;
+	if (t->proc)
+		t->proc->alive--;
+	struct table *tab = t->table;
+	t->table = NULL;
+	table_unref(tl, tab, ev, by);
+}
+
+/* The task an event belongs to.  strace: a TID not seen before existed
+ * before the trace (or printed before its creator's clone returned): it
+ * gets a process and table of its own until a spawn names it.  ETW: the
+ * event names its process. */
+static struct task *get_task(struct timeline *tl, const struct ht_event *ev)
+{
+	if (ev->pid >= 0) {
+		int64_t key = ev->tid >= 0 ? ev->tid : -(ev->pid + 2);
+		struct proc *p = imap_get(&tl->procs, ev->pid);
+		if (!p || p->dead) {
+			p = proc_new(tl, ev->pid);
+			p->table = table_new(tl, ev->pid);
+			p->table->refs++;   /* the process itself */
+		}
+		struct task *t = imap_get(&tl->tasks, key);
+		if (t && t->alive && t->proc == p)
+			return t;
+		if (t && !t->alive && ev->type == EV_TASK_EXIT)
+			return NULL;
+		return task_new(tl, ev->tid, key, p, p->table);
+	}
+	struct task *t = imap_get(&tl->tasks, ev->tid);
+	if (t && t->alive)
+		return t;
+	if (t && (ev->type == EV_TASK_EXIT || ev->type == EV_TASK_GONE ||
+		  (ev->phase == PH_EXIT && t->swallow_exit))) {
+		if (ev->phase == PH_EXIT)
+			t->swallow_exit = 0;
+		return NULL;
+	}
+	struct proc *p = proc_new(tl, ev->tid);
+	struct table *tab = table_new(tl, ev->tid);
+	tab->provisional = 1;
+	t = task_new(tl, ev->tid, ev->tid, p, tab);
+	t->provisional = 1;
+	return t;
+}
+
+/* ---- generations -------------------------------------------------------- */
+
+static void end_gen(struct timeline *tl, struct table *tab,
+		    struct numstate *ns, struct gen *g, int kind,
+		    int64_t closer, const struct evcopy *ev)
+{
+	if (!g || !g->id || !g->open)
+		return;
+	g->open = 0;
+	g->close_kind = (unsigned char)kind;
+	g->closer_tid = closer;
+	if (ev) {
+		evc_copy(&g->close, ev);
+		g->close.gen = g->id;
+	}
+	ginfo_end(tl, tab, ns, g);
+}
+
+static struct gen *start_gen(struct timeline *tl, struct numstate *ns,
+			     int origin, int64_t creator, const char *obj)
+{
+	struct gen *g = ns_new_gen(tl, ns);
+	g->origin = (unsigned char)origin;
+	g->inside = origin == OR_TRACE;
+	g->open = 1;
+	g->creator_tid = creator;
+	g->create_seq = tl->seq;
+	gen_set_object(g, obj);
+	return g;
+}
+
+static const char *gobj(const struct gen *g)
+{
+	return g && g->has_object ? g->object.s : NULL;
+}
+
+/* A generation a finding is about: shown in the Handles section. */
+static void involve(struct timeline *tl, struct table *tab,
+		    struct numstate *ns, int id)
+{
+	struct gen *g = ns_gen(ns, id);
+	if (g)
+		ginfo_touch(tl, tab, ns, g);
+}
+
+/* src's tasks now use dst (and dst's process): evidence showed they
+ * share one table. */
+static void share_tables(struct timeline *tl, struct table *dst,
+			 struct table *src, struct proc *dproc)
+{
+	table_merge(tl, dst, src);
+	for (struct task *x = tl->task_first; x; x = x->next_all) {
+		if (x->table != src)
+			continue;
+		x->table = dst;
+		dst->refs++;
+		src->refs--;
+		if (x->run_table == src)
+			x->run_table = dst;
+		if (x->proc != dproc) {
+			struct proc *op = x->proc;
+			proc_unlink(x);
+			if (op && !op->tasks) {
+				op->dead = 1;
+				tl->st.processes--;
+			}
+			proc_link(x, dproc);
+			tinfo(tl, x)->pid = dproc->pid;
+			tinfo(tl, x)->is_thread = 1;
+		}
+	}
+	table_free(tl, src);
+}
+
+/* Without clone lines (-e trace= subsets) which tasks share a table is
+ * not known.  A decoration can show it: the task sees at number n an
+ * object its own table has closed there, or another object, and a task
+ * of unknown origin opened exactly that object at n after that close. */
+static void infer_share(struct timeline *tl, struct task *t,
+			const struct effect *e)
+{
+	if (!t->provisional || !t->table || !t->table->provisional ||
+	    !e->object)
+		return;
+	enum objclass c = obj_class(e->object);
+	if (c != OC_FILE && c != OC_PIPE && c != OC_SOCKET)
+		return;
+	struct numstate *ns = table_find(t->table, e->h);
+	if (!ns || !ns->cur.id)
+		return;
+	if (ns->cur.open && (!ns->cur.has_object ||
+			     obj_same(e->object, ns->cur.object.s)))
+		return;
+	for (struct task *u = tl->task_first; u; u = u->next_all) {
+		if (!u->alive || !u->provisional || !u->table ||
+		    u->table == t->table || !u->table->provisional)
+			continue;
+		struct numstate *un = table_find(u->table, e->h);
+		if (!un || !un->cur.id || !un->cur.open ||
+		    un->cur.origin != OR_TRACE || !un->cur.has_object ||
+		    strcmp(e->object, un->cur.object.s) != 0)
+			continue;
+		if (!ns->cur.open && ns->cur.close.valid &&
+		    un->cur.create_seq < ns->cur.close.seq)
+			continue;
+		share_tables(tl, u->table, t->table, u->proc);
+		return;
+	}
+}
+
+/* ---- snapshots at entry ------------------------------------------------- */
+
+static void snap_take(struct task *t, const struct effect *e, struct snap *s,
+		      int etw)
+{
+	struct numstate *ns = ns_of(t, e->h);
+	s->state = NS_NONE;
+	if (ns && ns->cur.id) {
+		s->state = ns->cur.open ? NS_OPEN : NS_CLOSED;
+		s->gen = ns->cur.id;
+		s->prior_close = ns->cur.close_kind;
+	}
+	struct threc *r = ns ? rec_find(ns, t->tid) : NULL;
+	if (r) {
+		s->has_rec = 1;
+		s->rec = *r;
+	}
+	/* strace decorations are what the number named when the call was
+	 * printed; one naming the previous object means the lines are not
+	 * in kernel order (overlapping calls, merged -ff files). */
+	if (!etw && e->object && s->state == NS_OPEN && ns->cur.has_object &&
+	    !obj_same(e->object, ns->cur.object.s) && ns->prev.id &&
+	    ns->prev.has_object && obj_same(e->object, ns->prev.object.s))
+		s->reorder = 1;
+}
+
+/* The thread blocked in a call on h (other than t), if any. */
+static struct task *blocked_on(struct timeline *tl, struct task *t,
+			       int64_t h, int gen, int *fxi)
+{
+	for (struct task *u = tl->task_first; u; u = u->next_all) {
+		if (u == t || !u->alive || u->table != t->table || !u->pend ||
+		    !u->pend->active)
+			continue;
+		for (int j = 0; j < u->pend->nfx; j++)
+			if (u->pend->fx[j].op == EFF_USE &&
+			    u->pend->fx[j].h == h &&
+			    u->pend->snap[j].state == NS_OPEN &&
+			    u->pend->snap[j].gen == gen) {
+				*fxi = j;
+				return u;
+			}
+	}
+	return NULL;
+}
+
+/* A close takes effect at entry: Linux frees the number early, so another
+ * thread's create may get it before this close returns. */
+static void close_entry(struct timeline *tl, struct task *t,
+			const struct ht_event *ev, const struct effect *e,
+			struct snap *s, int etw)
+{
+	struct table *tab = t->table;
+	struct numstate *ns = table_get(tl, tab, e->h);
+	if (s->state != NS_OPEN || s->reorder)
+		return;
+	struct gen *g = &ns->cur;
+	if (!etw && e->object && g->has_object &&
+	    !obj_same(e->object, g->object.s)) {
+		/* the number changed object where the trace cannot show */
+		end_gen(tl, tab, ns, g, CK_UNSEEN, -1, NULL);
+		g = start_gen(tl, ns, OR_UNSEEN, -1, e->object);
+		s->gen = g->id;
+	}
+	if (ev->phase == PH_ENTRY) {
+		evc_set(tl, &tl->tmp, ev, t, RO_CLOSE, g->id, e->h,
+			e->object ? e->object : gobj(g));
+		end_gen(tl, tab, ns, g, CK_CALL, t->tid, &tl->tmp);
+	} else {
+		/* close_exit() records the whole event right after */
+		g->open = 0;
+		g->close_kind = CK_CALL;
+		g->closer_tid = t->tid;
+		s->end_pending = 1;
+	}
+	if (ns->npend > 0) {
+		int j;
+		struct task *u = blocked_on(tl, t, e->h, g->id, &j);
+		if (u) {
+			s->blocked = xcalloc(1, sizeof *s->blocked);
+			evc_copy(s->blocked, &u->pend->entry);
+			s->blocked->gen = g->id;
+			s->blocked->handle = e->h;
+			u->pend->snap[j].closed_during = 1;
+		}
+	}
+}
+
+static void range_close(struct timeline *tl, struct task *t,
+			const struct ht_event *ev, const struct effect *e)
+{
+	struct table *tab = t->table;
+	int64_t lo = e->h, hi = e->h2 < 0 ? INT64_MAX : e->h2;
+	for (size_t i = 0; i < tab->nslot; i++) {
+		struct numstate *ns = tab->slot[i];
+		if (!ns || !ns->cur.id || !ns->cur.open || ns->h < lo ||
+		    ns->h > hi)
+			continue;
+		evc_set(tl, &tl->tmp, ev, t, RO_RANGECLOSE, ns->cur.id, ns->h,
+			gobj(&ns->cur));
+		end_gen(tl, tab, ns, &ns->cur, CK_RANGE, t->tid, &tl->tmp);
+		ring_push(ns, &tl->tmp);
+		rec_set(ns, &tl->tmp);
+	}
+}
+
+static void exit_group(struct timeline *tl, struct task *t,
+		       const struct ht_event *ev);
+
+static void entry_one(struct timeline *tl, struct task *t,
+		      const struct ht_event *ev, int i, struct snap *s,
+		      int pending)
+{
+	const struct effect *e = &ev->fx[i];
+	int etw = ev->pid >= 0;
+	memset(s, 0, sizeof *s);
+	switch (e->op) {
+	case EFF_USE:
+		if (e->h < 0)
+			return;
+		if (!etw)
+			infer_share(tl, t, e);
+		snap_take(t, e, s, etw);
+		if (pending) {
+			table_get(tl, t->table, e->h)->npend++;
+			s->counted = 1;
+		}
+		break;
+	case EFF_DUP:
+		if (e->h >= 0)
+			snap_take(t, e, s, etw);
+		break;
+	case EFF_CLOSE:
+		if (e->h < 0)
+			return;
+		if (!etw)
+			infer_share(tl, t, e);
+		snap_take(t, e, s, etw);
+		close_entry(tl, t, ev, e, s, etw);
+		break;
+	case EFF_CLOSE_RANGE:
+		if (!(ev->phase == PH_FULL && ev->failed))
+			range_close(tl, t, ev, e);
+		break;
+	default:
+		break;
+	}
+}
+
+static int has_exit_group(const struct ht_event *ev)
+{
+	for (int i = 0; i < ev->nfx; i++)
+		if (ev->fx[i].op == EFF_EXIT_GROUP)
+			return 1;
+	return 0;
+}
+
+/* ---- sweeps: closes over consecutive numbers (closefrom emulation) ------ */
+
+static int close_call(const struct ht_event *ev, int64_t *h)
+{
+	if (ev->nfx != 1 || ev->fx[0].op != EFF_CLOSE)
+		return 0;
+	*h = ev->fx[0].h;
+	return 1;
+}
+
+static void run_flush(struct timeline *tl, struct task *t)
+{
+	for (int i = 0; i < t->nheld; i++) {
+		struct held *hd = &t->held[i];
+		if (hd->kind == 1) {
+			det_double_close(tl, hd);
+			struct numstate *ns = t->run_table &&
+				t->run_table == t->table
+				? table_find(t->table, hd->h) : NULL;
+			if (ns)
+				involve(tl, t->table, ns, hd->gen);
+		} else
+			unexplained_add(tl, &hd->off, hd->reason);
+	}
+	t->nheld = 0;
+	t->run_len = 0;
+	t->run_table = NULL;
+}
+
+/* Called when a call completes, before its effects. */
+static void run_step(struct timeline *tl, struct task *t,
+		     const struct ht_event *ev)
+{
+	int64_t h;
+	int is_close = close_call(ev, &h);
+	if (is_close && t->run_len > 0 && t->run_table == t->table &&
+	    h == t->run_last + 1) {
+		t->run_len++;
+		t->run_last = h;
+		if (t->run_len >= TL_SWEEP && t->nheld) {
+			tl->st.benign += t->nheld;
+			t->nheld = 0;
+		}
+		return;
+	}
+	run_flush(tl, t);
+	if (is_close) {
+		t->run_len = 1;
+		t->run_last = h;
+		t->run_table = t->table;
+	}
+}
+
+/* An EBADF close: a finding or an unexplained failure unless it turns
+ * out to be part of a sweep. */
+static void hold(struct timeline *tl, struct task *t, int kind,
+		 const struct numstate *ns, const struct evcopy *off,
+		 const char *reason)
+{
+	if (t->run_len >= TL_SWEEP) {
+		tl->st.benign++;
+		return;
+	}
+	if (!t->held)
+		t->held = xcalloc(TL_SWEEP - 1, sizeof *t->held);
+	if (t->nheld >= TL_SWEEP - 1)
+		run_flush(tl, t);
+	struct held *hd = &t->held[t->nheld++];
+	hd->kind = kind;
+	hd->h = off->handle;
+	hd->gen = ns ? ns->cur.id : 0;
+	hd->reason = reason;
+	evc_copy(&hd->off, off);
+	hd->open.valid = hd->close.valid = 0;
+	hd->obj[0] = '\0';
+	if (kind == 1 && ns) {
+		if (ns->cur.create.valid)
+			evc_copy(&hd->open, &ns->cur.create);
+		if (ns->cur.close.valid)
+			evc_copy(&hd->close, &ns->cur.close);
+		if (ns->cur.has_object)
+			snprintf(hd->obj, sizeof hd->obj, "%s",
+				 ns->cur.object.s);
+	}
+}
+
+/* ---- completing a call --------------------------------------------------- */
+
+static int stale(const struct snap *s, const struct gen *g,
+		 const struct task *t)
+{
+	return s->has_rec && !s->reorder && s->rec.gen > 0 &&
+	       s->rec.gen != g->id && g->origin == OR_TRACE &&
+	       g->creator_tid >= 0 && g->creator_tid != t->tid &&
+	       g->create_seq > s->rec.seq;
+}
+
+static const char *gen_object_id(struct numstate *ns, int id)
+{
+	struct gen *g = ns_gen(ns, id);
+	if (g && g->has_object)
+		return g->object.s;
+	const struct evcopy *e = ring_find(ns, id, RO_NONE);
+	return e && e->has_object ? e->object.s : NULL;
+}
+
+static const char *exec_reason(struct timeline *tl, struct numstate *ns,
+			       int etw)
+{
+	const struct evcopy *c = ns->cur.close.valid ? &ns->cur.close : NULL;
+	if (c)
+		return fstrf(tl, "closed by close-on-exec at %s:%ld; the new "
+			     "program never opened this %s", c->file, c->line,
+			     etw ? "handle" : "fd");
+	return "closed by close-on-exec at execve; the new program never "
+	       "opened it";
+}
+
+static void close_exit(struct timeline *tl, struct task *t,
+		       const struct ht_event *ev, const struct effect *e,
+		       struct snap *s, int etw)
+{
+	struct table *tab = t->table;
+	struct numstate *ns = table_get(tl, tab, e->h);
+	int bad = ev->failed && ev->errc == ERRC_BADF;
+	struct evcopy *off = &tl->tmp;
+	const char *noun = etw ? "handle" : "fd";
+
+	if (s->reorder) {
+		/* the close of the previous object, printed late */
+		evc_set(tl, off, ev, t, RO_CLOSE, ns->prev.id, e->h, e->object);
+		ring_push(ns, off);
+		rec_set(ns, off);
+		return;
+	}
+	int hit = 0;
+	if (bad) {
+		evc_set(tl, off, ev, t, RO_CLOSE, ns->cur.id, e->h,
+			e->object ? e->object : gobj(&ns->cur));
+		if (s->state == NS_OPEN) {
+			struct gen *g = ns_gen(ns, s->gen);
+			if (g)
+				g->close_kind = CK_UNSEEN;
+			unexplained_add(tl, off, fstrf(tl, "the %s was open in "
+				"this table as far as the trace shows; it was "
+				"closed by something the trace does not show",
+				noun));
+		} else if (s->state == NS_CLOSED &&
+			   (s->prior_close == CK_CALL ||
+			    s->prior_close == CK_RANGE)) {
+			hold(tl, t, 1, ns, off, NULL);
+		} else if (s->state == NS_CLOSED &&
+			   s->prior_close == CK_EXEC) {
+			hold(tl, t, 2, ns, off, exec_reason(tl, ns, etw));
+		} else {
+			hold(tl, t, 2, ns, off, fstrf(tl, "close of a %s never "
+				"seen open in this table (closed before the "
+				"trace started, or a close sweep)", noun));
+		}
+	} else if (s->state == NS_OPEN) {
+		struct gen *g = ns_gen(ns, s->gen);
+		hit = s->gen;
+		evc_set(tl, off, ev, t, RO_CLOSE, s->gen, e->h,
+			e->object ? e->object : gobj(g));
+		if (g && g->closer_tid == t->tid) {
+			evc_copy(&g->close, off);
+			if (s->end_pending)
+				ginfo_end(tl, tab, ns, g);
+			else if (g->info >= 0)
+				ginfo_touch(tl, tab, ns, g);
+		}
+		if (g && stale(s, g, t)) {
+			det_stale_close(tl, tab, ns, s, g, off);
+			involve(tl, tab, ns, s->rec.gen);
+			involve(tl, tab, ns, g->id);
+		}
+		if (s->blocked) {
+			long fi = det_cwiu(tl, g, s->blocked, off);
+			ns->cwiu_finding = fi;
+			ns->cwiu_tid = s->blocked->tid;
+			involve(tl, tab, ns, s->gen);
+		}
+	} else {
+		/* closed fine: it was open, opened before the trace (never
+		 * seen) or by something the trace does not show */
+		struct gen *g = start_gen(tl, ns, s->state == NS_NONE
+					  ? OR_OUTSIDE : OR_UNSEEN, -1,
+					  e->object);
+		hit = g->id;
+		evc_set(tl, off, ev, t, RO_CLOSE, g->id, e->h, e->object);
+		end_gen(tl, tab, ns, g, CK_CALL, t->tid, off);
+	}
+	if (s->has_rec)
+		det_evidence(tl, tab, ns, s->rec.gen, bad, hit, off);
+	ring_push(ns, off);
+	rec_set(ns, off);
+}
+
+static void use_exit(struct timeline *tl, struct task *t,
+		     const struct ht_event *ev, const struct effect *e,
+		     struct snap *s, int culprit)
+{
+	struct table *tab = t->table;
+	struct numstate *ns = table_get(tl, tab, e->h);
+	int etw = ev->pid >= 0;
+	const char *noun = etw ? "handle" : "fd";
+	const char *dec = e->object;
+	struct evcopy *off = &tl->tmp;
+	int hit = 0;
+
+	if (culprit && (e->flags & EF_PROBE) && ev->errc == ERRC_BADF) {
+		tl->st.benign++;
+		evc_set(tl, off, ev, t, RO_USE, ns->cur.id, e->h, dec);
+		ring_push(ns, off);
+		return;
+	}
+	if (culprit) {
+		hit = s->state == NS_OPEN ? s->gen : 0;
+		struct gen *g = ns_gen(ns, s->gen);
+		evc_set(tl, off, ev, t, RO_USE, hit ? hit : ns->cur.id, e->h,
+			dec ? dec : hit ? gobj(g) : NULL);
+		if (s->closed_during) {
+			if (ns->cwiu_finding >= 0 && ns->cwiu_tid == t->tid)
+				finding_step(tl, ns->cwiu_finding, "failed",
+					     off);
+		} else if (s->state == NS_CLOSED) {
+			if (s->prior_close == CK_EXEC)
+				unexplained_add(tl, off,
+						exec_reason(tl, ns, etw));
+			else if (s->prior_close == CK_CALL ||
+				 s->prior_close == CK_RANGE ||
+				 s->prior_close == CK_DUP) {
+				det_use_after_close(tl, tab, ns, s, off);
+				involve(tl, tab, ns, ns->cur.id);
+				if (s->has_rec)
+					involve(tl, tab, ns, s->rec.gen);
+			} else
+				unexplained_add(tl, off, fstrf(tl, "the %s's "
+					"last object ended where the trace "
+					"cannot show", noun));
+		} else if (s->state == NS_NONE) {
+			if (ev->errc == ERRC_NOTSOCK && !etw) {
+				/* not a socket, so it is open: inherited */
+				struct gen *ng = start_gen(tl, ns, OR_OUTSIDE,
+							   -1, dec);
+				hit = ng->id;
+				off->gen = hit;
+				unexplained_add(tl, off, dec
+					? fstrf(tl, "opened outside the trace "
+						"(%s), not a socket", dec)
+					: "opened outside the trace, object "
+					  "unknown");
+			} else {
+				unexplained_add(tl, off, fstrf(tl, "%s never "
+					"seen in this table", noun));
+			}
+		} else if (g && stale(s, g, t)) {
+			det_stale_use(tl, ns, s, g, off, 1);
+			involve(tl, tab, ns, s->rec.gen);
+			involve(tl, tab, ns, g->id);
+		} else if (g && g->origin == OR_OUTSIDE && !g->has_object &&
+			   !dec) {
+			unexplained_add(tl, off, "opened outside the trace, "
+					"object unknown");
+		} else {
+			const char *obj = dec ? dec : gobj(g);
+			const char *who = g && g->creator_tid == t->tid
+				? "this thread opened it"
+				: s->has_rec && s->rec.gen == s->gen
+				? "this thread used it before"
+				: g && g->origin == OR_OUTSIDE
+				? "it was opened outside the trace"
+				: g && g->creator_tid >= 0
+				? fstrf(tl, "opened by thread %" PRId64,
+					g->creator_tid)
+				: "its opening is not in the trace";
+			if (ev->errc == ERRC_BADF)
+				unexplained_add(tl, off, fstrf(tl, "wrong "
+					"access mode or %s type: the number is "
+					"open (%s; %s)", noun,
+					obj ? obj : "object unknown", who));
+			else
+				unexplained_add(tl, off, fstrf(tl, "not a "
+					"socket: the number names %s (%s)",
+					obj ? obj : "an object not known",
+					who));
+		}
+	} else if (!ev->failed || (ev->errc != ERRC_BADF &&
+				   ev->errc != ERRC_NOTSOCK)) {
+		/* the number was valid: keep the model in step with it */
+		struct gen *g = NULL;
+		if (s->reorder) {
+			g = &ns->prev;
+		} else if (s->state == NS_OPEN) {
+			g = ns_gen(ns, s->gen);
+			if (g && g->open && !etw && dec && g->has_object &&
+			    !obj_same(dec, g->object.s)) {
+				end_gen(tl, tab, ns, g, CK_UNSEEN, -1, NULL);
+				g = start_gen(tl, ns, OR_UNSEEN, -1, dec);
+			}
+		} else if (!ns->cur.id || !ns->cur.open) {
+			g = start_gen(tl, ns, ns->cur.id ? OR_UNSEEN
+					     : OR_OUTSIDE, -1, dec);
+		} else {
+			g = &ns->cur;
+		}
+		if (g) {
+			hit = g->id;
+			g->uses++;
+			if (dec && g->open && (!etw || !g->has_object) &&
+			    !s->reorder)
+				gen_set_object(g, dec);
+		}
+		evc_set(tl, off, ev, t, RO_USE, hit, e->h,
+			dec ? dec : gobj(g));
+		if (!ev->failed && g && s->state == NS_OPEN &&
+		    hit == s->gen && stale(s, g, t) &&
+		    obj_kind_differs(gen_object_id(ns, s->rec.gen),
+				     gobj(g))) {
+			det_stale_use(tl, ns, s, g, off, 0);
+			involve(tl, tab, ns, s->rec.gen);
+			involve(tl, tab, ns, g->id);
+		}
+	} else {
+		/* failed because of another handle of the same call */
+		hit = s->state == NS_OPEN ? s->gen : 0;
+		evc_set(tl, off, ev, t, RO_USE, hit, e->h, dec);
+	}
+	if (s->has_rec)
+		det_evidence(tl, tab, ns, s->rec.gen, culprit, hit, off);
+	ring_push(ns, off);
+	rec_set(ns, off);
+}
+
+static void do_create(struct timeline *tl, struct task *t,
+		      const struct ht_event *ev, const struct effect *e,
+		      struct table *tab, int64_t h, const char *obj,
+		      int cloexec, int role_call)
+{
+	int etw = ev->pid >= 0;
+	struct numstate *ns = table_get(tl, tab, h);
+	struct gen *g = &ns->cur;
+	if (g->id && g->open) {
+		const struct evcopy *last = ns->ring && ns->nring
+			? &ns->ring[(ns->nring - 1) % TL_RING] : NULL;
+		if (etw && g->creator_tid == t->tid && last &&
+		    last->seq == g->create_seq) {
+			/* one creation reported by two providers */
+			if (!g->has_object)
+				gen_set_object(g, obj);
+			return;
+		}
+		/* a create on an open number: its close is not in the
+		 * trace, or lines are out of order */
+		end_gen(tl, tab, ns, g, CK_UNSEEN, -1, NULL);
+		g->displaced = 1;
+	}
+	g = start_gen(tl, ns, OR_TRACE, t->tid, obj);
+	g->cloexec = cloexec != 0;
+	evc_set(tl, &g->create, ev, t, RO_CREATE, g->id, h, obj);
+	ring_push(ns, &g->create);
+	rec_set(ns, &g->create);
+	(void)e;
+	(void)role_call;
+}
+
+static void do_dup(struct timeline *tl, struct task *t,
+		   const struct ht_event *ev, const struct effect *e,
+		   struct snap *s)
+{
+	struct table *tab = t->table;
+	struct table *dst = tab;
+	if (e->pid2 >= 0 && t->proc && e->pid2 != t->proc->pid &&
+	    ev->pid >= 0) {
+		struct proc *p = imap_get(&tl->procs, e->pid2);
+		if (!p || p->dead) {
+			p = proc_new(tl, e->pid2);
+			p->table = table_new(tl, e->pid2);
+			p->table->refs++;
+		}
+		dst = p->table;
+	}
+	/* the source is used */
+	struct effect use = *e;
+	use.op = EFF_USE;
+	use.object = NULL;
+	use_exit(tl, t, ev, &use, s, 0);
+	struct numstate *sns = table_get(tl, tab, e->h);
+	const char *obj = e->object ? e->object : gobj(&sns->cur);
+	if (e->h2 < 0 || (dst == tab && e->h2 == e->h))
+		return;
+	struct numstate *tns = table_get(tl, dst, e->h2);
+	if (tns->cur.id && tns->cur.open) {
+		/* dup2 onto an open number closes it: benign */
+		evc_set(tl, &tl->tmp, ev, t, RO_DUPCLOSE, tns->cur.id, e->h2,
+			gobj(&tns->cur));
+		end_gen(tl, dst, tns, &tns->cur, CK_DUP, t->tid, &tl->tmp);
+		ring_push(tns, &tl->tmp);
+	}
+	/* obj may point into sns: copy before the target changes */
+	sb_reset(&tl->sb);
+	if (obj)
+		sb_puts(&tl->sb, obj);
+	char *copy = obj ? xstrdup(tl->sb.s) : NULL;
+	do_create(tl, t, ev, e, dst, e->h2, copy,
+		  (e->flags & EF_CLOEXEC) != 0, 1);
+	free(copy);
+}
+
+static void set_cloexec_range(struct table *tab, int64_t lo, int64_t hi,
+			      int on)
+{
+	if (hi < 0)
+		hi = INT64_MAX;
+	for (size_t i = 0; i < tab->nslot; i++) {
+		struct numstate *ns = tab->slot[i];
+		if (ns && ns->cur.id && ns->cur.open && ns->h >= lo &&
+		    ns->h <= hi)
+			ns->cur.cloexec = (unsigned char)on;
+	}
+}
+
+/* The task's own table, private from now on (unshare, exec of a task
+ * that shares its table with another process). */
+static void unshare(struct timeline *tl, struct task *t, int64_t pid)
+{
+	if (!t->table || t->table->refs <= 1)
+		return;
+	struct table *nt = table_copy(tl, t->table, pid, 0);
+	t->table->refs--;
+	t->table = nt;
+	nt->refs = 1;
+}
+
+static void do_exec(struct timeline *tl, struct task *t,
+		    const struct ht_event *ev)
+{
+	/* the other threads of the process are gone */
+	struct proc *p = t->proc;
+	for (struct task *o = p ? p->tasks : NULL; o;) {
+		struct task *n = o->next_in_proc;
+		if (o != t)
+			task_die(tl, o, ev, t);
+		o = n;
+	}
+	unshare(tl, t, p ? p->pid : t->tid);
+	struct table *tab = t->table;
+	for (size_t i = 0; i < tab->nslot; i++) {
+		struct numstate *ns = tab->slot[i];
+		if (!ns)
+			continue;
+		ns->nrecs = 0;    /* a new program: old views are gone */
+		if (!ns->cur.id || !ns->cur.open || !ns->cur.cloexec)
+			continue;
+		evc_set(tl, &tl->tmp, ev, t, RO_EXECCLOSE, ns->cur.id, ns->h,
+			gobj(&ns->cur));
+		end_gen(tl, tab, ns, &ns->cur, CK_EXEC, t->tid, &tl->tmp);
+		ring_push(ns, &tl->tmp);
+	}
+	tab->nup = 0;
+}
+
+static void set_created(struct timeline *tl, struct task *c,
+			const struct task *parent, const struct ht_event *ev,
+			int is_thread)
+{
+	struct task_info *ti = tinfo(tl, c);
+	ti->created.file = strpool_intern(tl->pool, ev->src.file ?
+					  ev->src.file : "",
+					  ev->src.file ?
+					  strlen(ev->src.file) : 0);
+	ti->created.line = ev->src.line;
+	ti->created.event = ev->src.event;
+	ti->parent_tid = parent->tid;
+	ti->is_thread = is_thread;
+	ti->pid = c->proc ? c->proc->pid : c->tid;
+}
+
+static void spawn_etw(struct timeline *tl, struct task *t,
+		      const struct ht_event *ev, const struct effect *e)
+{
+	int64_t pid = e->h2 >= 0 ? e->h2 : ev->pid;
+	struct proc *p = imap_get(&tl->procs, pid);
+	if (!p || p->dead) {
+		p = proc_new(tl, pid);
+		p->table = table_new(tl, pid);
+		p->table->refs++;
+	}
+	if (e->h < 0)
+		return;
+	struct task *c = imap_get(&tl->tasks, e->h);
+	if (!c || !c->alive || c->proc != p)
+		c = task_new(tl, e->h, e->h, p, p->table);
+	if (c == t)
+		return;
+	set_created(tl, c, t, ev, pid == ev->pid ||
+		    (e->flags & EF_THREAD) != 0);
+}
+
+/* clone/fork returned child TID e->h.  The child may have printed
+ * already: then its provisional process and table are folded in. */
+static void spawn(struct timeline *tl, struct task *t,
+		  const struct ht_event *ev, const struct effect *e)
+{
+	if (ev->pid >= 0) {
+		spawn_etw(tl, t, ev, e);
+		return;
+	}
+	int share = (e->flags & EF_SHARE_FILES) != 0;
+	int thread = (e->flags & EF_THREAD) != 0;
+	if (e->h < 0 || e->h == t->tid)
+		return;
+	struct task *c = imap_get(&tl->tasks, e->h);
+	if (c && c->alive && !c->provisional)
+		return;
+	if (c && !c->alive && c->provisional) {
+		/* it printed, and even ended, before the clone returned */
+		c->provisional = 0;
+		set_created(tl, c, t, ev, thread);
+		return;
+	}
+	if (c && c->alive && c->table && c->table->refs > 1) {
+		/* already known to share a table with others */
+		c->provisional = 0;
+		set_created(tl, c, t, ev, thread);
+		return;
+	}
+	if (c && c->alive) {
+		struct table *old = c->table;
+		if (thread && c->proc != t->proc) {
+			struct proc *op = c->proc;
+			proc_unlink(c);
+			if (!op->tasks && op->alive == 0) {
+				op->dead = 1;
+				tl->st.processes--;
+			}
+			proc_link(c, t->proc);
+		}
+		struct table *nt = share ? t->table
+			: table_copy(tl, t->table, c->proc->pid, 1);
+		table_merge(tl, nt, old);
+		c->table = nt;
+		nt->refs++;
+		old->refs--;
+		if (old->refs <= 0)
+			table_free(tl, old);
+		c->provisional = 0;
+		if (c->run_table == old)
+			c->run_table = nt;
+	} else {
+		struct proc *p = thread ? t->proc : proc_new(tl, e->h);
+		struct table *nt = share ? t->table
+			: table_copy(tl, t->table, p->pid, 1);
+		c = task_new(tl, e->h, e->h, p, nt);
+	}
+	set_created(tl, c, t, ev, thread);
+}
+
+static void exit_group(struct timeline *tl, struct task *t,
+		       const struct ht_event *ev)
+{
+	struct proc *p = t->proc;
+	if (!p)
+		return;
+	if (ev->pid >= 0 && p->table) {
+		struct table *tab = p->table;
+		p->table = NULL;
+		p->dead = 1;
+		for (struct task *o = p->tasks; o;) {
+			struct task *n = o->next_in_proc;
+			task_die(tl, o, ev, t);
+			o = n;
+		}
+		table_unref(tl, tab, ev, t);
+		return;
+	}
+	/* the caller last, so that its event ends the table */
+	for (struct task *o = p->tasks; o;) {
+		struct task *n = o->next_in_proc;
+		if (o != t)
+			task_die(tl, o, ev, t);
+		o = n;
+	}
+	task_die(tl, t, ev, t);
+}
+
+static void table_end(struct timeline *tl, struct table *tab,
+		      const struct ht_event *ev, const struct task *by)
+{
+	struct evcopy *x = &tl->tmp2;
+	evc_set(tl, x, ev, by, RO_EXIT, 0, -1, NULL);
+	/* open numbers, by number, for a stable order */
+	struct numstate **open = xcalloc(tab->count + 1, sizeof *open);
+	size_t n = 0;
+	for (size_t i = 0; i < tab->nslot; i++) {
+		struct numstate *ns = tab->slot[i];
+		if (ns && ns->cur.id && ns->cur.open)
+			open[n++] = ns;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct numstate *v = open[i];
+		size_t j = i;
+		while (j > 0 && open[j - 1]->h > v->h) {
+			open[j] = open[j - 1];
+			j--;
+		}
+		open[j] = v;
+	}
+	struct evcopy exitcopy;
+	memset(&exitcopy, 0, sizeof exitcopy);
+	evc_copy(&exitcopy, x);
+	for (size_t i = 0; i < n; i++) {
+		struct numstate *ns = open[i];
+		struct gen *g = &ns->cur;
+		/* fds 0-2 are the program's stdio, released by the exit */
+		int stdio = !g->create.etw && ns->h >= 0 && ns->h <= 2;
+		if (g->origin == OR_TRACE && g->inside && g->create.valid &&
+		    !stdio) {
+			det_leak(tl, ns, g, &exitcopy);
+			ginfo_touch(tl, tab, ns, g);
+		}
+		end_gen(tl, tab, ns, g, CK_END, -1, NULL);
+	}
+	evc_free(&exitcopy);
+	free(open);
+	table_free(tl, tab);
+}
+
+static int in_pend(const struct pending *p, const struct effect *e)
+{
+	for (int j = 0; j < p->nfx; j++)
+		if (p->fx[j].op == e->op && p->fx[j].h == e->h)
+			return j;
+	return -1;
+}
+
+/* Which handle of a failed call the EBADF/ENOTSOCK is about: the one the
+ * timeline shows closed or never opened, else a stale one, else the
+ * first (socket-only handles first for ENOTSOCK). */
+static int culprit_of(struct task *t, const struct ht_event *ev,
+		      const struct snap *snaps)
+{
+	if (!ev->failed || (ev->errc != ERRC_BADF &&
+			    ev->errc != ERRC_NOTSOCK))
+		return -1;
+	int sockonly = 0;
+	for (int i = 0; i < ev->nfx; i++)
+		if ((ev->fx[i].op == EFF_USE || ev->fx[i].op == EFF_DUP) &&
+		    (ev->fx[i].flags & EF_SOCKET_ONLY))
+			sockonly = 1;
+	int best = -1, bestscore = -1;
+	for (int i = 0; i < ev->nfx; i++) {
+		const struct effect *e = &ev->fx[i];
+		if ((e->op != EFF_USE && e->op != EFF_DUP) || e->h < 0)
+			continue;
+		if (ev->errc == ERRC_NOTSOCK && sockonly &&
+		    !(e->flags & EF_SOCKET_ONLY))
+			continue;
+		const struct snap *s = &snaps[i];
+		int score = 0;
+		if (s->state != NS_OPEN) {
+			score = 3;
+		} else {
+			struct numstate *ns = ns_of(t, e->h);
+			struct gen *g = ns ? ns_gen(ns, s->gen) : NULL;
+			if (g && stale(s, g, t))
+				score = 2;
+			else if (g && g->origin == OR_OUTSIDE)
+				score = 1;
+		}
+		if (score > bestscore) {
+			bestscore = score;
+			best = i;
+		}
+	}
+	return best;
+}
+
+static void exit_part(struct timeline *tl, struct task *t,
+		      const struct ht_event *ev, struct snap *snaps)
+{
+	int failed = ev->failed || ev->errc == ERRC_RESTART;
+	int culprit = culprit_of(t, ev, snaps);
+	int explained = culprit >= 0;
+	for (int i = 0; i < ev->nfx && t->alive && t->table; i++) {
+		const struct effect *e = &ev->fx[i];
+		struct snap *s = &snaps[i];
+		if ((e->flags & EF_IF_OK) && failed)
+			continue;
+		switch (e->op) {
+		case EFF_CREATE:
+			if (!failed && e->h >= 0)
+				do_create(tl, t, ev, e, t->table, e->h,
+					  e->object,
+					  (e->flags & EF_CLOEXEC) != 0, 0);
+			break;
+		case EFF_CLOSE:
+			if (e->h >= 0) {
+				close_exit(tl, t, ev, e, s, ev->pid >= 0);
+				if (ev->failed)
+					explained = 1;
+			}
+			break;
+		case EFF_USE:
+			if (e->h >= 0)
+				use_exit(tl, t, ev, e, s, i == culprit);
+			break;
+		case EFF_DUP:
+			if (e->h < 0)
+				break;
+			if (!failed) {
+				do_dup(tl, t, ev, e, s);
+			} else {
+				struct effect use = *e;
+				use.op = EFF_USE;
+				use_exit(tl, t, ev, &use, s, i == culprit);
+			}
+			break;
+		case EFF_CLOEXEC_RANGE:
+			if (!failed)
+				set_cloexec_range(t->table, e->h, e->h2, 1);
+			break;
+		case EFF_SET_CLOEXEC:
+			if (!failed)
+				set_cloexec_range(t->table, e->h, e->h,
+						  (e->flags & EF_CLOEXEC) != 0);
+			break;
+		case EFF_SPAWN:
+			if (!failed)
+				spawn(tl, t, ev, e);
+			break;
+		case EFF_EXEC:
+			if (!failed)
+				do_exec(tl, t, ev);
+			break;
+		case EFF_UNSHARE_FILES:
+			if (!failed)
+				unshare(tl, t, t->proc ? t->proc->pid
+						      : t->tid);
+			break;
+		case EFF_OUTSIDE: {
+			if (e->h < 0)
+				break;
+			struct numstate *ns = table_get(tl, t->table, e->h);
+			if (ns->cur.id && ns->cur.open) {
+				if (!ns->cur.has_object)
+					gen_set_object(&ns->cur, e->object);
+				break;
+			}
+			struct gen *g = start_gen(tl, ns, OR_OUTSIDE, -1,
+						  e->object);
+			evc_set(tl, &tl->tmp, ev, t, RO_OUTSIDE, g->id, e->h,
+				e->object);
+			ring_push(ns, &tl->tmp);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	if (!explained && ev->failed && (ev->errc == ERRC_BADF ||
+					 ev->errc == ERRC_NOTSOCK)) {
+		evc_set(tl, &tl->tmp, ev, t, RO_USE, 0, -1, NULL);
+		unexplained_add(tl, &tl->tmp, "no handle argument known for "
+				"this call");
+	}
+}
+
+static void snaps_clear(struct snap *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (s[i].blocked) {
+			evc_free(s[i].blocked);
+			free(s[i].blocked);
+			s[i].blocked = NULL;
+		}
+}
+
+static void call_full(struct timeline *tl, struct task *t,
+		      const struct ht_event *ev)
+{
+	struct snap snaps[HT_MAX_FX];
+	int n = ev->nfx < HT_MAX_FX ? ev->nfx : HT_MAX_FX;
+	for (int i = 0; i < n; i++)
+		entry_one(tl, t, ev, i, &snaps[i], 0);
+	if (has_exit_group(ev)) {
+		snaps_clear(snaps, n);
+		exit_group(tl, t, ev);
+		return;
+	}
+	exit_part(tl, t, ev, snaps);
+	snaps_clear(snaps, n);
+}
+
+static void call_entry(struct timeline *tl, struct task *t,
+		       const struct ht_event *ev)
+{
+	if (!t->pend)
+		t->pend = xcalloc(1, sizeof *t->pend);
+	pend_end(tl, t);    /* an entry never resumed */
+	struct pending *p = t->pend;
+	p->active = 1;
+	p->nfx = ev->nfx < HT_MAX_FX ? ev->nfx : HT_MAX_FX;
+	int64_t h = -1;
+	for (int i = 0; i < p->nfx; i++) {
+		p->fx[i] = ev->fx[i];
+		p->fx[i].object = NULL;
+		if (h < 0 && ev->fx[i].op == EFF_USE)
+			h = ev->fx[i].h;
+	}
+	if (h >= 0)     /* shown as "blocked" if someone closes h */
+		evc_set(tl, &p->entry, ev, t, RO_USE, 0, h, NULL);
+	for (int i = 0; i < p->nfx; i++)
+		entry_one(tl, t, ev, i, &p->snap[i], 1);
+	if (has_exit_group(ev))
+		exit_group(tl, t, ev);
+}
+
+static void call_exit(struct timeline *tl, struct task *t,
+		      const struct ht_event *ev)
+{
+	struct pending *p = t->pend;
+	if (!p || !p->active) {
+		call_full(tl, t, ev);
+		return;
+	}
+	/* effects the entry applied are not applied again; the others
+	 * get their entry step now */
+	struct snap snaps[HT_MAX_FX];
+	int n = ev->nfx < HT_MAX_FX ? ev->nfx : HT_MAX_FX;
+	for (int i = 0; i < n; i++) {
+		int j = in_pend(p, &ev->fx[i]);
+		if (j >= 0) {
+			snaps[i] = p->snap[j];
+			p->snap[j].blocked = NULL;
+		} else {
+			entry_one(tl, t, ev, i, &snaps[i], 0);
+		}
+	}
+	if (has_exit_group(ev) && t->alive) {
+		snaps_clear(snaps, n);
+		pend_end(tl, t);
+		exit_group(tl, t, ev);
+		return;
+	}
+	exit_part(tl, t, ev, snaps);
+	snaps_clear(snaps, n);
+	pend_end(tl, t);
+}
+
+/* "+++ superseded by execve in pid N +++" on the leader L: the thread N
+ * that called execve now carries L's id; its pending execve resumes
+ * under L. */
+static void task_gone(struct timeline *tl, struct task *l,
+		      const struct ht_event *ev)
+{
+	if (ev->nfx < 1)
+		return;
+	struct task *n = imap_get(&tl->tasks, ev->fx[0].h);
+	if (!n || n == l || !n->alive)
+		return;
+	struct pending *lp = l->pend;
+	pend_end(tl, l);
+	l->pend = n->pend;
+	n->pend = lp;
+	task_die(tl, n, ev, l);
+}
+
+void timeline_feed(struct timeline *tl, const struct ht_event *ev)
+{
+	tl->seq++;
+	tl->st.events++;
+	if (ev->ts != TS_NONE) {
+		if (tl->st.ts_first == TS_NONE || ev->ts < tl->st.ts_first)
+			tl->st.ts_first = ev->ts;
+		if (tl->st.ts_last == TS_NONE || ev->ts > tl->st.ts_last)
+			tl->st.ts_last = ev->ts;
+	}
+	tl->etw = ev->pid >= 0;
+	struct task *t = get_task(tl, ev);
+	if (!t)
+		return;
+	if (ev->thread_name && *ev->thread_name) {
+		struct task_info *ti = tinfo(tl, t);
+		if (!ti->name || strcmp(ti->name, ev->thread_name) != 0)
+			ti->name = strpool_intern(tl->pool, ev->thread_name,
+						  strlen(ev->thread_name));
+	}
+	switch (ev->type) {
+	case EV_SIGNAL:
+		return;
+	case EV_TASK_EXIT:
+		task_die(tl, t, ev, t);
+		return;
+	case EV_TASK_GONE:
+		task_gone(tl, t, ev);
+		return;
+	case EV_TASK_INFO:
+		call_full(tl, t, ev);
+		return;
+	case EV_CALL:
+		break;
+	}
+	switch (ev->phase) {
+	case PH_ENTRY:
+		call_entry(tl, t, ev);
+		break;
+	case PH_EXIT:
+		run_step(tl, t, ev);
+		call_exit(tl, t, ev);
+		break;
+	case PH_FULL:
+		run_step(tl, t, ev);
+		call_full(tl, t, ev);
+		break;
+	}
+}
+
+void timeline_finish(struct timeline *tl)
+{
+	if (tl->finished)
+		return;
+	tl->finished = 1;
+	for (struct task *t = tl->task_first; t; t = t->next_all)
+		run_flush(tl, t);
+	ginfo_finish(tl);
+}
