@@ -81,8 +81,9 @@ static void header(struct out *o, const struct capture *c)
 			p += n + (e != NULL);
 		}
 	}
-	sb_printf(o->sb, "capture: %ld events, %ld processes, %ld threads\n",
-		  ts->events, ts->processes, ts->threads);
+	sb_printf(o->sb, "capture: %ld events, %ld process%s, %ld thread%s\n",
+		  ts->events, ts->processes, ts->processes == 1 ? "" : "es",
+		  ts->threads, ts->threads == 1 ? "" : "s");
 	if (c->fatal) {
 		put(o, "error: ");
 		tput(o, c->fatal);
@@ -98,7 +99,7 @@ static const char *role_phrase(const char *role)
 		{ "offending", "offending call by" },
 		{ "victim", "then" }, { "failed", "then failed in" },
 		{ "duplicated", "duplicated by" }, { "blocked", "blocked in" },
-		{ "created", "created by" },
+		{ "created", "created by" }, { "exited", "process exited in" },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		if (strcmp(t[i].role, role) == 0)
@@ -149,7 +150,7 @@ static void finding(struct out *o, const struct finding *f)
 	put(o, "\n");
 	tput(o, f->message);
 	put(o, "\n");
-	if (f->expected) {
+	if (f->expected && (!f->object || strcmp(f->expected, f->object))) {
 		put(o, "  expected: ");
 		tput(o, f->expected);
 		put(o, "\n");

@@ -71,10 +71,12 @@ for c in tests/checks/*.sh; do
 	[ -f "$c" ] || continue
 	name=check/$(basename "$c" .sh)
 	want "$name" || continue
+	t0=$(date +%s)
 	TMPDIR="$tmp" sh "$c" >"$tmp/out" 2>&1
 	rc=$?
+	secs=$(( $(date +%s) - t0 ))
 	if [ "$rc" -eq 0 ]; then
-		echo "ok:   $name"; pass=$((pass + 1))
+		echo "ok:   $name (${secs}s)"; pass=$((pass + 1))
 	elif [ "$rc" -eq 77 ]; then
 		echo "skip: $name: $(tail -1 "$tmp/out")"; skip=$((skip + 1))
 	else

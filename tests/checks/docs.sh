@@ -33,11 +33,11 @@ done
 mkdir -p "$d/samples" && cp "$kb" "$d/samples/"
 echo "$help" | sed -n 's/^  handletrail \([^(]*\).*/\1/p' >"$d/examples"
 while read -r args; do
-	(cd "$d" && eval "\"$HT\" $args" >"$d/out" 2>"$d/err")
+	(cd "$d" && eval "\"$HT\" $args" >"$d/.stdout" 2>"$d/.stderr")
 	rc=$?
 	if [ "$rc" -gt 1 ]; then
 		echo "--help example 'handletrail $args' exited $rc:"
-		cat "$d/err"
+		cat "$d/.stderr"
 		fail=1
 	fi
 done <"$d/examples"
