@@ -349,7 +349,9 @@ static void take_summary(struct icap *c, const struct jv *rep)
 	c->have_report = 1;
 	c->events = jv_kint(sum, "events", -1);
 	int64_t a = read_ts(sum, "ts_first"), b = read_ts(sum, "ts_last");
-	c->span = a == TS_NONE || b == TS_NONE || b < a ? -1 : b - a;
+	uint64_t d = (uint64_t)b - (uint64_t)a;  /* no overflow when b >= a */
+	c->span = a == TS_NONE || b == TS_NONE || b < a ||
+		  d > (uint64_t)INT64_MAX ? -1 : (int64_t)d;
 	if (in && in->type == JV_ARR && in->n > 0) {
 		const struct jv *e = &in->kids[0];
 		c->format = xstrdup(jv_kstr(e, "format", ""));

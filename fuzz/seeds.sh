@@ -14,7 +14,19 @@ n=0
 
 add() {
 	n=$((n + 1))
-	head -c "$max" "$1" >"$out/$(printf '%04d' "$n")-$(basename "$1")"
+	dst=$out/$(printf '%04d' "$n")-$(basename "$1")
+	case $1 in
+	*.gz|*.xz|*.zst)
+		# the text, cut: a cut compressed file is only a broken one
+		# (each such file still goes in whole when it is small)
+		case $1 in *.gz) z=gzip ;; *.xz) z=xz ;; *) z=zstd ;; esac
+		$z -dc <"$1" 2>/dev/null | head -c "$max" >"$dst.txt"
+		[ "$(wc -c <"$1")" -le "$max" ] &&
+			[ "$($z -dc <"$1" 2>/dev/null | head -c 262145 | wc -c)" -le 262144 ] &&
+			cp "$1" "$dst"
+		;;
+	*) head -c "$max" "$1" >"$dst" ;;
+	esac
 }
 
 candidates() {

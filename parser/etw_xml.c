@@ -130,8 +130,10 @@ int etw_parse_systime(const char *s, int64_t *ns)
 		return -1;
 	int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
 		    sec - off;
-	if (t <= INT64_MIN / 1000000000 || t >= INT64_MAX / 1000000000)
-		return -1;  /* outside 1677..2262: not a trace time */
+	/* outside 1970..2116 is no trace time; the bound also keeps every
+	 * consumer's ts difference far from overflow */
+	if (t < 0 || t >= (1LL << 62) / 1000000000)
+		return -1;
 	*ns = t * 1000000000 + frac;
 	return 0;
 }
@@ -530,6 +532,14 @@ enum ht_format etw_sniff(const char *buf, size_t n)
 		a[m++] = v ? (char)v : '?';
 	}
 	a[m] = '\0';
+	/* what comments say is not what the file is */
+	for (char *c = strstr(a, "<!--"); c; c = strstr(c, "<!--")) {
+		char *e = strstr(c + 4, "-->");
+		char *stop = e ? e + 3 : a + m;
+		for (char *q = c + 1; q < stop; q++)
+			*q = ' ';
+		c = stop;
+	}
 	enum ht_format f = FMT_AUTO;
 	size_t k = 0;
 	while (k < m && is_ws(a[k]))

@@ -10,6 +10,25 @@
 #include <string.h>
 #include "strace_int.h"
 
+/* What the events say, beyond parser.h:
+ * - A split call is a PH_ENTRY (the effects its arguments show: uses,
+ *   the close, close_range) and a PH_EXIT with every effect of the whole
+ *   call, those already reported flagged EF_AT_ENTRY; the exit's ts is
+ *   the resumed line's stamp.  A new call of the same task drops an
+ *   entry left without exit.
+ * - Every fd operand is an EFF_USE (dup sources included); a CLOSE stands
+ *   in for the use of the closed fd.  Creations, DUP, SPAWN, EXEC, ...
+ *   appear only when the call succeeded.  Objects are the -y text inside
+ *   <...>, without a "(deleted)" that follows it.
+ * - "+++ superseded by execve in pid N +++" is EV_TASK_GONE under the
+ *   leader's TID with fx[0] = SPAWN h=N (THREAD|SHARE_FILES): N's pending
+ *   execve moves to the leader and resumes under its id.
+ * - "<... X resumed>" without an entry becomes a PH_FULL event when the
+ *   result alone has an effect (execve, a returned fd), else a skip.
+ * - A line without a prefix belongs to the -ff file's TID, on stderr to
+ *   the one task alive, before any prefix to the TID that
+ *   set_tid_address() returns; -1 when nothing tells. */
+
 #define NS_PER_S 1000000000LL
 #define DAY_NS (86400LL * NS_PER_S)
 #define MAX_JOINS 16            /* splices rejoined into one line, at most */
@@ -28,8 +47,6 @@ enum feature {
 	FT_NS       = 1u << 8,   /* 9 fraction digits                    */
 	FT_MS       = 1u << 9,   /* 3 fraction digits                    */
 	FT_DUR      = 1u << 10,  /* -T                                   */
-	FT_Y        = 1u << 11,
-	FT_YY       = 1u << 12,
 	FT_N        = 1u << 13,  /* [ nnn]                               */
 	FT_I        = 1u << 14,  /* [hex]                                */
 	FT_COMM     = 1u << 15,  /* -Y                                   */
@@ -37,7 +54,6 @@ enum feature {
 	FT_DUMP     = 1u << 17,  /* -e write= / read= dumps              */
 	FT_XVERBOSE = 1u << 18,
 	FT_XRAW     = 1u << 19,
-	FT_SPLICE   = 1u << 20,  /* strace messages inside trace lines   */
 };
 
 /* One traced task we have seen and not seen end, with its call in
@@ -117,10 +133,17 @@ struct strace {
 	unsigned feat, seen;
 	long n_calls, n_failed, n_creates, n_closes, n_spawns, n_unfinished;
 	long n_fd_effects, n_basic;
+	long n_switches;         /* call lines whose task differs from the
+				    line before */
+	int64_t last_call_tid;
 	int finished, failed;
 	struct ht_error err_saved;
 	int err_pending;
 	pcre2_match_data *md;
+	struct {
+		const struct sc_info *sc;
+		size_t len;
+	} sc_cache[64];          /* by name length and ends */
 };
 
 /* ---- regular expressions for strace's own messages ------------------- */
@@ -422,7 +445,7 @@ static void parse_leader(const char *s, size_t n, struct leader *ld)
 					      &ld->digits);
 			i = e;
 		} else if (e < n && s[e] == '.' && e + 1 < n &&
-			   is_digit(s[e + 1]) && a < INT64_MAX / NS_PER_S) {
+			   is_digit(s[e + 1]) && a < (1LL << 62) / NS_PER_S) {
 			ld->stamp = 2;
 			ld->secs = a;
 			i = read_frac(s, n, e + 1, &ld->frac_ns, &ld->digits);
@@ -480,13 +503,15 @@ static void parse_leader(const char *s, size_t n, struct leader *ld)
 	ld->body = i;
 }
 
-/* a + b, held at the int64 limits: hostile stamps cannot overflow sums */
+/* a + b held within +-2^62 ns (146 years around 1970): hostile stamps
+ * can overflow neither these sums nor a consumer's ts differences */
+#define TS_SANE (1LL << 62)
 static int64_t sat_add(int64_t a, int64_t b)
 {
 	int64_t r;
-	if (__builtin_add_overflow(a, b, &r))
-		return b > 0 ? INT64_MAX : INT64_MIN;
-	return r;
+	if (__builtin_add_overflow(a, b, &r) || r > TS_SANE)
+		return b > 0 ? TS_SANE : -TS_SANE;
+	return r < -TS_SANE ? -TS_SANE : r;
 }
 
 /* Turns the printed stamp into ns; keeps -r sums and midnight wraps. */
@@ -540,7 +565,8 @@ static void ev_start(struct strace *p, struct ht_event *ev, enum ev_type t,
 		     enum ev_phase ph, int64_t tid, const char *s,
 		     const struct leader *ld, long ln, size_t need)
 {
-	arena_reset(&p->ar, need * 3 + 1024);
+	/* the raw text plus each decoration at most twice */
+	arena_reset(&p->ar, need * 2 + 1024);
 	ev->type = t;
 	ev->phase = ph;
 	ev->call = NULL;
@@ -616,6 +642,9 @@ static void set_errname(struct strace *p, struct ht_event *ev,
 static void count_call(struct strace *p, const struct ht_event *ev)
 {
 	p->n_calls++;
+	if (p->n_calls > 1 && ev->tid != p->last_call_tid)
+		p->n_switches++;
+	p->last_call_tid = ev->tid;
 	if (ev->failed)
 		p->n_failed++;
 	for (int i = 0; i < ev->nfx; i++) {
@@ -705,9 +734,16 @@ static int scan_full(struct strace *p, const char *s, size_t n,
 		     struct call *c)
 {
 	const char *why = NULL;
-	if (call_scan(s, n, c) == 0 && c->close >= 0) {
+	int r = call_scan(s, n, c);
+	if (r == 0 && c->close < 0)
+		why = "no ')' closes the argument list (a cut-off line?)";
+	if (r == 0 && c->close >= 0) {
 		if (call_result(s, n, c, &why) == 0)
 			return 0;
+		/* the structure closed: a missing result is not to be
+		 * looked for inside the arguments */
+		snprintf(p->why, sizeof p->why, "%s", why);
+		return -1;
 	}
 	int tries = 0;
 	for (size_t k = n; k > 0 && tries < 8; k--) {
@@ -733,6 +769,29 @@ static int scan_full(struct strace *p, const char *s, size_t n,
 		 "unbalanced quotes or brackets in the argument list and "
 		 "no \") = \" to end it");
 	return -1;
+}
+
+/* syscalls.def row of a name; a few names make most lines, so a small
+ * cache in front of the table saves hashing them every time */
+static const struct sc_info *call_info(struct strace *p, const char *name,
+				       size_t n)
+{
+	unsigned k = ((unsigned)n * 7 + (unsigned char)name[0] * 3 +
+		      (unsigned char)name[n - 1]) & 63;
+	if (p->sc_cache[k].len == n) {
+		const char *cn = p->sc_cache[k].sc->name;
+		size_t i = 0;
+		while (i < n && cn[i] == name[i])
+			i++;
+		if (i == n)
+			return p->sc_cache[k].sc;
+	}
+	const struct sc_info *c = sc_lookup(name, n);
+	if (c) {
+		p->sc_cache[k].sc = c;
+		p->sc_cache[k].len = n;
+	}
+	return c;
 }
 
 /* For calls without descriptors only the result matters: the last ')'
@@ -798,7 +857,7 @@ static int parse_call(struct strace *p, const char *s, size_t n, long ln,
 	}
 	const char *name = s + b;
 	size_t nlen = i - b, a0 = i + 1;
-	const struct sc_info *sc = sc_lookup(name, nlen);
+	const struct sc_info *sc = call_info(p, name, nlen);
 	size_t cut = entry_cut(s, n, a0);
 	struct call c;
 	if (cut) {
@@ -830,7 +889,8 @@ static int parse_call(struct strace *p, const char *s, size_t n, long ln,
 	     scan_full(p, s + a0, n - a0, &c)) < 0)
 		return -1;
 	int64_t tid = line_tid(p, ld);
-	task_get(p, tid);
+	/* a new call: one the task left unfinished will not resume */
+	task_get(p, tid)->pending = 0;
 	ev_start(p, ev, EV_CALL, PH_FULL, tid, s, ld, ln, n);
 	set_call(p, ev, sc, name, nlen);
 	set_raw(p, ev, s, n);
@@ -885,7 +945,7 @@ static int parse_resumed(struct strace *p, const char *s, size_t n, long ln,
 	if (n - i >= 17 && memcmp(s + i, " <unfinished ...>", 17) == 0)
 		i += 17;
 	const char *name = s + nb;
-	const struct sc_info *sc = sc_lookup(name, nlen);
+	const struct sc_info *sc = call_info(p, name, nlen);
 	int64_t tid = line_tid(p, ld);
 	struct task *t = task_find(p, tid);
 	struct call c;
@@ -1152,8 +1212,6 @@ static int handle_line(struct strace *p, const char *s, size_t n, long ln,
 	int r = parse_body(p, s, n, ln, &ld, ev);
 	if (r >= 0) {
 		note_leader(p, &ld);
-		if (joined)
-			p->feat |= FT_SPLICE;
 		return r;
 	}
 	size_t cut = splice_at(p, s, n);
@@ -1319,6 +1377,11 @@ static void finish(struct strace *p)
 		input_stats_limit(st, "several tasks but no clone/fork in "
 				  "the trace: which tasks share an fd table "
 				  "is unknown");
+	if (p->n_switches >= 10 && p->n_unfinished == 0)
+		input_stats_limit(st, "threads interleave but no call is "
+				  "<unfinished ...>: lines are in entry or "
+				  "completion order, not as strace saw them "
+				  "(strace-log-merge, -z or -Z?)");
 	if (p->n_calls >= 10 && p->n_failed == p->n_calls)
 		input_stats_limit(st, "only failed calls are present (-Z?): "
 				  "successful opens and closes are invisible");

@@ -395,8 +395,10 @@ int call_result(const char *s, size_t n, struct call *c, const char **why)
 			i = e;
 			continue;
 		}
-		while (i < n && s[i] != ' ')
-			i++;   /* a word we do not know: (INJECTED) etc. */
+		/* strace prints nothing else after a result: this was no
+		 * result (a ") = " inside a cut-off string, say) */
+		*why = "unexpected text after the return value";
+		return -1;
 	}
 	if (c->errname) {
 		const char *canon;
@@ -445,7 +447,15 @@ static int parse_fd(const char *s, size_t n, struct fdval *v)
 			i = (size_t)(e - s) + 2;
 	}
 	if (i < n && s[i] == '<') {
-		size_t e = skip_decoration(s, n, i);
+		/* the argument ends with its decoration: no need to scan
+		 * it again (call_scan did) */
+		size_t e = 0;
+		if (s[n - 1] == '>')
+			e = n;
+		else if (n - i > 10 && memcmp(s + n - 10, ">(deleted)", 10) == 0)
+			e = n - 9;
+		else
+			e = skip_decoration(s, n, i);
 		if (e) {
 			v->obj = s + i + 1;
 			v->obj_len = e - i - 2;
@@ -582,6 +592,35 @@ static void fd_list(struct fxb *b, const char *s, size_t n, enum eff_op op,
 		if (parse_fd(s + b0, i - b0, &v) && v.fd >= 0)
 			fx_add(b, op, flags, v.fd, -1, v.obj, v.obj_len);
 		if (i < n && s[i] == ',')
+			i++;
+	}
+}
+
+/* an fd set of select(): "[3 4<pipe:[1]>]", numbers apart by spaces */
+static void fd_set_uses(struct fxb *b, const char *s, size_t n,
+			unsigned flags)
+{
+	if (n < 2 || s[0] != '[')
+		return;
+	size_t i = 1;
+	while (i < n && s[i] != ']') {
+		while (i < n && s[i] == ' ')
+			i++;
+		size_t b0 = i;
+		while (i < n && s[i] != ' ' && s[i] != ']') {
+			if (s[i] == '<') {
+				size_t e = skip_decoration(s, n, i);
+				if (!e)
+					return;
+				i = e;
+			} else {
+				i++;
+			}
+		}
+		struct fdval v;
+		if (i > b0 && parse_fd(s + b0, i - b0, &v) && v.fd >= 0)
+			fx_add(b, EFF_USE, flags, v.fd, -1, v.obj, v.obj_len);
+		else if (i == b0)
 			i++;
 	}
 }
@@ -868,6 +907,10 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 				p = e;
 			}
 		}
+		break;
+	case K_SELECT:
+		for (int k = 1; k <= 3 && k < nargs; k++)
+			fd_set_uses(&b, A[k], L[k], EF_BLOCKING | at[k]);
 		break;
 	case K_WAITID:
 		if (nargs > 1 && arg_is(A[0], L[0], "P_PIDFD", 3) &&

@@ -33,6 +33,7 @@ enum sc_kind {
 	K_WAITID,      /* waitid(P_PIDFD, fd, ...)                            */
 	K_LANDLOCK,    /* create_ruleset, except ..._VERSION queries          */
 	K_POLL,        /* poll/ppoll: {fd=N, ...} entries                     */
+	K_SELECT,      /* select/pselect6: fd sets [3 4] in args 1-3          */
 };
 
 /* syscalls.def column "fds": which arguments are descriptors */

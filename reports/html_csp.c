@@ -86,8 +86,8 @@ static void sha256(const void *data, size_t n, unsigned char out[32])
 /* "'sha256-<base64>'" as a CSP source expression (55 chars + NUL). */
 void html_csp_hash(char out[64], const char *text)
 {
-	static const char b64[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "abcdefghijklmnopqrstuvwxyz0123456789+/";
 	unsigned char d[33];
 	char *o = out;
 

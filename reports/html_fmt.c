@@ -229,7 +229,8 @@ void hc_thread(struct html_ctx *x, int64_t tid)
 void hc_loc(struct html_ctx *x, const struct source_loc *l)
 {
 	if (!l || l->line <= 0) {
-		sb_puts(x->sb, "<span class=\"loc none\">not in the trace</span>");
+		sb_puts(x->sb, "<span class=\"loc none\">not in the trace"
+			"</span>");
 		return;
 	}
 	sb_puts(x->sb, "<span class=\"loc\" title=\"");

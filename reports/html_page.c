@@ -97,7 +97,8 @@ static void verdict(struct html_ctx *x, const int *by_sev, int ngroups)
 	int nnote = by_sev[SEV_NOTE];
 
 	if (x->d->c->fatal) {
-		sb_puts(sb, "<p class=\"banner fatal\"><b>Input broke off:</b> ");
+		sb_puts(sb, "<p class=\"banner fatal\"><b>Input broke off:"
+			"</b> ");
 		hx_text(sb, x->d->c->fatal);
 		sb_puts(sb, " \xe2\x80\x94 everything below is from the part "
 			"read before that point.</p>\n");
@@ -112,7 +113,8 @@ static void verdict(struct html_ctx *x, const int *by_sev, int ngroups)
 			  x->d->st->unexplained_dropped);
 	if (nerr || nwarn) {
 		sb_printf(sb, "<p class=\"banner %s\"><b>%s:</b> ",
-			  nerr ? "error" : "warning", nerr ? "ERROR" : "WARNING");
+			  nerr ? "error" : "warning",
+			  nerr ? "ERROR" : "WARNING");
 		sb_printf(sb, "%d error%s, %d warning%s", nerr,
 			  nerr == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s");
 		if (nnote)

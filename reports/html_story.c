@@ -419,7 +419,8 @@ static void in_order(struct html_ctx *x, const struct finding *f)
 	for (int i = 0; i < n; i++) {
 		const struct chain_step *s = &f->chain[i];
 		if (i)
-			sb_puts(sb, " <span class=\"arrow\">\xe2\x86\x92</span> ");
+			sb_puts(sb, " <span class=\"arrow\">\xe2\x86\x92"
+				"</span> ");
 		hc_thread(x, s->tid);
 		sb_putc(sb, ' ');
 		if (creates(s)) {
@@ -432,7 +433,11 @@ static void in_order(struct html_ctx *x, const struct finding *f)
 			sb_puts(sb, " for ");
 			hc_object(x, s->object);
 		} else if (hc_role_is(s, "closed")) {
-			sb_puts(sb, "closed it");
+			sb_puts(sb, "closed ");
+			if (i == 0)
+				hc_handle(x, f->handle);
+			else
+				sb_puts(sb, "it");
 			if (s->object && s->object[0]) {
 				sb_puts(sb, " (");
 				hc_object(x, s->object);
@@ -440,9 +445,7 @@ static void in_order(struct html_ctx *x, const struct finding *f)
 			}
 		} else if (hc_role_is(s, "offending") &&
 			   f->kind == FK_STALE_CLOSE) {
-			sb_puts(sb, "closed ");
-			hc_handle_num(x, f->handle);
-			sb_puts(sb, " again, destroying ");
+			sb_puts(sb, "closed it again, destroying ");
 			hc_object(x, s->object);
 		} else if (hc_role_is(s, "offending") &&
 			   f->kind == FK_DOUBLE_CLOSE) {

@@ -29,8 +29,30 @@ struct gen {
 	int gen;
 	const char *object;
 	int outside;        /* open before the trace began */
-	int x0, x1;         /* -1 until placed */
+	int seen;           /* some event shown touched it */
 };
+
+/* One graphic: its events (sorted), generations, lanes and geometry. */
+struct graph {
+	struct html_ctx *x;
+	const struct finding *f;
+	int64_t culprit, victim;
+	struct pt pts[MAX_PTS];
+	int npts, order;
+	struct gen gens[MAX_GENS];
+	int ngens;
+	int64_t lanes[MAX_LANES];
+	int nlanes;
+	int xs[MAX_PTS];    /* x of each event */
+	int left, right, slot, width, height;
+};
+
+/* vertical layout */
+#define AXIS_Y 18
+#define BAND_Y 34
+#define BAND_H 24
+#define LANE0  100
+#define LANE_H 58
 
 static const char *const gen_colors[] = {
 	"#4e79a7", "#59a14f", "#9c755f", "#b07aa1", "#76b7b2", "#e0a030",
@@ -166,22 +188,25 @@ static const char *mark_word(enum mark m)
 	}
 }
 
-void html_svg_timeline(struct html_ctx *x, const struct finding *f,
-		       int64_t culprit, int64_t victim)
+static struct pt *add_pt(struct graph *g)
 {
-	struct strbuf *sb = x->sb;
-	struct pt pts[MAX_PTS];
-	struct gen gens[MAX_GENS];
-	int64_t lanes[MAX_LANES];
-	int npts = 0, ngens = 0, nlanes = 0, order = 0, no_ts = 0;
-	int first_keep = 2, skip = 0;
+	struct pt *p = &g->pts[g->npts++];
 
-	if (f->nchain > HTML_CHAIN_CAP)
-		skip = f->nchain - HTML_CHAIN_CAP;
+	memset(p, 0, sizeof *p);
+	p->cpu = -1;
+	p->order = g->order++;
+	return p;
+}
+
+/* The chain's steps (the middle ones dropped when there are many), or the
+ * offending call alone when there is no chain. */
+static void add_chain(struct graph *g)
+{
+	const struct finding *f = g->f;
+	int skip = f->nchain > HTML_CHAIN_CAP ? f->nchain - HTML_CHAIN_CAP : 0;
+
 	if (f->nchain == 0) {
-		/* no chain: at least the offending call on its thread */
-		struct pt *p = &pts[npts++];
-		memset(p, 0, sizeof *p);
+		struct pt *p = add_pt(g);
 		p->ts = f->ts;
 		p->line = f->src.line;
 		p->file = f->src.file;
@@ -189,18 +214,15 @@ void html_svg_timeline(struct html_ctx *x, const struct finding *f,
 		p->mark = f->error ? M_FAIL : M_BADCLOSE;
 		p->call = f->call;
 		p->result = f->error;
-		p->cpu = -1;
-		p->order = order++;
 	}
-	/* the chain's steps (the middle ones dropped when there are many) */
 	for (int i = 0; i < f->nchain; i++) {
 		const struct chain_step *s = &f->chain[i];
 		struct pt *p;
-		if (skip && i == first_keep) {
+		if (skip && i == 2) {
 			i += skip - 1;
 			continue;
 		}
-		p = &pts[npts++];
+		p = add_pt(g);
 		p->ts = s->ts;
 		p->line = s->src.line;
 		p->file = s->src.file;
@@ -210,203 +232,226 @@ void html_svg_timeline(struct html_ctx *x, const struct finding *f,
 		p->call = s->call;
 		p->result = s->result;
 		p->cpu = s->cpu;
-		p->order = order++;
-		if (s->generation > 0 && !find_gen(gens, ngens, s->generation) &&
-		    ngens < MAX_GENS) {
-			struct gen *g = &gens[ngens++];
-			memset(g, 0, sizeof *g);
-			g->gen = s->generation;
-			g->object = s->object;
-			g->x0 = g->x1 = -1;
+		if (s->generation > 0 &&
+		    !find_gen(g->gens, g->ngens, s->generation) &&
+		    g->ngens < MAX_GENS) {
+			struct gen *gn = &g->gens[g->ngens++];
+			memset(gn, 0, sizeof *gn);
+			gn->gen = s->generation;
+			gn->object = s->object;
 		}
 	}
-	/* what the timeline knows of those generations */
-	for (int i = 0; i < x->d->ng; i++) {
-		const struct generation_info *gi = &x->d->g[i];
-		struct gen *g;
-		if (gi->pid != f->pid || gi->handle != f->handle)
+}
+
+/* What the timeline knows of those generations: their objects, and their
+ * open and close when the chain lacks them. */
+static void add_generations(struct graph *g)
+{
+	const struct html_data *d = g->x->d;
+
+	for (int i = 0; i < d->ng; i++) {
+		const struct generation_info *gi = &d->g[i];
+		struct gen *gn;
+		if (gi->pid != g->f->pid || gi->handle != g->f->handle)
 			continue;
-		g = find_gen(gens, ngens, gi->generation);
-		if (!g)
+		gn = find_gen(g->gens, g->ngens, gi->generation);
+		if (!gn)
 			continue;
-		g->object = gi->object;
-		g->outside = gi->opened.line <= 0;
-		/* their open and close, when the chain lacks them */
-		for (int e = 0; e < 2 && npts < MAX_PTS; e++) {
-			const struct source_loc *l = e ? &gi->closed : &gi->opened;
+		gn->object = gi->object;
+		gn->outside = gi->opened.line <= 0;
+		for (int e = 0; e < 2 && g->npts < MAX_PTS; e++) {
+			const struct source_loc *l =
+				e ? &gi->closed : &gi->opened;
 			struct pt *p;
 			int dup = 0;
 			if (l->line <= 0)
 				continue;
-			for (int k = 0; k < npts; k++)
-				if (same_place(&pts[k], l->file, l->line))
+			for (int k = 0; k < g->npts; k++)
+				if (same_place(&g->pts[k], l->file, l->line))
 					dup = 1;
 			if (dup)
 				continue;
-			p = &pts[npts++];
-			memset(p, 0, sizeof *p);
+			p = add_pt(g);
 			p->ts = e ? gi->close_ts : gi->open_ts;
 			p->line = l->line;
 			p->file = l->file;
 			p->tid = e ? gi->close_tid : gi->open_tid;
 			p->gen = gi->generation;
 			p->mark = e ? M_CLOSE : M_CREATE;
-			p->cpu = -1;
-			p->order = order++;
 		}
 	}
-	if (npts == 0)
-		return;
-	qsort(pts, (size_t)npts, sizeof pts[0], cmp_pt);
-	for (int i = 0; i < npts; i++) {
+}
+
+/* Order the events, give each thread a lane, space the events evenly
+ * (the labels carry the real times). */
+static void layout(struct graph *g)
+{
+	qsort(g->pts, (size_t)g->npts, sizeof g->pts[0], cmp_pt);
+	for (int i = 0; i < g->npts; i++) {
 		int k;
-		if (pts[i].ts == TS_NONE)
-			no_ts = 1;
-		for (k = 0; k < nlanes; k++)
-			if (lanes[k] == pts[i].tid)
+		for (k = 0; k < g->nlanes; k++)
+			if (g->lanes[k] == g->pts[i].tid)
 				break;
-		if (k == nlanes && nlanes < MAX_LANES)
-			lanes[nlanes++] = pts[i].tid;
+		if (k == g->nlanes && g->nlanes < MAX_LANES)
+			g->lanes[g->nlanes++] = g->pts[i].tid;
+		if (g->pts[i].gen > 0) {
+			struct gen *gn = find_gen(g->gens, g->ngens,
+						  g->pts[i].gen);
+			if (gn)
+				gn->seen = 1;
+		}
 	}
+	g->left = 190;
+	g->right = 24;
+	g->slot = (1000 - g->left - g->right) / g->npts;
+	if (g->slot < 128)
+		g->slot = 128;
+	if (g->slot > 160)
+		g->slot = 160;
+	g->width = g->left + g->right + g->slot * g->npts;
+	if (g->width < 1000)
+		g->width = 1000;
+	g->height = LANE0 + LANE_H * g->nlanes + 34;
+	for (int i = 0; i < g->npts; i++)
+		g->xs[i] = g->left + g->slot * i + g->slot / 2;
+}
 
-	/* geometry: evenly spaced events, labels carry the real times */
-	int left = 190, right = 24, slot = (1000 - left - right) / npts;
-	if (slot < 128)
-		slot = 128;
-	if (slot > 160)
-		slot = 160;
-	int width = left + right + slot * npts;
-	if (width < 1000)
-		width = 1000;
-	int axis_y = 18, band_y = 34, band_h = 24, lane0 = 100, lane_h = 58;
-	int height = lane0 + lane_h * nlanes + 34;
-	int xs[MAX_PTS];
-	for (int i = 0; i < npts; i++)
-		xs[i] = left + slot * i + slot / 2;
-	for (int i = 0; i < npts; i++) {
-		struct gen *g = find_gen(gens, ngens, pts[i].gen);
-		if (!g)
-			continue;
-		if (g->x0 < 0 || xs[i] < g->x0)
-			g->x0 = xs[i];
-		if (xs[i] > g->x1)
-			g->x1 = xs[i];
-	}
+static void draw_axis(struct graph *g)
+{
+	struct strbuf *sb = g->x->sb;
 
-	sb_puts(sb, "<h4>Timeline of ");
-	hc_handle(x, f->handle);
-	sb_puts(sb, "</h4>\n<div class=\"scroll\"><svg class=\"tl\" "
-		"xmlns=\"http://www.w3.org/2000/svg\" ");
-	sb_printf(sb, "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-		  "role=\"img\" aria-label=\"Timeline of ", width, height,
-		  width, height);
-	hc_handle(x, f->handle);
-	sb_puts(sb, ": one band per object the number named, one lane per "
-		"thread\">\n");
-
-	/* time labels */
-	for (int i = 0; i < npts; i++) {
-		sb_printf(sb, "<text x=\"%d\" y=\"%d\" class=\"ax\">", xs[i],
-			  axis_y);
-		if (pts[i].ts != TS_NONE && x->ts0 != TS_NONE) {
+	for (int i = 0; i < g->npts; i++) {
+		sb_printf(sb, "<text x=\"%d\" y=\"%d\" class=\"ax\">",
+			  g->xs[i], AXIS_Y);
+		if (g->pts[i].ts != TS_NONE && g->x->ts0 != TS_NONE) {
 			sb_putc(sb, '+');
-			hc_duration(sb, pts[i].ts - x->ts0);
+			hc_duration(sb, g->pts[i].ts - g->x->ts0);
 		} else {
-			sb_printf(sb, "line %ld", pts[i].line);
+			sb_printf(sb, "line %ld", g->pts[i].line);
 		}
 		sb_puts(sb, "</text>\n");
 	}
+}
 
-	/* the bands: one per generation; one that began before the first
-	 * event shown starts right after the row's label */
-	sb_printf(sb, "<text x=\"8\" y=\"%d\" class=\"lbl\">", band_y + 16);
-	size_t label_at = sb->len;
-	hc_handle(x, f->handle);
-	int early_x = 8 + (int)(sb->len - label_at + 6) * 15 / 2 + 10;
-	if (early_x > left - 6)
-		early_x = left - 6;
+/* One band per generation, from its open to its close; one whose open is
+ * not shown starts right after the row's label, one not closed runs to
+ * the right edge. */
+static void draw_bands(struct graph *g)
+{
+	struct strbuf *sb = g->x->sb;
+	size_t label_at;
+	int early_x;
+
+	sb_printf(sb, "<text x=\"8\" y=\"%d\" class=\"lbl\">", BAND_Y + 16);
+	label_at = sb->len;
+	hc_handle(g->x, g->f->handle);
+	early_x = 8 + (int)(sb->len - label_at + 6) * 15 / 2 + 10;
+	if (early_x > g->left - 6)
+		early_x = g->left - 6;
 	sb_puts(sb, " named</text>\n");
-	for (int i = 0; i < ngens; i++) {
-		struct gen *g = &gens[i];
-		int x0, x1;
-		if (g->x0 < 0)
+	for (int i = 0; i < g->ngens; i++) {
+		struct gen *gn = &g->gens[i];
+		int x0 = early_x, x1 = g->width - g->right, closed = 0;
+		size_t room;
+		if (!gn->seen)
 			continue;
-		/* from its open (or the left edge) to its close (or the end) */
-		int closed = 0;
-		/* no open in view: it began before the first event shown */
-		x0 = early_x;
-		x1 = width - right;
-		for (int k = 0; k < npts; k++) {
-			if (pts[k].gen != g->gen)
+		for (int k = 0; k < g->npts; k++) {
+			enum mark m = g->pts[k].mark;
+			if (g->pts[k].gen != gn->gen)
 				continue;
-			if (pts[k].mark == M_CREATE || pts[k].mark == M_REUSE)
-				x0 = xs[k];
-			if (pts[k].mark == M_CLOSE || pts[k].mark == M_BADCLOSE) {
-				x1 = xs[k];
+			if (m == M_CREATE || m == M_REUSE)
+				x0 = g->xs[k];
+			if (m == M_CLOSE || m == M_BADCLOSE) {
+				x1 = g->xs[k];
 				closed = 1;
 			}
 		}
 		if (x1 < x0 + 12)
 			x1 = x0 + 12;
-		sb_printf(sb, "<g><title>generation #%d: ", g->gen);
-		hx_attr(sb, g->object ? g->object : "object unknown");
-		sb_puts(sb, g->outside ? " (open before the trace began)" : "");
-		sb_puts(sb, closed ? "" : " (still open at the right edge)");
+		sb_printf(sb, "<g><title>generation #%d: ", gn->gen);
+		hx_attr(sb, gn->object ? gn->object : "object unknown");
+		if (gn->outside)
+			sb_puts(sb, " (open before the trace began)");
+		if (!closed)
+			sb_puts(sb, " (still open at the right edge)");
 		sb_printf(sb, "</title><rect x=\"%d\" y=\"%d\" width=\"%d\" "
 			  "height=\"%d\" rx=\"5\" fill=\"%s\" "
-			  "fill-opacity=\"0.22\" stroke=\"%s\"/>", x0, band_y,
-			  x1 - x0, band_h, gen_color(g->gen),
-			  gen_color(g->gen));
+			  "fill-opacity=\"0.22\" stroke=\"%s\"/>", x0, BAND_Y,
+			  x1 - x0, BAND_H, gen_color(gn->gen),
+			  gen_color(gn->gen));
 		sb_printf(sb, "<text x=\"%d\" y=\"%d\" class=\"band\">#%d ",
-			  x0 + 6, band_y + 16, g->gen);
-		short_text(sb, g->object ? g->object : "?",
-			   (size_t)((x1 - x0 - 30) / 7 > 4 ?
-				    (x1 - x0 - 30) / 7 : 4));
+			  x0 + 6, BAND_Y + 16, gn->gen);
+		room = (size_t)((x1 - x0 - 30) / 7 > 4 ? (x1 - x0 - 30) / 7 : 4);
+		short_text(sb, gn->object ? gn->object : "?", room);
 		sb_puts(sb, "</text></g>\n");
 	}
+}
 
-	/* lanes */
-	for (int k = 0; k < nlanes; k++) {
-		int y = lane0 + lane_h * k;
-		const struct task_info *t = hc_task(x, lanes[k]);
+static void draw_lanes(struct graph *g)
+{
+	struct strbuf *sb = g->x->sb;
+
+	for (int k = 0; k < g->nlanes; k++) {
+		int y = LANE0 + LANE_H * k;
+		int64_t tid = g->lanes[k];
+		const struct task_info *t = hc_task(g->x, tid);
+		int named = t && t->name && t->name[0];
 		sb_printf(sb, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-			  "class=\"lane\"/>", left - 10, y, width - right, y);
+			  "class=\"lane\"/>", g->left - 10, y,
+			  g->width - g->right, y);
 		sb_printf(sb, "<text x=\"8\" y=\"%d\" class=\"lbl\">thread %"
-			  PRId64 "</text>", y + 4, lanes[k]);
-		sb_printf(sb, "<text x=\"8\" y=\"%d\" class=\"sub\">",
-			  y + 18);
-		if (t && t->name && t->name[0])
+			  PRId64 "</text>", y + 4, tid);
+		sb_printf(sb, "<text x=\"8\" y=\"%d\" class=\"sub\">", y + 18);
+		if (named)
 			short_text(sb, t->name, 16);
-		if (lanes[k] == culprit || lanes[k] == victim)
+		if (tid == g->culprit || tid == g->victim) {
+			const char *tag = tid == g->culprit ? "culprit" :
+				"victim";
 			sb_printf(sb, "%s<tspan class=\"%s\">%s</tspan>",
-				  t && t->name && t->name[0] ? " \xc2\xb7 " : "",
-				  lanes[k] == culprit ? "culprit" : "victim",
-				  lanes[k] == culprit ? "culprit" : "victim");
-		sb_puts(sb, "</text>");
-		sb_putc(sb, '\n');
-	}
-
-	/* markers, with a dashed drop line to the band they touched */
-	for (int i = 0; i < npts; i++) {
-		struct pt *p = &pts[i];
-		int k, y;
-		const char *color = p->gen > 0 ? gen_color(p->gen) : "#777";
-		for (k = 0; k < nlanes; k++)
-			if (lanes[k] == p->tid)
-				break;
-		if (k == nlanes)
-			continue;
-		y = lane0 + lane_h * k;
-		sb_printf(sb, "<g class=\"m\"><title>%s: ", mark_word(p->mark));
-		hx_attr(sb, p->call ? p->call : "");
-		if (p->call) {
-			sb_putc(sb, '(');
-			hc_handle_num(x, f->handle);
-			sb_putc(sb, ')');
+				  named ? " \xc2\xb7 " : "", tag, tag);
 		}
-		if (p->result && p->result[0]) {
-			sb_puts(sb, " = ");
-			hx_attr(sb, p->result);
+		sb_puts(sb, "</text>\n");
+	}
+}
+
+/* A marker per event on its thread's lane, with a dashed drop line up to
+ * the band of the generation it touched. */
+static void draw_markers(struct graph *g)
+{
+	struct strbuf *sb = g->x->sb;
+
+	for (int i = 0; i < g->npts; i++) {
+		struct pt *p = &g->pts[i];
+		int k, y, x = g->xs[i];
+		int bad = p->mark == M_FAIL || p->mark == M_BADCLOSE;
+		const char *color = p->gen > 0 ? gen_color(p->gen) : "#777";
+		for (k = 0; k < g->nlanes; k++)
+			if (g->lanes[k] == p->tid)
+				break;
+		if (k == g->nlanes)
+			continue;
+		y = LANE0 + LANE_H * k;
+		sb_printf(sb, "<g class=\"m\"><title>%s", mark_word(p->mark));
+		if (p->call) {
+			sb_puts(sb, ": ");
+			hx_attr(sb, p->call);
+			sb_putc(sb, '(');
+		}
+		if (p->call && (p->mark == M_CREATE || p->mark == M_REUSE)) {
+			/* what matters is the number it handed out */
+			sb_puts(sb, "\xe2\x80\xa6) \xe2\x86\x92 ");
+			hc_handle_num(g->x, g->f->handle);
+		} else {
+			if (p->call && p->mark == M_END)
+				sb_puts(sb, "\xe2\x80\xa6)");
+			else if (p->call) {
+				hc_handle_num(g->x, g->f->handle);
+				sb_putc(sb, ')');
+			}
+			if (p->result && p->result[0]) {
+				sb_puts(sb, " = ");
+				hx_attr(sb, p->result);
+			}
 		}
 		sb_printf(sb, " by thread %" PRId64 ", line %ld", p->tid,
 			  p->line);
@@ -414,42 +459,84 @@ void html_svg_timeline(struct html_ctx *x, const struct finding *f,
 			sb_printf(sb, ", generation #%d", p->gen);
 		if (p->cpu >= 0)
 			sb_printf(sb, ", CPU %d", p->cpu);
-		sb_puts(sb, "</title>");
-		sb_printf(sb, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-			  "stroke=\"%s\" class=\"drop\"/>", xs[i],
-			  band_y + band_h, xs[i], y - 9,
-			  p->mark == M_FAIL || p->mark == M_BADCLOSE ?
-			  FAIL_COLOR : color);
-		marker(sb, p->mark, xs[i], y, color);
-		sb_printf(sb, "<text x=\"%d\" y=\"%d\" class=\"ml%s\">",
-			  xs[i], y + 24,
-			  p->mark == M_FAIL || p->mark == M_BADCLOSE ?
-			  " bad" : "");
+		sb_printf(sb, "</title><line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+			  "y2=\"%d\" stroke=\"%s\" class=\"drop\"/>", x,
+			  BAND_Y + BAND_H, x, y - 9, bad ? FAIL_COLOR : color);
+		marker(sb, p->mark, x, y, color);
+		sb_printf(sb, "<text x=\"%d\" y=\"%d\" class=\"ml%s\">", x,
+			  y + 24, bad ? " bad" : "");
 		short_text(sb, p->call ? p->call : mark_word(p->mark), 14);
 		sb_printf(sb, "</text><text x=\"%d\" y=\"%d\" class=\"ms\">"
-			  "line %ld", xs[i], y + 36, p->line);
+			  "line %ld", x, y + 36, p->line);
 		if (p->cpu >= 0)
 			sb_printf(sb, " \xc2\xb7 cpu%d", p->cpu);
 		sb_puts(sb, "</text></g>\n");
 	}
+}
 
-	/* legend: the markers this graphic uses */
+/* the markers this graphic uses, explained */
+static void draw_legend(struct graph *g)
+{
+	struct strbuf *sb = g->x->sb;
 	int used[M__COUNT] = { 0 };
-	for (int i = 0; i < npts; i++)
-		used[pts[i].mark] = 1;
-	int ly = height - 14, lx = left;
+	int y = g->height - 14, x = g->left;
+
+	for (int i = 0; i < g->npts; i++)
+		used[g->pts[i].mark] = 1;
 	for (int m = 0; m < M__COUNT; m++) {
+		const char *w = mark_word((enum mark)m);
 		if (!used[m])
 			continue;
-		marker(sb, (enum mark)m, lx + 6, ly - 4, "#666");
+		marker(sb, (enum mark)m, x + 6, y - 4, "#666");
 		sb_printf(sb, "<text x=\"%d\" y=\"%d\" class=\"lg\">%s</text>",
-			  lx + 18, ly, mark_word((enum mark)m));
-		lx += 40 + 7 * (int)strlen(mark_word((enum mark)m));
+			  x + 18, y, w);
+		x += 40 + 7 * (int)strlen(w);
 	}
-	sb_puts(sb, "\n</svg></div>\n");
+	sb_putc(sb, '\n');
+}
+
+void html_svg_timeline(struct html_ctx *x, const struct finding *f,
+		       int64_t culprit, int64_t victim)
+{
+	struct strbuf *sb = x->sb;
+	struct graph *g = xcalloc(1, sizeof *g);
+	int no_ts = 0;
+
+	g->x = x;
+	g->f = f;
+	g->culprit = culprit;
+	g->victim = victim;
+	add_chain(g);
+	add_generations(g);
+	if (g->npts == 0) {
+		free(g);
+		return;
+	}
+	layout(g);
+	for (int i = 0; i < g->npts; i++)
+		if (g->pts[i].ts == TS_NONE)
+			no_ts = 1;
+
+	sb_puts(sb, "<h4>Timeline of ");
+	hc_handle(x, f->handle);
+	sb_printf(sb, "</h4>\n<div class=\"scroll\"><svg class=\"tl\" "
+		  "xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+		  "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
+		  "aria-label=\"Timeline of ", g->width, g->height, g->width,
+		  g->height);
+	hc_handle(x, f->handle);
+	sb_puts(sb, ": one band per object the number named, one lane per "
+		"thread\">\n");
+	draw_axis(g);
+	draw_bands(g);
+	draw_lanes(g);
+	draw_markers(g);
+	draw_legend(g);
+	sb_puts(sb, "</svg></div>\n");
 	sb_printf(sb, "<p class=\"note small\">Events are evenly spaced; the "
 		  "labels give their %s. Colours follow the generation "
 		  "(object) each event touched; red marks the harm.</p>\n",
 		  no_ts ? "trace lines (the capture has no timestamps)" :
 		  "times since the capture began");
+	free(g);
 }

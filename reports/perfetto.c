@@ -10,6 +10,7 @@
 
 #define SLICE_NS 1000    /* slice length when the trace has none: 1 us */
 #define MIN_SLICE_NS 2   /* so a flow point fits strictly inside */
+#define MAX_T ((int64_t)1 << 53)
 
 struct slice {
 	int64_t pid, tid;
@@ -46,16 +47,28 @@ static int file_index(const struct pf *p, const char *file)
 /* Rebased time of a trace place: its timestamp, or in captures without
  * timestamps its line (1 us per line, inputs one after another).
  * -1 when unknown. */
+/* ts - base without overflow, kept below 2^53 so that every sum below
+ * stays exact in a JSON reader's double */
+static int64_t rebase(int64_t ts, int64_t base)
+{
+	if (ts == TS_NONE)
+		return -1;
+	if (ts <= base)
+		return 0;
+	uint64_t d = (uint64_t)ts - (uint64_t)base;
+	return d > (uint64_t)MAX_T ? MAX_T : (int64_t)d;
+}
+
 static int64_t when(const struct pf *p, const struct source_loc *src,
 		    int64_t ts)
 {
 	if (p->timed)
-		return ts == TS_NONE ? -1 : (ts - p->base > 0 ? ts - p->base
-							     : 0);
+		return rebase(ts, p->base);
 	if (!src || src->line <= 0)
 		return -1;
 	int f = file_index(p, src->file);
-	return ((f >= 0 ? p->line_off[f] : 0) + src->line) * 1000;
+	int64_t line = (f >= 0 ? p->line_off[f] : 0) + src->line;
+	return line > MAX_T / 1000 ? MAX_T : line * 1000;
 }
 
 static void handle_label(struct strbuf *sb, const struct pf *p, int64_t h)
@@ -530,9 +543,9 @@ void report_perfetto(struct strbuf *sb, const struct capture *c)
 		lines += c->inputs[i].lines;
 	}
 	if (p.timed && st->ts_last != TS_NONE)
-		p.end = st->ts_last - p.base;
+		p.end = rebase(st->ts_last, p.base);
 	else if (!p.timed)
-		p.end = (lines + 1) * 1000;
+		p.end = lines + 1 > MAX_T / 1000 ? MAX_T : (lines + 1) * 1000;
 	collect(&p, f, nf);
 
 	struct jsonw w;

@@ -577,10 +577,10 @@ void det_use_after_close(struct timeline *tl, struct table *t,
 	long sc = det_stale_close_of(t, off->handle, last->id);
 	const char *note = "";
 	if (sc >= 0)
-		note = fstrf(tl, "; that close was stale (finding %d)",
+		note = fstrf(tl, " (a stale close: finding %d)",
 			     tl->findings[sc].id);
 	else if (last->close_kind == CK_RANGE)
-		note = " by close_range";
+		note = " (by close_range)";
 	f->message = fstrf(tl, "thread %" PRId64 "'s %s on %s failed with %s: "
 			   "%s%s was %s%s and not reopened", off->tid,
 			   off->call, hn,

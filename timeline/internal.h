@@ -228,6 +228,7 @@ enum objclass { OC_UNKNOWN, OC_SOCKET, OC_FILE, OC_PIPE, OC_ANON, OC_OTHER };
 enum objclass obj_class(const char *s);
 int obj_same(const char *a, const char *b);
 int obj_kind_differs(const char *a, const char *b);
+int obj_has_identity(const char *s);
 void obj_normalize(struct strbuf *sb, const char *s);
 
 /* table.c */

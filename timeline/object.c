@@ -172,3 +172,19 @@ void obj_normalize(struct strbuf *sb, const char *s)
 		}
 	}
 }
+
+/* An object text that names one object rather than a kind: a pipe or
+ * socket with its inode or addresses, a path outside /dev (one path, one
+ * file, as long as nobody renames).  anon_inode types are not. */
+int obj_has_identity(const char *s)
+{
+	if (!s)
+		return 0;
+	enum objclass c = obj_class(s);
+	if (c == OC_FILE)
+		return s[0] == '/' && strncmp(s, "/dev/", 5) != 0;
+	if (c != OC_PIPE && c != OC_SOCKET)
+		return 0;
+	const char *b = strchr(s, '[');
+	return b && isdigit((unsigned char)b[1]);
+}

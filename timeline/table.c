@@ -430,5 +430,16 @@ void table_merge(struct timeline *tl, struct table *dst, struct table *src)
 			d->nring = keep;
 		}
 		d->npend += s->npend;
+		/* stale closes still waiting for evidence on this number */
+		for (int k = 0; k < src->nup; k++) {
+			struct upgrade u = src->up[k];
+			if (u.h != s->h)
+				continue;
+			for (int m = 0; m < 2; m++)
+				if (map_from[m] && u.gen == map_from[m])
+					u.gen = map_to[m];
+			if (dst->nup < TL_UPGRADE)
+				dst->up[dst->nup++] = u;
+		}
 	}
 }

@@ -438,11 +438,15 @@ static void infer_share(struct timeline *tl, struct task *t,
 	if (c != OC_FILE && c != OC_PIPE && c != OC_SOCKET)
 		return;
 	struct numstate *ns = table_find(t->table, e->h);
-	if (!ns || !ns->cur.id)
+	if (!ns || !ns->cur.id) {
+		/* never seen here: only an object with an identity (a pipe
+		 * or socket inode) tells another task's table is this one */
+		if (!obj_has_identity(e->object))
+			return;
+	} else if (ns->cur.open && (!ns->cur.has_object ||
+				    obj_same(e->object, ns->cur.object.s))) {
 		return;
-	if (ns->cur.open && (!ns->cur.has_object ||
-			     obj_same(e->object, ns->cur.object.s)))
-		return;
+	}
 	for (struct task *u = tl->task_first; u; u = u->next_all) {
 		if (!u->alive || !u->provisional || !u->table ||
 		    u->table == t->table || !u->table->provisional)
@@ -452,10 +456,15 @@ static void infer_share(struct timeline *tl, struct task *t,
 		    un->cur.origin != OR_TRACE || !un->cur.has_object ||
 		    strcmp(e->object, un->cur.object.s) != 0)
 			continue;
-		if (!ns->cur.open && ns->cur.close.valid &&
+		if (ns && ns->cur.id && !ns->cur.open && ns->cur.close.valid &&
 		    un->cur.create_seq < ns->cur.close.seq)
 			continue;
-		share_tables(tl, u->table, t->table, u->proc);
+		/* the process with the lower pid (likely the leader, whose
+		 * threads got later ids) keeps its table; the other joins */
+		if (u->proc->pid < t->proc->pid)
+			share_tables(tl, u->table, t->table, u->proc);
+		else
+			share_tables(tl, t->table, u->table, t->proc);
 		return;
 	}
 }
@@ -714,6 +723,23 @@ static int stale(const struct snap *s, const struct gen *g,
 	       g->create_seq > s->rec.seq;
 }
 
+/* The thread was never told its object went away: its last act was a
+ * use (not its own close) and another thread closed the object.  A
+ * thread that closed the number itself and then uses it may have been
+ * handed the new object. */
+static int unaware(struct numstate *ns, const struct snap *s,
+		   const struct task *t)
+{
+	if (s->rec.role == RO_CLOSE || s->rec.role == RO_RANGECLOSE ||
+	    s->rec.role == RO_DUPCLOSE)
+		return 0;
+	struct gen *old = ns_gen(ns, s->rec.gen);
+	if (old && old->close.valid)
+		return old->closer_tid >= 0 && old->closer_tid != t->tid;
+	const struct evcopy *c = ring_find(ns, s->rec.gen, RO_CLOSE);
+	return c && c->tid != t->tid;
+}
+
 static const char *gen_object_id(struct numstate *ns, int id)
 {
 	struct gen *g = ns_gen(ns, id);
@@ -934,8 +960,9 @@ static void use_exit(struct timeline *tl, struct task *t,
 			dec ? dec : gobj(g));
 		if (!ev->failed && g && s->state == NS_OPEN &&
 		    hit == s->gen && stale(s, g, t) &&
-		    obj_kind_differs(gen_object_id(ns, s->rec.gen),
-				     gobj(g))) {
+		    (obj_kind_differs(gen_object_id(ns, s->rec.gen),
+				      gobj(g)) ||
+		     unaware(ns, s, t))) {
 			det_stale_use(tl, ns, s, g, off, 0);
 			involve(tl, tab, ns, s->rec.gen);
 			involve(tl, tab, ns, g->id);

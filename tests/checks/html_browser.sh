@@ -1,9 +1,10 @@
 #!/bin/sh
-# tests/checks/html_browser.sh - renders the HTML report of sample captures,
-# loads each from file:// in headless Chromium and checks the rendered DOM:
-# the page's script ran, no console message or CSP violation occurred, and
-# every finding of the JSON report has its #F anchor, a story and an SVG
-# timeline.  Screenshots land in $BUILD/html-check/.  Exit 77: no Chromium.
+# tests/checks/html_browser.sh - renders the HTML report of sample captures
+# and loads them from file:// in headless Chromium: every report's script
+# must run to its end with no console message or CSP violation, and every
+# finding of the JSON report must have its #F anchor, a story and an SVG
+# timeline in the rendered DOM.  A probe drives sorting, filtering and j/k.
+# Pages, DOMs and screenshots land in $BUILD/html-check/.  77: no Chromium.
 set -u
 top=${top:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-build}
@@ -16,165 +17,225 @@ for b in chromium chromium-browser google-chrome; do
 	if command -v "$b" >/dev/null 2>&1; then browser=$b; break; fi
 done
 [ -n "$browser" ] || { echo "chromium is not installed"; exit 77; }
-command -v python3 >/dev/null 2>&1 || { echo "python3 is not installed"; exit 77; }
+command -v python3 >/dev/null 2>&1 ||
+	{ echo "python3 is not installed"; exit 77; }
 [ -x "$HT" ] || { echo "no handletrail binary at $HT"; exit 1; }
 
 out=$top/$BUILD/html-check
 mkdir -p "$out"
 rm -f "$out"/*.html "$out"/*.json "$out"/*.dom "$out"/*.log "$out"/*.png \
-	"$out"/*.result "$out"/*.err
+	"$out"/*.err "$out"/pages
 profiles=$(mktemp -d)
 trap 'rm -rf "$profiles"' EXIT INT TERM
 fails=0
-jobs=0
 
-# one browser profile per run: two run at once
 chrome() {
 	prof=$(mktemp -d "$profiles/p.XXXXXX")
 	"$browser" --headless --no-sandbox --disable-gpu --disable-quic \
 		--no-first-run --disable-background-networking \
 		--disable-component-update --disable-sync \
 		--user-data-dir="$prof" --hide-scrollbars \
-		--enable-logging=stderr --v=0 --virtual-time-budget=3000 "$@"
+		--enable-logging=stderr --v=0 --virtual-time-budget=5000 "$@"
 }
 
-# check NAME FILE... : in the background, two at a time; the verdict
-# goes to $out/NAME.result
-check() {
-	check1 "$@" >"$out/$1.result" 2>&1 &
-	jobs=$((jobs + 1))
-	if [ "$jobs" -ge 2 ]; then
-		wait
-		jobs=0
-	fi
-}
-
-# check1 NAME FILE... : render, load, assert
-check1() {
+# render NAME FILE... : the HTML and JSON reports of one capture
+render() {
 	name=$1
 	shift
 	"$HT" --html "$out/$name.html" --json "$out/$name.json" "$@" \
 		>/dev/null 2>"$out/$name.err"
 	rc=$?
-	if [ "$rc" -gt 1 ]; then
+	if [ "$rc" -gt 1 ] || [ ! -s "$out/$name.html" ]; then
 		echo "FAIL $name: handletrail exited $rc"
 		sed 's/^/    /' "$out/$name.err" | head -5
+		fails=$((fails + 1))
 		return
 	fi
-	chrome --dump-dom "file://$out/$name.html" >"$out/$name.dom" \
-		2>"$out/$name.log"
-	if python3 - "$out/$name.json" "$out/$name.html" "$out/$name.dom" \
-		"$out/$name.log" <<'EOF'
-import json, re, sys
-jpath, hpath, dpath, lpath = sys.argv[1:5]
-rep = json.load(open(jpath, encoding='utf-8'))
-page = open(hpath, encoding='utf-8', errors='strict').read()
-dom = open(dpath, encoding='utf-8', errors='replace').read()
-log = open(lpath, encoding='utf-8', errors='replace').read()
-bad = []
-ids = [f['id'] for f in rep.get('findings', [])]
-# the page itself: one file, nothing to fetch
-for m in re.finditer(r'\b(src|href|action|xlink:href)\s*=\s*"([^"]*)"', page):
-    if not (m.group(2).startswith('#') or m.group(2) == 'data:,'):
-        bad.append('reference leaving the page: %s' % m.group(0)[:80])
-if re.search(r'url\(|@import', page):
-    bad.append('CSS fetches something')
-# the browser's view
-if not re.search(r'<html[^>]*data-js="ok"', dom):
-    bad.append('page script did not run to its end')
-if re.search(r'<html[^>]*data-js-errors', dom):
-    bad.append('script error or CSP violation recorded by the page')
-for line in log.splitlines():
-    if 'CONSOLE' in line or 'Refused to' in line or 'Uncaught' in line:
-        bad.append('console: ' + line.strip()[:200])
-sections = re.split(r'(?=<section class="finding)', dom)[1:]
-anchors = set(re.findall(r'\bid="(F\d+)"', dom))
-where = {}
-for s in sections:
-    s = s.split('</section>')[0] if '</section>' in s else s
-    sid = re.match(r'<section[^>]*\bid="(F\d+)"', s)
-    if not sid:
-        bad.append('finding section without an id')
-        continue
-    for a in re.findall(r'\bid="(F\d+)"', s):
-        where[a] = s
-    if 'class="story"' not in s:
-        bad.append(sid.group(1) + ': no story')
-    if '<svg class="tl"' not in s:
-        bad.append(sid.group(1) + ': no SVG timeline')
-    if 'class="offending"' not in s or 'SUMMARY: handletrail:' not in s:
-        bad.append(sid.group(1) + ': no offending call or SUMMARY line')
-for i in ids:
-    a = 'F%d' % i
-    if a not in anchors:
-        bad.append('finding %s has no anchor' % a)
-    elif a not in where:
-        bad.append('anchor %s is outside a finding section' % a)
-if len(ids) == 0 and 'No errors or warnings' not in dom:
-    bad.append('clean capture does not say so')
-for b in bad:
-    print('   ', b)
-print('    %d findings, %d sections, %d bytes' % (len(ids), len(sections),
-                                                len(page)))
-sys.exit(1 if bad else 0)
-EOF
-	then
-		echo "ok   $name"
-	else
-		echo "FAIL $name"
-	fi
-}
-
-shot() {
-	chrome --window-size=1400,2600 --screenshot="$out/$1.png" \
-		"file://$out/$1.html" >/dev/null 2>&1
-	[ -s "$out/$1.png" ] || { echo "FAIL $1: no screenshot"; fails=$((fails + 1)); }
+	echo "$name" >>"$out/pages"
 }
 
 S=$SAMPLES/strace
-ran=0
 for f in kb-socket.f-tt-T-yy.txt kb-socket-ebadf.f-tt-T-yy.txt \
 	 stale-close.f-k-y.txt stale-use.f-r-T-y.txt \
 	 use-after-close.f-tt-T-yy.txt double-close.f-Y-y.txt \
 	 close-while-in-use.f-tt-T-yy.txt leak.f-tt-T-yy.txt \
 	 benign.f-tt-T-yy.txt; do
-	[ -f "$S/$f" ] || continue
-	check "${f%.txt}" "$S/$f"
-	ran=$((ran + 1))
+	[ -f "$S/$f" ] && render "${f%.txt}" "$S/$f"
 done
 # a -ff capture: one file per thread, one capture
 set -- "$S"/kb-socket.ff-tt-y.[0-9]*
-if [ -f "$1" ]; then
-	check kb-socket.ff "$@"
-	ran=$((ran + 1))
-fi
-if [ -f "$SHARED/strace-captures/race.f-tt-T-yy.txt" ]; then
-	check race.f-tt-T-yy "$SHARED/strace-captures/race.f-tt-T-yy.txt"
-	ran=$((ran + 1))
-fi
+[ -f "$1" ] && render kb-socket.ff "$@"
+f=$SHARED/strace-captures/race.f-tt-T-yy.txt
+[ -f "$f" ] && render race.f-tt-T-yy "$f"
 # ETW: one export of the samples with findings, one clean
 for n in kb-q155738.tracerpt cpu-buffers.wevtutil clean-server.perfview; do
 	f=$SAMPLES/etw/$n.xml
-	[ -f "$f" ] || continue
-	check "etw-$n" "$f"
-	ran=$((ran + 1))
+	[ -f "$f" ] && render "etw-$n" "$f"
 done
 # hostile input: strings crafted against the report
 for n in escape-sequences invalid-utf8 nul-bytes concatenated; do
 	f=$top/tests/hostile/strace/$n.txt
-	[ -f "$f" ] || continue
-	check "hostile-$n" "$f"
-	ran=$((ran + 1))
+	[ -f "$f" ] && render "hostile-$n" "$f"
 done
-wait
-[ "$ran" -gt 0 ] || { echo "no sample captures found"; exit 1; }
-for r in "$out"/*.result; do
-	cat "$r"
-	grep -q '^FAIL' "$r" && fails=$((fails + 1))
+f=$top/tests/cases/html-hostile/trace.txt
+[ -f "$f" ] && render html-hostile "$f"
+[ -s "$out/pages" ] || { echo "no sample captures found"; exit 1; }
+
+# One browser run loads every report, each in its own frame (so each runs
+# under its own CSP); the frame page copies each rendered DOM out.
+python3 - "$out" <<'PY'
+import html, sys
+out = sys.argv[1]
+names = open(out + '/pages').read().split()
+frames = ''.join('<iframe src="%s.html" data-name="%s"></iframe>\n'
+                 % (html.escape(n), html.escape(n)) for n in names)
+open(out + '/index.html', 'w').write('''<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>reports</title></head><body>
+%s<script>
+window.addEventListener('load', function () {
+  Array.prototype.forEach.call(document.querySelectorAll('iframe'),
+    function (f) {
+      var t = document.createElement('textarea');
+      t.setAttribute('data-name', f.getAttribute('data-name'));
+      try { t.textContent = f.contentDocument.documentElement.outerHTML; }
+      catch (e) { t.textContent = 'UNREADABLE ' + e; }
+      document.body.appendChild(t);
+    });
+  document.body.setAttribute('data-done', 'yes');
+});
+</script></body></html>
+''' % frames)
+PY
+for try in 1 2; do
+	chrome --allow-file-access-from-files --dump-dom \
+		"file://$out/index.html" >"$out/index.dom" 2>"$out/index.log"
+	grep -q 'data-done="yes"' "$out/index.dom" && break
 done
 
+python3 - "$out" <<'PY' || fails=$((fails + 1))
+import html, json, re, sys
+out = sys.argv[1]
+dump = open(out + '/index.dom', encoding='utf-8', errors='replace').read()
+log = open(out + '/index.log', encoding='utf-8', errors='replace').read()
+doms = {m.group(1): html.unescape(m.group(2)) for m in re.finditer(
+    r'<textarea data-name="([^"]*)">(.*?)</textarea>', dump, re.S)}
+failed = 0
+if 'data-done="yes"' not in dump:
+    print('FAIL the browser did not load the reports')
+    sys.exit(1)
+for line in log.splitlines():
+    if 'CONSOLE' in line or 'Refused to' in line or 'Uncaught' in line:
+        print('FAIL console: ' + line.strip()[:300])
+        failed += 1
+for name in open(out + '/pages').read().split():
+    bad = []
+    rep = json.load(open('%s/%s.json' % (out, name), encoding='utf-8'))
+    page = open('%s/%s.html' % (out, name), encoding='utf-8').read()
+    dom = doms.get(name, '')
+    ids = [f['id'] for f in rep.get('findings', [])]
+    # the file itself: nothing to fetch
+    for m in re.finditer(r'\b(src|href|action|xlink:href)\s*=\s*"([^"]*)"',
+                         page):
+        if not (m.group(2).startswith('#') or m.group(2) == 'data:,'):
+            bad.append('reference leaving the page: ' + m.group(0)[:80])
+    if re.search(r'url\(|@import', page):
+        bad.append('CSS fetches something')
+    # the browser's view
+    if not re.search(r'<html[^>]*data-js="ok"', dom):
+        bad.append('page script did not run to its end')
+    if re.search(r'<html[^>]*data-js-errors', dom):
+        bad.append('script error or CSP violation recorded by the page')
+    sections = re.split(r'(?=<section class="finding)', dom)[1:]
+    where = {}
+    for s in sections:
+        s = s.split('</section>')[0]
+        sid = re.match(r'<section[^>]*\bid="(F\d+)"', s)
+        if not sid:
+            bad.append('finding section without an id')
+            continue
+        for a in re.findall(r'\bid="(F\d+)"', s):
+            where[a] = s
+        for need, what in (('class="story"', 'story'),
+                           ('<svg class="tl"', 'SVG timeline'),
+                           ('class="offending"', 'offending call'),
+                           ('SUMMARY: handletrail:', 'SUMMARY line')):
+            if need not in s:
+                bad.append('%s: no %s' % (sid.group(1), what))
+    for i in ids:
+        if 'F%d' % i not in where:
+            bad.append('finding F%d has no anchor in a finding section' % i)
+    if not ids and 'No errors or warnings' not in dom:
+        bad.append('clean capture does not say so')
+    print('%s %s: %d findings, %d stories, %d bytes'
+          % ('FAIL' if bad else 'ok  ', name, len(ids), len(sections),
+             len(page)))
+    for b in bad:
+        print('    ' + b)
+    failed += bool(bad)
+sys.exit(1 if failed else 0)
+PY
+
+# Screenshots to look at, top-level loads.
 for n in kb-socket.f-tt-T-yy race.f-tt-T-yy; do
-	[ -f "$out/$n.html" ] && shot "$n"
+	[ -f "$out/$n.html" ] || continue
+	chrome --window-size=1400,2600 --screenshot="$out/$n.png" \
+		"file://$out/$n.html" >/dev/null 2>&1
+	if [ ! -s "$out/$n.png" ]; then
+		echo "FAIL $n: no screenshot"
+		fails=$((fails + 1))
+	fi
 done
-echo "screenshots and pages: $out"
+
+# The script's features, driven in the browser: a copy of one page with
+# its CSP removed and a probe script appended that sorts, filters and
+# presses j/k, then writes what it saw into the DOM.
+probe() {
+	python3 - "$out/$1.html" "$out/$1.probe.html" <<'PY'
+import re, sys
+s = open(sys.argv[1], encoding='utf-8').read()
+s = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n', '', s)
+probe = r"""<script>
+(function(){var d=document,bad=[];
+function key(k){d.dispatchEvent(new KeyboardEvent('keydown',
+ {key:k,bubbles:true}));}
+function visible(){return Array.prototype.filter.call(
+ d.querySelectorAll('#ftable tbody tr'),function(x){return !x.hidden;}).length;}
+var secs=d.querySelectorAll('section.finding'),n=secs.length;
+var th=d.querySelectorAll('#ftable thead th')[6];
+th.click(); if(th.getAttribute('aria-sort')!=='ascending')bad.push('sort asc');
+th.click(); if(th.getAttribute('aria-sort')!=='descending')bad.push('sort desc');
+var q=d.getElementById('filter');
+q.value='no-such-text-anywhere'; q.dispatchEvent(new Event('input'));
+if(visible()!==0)bad.push('filter hides rows');
+if(n&&!secs[0].hidden)bad.push('filter hides stories');
+q.value=''; q.dispatchEvent(new Event('input'));
+if(visible()!==n)bad.push('filter cleared');
+key('j'); if(n&&d.querySelector('section.cur')!==secs[0])bad.push('j first');
+if(n>1){key('j'); if(d.querySelector('section.cur')!==secs[1])bad.push('j');
+ key('k'); if(d.querySelector('section.cur')!==secs[0])bad.push('k');}
+Array.prototype.forEach.call(d.querySelectorAll('input[data-kind]'),
+ function(b){b.checked=false; b.dispatchEvent(new Event('change'));});
+if(visible()!==0)bad.push('kind boxes');
+d.body.setAttribute('data-probe',bad.length?bad.join(','):'ok');
+})();
+</script>
+"""
+open(sys.argv[2], 'w', encoding='utf-8').write(
+    s.replace('</body>', probe + '</body>'))
+PY
+	for try in 1 2; do
+		res=$(chrome --dump-dom "file://$out/$1.probe.html" \
+			2>/dev/null | grep -o 'data-probe="[^"]*"')
+		[ -n "$res" ] && break
+	done
+	if [ "$res" = 'data-probe="ok"' ]; then
+		echo "ok   $1: sorting, filtering, j/k"
+	else
+		echo "FAIL $1: script features: ${res:-no result}"
+		fails=$((fails + 1))
+	fi
+}
+[ -f "$out/kb-socket.f-tt-T-yy.html" ] && probe kb-socket.f-tt-T-yy
+
+echo "pages, DOMs and screenshots: $out"
 [ "$fails" -eq 0 ]

@@ -118,6 +118,10 @@ static void test_sniff(void)
 	CHECK_INT("sniff strace", etw_sniff(st, strlen(st)), FMT_AUTO);
 	CHECK_INT("sniff empty tracerpt", etw_sniff(empty_tr,
 		  strlen(empty_tr)), FMT_ETW_XML);
+	const char *cm = "<!-- like <Event MSec=\"1\"> -->\n<Event xmlns='x'>"
+			 "<System/></Event>";
+	CHECK_INT("sniff ignores comments", etw_sniff(cm, strlen(cm)),
+		  FMT_ETW_XML);
 }
 
 /* tracerpt: <Events> root, classic Ob events, types named by TypeDCStart */

@@ -262,7 +262,8 @@ static void walk(xmlNode *n, struct walk *w)
 {
 	for (; n; n = n->next) {
 		if (n->type == XML_TEXT_NODE && n->content &&
-		    strstr((const char *)n->content, "<script>alert(1)</script>"))
+		    strstr((const char *)n->content,
+			   "<script>alert(1)</script>"))
 			w->hostile_text++;
 		if (n->type != XML_ELEMENT_NODE) {
 			continue;

@@ -136,6 +136,13 @@ static const struct want cases[] = {
 	  "/etc/hosts" },
 	{ "new_fancy_call(7, 0) = 0", -1, 0, 0, 0, NULL },
 	{ "futex(0x55, FUTEX_WAIT_PRIVATE, 2, NULL) = 0", -1, 0, 0, 0, NULL },
+	{ "pselect6(4, [3<pipe:[137033]>], NULL, NULL, NULL, {sigmask=[], "
+	  "sigsetsize=8}) = 1 (in [3])", EFF_USE, 3, -1, EF_BLOCKING,
+	  "pipe:[137033]" },
+	{ "select(9, [3 8], [4], NULL, {tv_sec=1, tv_usec=0}) = 1 (in [8], "
+	  "left {tv_sec=0, tv_usec=5})", EFF_USE, 8, -1, EF_BLOCKING, NULL },
+	{ "select(9, [3 8], [4], NULL, NULL) = 1 (in [8])", EFF_USE, 4, -1,
+	  EF_BLOCKING, NULL },
 	{ "write(4294967295, \"x\", 1) = -1 EBADF (Bad file descriptor)",
 	  EFF_USE, 4294967295LL, -1, EF_BLOCKING, NULL },
 };

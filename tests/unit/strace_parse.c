@@ -401,6 +401,18 @@ static void test_split(void)
 	CHECK_INT("split: wait4 status with parens", ps.ev[3].ret, 77);
 	CHECK_INT("split: escaped quotes", ps.ev[4].ret, 7);
 	parsed_free(&ps);
+
+	/* cut-off lines: the ") = " inside the string is not the result */
+	parse_text(&ps, "1 getcwd(\"/tmp/a) = 5\", 4096\n"
+		   "1 write(1, \"a) = 5\", 6)\n"
+		   "1 write(1, \"a) = 5\", 6) = \n"
+		   "1 close(3) = 0\n", -1);
+	CHECK_INT("split cut-off: three skipped", ps.st.skipped, 3);
+	CHECK("split cut-off: the good line read", ps.n == 1 &&
+	      ps.ev[0].src.line == 4);
+	CHECK("split cut-off: reason for the missing result",
+	      strstr(ps.st.samples[1].reason, "no \" = \"") != NULL);
+	parsed_free(&ps);
 }
 
 /* 9. -k stack lines and -e write= dump lines belong to the call before */
@@ -601,6 +613,8 @@ static void test_ff_and_merge(void)
 		if (ps.ev[i].tid == 13749)
 			tids++;
 	CHECK_INT("merge: the reader's 8 lines", tids, 8);
+	CHECK("merge: order limit noted", strstr(ps.st.limits,
+		"strace-log-merge") != NULL);
 	parsed_free(&ps);
 }
 
@@ -701,6 +715,26 @@ static void test_limits(void)
 	parsed_free(&ps);
 }
 
+/* 12. descriptors inherited from before the trace are used without any
+ * creating call: the parser reports the use as it is */
+static void test_inherited(void)
+{
+	struct parsed ps;
+	parse_path(&ps, data_file("echo.f-e-write1.txt"), -1);
+	const struct ht_event *e = ev_at(&ps, 49, -1);
+	CHECK("inherited: write(1, ...) is a use of 1", e && e->nfx == 1 &&
+	      fx_find(e, EFF_USE, 1) && !fx_find(e, EFF_USE, 1)->object);
+	int created = 0;
+	for (int i = 0; i < ps.n; i++)
+		for (int k = 0; k < ps.ev[i].nfx; k++)
+			if ((ps.ev[i].fx[k].op == EFF_CREATE ||
+			     ps.ev[i].fx[k].op == EFF_DUP) &&
+			    ps.ev[i].fx[k].h <= 2 && ps.ev[i].fx[k].h2 <= 2)
+				created++;
+	CHECK_INT("inherited: 0-2 never created", created, 0);
+	parsed_free(&ps);
+}
+
 int main(void)
 {
 	test_prefixes();
@@ -718,5 +752,6 @@ int main(void)
 	test_ff_and_merge();
 	test_x();
 	test_limits();
+	test_inherited();
 	return unit_failed;
 }

@@ -26,7 +26,8 @@ static inline void b_init(struct bld *b)
 }
 
 /* a one-line call by tid at line */
-static inline void b_call(struct bld *b, long line, int64_t tid, const char *call)
+static inline void b_call(struct bld *b, long line, int64_t tid,
+			  const char *call)
 {
 	struct ht_event *ev = &b->ev;
 	memset(ev, 0, sizeof *ev);
@@ -48,14 +49,16 @@ static inline void b_call(struct bld *b, long line, int64_t tid, const char *cal
 	ev->raw = b->raw;
 }
 
-static inline void b_entry(struct bld *b, long line, int64_t tid, const char *call)
+static inline void b_entry(struct bld *b, long line, int64_t tid,
+			   const char *call)
 {
 	b_call(b, line, tid, call);
 	b->ev.phase = PH_ENTRY;
 }
 
 /* the resumed half of a call that started at entry_line */
-static inline void b_exit(struct bld *b, long line, long entry_line, int64_t tid,
+static inline void b_exit(struct bld *b, long line, long entry_line,
+			  int64_t tid,
 		   const char *call)
 {
 	b_call(b, line, tid, call);
@@ -129,7 +132,8 @@ static inline void b_close(struct bld *b, long line, int64_t tid, int64_t fd,
 	b_go(b);
 }
 
-static inline void b_use(struct bld *b, long line, int64_t tid, const char *call,
+static inline void b_use(struct bld *b, long line, int64_t tid,
+			 const char *call,
 		  int64_t fd, const char *obj, unsigned flags,
 		  const char *err, enum err_class c)
 {

@@ -484,6 +484,42 @@ static void test_same_kind_reuse(void)
 	timeline_free(b.tl);
 }
 
+/* stale-use.c part 2: the logger's log is closed by the rotator, the db
+ * gets the number, the logger's next write lands in the db (= 22). */
+static void test_stale_use_unaware(void)
+{
+	struct bld b;
+	char buf[128];
+	b_init(&b);
+	b_spawn(&b, 1, 100, 101, EF_SHARE_FILES | EF_THREAD);
+	b_spawn(&b, 2, 100, 102, EF_SHARE_FILES | EF_THREAD);
+	b_spawn(&b, 3, 100, 103, EF_SHARE_FILES | EF_THREAD);
+	b_open(&b, 10, 101, 3, "/w/stale-use.log", EF_CLOEXEC);
+	b_use(&b, 11, 101, "write", 3, "/w/stale-use.log", 0, NULL, 0);
+	b_close(&b, 12, 102, 3, "/w/stale-use.log", 0);
+	b_open(&b, 13, 103, 3, "/w/stale-use.db", EF_CLOEXEC);
+	b_use(&b, 14, 103, "write", 3, "/w/stale-use.db", 0, NULL, 0);
+	b_use(&b, 15, 101, "write", 3, "/w/stale-use.db", 0, NULL, 0);
+	b_close(&b, 16, 103, 3, "/w/stale-use.db", 0);
+	timeline_finish(b.tl);
+	CHECK_INT("unaware: one finding", n_findings(b.tl), 1);
+	const struct finding *f = find_kind(b.tl, FK_STALE_USE, 0);
+	CHECK("unaware: stale-use", f != NULL);
+	if (f) {
+		CHECK_INT("unaware: line", f->src.line, 15);
+		CHECK_INT("unaware: error", f->severity, SEV_ERROR);
+		CHECK_STR("unaware: chain", roles(f, buf, sizeof buf),
+			  "opened,used,closed,reused,offending");
+		CHECK_INT("unaware: closed by the rotator",
+			  step_role(f, "closed", 0)->tid, 102);
+		CHECK_INT("unaware: reused by the db",
+			  step_role(f, "reused", 0)->tid, 103);
+		CHECK_STR("unaware: expected", f->expected,
+			  "/w/stale-use.log");
+	}
+	timeline_free(b.tl);
+}
+
 int main(void)
 {
 	test_race();
@@ -496,5 +532,6 @@ int main(void)
 	test_unexplained();
 	test_stale_use_success();
 	test_same_kind_reuse();
+	test_stale_use_unaware();
 	return unit_failed;
 }

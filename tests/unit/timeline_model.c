@@ -416,6 +416,75 @@ static void test_refine(void)
 	timeline_free(b.tl);
 }
 
+/* -e trace= subsets hide clone: which tasks share a table shows only in
+ * decorations.  race.k-y.txt: the worker's sendto names /etc/hostname at
+ * 8, a number its own view has closed, and main opened exactly that. */
+static void test_infer_closed(void)
+{
+	struct bld b;
+	char buf[64];
+	b_init(&b);
+	b_open(&b, 59, 13804, 8, "/dev/null", 0);
+	b_close(&b, 64, 13804, 8, "/dev/null", 0);
+	b_close(&b, 69, 13804, 8, NULL, 1);
+	b_close(&b, 74, 13804, 8, "socket:[20542]", 0);
+	b_open(&b, 79, 13802, 8, "/etc/hostname", 0);
+	b_use(&b, 86, 13804, "sendto", 8, "/etc/hostname", EF_SOCKET_ONLY,
+	      "ENOTSOCK", ERRC_NOTSOCK);
+	b_close(&b, 91, 13802, 8, "/etc/hostname", 0);
+	timeline_finish(b.tl);
+	const struct finding *f = find_kind(b.tl, FK_STALE_USE, 0);
+	CHECK("infer closed: stale-use", f != NULL);
+	if (f) {
+		CHECK_INT("infer closed: line", f->src.line, 86);
+		CHECK_STR("infer closed: chain", roles(f, buf, sizeof buf),
+			  "closed,reused,offending");
+		CHECK_INT("infer closed: reused by main",
+			  step_role(f, "reused", 0)->tid, 13802);
+		CHECK_INT("infer closed: pid is main's", f->pid, 13802);
+	}
+	CHECK_INT("infer closed: one process", timeline_stats(b.tl)->processes,
+		  1);
+	CHECK_INT("infer closed: no unexplained", n_unexplained(b.tl), 0);
+	timeline_free(b.tl);
+}
+
+/* A reader blocked on a pipe it never opened in the trace: the pipe's
+ * inode says it is main's, so main's close is a close-while-in-use. */
+static void test_infer_identity(void)
+{
+	struct bld b;
+	b_init(&b);
+	b_call(&b, 10, 100, "pipe2");
+	b_fx(&b, EFF_CREATE, 3, EF_CLOEXEC, "pipe:[27371]");
+	b_fx(&b, EFF_CREATE, 4, EF_CLOEXEC, "pipe:[27371]");
+	b_ret(&b, 0);
+	b_go(&b);
+	b_entry(&b, 11, 101, "read");
+	b_fx(&b, EFF_USE, 3, EF_AT_ENTRY | EF_BLOCKING, "pipe:[27371]");
+	b_go(&b);
+	b_close(&b, 28, 100, 3, "pipe:[27371]", 0);
+	b_use(&b, 29, 100, "write", 4, "pipe:[27371]", 0, NULL, 0);
+	b_exit(&b, 30, 11, 101, "read");
+	b_fx(&b, EFF_USE, 3, EF_AT_ENTRY | EF_BLOCKING, NULL);
+	b_ret(&b, 1);
+	b_go(&b);
+	/* a third task using /dev/null at 1 is not taken as sharing */
+	b_use(&b, 31, 102, "write", 1, "/dev/null<char 1:3>", 0, NULL, 0);
+	timeline_finish(b.tl);
+	const struct finding *f = find_kind(b.tl, FK_CLOSE_WHILE_IN_USE, 0);
+	CHECK_INT("infer identity: one finding", n_findings(b.tl), 1);
+	CHECK("infer identity: close-while-in-use", f != NULL);
+	if (f) {
+		CHECK_INT("infer identity: line", f->src.line, 28);
+		CHECK_INT("infer identity: blocked",
+			  step_role(f, "blocked", 0)->tid, 101);
+	}
+	CHECK_INT("infer identity: processes",
+		  timeline_stats(b.tl)->processes, 2);
+	timeline_free(b.tl);
+}
+
 int main(void)
 {
 	test_sweep();
@@ -431,5 +500,7 @@ int main(void)
 	test_no_leak_without_exit();
 	test_busy();
 	test_refine();
+	test_infer_closed();
+	test_infer_identity();
 	return unit_failed;
 }
