@@ -164,11 +164,8 @@ static void story_emit(struct timeline *tl, long fi, struct story *s, int n)
 		}
 		s[j + 1] = x;
 	}
-	for (int i = 0; i < n; i++) {
-		if (i > 0 && s[i].e->seq == s[i - 1].e->seq)
-			continue;
+	for (int i = 0; i < n; i++)
 		finding_step(tl, fi, s[i].role, s[i].e);
-	}
 }
 
 static void story_add(struct story *s, int *n, const char *role,
@@ -176,10 +173,16 @@ static void story_add(struct story *s, int *n, const char *role,
 {
 	if (!e || !e->valid)
 		return;
-	/* the same event named twice keeps its first (stronger) role */
+	/* the same event named twice keeps its first (stronger) role; the
+	 * offending call always shows as such */
 	for (int i = 0; i < *n; i++)
-		if (s[i].e->seq == e->seq)
+		if (s[i].e->seq == e->seq) {
+			if (strcmp(role, "offending") == 0) {
+				s[i].role = role;
+				s[i].e = e;
+			}
 			return;
+		}
 	s[*n].role = role;
 	s[*n].e = e;
 	(*n)++;
@@ -456,9 +459,8 @@ long det_stale_close(struct timeline *tl, struct table *t,
 
 /* A later call on the number by a thread that relied on a generation a
  * stale close destroyed: it failed, or it reached another object. */
-void det_evidence(struct timeline *tl, struct table *t,
-		  const struct numstate *ns, int relied_gen, int bad,
-		  int hit_gen, const struct evcopy *off)
+void det_evidence(struct timeline *tl, struct table *t, int relied_gen,
+		  int bad, int hit_gen, const struct evcopy *off)
 {
 	long ui = up_find(t, off->handle, relied_gen);
 	if (ui < 0)
@@ -487,7 +489,6 @@ void det_evidence(struct timeline *tl, struct table *t,
 					    : "another object");
 	}
 	finding_step(tl, u->finding, bad ? "failed" : "victim", off);
-	(void)ns;
 	if (++u->nvictims >= TL_VICTIMS)
 		*u = t->up[--t->nup];
 }

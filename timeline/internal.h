@@ -188,7 +188,6 @@ struct timeline {
 	const char *icache[3];     /* last interned call, file, errname */
 	struct strpool *fpool;     /* strings of findings */
 	long seq;
-	int etw;                   /* last event came from ETW */
 	struct imap tasks, procs;
 	struct proc **procv;       /* every process, for freeing */
 	size_t nproc, capproc;
@@ -267,9 +266,8 @@ long det_stale_close(struct timeline *tl, struct table *t,
 		     const struct numstate *ns, const struct snap *sn,
 		     const struct gen *victim, const struct evcopy *off);
 long det_stale_close_of(struct table *t, int64_t h, int gen);
-void det_evidence(struct timeline *tl, struct table *t,
-		  const struct numstate *ns, int relied_gen, int bad,
-		  int hit_gen, const struct evcopy *off);
+void det_evidence(struct timeline *tl, struct table *t, int relied_gen,
+		  int bad, int hit_gen, const struct evcopy *off);
 void det_stale_use(struct timeline *tl, const struct numstate *ns,
 		   const struct snap *sn, const struct gen *now,
 		   const struct evcopy *off, int failed);

@@ -139,6 +139,10 @@ int obj_same(const char *a, const char *b)
 	size_t la = undeleted_len(a), lb = undeleted_len(b);
 	if (la == lb && strncmp(a, b, la) == 0)
 		return 1;
+	/* a pidfd shows its pid while the process lives, its type after */
+	if ((starts(a, "pid:") && strcmp(b, "anon_inode:[pidfd]") == 0) ||
+	    (starts(b, "pid:") && strcmp(a, "anon_inode:[pidfd]") == 0))
+		return 1;
 	if (obj_class(a) != OC_SOCKET || obj_class(b) != OC_SOCKET)
 		return 0;
 	const char *ia = inode_form(a), *ib = inode_form(b);

@@ -283,8 +283,7 @@ struct table *table_copy(struct timeline *tl, struct table *src, int64_t pid,
 	return t;
 }
 
-static void gen_adopt(struct timeline *tl, struct gen *d, int id,
-		      struct gen *s)
+static void gen_adopt(struct gen *d, int id, struct gen *s)
 {
 	gen_copy(d, s);
 	d->id = id;
@@ -294,7 +293,6 @@ static void gen_adopt(struct timeline *tl, struct gen *d, int id,
 		d->close.gen = id;
 	d->info = s->info;
 	s->info = -1;
-	(void)tl;
 }
 
 /* Gives generation g of a merged-in table its place in d: a number found
@@ -329,7 +327,7 @@ static int merge_gen(struct timeline *tl, struct numstate *d, struct gen *g)
 			dc->close_kind = CK_UNSEEN;
 		}
 		struct gen *ng = ns_new_gen(tl, d);
-		gen_adopt(tl, ng, ng->id, g);
+		gen_adopt(ng, ng->id, g);
 		return ng->id;
 	}
 	/* older than d's current one */
@@ -341,7 +339,7 @@ static int merge_gen(struct timeline *tl, struct numstate *d, struct gen *g)
 	}
 	if (!d->prev.id || d->prev.create_seq < g->create_seq) {
 		gen_reset(&d->prev);
-		gen_adopt(tl, &d->prev, id, g);
+		gen_adopt(&d->prev, id, g);
 	}
 	return id;
 }

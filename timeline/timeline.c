@@ -287,7 +287,6 @@ static void pend_end(struct timeline *tl, struct task *t)
 		memset(s, 0, sizeof *s);
 	}
 	p->active = 0;
-	(void)tl;
 }
 
 static void run_flush(struct timeline *tl, struct task *t);
@@ -422,6 +421,7 @@ static void share_tables(struct timeline *tl, struct table *dst,
 		}
 	}
 	table_free(tl, src);
+	tl->st.tables--;
 }
 
 /* Without clone lines (-e trace= subsets) which tasks share a table is
@@ -575,9 +575,6 @@ static void range_close(struct timeline *tl, struct task *t,
 	}
 }
 
-static void exit_group(struct timeline *tl, struct task *t,
-		       const struct ht_event *ev);
-
 static void entry_one(struct timeline *tl, struct task *t,
 		      const struct ht_event *ev, int i, struct snap *s,
 		      int pending)
@@ -610,7 +607,7 @@ static void entry_one(struct timeline *tl, struct task *t,
 		close_entry(tl, t, ev, e, s, etw);
 		break;
 	case EFF_CLOSE_RANGE:
-		if (!(ev->phase == PH_FULL && ev->failed))
+		if (ev->phase == PH_ENTRY || !ev->failed)
 			range_close(tl, t, ev, e);
 		break;
 	default:
@@ -825,6 +822,13 @@ static void close_exit(struct timeline *tl, struct task *t,
 			ns->cwiu_tid = s->blocked->tid;
 			involve(tl, tab, ns, s->gen);
 		}
+	} else if (etw && s->state == NS_CLOSED && ns->cur.closer_tid ==
+		   t->tid && ns->nring && ns->ring[(ns->nring - 1) %
+		   TL_RING].seq == ns->cur.close.seq) {
+		/* one close reported by two providers (CloseHandle and
+		 * Winsock's SockClose) */
+		hit = ns->cur.id;
+		evc_set(tl, off, ev, t, RO_CLOSE, hit, e->h, e->object);
 	} else {
 		/* closed fine: it was open, opened before the trace (never
 		 * seen) or by something the trace does not show */
@@ -836,7 +840,7 @@ static void close_exit(struct timeline *tl, struct task *t,
 		end_gen(tl, tab, ns, g, CK_CALL, t->tid, off);
 	}
 	if (s->has_rec)
-		det_evidence(tl, tab, ns, s->rec.gen, bad, hit, off);
+		det_evidence(tl, tab, s->rec.gen, bad, hit, off);
 	ring_push(ns, off);
 	rec_set(ns, off);
 }
@@ -973,15 +977,14 @@ static void use_exit(struct timeline *tl, struct task *t,
 		evc_set(tl, off, ev, t, RO_USE, hit, e->h, dec);
 	}
 	if (s->has_rec)
-		det_evidence(tl, tab, ns, s->rec.gen, culprit, hit, off);
+		det_evidence(tl, tab, s->rec.gen, culprit, hit, off);
 	ring_push(ns, off);
 	rec_set(ns, off);
 }
 
 static void do_create(struct timeline *tl, struct task *t,
-		      const struct ht_event *ev, const struct effect *e,
-		      struct table *tab, int64_t h, const char *obj,
-		      int cloexec, int role_call)
+		      const struct ht_event *ev, struct table *tab, int64_t h,
+		      const char *obj, int cloexec)
 {
 	int etw = ev->pid >= 0;
 	struct numstate *ns = table_get(tl, tab, h);
@@ -1006,8 +1009,6 @@ static void do_create(struct timeline *tl, struct task *t,
 	evc_set(tl, &g->create, ev, t, RO_CREATE, g->id, h, obj);
 	ring_push(ns, &g->create);
 	rec_set(ns, &g->create);
-	(void)e;
-	(void)role_call;
 }
 
 static void do_dup(struct timeline *tl, struct task *t,
@@ -1048,8 +1049,7 @@ static void do_dup(struct timeline *tl, struct task *t,
 	if (obj)
 		sb_puts(&tl->sb, obj);
 	char *copy = obj ? xstrdup(tl->sb.s) : NULL;
-	do_create(tl, t, ev, e, dst, e->h2, copy,
-		  (e->flags & EF_CLOEXEC) != 0, 1);
+	do_create(tl, t, ev, dst, e->h2, copy, (e->flags & EF_CLOEXEC) != 0);
 	free(copy);
 }
 
@@ -1188,8 +1188,10 @@ static void spawn(struct timeline *tl, struct task *t,
 		c->table = nt;
 		nt->refs++;
 		old->refs--;
-		if (old->refs <= 0)
+		if (old->refs <= 0) {
 			table_free(tl, old);
+			tl->st.tables--;   /* it was only a placeholder */
+		}
 		c->provisional = 0;
 		if (c->run_table == old)
 			c->run_table = nt;
@@ -1336,9 +1338,9 @@ static void exit_part(struct timeline *tl, struct task *t,
 		switch (e->op) {
 		case EFF_CREATE:
 			if (!failed && e->h >= 0)
-				do_create(tl, t, ev, e, t->table, e->h,
+				do_create(tl, t, ev, t->table, e->h,
 					  e->object,
-					  (e->flags & EF_CLOEXEC) != 0, 0);
+					  (e->flags & EF_CLOEXEC) != 0);
 			break;
 		case EFF_CLOSE:
 			if (e->h >= 0) {
@@ -1522,7 +1524,6 @@ void timeline_feed(struct timeline *tl, const struct ht_event *ev)
 		if (tl->st.ts_last == TS_NONE || ev->ts > tl->st.ts_last)
 			tl->st.ts_last = ev->ts;
 	}
-	tl->etw = ev->pid >= 0;
 	struct task *t = get_task(tl, ev);
 	if (!t)
 		return;

@@ -11,20 +11,9 @@ if [ ! -s "$big" ] || [ "$(du -m "$big" | cut -f1)" -lt "$MBX" ]; then
 fi
 size=$(stat -c %s "$big")
 echo "ETW XML: $(grep -c '<Event ' "$big") events ($((size / 1048576)) MB, tracerpt shape)"
-measure() {
-	label=$1; shift
-	/usr/bin/time -f '%e %M' -o "$B/time" "$@" >/dev/null 2>"$B/stderr"
-	# time says "Command exited with non-zero status" first: findings
-	read secs rss <<EOT
-$(tail -n 1 "$B/time")
-EOT
-	awk -v l="$label" -v s="$secs" -v r="$rss" -v b="$size" 'BEGIN {
-		mbs = (s > 0) ? b / 1048576 / s : 0;
-		printf "  %-34s %7.2f s %8.1f MB/s %8.1f MB peak RSS\n",
-		       l, s, mbs, r / 1024 }'
-}
+. "$top/tools/bench-lib.sh"
 if command -v xmllint >/dev/null 2>&1; then
-	measure "xmllint --stream --noout" xmllint --stream --noout "$big"
+	measure "xmllint --stream --noout" "$size" xmllint --stream --noout "$big"
 fi
-measure "handletrail --json" "$HT" --json /dev/null "$big"
-measure "handletrail (text report)" "$HT" "$big"
+measure "handletrail --json" "$size" "$HT" --json /dev/null "$big"
+measure "handletrail (text report)" "$size" "$HT" "$big"

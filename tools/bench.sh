@@ -10,16 +10,7 @@ B=$top/build/bench
 mkdir -p "$B"
 MB=${BENCH_MB:-400}
 
-# one measurement: label, command...; prints seconds, MB/s, max RSS
-measure() {
-	label=$1; size=$2; shift 2
-	/usr/bin/time -f '%e %M' -o "$B/time" "$@" >/dev/null 2>"$B/stderr"
-	read secs rss <"$B/time"
-	awk -v l="$label" -v s="$secs" -v r="$rss" -v b="$size" 'BEGIN {
-		mbs = (s > 0) ? b / 1048576 / s : 0;
-		printf "  %-34s %7.2f s %8.1f MB/s %8.1f MB peak RSS\n",
-		       l, s, mbs, r / 1024 }'
-}
+. "$top/tools/bench-lib.sh"
 
 # A real capture: strace of a real multi-threaded, multi-process
 # workload, made once and kept in build/bench.

@@ -520,6 +520,43 @@ static void test_stale_use_unaware(void)
 	timeline_free(b.tl);
 }
 
+/* The victim of a stale close closes "its" number later and destroys a
+ * third thread's object: evidence for the first stale close, and a
+ * stale close of its own. */
+static void test_stale_close_cascade(void)
+{
+	struct bld b;
+	b_init(&b);
+	b_spawn(&b, 1, 100, 101, EF_SHARE_FILES | EF_THREAD);
+	b_spawn(&b, 2, 100, 102, EF_SHARE_FILES | EF_THREAD);
+	b_open(&b, 3, 100, 5, "/a", 0);
+	b_close(&b, 4, 100, 5, "/a", 0);
+	b_open(&b, 5, 101, 5, "/b", 0);
+	b_close(&b, 6, 100, 5, "/b", 0);        /* stale: kills 101's /b */
+	b_open(&b, 7, 102, 5, "/c", 0);
+	b_close(&b, 8, 101, 5, "/c", 0);        /* 101 closes "/b": gets /c */
+	b_use(&b, 9, 102, "read", 5, NULL, 0, "EBADF", ERRC_BADF);
+	timeline_finish(b.tl);
+	CHECK_INT("cascade: stale-closes", n_kind(b.tl, FK_STALE_CLOSE), 2);
+	const struct finding *a = find_kind(b.tl, FK_STALE_CLOSE, 0);
+	const struct finding *c = find_kind(b.tl, FK_STALE_CLOSE, 1);
+	if (a && c) {
+		CHECK_INT("cascade: first is an error", a->severity,
+			  SEV_ERROR);
+		CHECK_INT("cascade: first's victim step", step_role(a,
+			  "victim", 0) ? step_role(a, "victim", 0)->tid : 0,
+			  101);
+		CHECK("cascade: evidence names the close",
+		      strstr(a->evidence, "close") != NULL);
+		CHECK_INT("cascade: second by 101", c->tid, 101);
+		CHECK_INT("cascade: second an error (102's read failed)",
+			  c->severity, SEV_ERROR);
+	}
+	CHECK_INT("cascade: use-after-close", n_kind(b.tl, FK_USE_AFTER_CLOSE),
+		  1);
+	timeline_free(b.tl);
+}
+
 int main(void)
 {
 	test_race();
@@ -533,5 +570,6 @@ int main(void)
 	test_stale_use_success();
 	test_same_kind_reuse();
 	test_stale_use_unaware();
+	test_stale_close_cascade();
 	return unit_failed;
 }

@@ -50,8 +50,14 @@ static void kb_story(struct bld *b, int reuse)
 	ev_at(b, 9, A, 2, "CloseHandle");      /* _endthread */
 	b_fx(b, EFF_CLOSE, 0x1a4, 0, NULL);
 	b_go(b);
+	/* the same close reported by Winsock too */
+	ev_at(b, 9, A, 2, "SockClose");
+	b->ev.src.event = 10;
+	b_fx(b, EFF_CLOSE, 0x1a4, 0, NULL);
+	b_go(b);
 	if (reuse) {
 		ev_at(b, 10, C, 3, "CreateHandle");
+		b->ev.src.event = 11;
 		b_fx(b, EFF_CREATE, 0x1a4, 0, "Event");
 		b_go(b);
 	}
