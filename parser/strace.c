@@ -1370,7 +1370,9 @@ static void finish(struct strace *p)
 		input_stats_limit(st, "-e trace= subset: calls outside the "
 				  "traced set (closes, dups, clone, execve) "
 				  "are invisible");
-	if (p->n_creates > 0 && p->n_closes == 0 && p->n_calls >= 10)
+	/* one thread's -ff file may well close nothing */
+	if (p->n_creates > 0 && p->n_closes == 0 && p->n_calls >= 10 &&
+	    p->default_tid < 0)
 		input_stats_limit(st, "no close at all in the trace: closes "
 				  "are missing (-e trace= or -Z)");
 	if (p->n_spawns == 0 && p->npool > 1 && p->n_calls >= 10)

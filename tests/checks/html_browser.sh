@@ -29,9 +29,10 @@ profiles=$(mktemp -d)
 trap 'rm -rf "$profiles"' EXIT INT TERM
 fails=0
 
+# never wait forever on a page (an alert() would block headless Chromium)
 chrome() {
 	prof=$(mktemp -d "$profiles/p.XXXXXX")
-	"$browser" --headless --no-sandbox --disable-gpu --disable-quic \
+	timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic \
 		--no-first-run --disable-background-networking \
 		--disable-component-update --disable-sync \
 		--user-data-dir="$prof" --hide-scrollbars \
