@@ -6,8 +6,9 @@
 #include "cli.h"
 
 /* The per-thread files of `strace -ff -o x` are x.<TID>, possibly
- * compressed afterwards: x.<TID>.gz.  Returns the TID or -1. */
-static int64_t ff_suffix_tid(const char *path)
+ * compressed afterwards: x.<TID>.gz.  Returns the length of "x" and sets
+ * *tid, or returns 0 when path is not such a file. */
+size_t ff_split(const char *path, int64_t *tid)
 {
 	size_t n = strlen(path);
 	static const char *const zext[] = { ".gz", ".xz", ".zst" };
@@ -21,9 +22,17 @@ static int64_t ff_suffix_tid(const char *path)
 	size_t d = n;
 	while (d > 0 && isdigit((unsigned char)path[d - 1]))
 		d--;
-	if (d == n || d == 0 || path[d - 1] != '.' || n - d > 9)
-		return -1;
-	return strtoll(path + d, NULL, 10);
+	if (d == n || n - d > 9 || d < 2 || path[d - 1] != '.' ||
+	    path[d - 2] == '/')
+		return 0;
+	*tid = strtoll(path + d, NULL, 10);
+	return d - 1;
+}
+
+static int64_t ff_suffix_tid(const char *path)
+{
+	int64_t tid = -1;
+	return ff_split(path, &tid) ? tid : -1;
 }
 
 struct source {
@@ -43,7 +52,11 @@ static void fatal_note(struct capture *c, const struct ht_error *e)
 
 static void advance(struct capture *c, struct source *s)
 {
-	struct ht_error e = { { 0 }, 0, { 0 } };
+	/* not zeroed whole: 1 KB per event adds up; parsers fill it on
+	 * error, these make an unfilled one read as empty */
+	struct ht_error e;
+	e.file[0] = e.msg[0] = '\0';
+	e.line = 0;
 	int r = parser_next(s->p, &s->ev, &e);
 	if (r == 1) {
 		s->have = 1;
@@ -68,8 +81,7 @@ int analyse_capture(const char *const *paths, int npaths,
 	for (int i = 0; i < npaths; i++) {
 		struct parser_options po = {
 			.format = o->format,
-			.default_tid = npaths > 1 || ff_suffix_tid(paths[i]) > 0
-					? ff_suffix_tid(paths[i]) : -1,
+			.default_tid = ff_suffix_tid(paths[i]),
 			.rules_path = o->rules_path,
 		};
 		struct input_stats *st = &out->inputs[i];

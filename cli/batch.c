@@ -490,32 +490,6 @@ static void discover(struct batch *b, char **args, int nargs)
 	drop_duplicates(b);
 }
 
-/* x.<TID> or x.<TID>.gz|.xz|.zst: the length of "x", or 0. */
-static size_t ff_prefix(const char *path)
-{
-	size_t n = strlen(path);
-	static const char *const zext[] = { ".gz", ".xz", ".zst" };
-	for (size_t i = 0; i < sizeof zext / sizeof zext[0]; i++) {
-		size_t l = strlen(zext[i]);
-		if (n > l && strcmp(path + n - l, zext[i]) == 0) {
-			n -= l;
-			break;
-		}
-	}
-	size_t d = n;
-	while (d > 0 && path[d - 1] >= '0' && path[d - 1] <= '9')
-		d--;
-	if (d == n || n - d > 9 || d < 2 || path[d - 1] != '.' ||
-	    path[d - 2] == '/')
-		return 0;
-	return d - 1;
-}
-
-static long long ff_tid(const char *path, size_t prefix)
-{
-	return strtoll(path + prefix + 1, NULL, 10);
-}
-
 struct ffkey {
 	size_t file;
 	size_t plen;     /* 0: not a -ff file */
@@ -549,9 +523,9 @@ static void group(struct batch *b)
 	struct ffkey *k = xcalloc(b->nfiles + 1, sizeof *k);
 	for (size_t i = 0; i < b->nfiles; i++) {
 		k[i].file = i;
-		k[i].plen = ff_prefix(b->files[i].path);
-		k[i].tid = k[i].plen ? ff_tid(b->files[i].path, k[i].plen)
-				     : 0;
+		int64_t tid = 0;
+		k[i].plen = ff_split(b->files[i].path, &tid);
+		k[i].tid = k[i].plen ? tid : 0;
 	}
 	g_files = b->files;
 	if (b->nfiles)

@@ -20,6 +20,10 @@ int analyse_capture(const char *const *paths, int npaths,
 		    struct ht_error *err);
 void capture_free(struct capture *c);
 
+/* x.<TID>[.gz|.xz|.zst], a file of `strace -ff -o x`: returns the length
+ * of "x" and sets *tid; 0 when path is not such a file. */
+size_t ff_split(const char *path, int64_t *tid);
+
 /* batch mode: handletrail batch ... and handletrail index ... */
 int batch_main(int argc, char **argv);
 int index_main(int argc, char **argv);

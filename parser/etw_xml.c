@@ -470,7 +470,8 @@ static int io_read(void *ctx, char *buf, int len)
 				p->io = IO_CLOSE;
 				break;
 			}
-			if (xml_scan_feed(&p->scan, buf + out, (size_t)r) < 0) {
+			if (xml_scan_feed(&p->scan, buf + out,
+					  (size_t)r) < 0) {
 				ht_error_set(&p->io_err, p->path, p->scan.line,
 					     "element with more than %d "
 					     "attributes refused (an event "

@@ -85,6 +85,12 @@ struct parser *parser_open(const char *path, const struct parser_options *o,
 			instream_close(in);
 			return NULL;
 		}
+		if (f == FMT_AUTO && n == 0) {
+			ht_error_set(err, instream_path(in), 0, "empty: no "
+				     "trace lines or events to read");
+			instream_close(in);
+			return NULL;
+		}
 		if (f == FMT_AUTO) {
 			ht_error_set(err, instream_path(in), 0,
 				     "cannot tell the format: neither strace "

@@ -677,8 +677,8 @@ static const char *const basic_names[9] = {
 
 static void count_basic(struct strace *p, const struct sc_info *sc)
 {
-	if (!sc)
-		return;
+	if (!sc || p->n_basic)
+		return;     /* only whether there is any counts */
 	for (size_t i = 0; i < 9; i++)
 		if (sc == p->basic[i]) {
 			p->n_basic++;

@@ -12,20 +12,35 @@ void evc_free(struct evcopy *e)
 	memset(e, 0, sizeof *e);
 }
 
+/* sb := s[0, n), without sb_add's growth arithmetic on every call */
+static void put_text(struct strbuf *sb, const char *s, size_t n)
+{
+	if (sb->cap < n + 1) {
+		size_t cap = sb->cap ? sb->cap : 64;
+		while (cap < n + 1)
+			cap *= 2;
+		sb->s = xrealloc(sb->s, cap);
+		sb->cap = cap;
+	}
+	memcpy(sb->s, s, n);
+	sb->s[n] = '\0';
+	sb->len = n;
+}
+
 static void put_capped(struct strbuf *sb, const char *s, size_t max)
 {
-	sb_reset(sb);
 	size_t n = strlen(s);
 	if (n > max) {
-		sb_add(sb, s, max);
+		put_text(sb, s, max);
 		sb_puts(sb, "...");
 	} else {
-		sb_add(sb, s, n);
+		put_text(sb, s, n);
 	}
 }
 
-/* Call names and file names repeat from one event to the next: the
- * last one interned is checked first. */
+/* Call names, file names and errno names repeat from one event to the
+ * next: a small cache of interned copies, looked up by length and the
+ * ends of the name, is checked before the pool. */
 static const char *intern(struct timeline *tl, const char *s, int slot)
 {
 	if (!s)
@@ -33,7 +48,14 @@ static const char *intern(struct timeline *tl, const char *s, int slot)
 	const char *c = tl->icache[slot];
 	if (c && strcmp(c, s) == 0)
 		return c;
-	c = strpool_intern(tl->pool, s, strlen(s));
+	size_t n = strlen(s);
+	unsigned k = n ? ((unsigned)n * 7 + (unsigned char)s[0] * 3 +
+			  (unsigned char)s[n - 1]) & (TL_ICACHE - 1) : 0;
+	c = tl->ncache[k];
+	if (!c || strcmp(c, s) != 0) {
+		c = strpool_intern(tl->pool, s, n);
+		tl->ncache[k] = c;
+	}
 	tl->icache[slot] = c;
 	return c;
 }
@@ -64,10 +86,10 @@ void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 	e->event = ev->src.event;
 	e->end_line = ev->end_line;
 	e->seq = tl->seq;
-	size_t k = 0;
-	if (ev->time_text)
-		for (; k < sizeof e->time - 1 && ev->time_text[k]; k++)
-			e->time[k] = ev->time_text[k];
+	size_t k = ev->time_text ? strnlen(ev->time_text, sizeof e->time - 1)
+				 : 0;
+	if (k)
+		memcpy(e->time, ev->time_text, k);
 	e->time[k] = '\0';
 	e->has_object = object != NULL;
 	if (object)
@@ -84,9 +106,10 @@ void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 
 static void sb_copy(struct strbuf *d, const struct strbuf *s)
 {
-	sb_reset(d);
 	if (s->len)
-		sb_add(d, s->s, s->len);
+		put_text(d, s->s, s->len);
+	else
+		sb_reset(d);
 }
 
 void evc_copy(struct evcopy *dst, const struct evcopy *src)
@@ -101,6 +124,22 @@ void evc_copy(struct evcopy *dst, const struct evcopy *src)
 	sb_copy(&dst->object, &src->object);
 	sb_copy(&dst->raw, &src->raw);
 	sb_copy(&dst->stack, &src->stack);
+}
+
+/* Like evc_copy, but src is scratch: its buffers are handed to dst and
+ * dst's old ones go to src, whose text is then not to be read. */
+void evc_move(struct evcopy *dst, struct evcopy *src)
+{
+	if (dst == src)
+		return;
+	struct strbuf o = dst->object, r = dst->raw, k = dst->stack;
+	*dst = *src;
+	src->object = o;
+	src->raw = r;
+	src->stack = k;
+	sb_reset(&src->object);
+	sb_reset(&src->raw);
+	sb_reset(&src->stack);
 }
 
 /* The result as a person reads it: "0", "-1 EBADF", "? ERESTARTSYS",

@@ -14,6 +14,7 @@
 #define TL_STACK_MAX 2000 /* -k stack text kept */
 #define TL_BUSY 20        /* busiest generations shown */
 #define TL_SWEEP 3        /* consecutive closes that make a sweep */
+#define TL_ICACHE 64      /* interned-name cache slots (power of two) */
 
 /* What an event did to one handle number. */
 enum role {
@@ -166,6 +167,7 @@ struct task {
 	struct held *held;         /* TL_SWEEP - 1, allocated when needed */
 	struct task *next_in_proc;
 	struct task *next_all;
+	struct task *prov_next, *prov_prev; /* while alive and provisional */
 };
 
 struct proc {
@@ -186,12 +188,14 @@ struct imap {
 struct timeline {
 	struct strpool *pool;      /* call names, files, names */
 	const char *icache[3];     /* last interned call, file, errname */
+	const char *ncache[TL_ICACHE]; /* interned names by length and ends */
 	struct strpool *fpool;     /* strings of findings */
 	long seq;
 	struct imap tasks, procs;
 	struct proc **procv;       /* every process, for freeing */
 	size_t nproc, capproc;
 	struct task *task_first, *task_last;
+	struct task *prov_first, *prov_last; /* live provisional tasks */
 	struct table *live, *live_tail; /* live tables, oldest first */
 	int ntables;
 
@@ -220,6 +224,7 @@ void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 	     const struct task *t, int role, int gen, int64_t h,
 	     const char *object);
 void evc_copy(struct evcopy *dst, const struct evcopy *src);
+void evc_move(struct evcopy *dst, struct evcopy *src);
 const char *evc_result(struct timeline *tl, const struct evcopy *e);
 
 /* object.c */
@@ -244,6 +249,8 @@ struct gen *ns_gen(struct numstate *ns, int id);
 void gen_free(struct gen *g);
 void gen_set_object(struct gen *g, const char *obj);
 void ring_push(struct numstate *ns, const struct evcopy *e);
+/* the same for a scratch copy: its buffers move into the ring */
+void ring_push_tmp(struct numstate *ns, struct evcopy *e);
 const struct evcopy *ring_find_seq(const struct numstate *ns, long seq);
 const struct evcopy *ring_find(const struct numstate *ns, int gen, int role);
 struct threc *rec_find(struct numstate *ns, int64_t tid);

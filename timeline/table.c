@@ -174,6 +174,14 @@ void ring_push(struct numstate *ns, const struct evcopy *e)
 	ns->nring++;
 }
 
+void ring_push_tmp(struct numstate *ns, struct evcopy *e)
+{
+	if (!ns->ring)
+		ns->ring = xcalloc(TL_RING, sizeof *ns->ring);
+	evc_move(&ns->ring[ns->nring % TL_RING], e);
+	ns->nring++;
+}
+
 const struct evcopy *ring_find_seq(const struct numstate *ns, long seq)
 {
 	if (!ns->ring)

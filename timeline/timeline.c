@@ -291,6 +291,32 @@ static void pend_end(struct timeline *tl, struct task *t)
 
 static void run_flush(struct timeline *tl, struct task *t);
 
+/* The live provisional tasks, in creation order (a short list: tasks
+ * seen before the clone that made them returned, and the first one). */
+static void prov_add(struct timeline *tl, struct task *t)
+{
+	t->prov_next = NULL;
+	t->prov_prev = tl->prov_last;
+	if (tl->prov_last)
+		tl->prov_last->prov_next = t;
+	else
+		tl->prov_first = t;
+	tl->prov_last = t;
+}
+
+static void prov_del(struct timeline *tl, struct task *t)
+{
+	if (t->prov_prev)
+		t->prov_prev->prov_next = t->prov_next;
+	else
+		tl->prov_first = t->prov_next;
+	if (t->prov_next)
+		t->prov_next->prov_prev = t->prov_prev;
+	else
+		tl->prov_last = t->prov_prev;
+	t->prov_next = t->prov_prev = NULL;
+}
+
 /* The task is gone; its table ends with its last user. */
 static void task_die(struct timeline *tl, struct task *t,
 		     const struct ht_event *ev, const struct task *by)
@@ -304,6 +330,8 @@ static void task_die(struct timeline *tl, struct task *t,
 	t->pend = NULL;
 	held_free(t);
 	t->alive = 0;
+	if (t->provisional)
+		prov_del(tl, t);
 	if (t->proc)
 		t->proc->alive--;
 	struct table *tab = t->table;
@@ -346,6 +374,7 @@ static struct task *get_task(struct timeline *tl, const struct ht_event *ev)
 	tab->provisional = 1;
 	t = task_new(tl, ev->tid, ev->tid, p, tab);
 	t->provisional = 1;
+	prov_add(tl, t);
 	return t;
 }
 
@@ -432,8 +461,8 @@ static void infer_share(struct timeline *tl, struct task *t,
 			const struct effect *e)
 {
 	if (!t->provisional || !t->table || !t->table->provisional ||
-	    !e->object)
-		return;
+	    !e->object || tl->prov_first == tl->prov_last)
+		return;     /* (t is the only live provisional task) */
 	enum objclass c = obj_class(e->object);
 	if (c != OC_FILE && c != OC_PIPE && c != OC_SOCKET)
 		return;
@@ -447,7 +476,7 @@ static void infer_share(struct timeline *tl, struct task *t,
 				    obj_same(e->object, ns->cur.object.s))) {
 		return;
 	}
-	for (struct task *u = tl->task_first; u; u = u->next_all) {
+	for (struct task *u = tl->prov_first; u; u = u->prov_next) {
 		if (!u->alive || !u->provisional || !u->table ||
 		    u->table == t->table || !u->table->provisional)
 			continue;
@@ -570,7 +599,7 @@ static void range_close(struct timeline *tl, struct task *t,
 		evc_set(tl, &tl->tmp, ev, t, RO_RANGECLOSE, ns->cur.id, ns->h,
 			gobj(&ns->cur));
 		end_gen(tl, tab, ns, &ns->cur, CK_RANGE, t->tid, &tl->tmp);
-		ring_push(ns, &tl->tmp);
+		ring_push_tmp(ns, &tl->tmp);
 		rec_set(ns, &tl->tmp);
 	}
 }
@@ -771,7 +800,7 @@ static void close_exit(struct timeline *tl, struct task *t,
 	if (s->reorder) {
 		/* the close of the previous object, printed late */
 		evc_set(tl, off, ev, t, RO_CLOSE, ns->prev.id, e->h, e->object);
-		ring_push(ns, off);
+		ring_push_tmp(ns, off);
 		rec_set(ns, off);
 		return;
 	}
@@ -841,7 +870,7 @@ static void close_exit(struct timeline *tl, struct task *t,
 	}
 	if (s->has_rec)
 		det_evidence(tl, tab, s->rec.gen, bad, hit, off);
-	ring_push(ns, off);
+	ring_push_tmp(ns, off);
 	rec_set(ns, off);
 }
 
@@ -860,7 +889,7 @@ static void use_exit(struct timeline *tl, struct task *t,
 	if (culprit && (e->flags & EF_PROBE) && ev->errc == ERRC_BADF) {
 		tl->st.benign++;
 		evc_set(tl, off, ev, t, RO_USE, ns->cur.id, e->h, dec);
-		ring_push(ns, off);
+		ring_push_tmp(ns, off);
 		return;
 	}
 	if (culprit) {
@@ -978,7 +1007,7 @@ static void use_exit(struct timeline *tl, struct task *t,
 	}
 	if (s->has_rec)
 		det_evidence(tl, tab, s->rec.gen, culprit, hit, off);
-	ring_push(ns, off);
+	ring_push_tmp(ns, off);
 	rec_set(ns, off);
 }
 
@@ -1042,7 +1071,7 @@ static void do_dup(struct timeline *tl, struct task *t,
 		evc_set(tl, &tl->tmp, ev, t, RO_DUPCLOSE, tns->cur.id, e->h2,
 			gobj(&tns->cur));
 		end_gen(tl, dst, tns, &tns->cur, CK_DUP, t->tid, &tl->tmp);
-		ring_push(tns, &tl->tmp);
+		ring_push_tmp(tns, &tl->tmp);
 	}
 	/* obj may point into sns: copy before the target changes */
 	sb_reset(&tl->sb);
@@ -1101,7 +1130,7 @@ static void do_exec(struct timeline *tl, struct task *t,
 		evc_set(tl, &tl->tmp, ev, t, RO_EXECCLOSE, ns->cur.id, ns->h,
 			gobj(&ns->cur));
 		end_gen(tl, tab, ns, &ns->cur, CK_EXEC, t->tid, &tl->tmp);
-		ring_push(ns, &tl->tmp);
+		ring_push_tmp(ns, &tl->tmp);
 	}
 	tab->nup = 0;
 }
@@ -1167,6 +1196,8 @@ static void spawn(struct timeline *tl, struct task *t,
 	}
 	if (c && c->alive && c->table && c->table->refs > 1) {
 		/* already known to share a table with others */
+		if (c->provisional)
+			prov_del(tl, c);
 		c->provisional = 0;
 		set_created(tl, c, t, ev, thread);
 		return;
@@ -1192,6 +1223,8 @@ static void spawn(struct timeline *tl, struct task *t,
 			table_free(tl, old);
 			tl->st.tables--;   /* it was only a placeholder */
 		}
+		if (c->provisional)
+			prov_del(tl, c);
 		c->provisional = 0;
 		if (c->run_table == old)
 			c->run_table = nt;
@@ -1399,7 +1432,7 @@ static void exit_part(struct timeline *tl, struct task *t,
 						  e->object);
 			evc_set(tl, &tl->tmp, ev, t, RO_OUTSIDE, g->id, e->h,
 				e->object);
-			ring_push(ns, &tl->tmp);
+			ring_push_tmp(ns, &tl->tmp);
 			break;
 		}
 		default:

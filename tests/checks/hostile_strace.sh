@@ -57,6 +57,11 @@ expect tid-reuse --exit 0 --skipped 0 --no-fatal \
 	--no-finding stale-use --no-finding use-after-close \
 	--no-finding close-while-in-use
 
+# nothing at all: said plainly
+: >"$W/empty.txt"
+run_ht empty "$W/empty.txt"
+expect empty --exit 2 --stderr-re 'empty\.txt: empty'
+
 # time stamps no strace prints: absurd hours, fractions, -r sums and
 # epochs; read or skipped, never an overflow (the sanitizer build checks)
 run_ht absurd-timestamps "$S/absurd-timestamps.txt"
