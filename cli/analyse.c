@@ -108,6 +108,11 @@ int analyse_capture(const char *const *paths, int npaths,
 				"several files without timestamps: their "
 				"events are read one file after another, not "
 				"interleaved in time");
+	/* one file (the usual case): its events in order */
+	while (npaths == 1 && src[0].have) {
+		timeline_feed(tl, &src[0].ev);
+		advance(out, &src[0]);
+	}
 	for (;;) {
 		/* the earliest head event; ties go to the earlier file */
 		int best = -1;

@@ -36,14 +36,25 @@ static const char usage_tail[] =
 "Capture with: strace -f -ttt -T -yy -o trace.txt PROGRAM\n"
 "Report bugs at the project's issue tracker.\n";
 
+/* Messages quote paths and trace text: escaped like the text report, so
+ * a file name cannot drive the terminal either. */
+static void say(const char *msg, const char *tail)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	esc_term(&sb, msg, strlen(msg));
+	fprintf(stderr, "handletrail: %s%s\n", sb.s ? sb.s : "", tail);
+	sb_free(&sb);
+}
+
 static HT_NORETURN HT_PRINTF(1, 2) void die(const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
-	fputs("handletrail: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	say(msg, "");
 	exit(EXIT_TROUBLE);
 }
 
@@ -216,8 +227,8 @@ int main(int argc, char **argv)
 	sb_free(&sb);
 	int status = capture_status(&cap);
 	if (cap.fatal)
-		fprintf(stderr, "handletrail: %s (the reports cover the "
-			"events before this point)\n", cap.fatal);
+		say(cap.fatal, " (the reports cover the events before this "
+		    "point)");
 	capture_free(&cap);
 	return status;
 }

@@ -14,8 +14,10 @@ cd "$top"
 B=build-fuzz
 secs=${FUZZ_SECONDS:-60}
 summary=$B/fuzz-summary.txt
+new=$B/fuzz-summary.$$.new   # several runs may go at once
 bad=0
-: >"$summary.new"
+mkdir -p "$B"
+: >"$new"
 
 # ASan: leaks are errors; UBSan: stop at the first report.
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
@@ -66,8 +68,8 @@ run_one() {
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
-	echo "$t seconds=$secs execs=${execs:-?} ${cov:-} exit=$rc" \
-		>>"$summary.new"
+	echo "$(date -u +%Y-%m-%dT%H:%MZ) $t seconds=$secs" \
+		"execs=${execs:-?} ${cov:-} exit=$rc" >>"$new"
 	echo "fuzz: $t: ${execs:-?} execs, ${cov:-cov ?}, exit $rc"
 	if [ "$rc" -ne 0 ]; then
 		bad=1
@@ -93,10 +95,10 @@ for t in "$@"; do
 done
 if [ "$mode" = fuzz ]; then
 	# running totals across runs: target, seconds, execs
-	cat "$summary.new" >>"$B/fuzz-history.txt"
-	mv "$summary.new" "$summary"
+	cat "$new" >>"$B/fuzz-history.txt"
+	mv "$new" "$summary"
 	echo "fuzz: summary in $summary, all runs in $B/fuzz-history.txt"
 else
-	rm -f "$summary.new"
+	rm -f "$new"
 fi
 exit "$bad"

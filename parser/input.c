@@ -40,6 +40,11 @@ struct instream {
 	char *buf;
 	size_t cap, pos, end;
 	size_t scanned;          /* buf[pos, scanned) has no '\n' */
+	/* buf[esc_from, esc_at) has no ESC byte; buf[esc_at] is one, or
+	 * esc_at is end (searched to the end).  Not valid (esc_ok 0) once
+	 * fill() or instream_peek() may have moved or extended buf. */
+	int esc_ok;
+	size_t esc_from, esc_at;
 
 	/* raw (compressed) bytes; raw[rpos, rlen) not fed yet */
 	unsigned char *raw;
@@ -271,6 +276,7 @@ static long fill(struct instream *in, struct ht_error *err)
 	}
 	if (in->out_eof)
 		return 0;
+	in->esc_ok = 0;   /* buf may move */
 	if (in->pos > 0 && (in->pos == in->end || in->cap - in->end <
 			    in->cap / 4)) {
 		memmove(in->buf, in->buf + in->pos, in->end - in->pos);
@@ -429,6 +435,7 @@ size_t instream_peek(struct instream *in, const char **p, size_t n)
 		/* make sure the buffer can hold n bytes */
 		while (in->cap < n + 1)
 			in->cap *= 2, in->buf = xrealloc(in->buf, in->cap);
+		in->esc_ok = 0;
 		if (fill(in, NULL) <= 0)
 			break;
 	}
@@ -486,8 +493,28 @@ static int skip_long_line(struct instream *in, struct ht_error *err)
 	return 0;
 }
 
+/* whether buf[lo, hi) holds an ESC byte; searches on to the end of the
+ * buffered bytes, so that the lines after it need no search of their own */
+static inline int esc_in(struct instream *in, size_t lo, size_t hi)
+{
+	if (!in->esc_ok || lo < in->esc_from || lo > in->esc_at) {
+		const char *e = memchr(in->buf + lo, '\033', in->end - lo);
+		in->esc_ok = 1;
+		in->esc_from = lo;
+		in->esc_at = e ? (size_t)(e - in->buf) : in->end;
+	}
+	return in->esc_at < hi;
+}
+
 int instream_getline(struct instream *in, const char **s, size_t *n,
 		     struct ht_error *err)
+{
+	int esc;
+	return instream_getline_esc(in, s, n, &esc, err);
+}
+
+int instream_getline_esc(struct instream *in, const char **s, size_t *n,
+			 int *esc, struct ht_error *err)
 {
 	for (;;) {
 		if (in->scanned < in->pos)
@@ -504,6 +531,7 @@ int instream_getline(struct instream *in, const char **s, size_t *n,
 		if (nl) {
 			*s = in->buf + in->pos;
 			*n = (size_t)(nl - (in->buf + in->pos));
+			*esc = esc_in(in, in->pos, (size_t)(nl - in->buf));
 			in->pos = (size_t)(nl + 1 - in->buf);
 			in->scanned = in->pos;
 			in->lineno++;
@@ -524,6 +552,7 @@ int instream_getline(struct instream *in, const char **s, size_t *n,
 			/* the last line has no newline */
 			*s = in->buf + in->pos;
 			*n = in->end - in->pos;
+			*esc = esc_in(in, in->pos, in->end);
 			in->pos = in->scanned = in->end;
 			in->lineno++;
 			return 1;

@@ -19,6 +19,11 @@ long instream_read(struct instream *in, char *buf, size_t n,
  * 1: line in *s and *n (valid until the next call), 0: EOF, -1: error. */
 int instream_getline(struct instream *in, const char **s, size_t *n,
 		     struct ht_error *err);
+/* Added by the strace work (speed): instream_getline that also sets *esc
+ * to whether the line holds an ESC byte (colour codes), found with one
+ * search per buffered block instead of one per line. */
+int instream_getline_esc(struct instream *in, const char **s, size_t *n,
+			 int *esc, struct ht_error *err);
 long instream_lineno(const struct instream *in); /* of the last line */
 /* Added by the strace work: changes the bounds (0 keeps a default): lines
  * longer than max_line are skipped and counted; decompressed output may

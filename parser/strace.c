@@ -69,6 +69,7 @@ struct task {
 	size_t line_len, line_cap;
 	size_t args_off, args_len;
 	long lineno;
+	struct scan_resume resume;  /* the scan of the entry's arguments */
 };
 
 /* The line leader: everything before the syscall. */
@@ -87,6 +88,18 @@ struct leader {
 	size_t body;
 };
 
+/* What leader_fast saw last: a line's first eight bytes (the pid field)
+ * by a hash of them, and one "HH:MM:SS" text, with what they read as. */
+struct leader_memo {
+	uint64_t pid_w[4];
+	int64_t pid_v[4];
+	unsigned char pid_e[4];   /* where the space after the pid is;
+				     0: slot empty */
+	uint64_t hms_w;
+	int64_t hms_secs;
+	int hms_ok;
+};
+
 struct strace {
 	struct instream *in;
 	struct input_stats *st;
@@ -97,7 +110,7 @@ struct strace {
 	const char *held;
 	size_t held_n;
 	long held_line;
-	int have_held;
+	int have_held, held_esc;
 
 	struct strbuf join;      /* a line cut by a strace message */
 	long join_line;
@@ -107,6 +120,7 @@ struct strace {
 	struct strbuf stack;
 	struct arena ar;
 	char why[160];
+	struct leader_memo memo;
 
 	/* tasks: pool + open addressing index (tid -> pool slot) */
 	struct task *pool;
@@ -351,9 +365,12 @@ static int is_hex(char c)
 static size_t read_num(const char *s, size_t n, size_t i, int64_t *v)
 {
 	int64_t x = 0;
-	size_t b = i;
-	for (; i < n && is_digit(s[i]) && i - b < 18; i++)
-		x = x * 10 + (s[i] - '0');
+	size_t lim = n - i > 18 ? i + 18 : n;
+	unsigned d;
+	while (i < lim && (d = (unsigned)(unsigned char)s[i] - '0') < 10) {
+		x = x * 10 + d;
+		i++;
+	}
 	*v = x;
 	return i;
 }
@@ -362,15 +379,33 @@ static size_t read_num(const char *s, size_t n, size_t i, int64_t *v)
 static size_t read_frac(const char *s, size_t n, size_t i, int64_t *ns,
 			int *digits)
 {
+	static const int64_t scale[10] = {
+		1000000000, 100000000, 10000000, 1000000, 100000, 10000,
+		1000, 100, 10, 1,
+	};
 	int64_t x = 0;
-	int d = 0;
-	for (; i < n && is_digit(s[i]); i++, d++)
-		if (d < 9)
-			x = x * 10 + (s[i] - '0');
-	for (int k = d; k < 9; k++)
-		x *= 10;
-	*ns = x;
-	*digits = d;
+	size_t b = i, lim = n - i > 9 ? i + 9 : n;
+	unsigned d;
+	if (n - i > 6 && is_digit(s[i]) && is_digit(s[i + 1]) &&
+	    is_digit(s[i + 2]) && is_digit(s[i + 3]) && is_digit(s[i + 4]) &&
+	    is_digit(s[i + 5]) && !is_digit(s[i + 6])) {
+		/* microseconds, by far the usual case */
+		x = (((((s[i] - '0') * 10 + (s[i + 1] - '0')) * 10 +
+		       (s[i + 2] - '0')) * 10 + (s[i + 3] - '0')) * 10 +
+		     (s[i + 4] - '0')) * 10 + (s[i + 5] - '0');
+		*ns = x * 1000;
+		*digits = 6;
+		return i + 6;
+	}
+	while (i < lim && (d = (unsigned)(unsigned char)s[i] - '0') < 10) {
+		x = x * 10 + d;
+		i++;
+	}
+	size_t k = i - b;      /* digits taken, at most 9 */
+	while (i < n && is_digit(s[i]))
+		i++;           /* beyond ns: counted, not used */
+	*ns = x * scale[k];
+	*digits = (int)(i - b);
 	return i;
 }
 
@@ -385,28 +420,107 @@ static size_t read_comm(const char *s, size_t n, size_t i, struct leader *ld)
 	return e;
 }
 
-/* Parses the leader of s; never fails (at worst body = 0). */
-static void parse_leader(const char *s, size_t n, struct leader *ld)
+/* The leader of -f -tt lines, "PID  HH:MM:SS.uuuuuu ", read directly;
+ * 0 when s has another shape (parse_leader then reads it).  Lines come
+ * from a few tasks and the same second many times: the first eight bytes
+ * of a line (the pid and what follows it) and the "HH:MM:SS" text are
+ * looked up in m (may be NULL) before they are read digit by digit. */
+static int leader_fast(const char *s, size_t n, struct leader *ld,
+		       struct leader_memo *m)
 {
+	if (n < 8)
+		return 0;
+	uint64_t w;
+	memcpy(&w, s, 8);
+	unsigned slot = (unsigned)((w * 0x9E3779B97F4A7C15ull) >> 62);
+	size_t e;
+	int64_t v;
+	if (m && m->pid_w[slot] == w && m->pid_e[slot]) {
+		e = m->pid_e[slot];
+		v = m->pid_v[slot];
+	} else {
+		size_t lim = n < 18 ? n : 18;
+		unsigned d;
+		e = 0;
+		v = 0;
+		while (e < lim &&
+		       (d = (unsigned)(unsigned char)s[e] - '0') < 10) {
+			v = v * 10 + d;
+			e++;
+		}
+		if (e == 0 || e == 18 || e >= n || s[e] != ' ')
+			return 0;
+		if (m && e < 8) {   /* the pid and the space after it */
+			m->pid_w[slot] = w;
+			m->pid_e[slot] = (unsigned char)e;
+			m->pid_v[slot] = v;
+		}
+	}
+	size_t i = e;
+	while (i < n && s[i] == ' ')
+		i++;
+	if (n - i < 17)
+		return 0;
+	uint64_t hms;
+	memcpy(&hms, s + i, 8);
+	int64_t secs;
+	if (m && m->hms_ok && m->hms_w == hms) {
+		secs = m->hms_secs;
+	} else {
+		if (!is_digit(s[i]) || !is_digit(s[i + 1]) ||
+		    s[i + 2] != ':' || !is_digit(s[i + 3]) ||
+		    !is_digit(s[i + 4]) || s[i + 5] != ':' ||
+		    !is_digit(s[i + 6]) || !is_digit(s[i + 7]))
+			return 0;
+		secs = ((s[i] - '0') * 10 + (s[i + 1] - '0')) * 3600 +
+		       (s[i + 3] - '0') * 600 + (s[i + 4] - '0') * 60 +
+		       (s[i + 6] - '0') * 10 + (s[i + 7] - '0');
+		if (m) {
+			m->hms_ok = 1;
+			m->hms_w = hms;
+			m->hms_secs = secs;
+		}
+	}
+	if (s[i + 8] != '.')
+		return 0;
+	const char *f = s + i + 9;
+	if (!is_digit(f[0]) || !is_digit(f[1]) || !is_digit(f[2]) ||
+	    !is_digit(f[3]) || !is_digit(f[4]) || !is_digit(f[5]) ||
+	    is_digit(f[6]) || f[6] != ' ' || f[7] == '(' || f[7] == ' ' ||
+	    f[7] == '[')
+		return 0;   /* other precision, -t -r, -n or -i: the long way */
+	/* every field, as parse_leader's memset would leave it */
+	ld->has_tid = 1;
+	ld->bracket = 0;
+	ld->tid = v;
+	ld->comm = NULL;
+	ld->comm_len = 0;
+	ld->stamp = 1;
+	ld->has_rel = 0;
+	ld->rel_ns = 0;
+	ld->has_n = ld->has_i = 0;
+	ld->secs = secs;
+	ld->frac_ns = ((((((int64_t)(f[0] - '0') * 10 + (f[1] - '0')) * 10 +
+			  (f[2] - '0')) * 10 + (f[3] - '0')) * 10 +
+			(f[4] - '0')) * 10 + (f[5] - '0')) * 1000;
+	ld->digits = 6;
+	ld->ts_off = i;
+	ld->ts_len = 15;
+	ld->body = i + 16;
+	return 1;
+}
+
+/* Parses the leader of s; never fails (at worst body = 0).  m: see
+ * leader_fast. */
+static void parse_leader(const char *s, size_t n, struct leader *ld,
+			 struct leader_memo *m)
+{
+	if (leader_fast(s, n, ld, m))
+		return;
 	size_t i = 0;
 	memset(ld, 0, sizeof *ld);
-	/* [pid N] or [pid N<comm>] (stderr), N or N<comm> (-o) */
-	if (n > 5 && memcmp(s, "[pid ", 5) == 0) {
-		size_t j = 5;
-		while (j < n && s[j] == ' ')
-			j++;
-		int64_t v;
-		size_t e = read_num(s, n, j, &v);
-		if (e > j) {
-			if (e < n && s[e] == '<')
-				e = read_comm(s, n, e, ld);
-			if (e && e < n && s[e] == ']') {
-				ld->has_tid = ld->bracket = 1;
-				ld->tid = v;
-				i = e + 1;
-			}
-		}
-	} else if (n && is_digit(s[0])) {
+	/* N or N<comm> (-o), [pid N] or [pid N<comm>] (stderr) */
+	if (n && is_digit(s[0])) {
 		int64_t v;
 		size_t e = read_num(s, n, 0, &v);
 		if (e < n && s[e] == '<') {
@@ -423,6 +537,21 @@ static void parse_leader(const char *s, size_t n, struct leader *ld)
 			ld->tid = v;
 			i = e;
 		}
+	} else if (n > 5 && memcmp(s, "[pid ", 5) == 0) {
+		size_t j = 5;
+		while (j < n && s[j] == ' ')
+			j++;
+		int64_t v;
+		size_t e = read_num(s, n, j, &v);
+		if (e > j) {
+			if (e < n && s[e] == '<')
+				e = read_comm(s, n, e, ld);
+			if (e && e < n && s[e] == ']') {
+				ld->has_tid = ld->bracket = 1;
+				ld->tid = v;
+				i = e + 1;
+			}
+		}
 	}
 	while (i < n && s[i] == ' ')
 		i++;
@@ -430,7 +559,14 @@ static void parse_leader(const char *s, size_t n, struct leader *ld)
 	if (i < n && is_digit(s[i])) {
 		size_t b = i;
 		int64_t a;
-		size_t e = read_num(s, n, i, &a);
+		size_t e;
+		if (i + 2 < n && is_digit(s[i + 1]) && s[i + 2] == ':') {
+			/* the usual two-digit hour */
+			a = (s[i] - '0') * 10 + (s[i + 1] - '0');
+			e = i + 2;
+		} else {
+			e = read_num(s, n, i, &a);
+		}
 		if (e - b <= 2 && e + 5 < n && s[e] == ':' &&
 		    is_digit(s[e + 1]) &&
 		    is_digit(s[e + 2]) && s[e + 3] == ':' &&
@@ -615,6 +751,26 @@ static void set_raw(struct strace *p, struct ht_event *ev, const char *s,
 	ev->raw = r ? r : "";
 }
 
+/* raw text a + b + c, put together in the arena */
+static void set_raw3(struct strace *p, struct ht_event *ev, const char *a,
+		     size_t an, const char *b, size_t bn, const char *c,
+		     size_t cn)
+{
+	struct arena *ar = &p->ar;
+	size_t n = an + bn + cn;
+	if (ar->cap - ar->len < n + 1) {
+		ev->raw = "";
+		return;
+	}
+	char *d = ar->p + ar->len;
+	memcpy(d, a, an);
+	memcpy(d + an, b, bn);
+	memcpy(d + an + bn, c, cn);
+	d[n] = '\0';
+	ar->len += n + 1;
+	ev->raw = d;
+}
+
 static void set_call(struct strace *p, struct ht_event *ev,
 		     const struct sc_info *sc, const char *name, size_t n)
 {
@@ -731,10 +887,10 @@ static int64_t line_tid(struct strace *p, const struct leader *ld)
  * ") = " when the structure does not close (a path decoration with an
  * unbalanced bracket, say). */
 static int scan_full(struct strace *p, const char *s, size_t n,
-		     struct call *c)
+		     struct call *c, const struct scan_resume *sr)
 {
 	const char *why = NULL;
-	int r = call_scan(s, n, c);
+	int r = sr ? call_scan_resume(s, n, c, sr) : call_scan(s, n, c);
 	if (r == 0 && c->close < 0)
 		why = "no ')' closes the argument list (a cut-off line?)";
 	if (r == 0 && c->close >= 0) {
@@ -779,11 +935,7 @@ static const struct sc_info *call_info(struct strace *p, const char *name,
 	unsigned k = ((unsigned)n * 7 + (unsigned char)name[0] * 3 +
 		      (unsigned char)name[n - 1]) & 63;
 	if (p->sc_cache[k].len == n) {
-		const char *cn = p->sc_cache[k].sc->name;
-		size_t i = 0;
-		while (i < n && cn[i] == name[i])
-			i++;
-		if (i == n)
+		if (memcmp(p->sc_cache[k].sc->name, name, n) == 0)
 			return p->sc_cache[k].sc;
 	}
 	const struct sc_info *c = sc_lookup(name, n);
@@ -820,7 +972,7 @@ static int scan_tail(struct strace *p, const char *s, size_t n,
 		if (call_result(s, n, c, &why) == 0)
 			return 0;
 	}
-	return scan_full(p, s, n, c);
+	return scan_full(p, s, n, c, NULL);
 }
 
 /* " <unfinished ...>", " <unfinished #N ...>" or -ff's
@@ -848,16 +1000,26 @@ static int parse_call(struct strace *p, const char *s, size_t n, long ln,
 		      const struct leader *ld, struct ht_event *ev)
 {
 	size_t b = ld->body, i = b;
-	while (i < n && is_name_char(s[i]))
-		i++;
-	if (i >= n || s[i] != '(') {
-		snprintf(p->why, sizeof p->why, "no '(' after the syscall "
-			 "name at column %zu", i + 1);
-		return -1;
-	}
 	const char *name = s + b;
+	const struct sc_info *sc = NULL;
+	/* the name up to the first '(' is usually one of the table's,
+	 * whose letters need no checking one by one */
+	const char *lp = memchr(name, '(', n - b < 40 ? n - b : 40);
+	if (lp && lp > name)
+		sc = call_info(p, name, (size_t)(lp - name));
+	if (sc) {
+		i = (size_t)(lp - s);
+	} else {
+		while (i < n && is_name_char(s[i]))
+			i++;
+		if (i >= n || s[i] != '(') {
+			snprintf(p->why, sizeof p->why, "no '(' after the "
+				 "syscall name at column %zu", i + 1);
+			return -1;
+		}
+		sc = call_info(p, name, i - b);
+	}
 	size_t nlen = i - b, a0 = i + 1;
-	const struct sc_info *sc = call_info(p, name, nlen);
 	size_t cut = entry_cut(s, n, a0);
 	struct call c;
 	if (cut) {
@@ -877,7 +1039,7 @@ static int parse_call(struct strace *p, const char *s, size_t n, long ln,
 		ev_start(p, ev, EV_CALL, PH_ENTRY, tid, s, ld, ln, n);
 		set_call(p, ev, sc, name, nlen);
 		set_raw(p, ev, s, n);
-		call_scan(s + a0, cut - a0, &c);
+		call_scan_entry(s + a0, cut - a0, &c, &t->resume);
 		memset(&c.has_ret, 0, sizeof c - offsetof(struct call,
 							   has_ret));
 		call_effects(sc, s + a0, cut - a0, &c, FXM_ENTRY, 0, ev,
@@ -886,7 +1048,7 @@ static int parse_call(struct strace *p, const char *s, size_t n, long ln,
 		return 1;
 	}
 	if ((sc && sc->kind == K_NONE ? scan_tail(p, s + a0, n - a0, &c) :
-	     scan_full(p, s + a0, n - a0, &c)) < 0)
+	     scan_full(p, s + a0, n - a0, &c, NULL)) < 0)
 		return -1;
 	int64_t tid = line_tid(p, ld);
 	/* a new call: one the task left unfinished will not resume */
@@ -957,19 +1119,14 @@ static int parse_resumed(struct strace *p, const char *s, size_t n, long ln,
 		const char *m = p->merged.s;
 		size_t mn = p->merged.len;
 		if ((sc && sc->kind == K_NONE ? scan_tail(p, m, mn, &c) :
-		     scan_full(p, m, mn, &c)) < 0)
+		     scan_full(p, m, mn, &c, &t->resume)) < 0)
 			return -1;
 		t->pending = 0;
 		ev_start(p, ev, EV_CALL, PH_EXIT, tid, s, ld, t->lineno,
 			 n + t->line_len + mn);
 		ev->end_line = ln;
 		set_call(p, ev, sc, name, nlen);
-		sb_reset(&p->stack);   /* reused as scratch for raw */
-		sb_add(&p->stack, t->line, t->line_len);
-		sb_add(&p->stack, " ... ", 5);
-		sb_add(&p->stack, s, n);
-		set_raw(p, ev, p->stack.s, p->stack.len);
-		sb_reset(&p->stack);
+		set_raw3(p, ev, t->line, t->line_len, " ... ", 5, s, n);
 		ev_result(ev, &c);
 		set_errname(p, ev, &c);
 		if (c.has_dur)
@@ -983,7 +1140,7 @@ static int parse_resumed(struct strace *p, const char *s, size_t n, long ln,
 		t->pending = 0;
 	/* No entry: tracing began mid-call, or the entry line is lost.
 	 * The result alone can still say enough for some calls. */
-	if (scan_full(p, s + i, n - i, &c) < 0)
+	if (scan_full(p, s + i, n - i, &c, NULL) < 0)
 		return -1;
 	c.nargs = 0;
 	int usable = sc && (sc->kind == K_OPEN || sc->kind == K_EXEC ||
@@ -1085,6 +1242,7 @@ static int parse_task_line(struct strace *p, const char *s, size_t n,
 			to->args_off = from->args_off;
 			to->args_len = from->args_len;
 			to->lineno = from->lineno;
+			to->resume = from->resume;
 			from->line = tmp.line;
 			from->line_len = tmp.line_len;
 			from->line_cap = tmp.line_cap;
@@ -1104,8 +1262,9 @@ static int parse_task_line(struct strace *p, const char *s, size_t n,
 
 static int is_diag(const char *s, size_t n)
 {
-	return (n >= 8 && memcmp(s, "strace: ", 8) == 0) ||
-	       (n >= 14 && memcmp(s, "[ Process PID=", 14) == 0);
+	return (n >= 8 && s[0] == 's' && memcmp(s, "strace: ", 8) == 0) ||
+	       (n >= 14 && s[0] == '[' &&
+		memcmp(s, "[ Process PID=", 14) == 0);
 }
 
 /* -1: not understood (p->why says why), 0: nothing to report, 1: event */
@@ -1183,11 +1342,11 @@ static void skip_line(struct strace *p, long ln)
 
 /* 1: *ev filled, 0: line consumed without an event */
 static int handle_line(struct strace *p, const char *s, size_t n, long ln,
-		       struct ht_event *ev)
+		       int esc, struct ht_event *ev)
 {
 	if (n && s[n - 1] == '\r')
 		n--;
-	if (memchr(s, '\033', n))
+	if (esc)   /* an ESC byte: colour codes */
 		s = strip_sgr(&p->clean, s, &n);
 	int joined = 0;
 	if (p->joining) {
@@ -1206,7 +1365,7 @@ static int handle_line(struct strace *p, const char *s, size_t n, long ln,
 	    s[2] == ' ')
 		return 0;   /* a stack or dump line with no call before it */
 	struct leader ld;
-	parse_leader(s, n, &ld);
+	parse_leader(s, n, &ld, &p->memo);
 	/* every line's stamp counts (-r sums deltas), parsed or not */
 	p->cur_ts = joined ? p->join_ts : stamp_ns(p, &ld, ln);
 	int r = parse_body(p, s, n, ln, &ld, ev);
@@ -1241,12 +1400,14 @@ static int handle_line(struct strace *p, const char *s, size_t n, long ln,
  * that follow belong to it.  The first other line is held back. */
 static void collect_stack(struct strace *p, struct ht_event *ev)
 {
-	sb_reset(&p->stack);
+	if (p->stack.len)
+		sb_reset(&p->stack);
 	for (;;) {
 		const char *s;
 		size_t n;
 		struct ht_error e;
-		int r = instream_getline(p->in, &s, &n, &e);
+		int esc;
+		int r = instream_getline_esc(p->in, &s, &n, &esc, &e);
 		if (r < 0) {
 			p->err_pending = 1;
 			p->err_saved = e;
@@ -1273,6 +1434,7 @@ static void collect_stack(struct strace *p, struct ht_event *ev)
 		p->held = s;
 		p->held_n = n;
 		p->held_line = instream_lineno(p->in);
+		p->held_esc = esc;
 		p->have_held = 1;
 		break;
 	}
@@ -1403,7 +1565,7 @@ static int line_shape(const char *s, size_t n, int cut)
 	if (memchr(s, '\0', n))
 		return -1;
 	struct leader ld;
-	parse_leader(s, n, &ld);
+	parse_leader(s, n, &ld, NULL);
 	const char *b = s + ld.body;
 	size_t bn = n - ld.body;
 	if (bn >= 5 && memcmp(b, "<... ", 5) == 0)
@@ -1469,7 +1631,7 @@ static int64_t guess_first_tid(struct strace *p)
 		size_t len = (size_t)(nl - s);
 		i += len + 1;
 		struct leader ld;
-		parse_leader(s, len, &ld);
+		parse_leader(s, len, &ld, NULL);
 		if (ld.has_tid) {
 			if (child >= 0 && ld.tid != child)
 				return ld.tid;
@@ -1553,13 +1715,15 @@ int strace_next(void *vp, struct ht_event *ev, struct ht_error *err)
 		const char *s;
 		size_t n;
 		long ln;
+		int esc;
 		if (p->have_held) {
 			s = p->held;
 			n = p->held_n;
 			ln = p->held_line;
+			esc = p->held_esc;
 			p->have_held = 0;
 		} else {
-			int r = instream_getline(p->in, &s, &n, err);
+			int r = instream_getline_esc(p->in, &s, &n, &esc, err);
 			if (r < 0) {
 				p->failed = 1;
 				p->err_saved = *err;
@@ -1580,7 +1744,7 @@ int strace_next(void *vp, struct ht_event *ev, struct ht_error *err)
 			ln = instream_lineno(p->in);
 			p->st->lines = ln;
 		}
-		if (!handle_line(p, s, n, ln, ev))
+		if (!handle_line(p, s, n, ln, esc, ev))
 			continue;
 		if (ev->type == EV_CALL && ev->phase != PH_ENTRY)
 			collect_stack(p, ev);

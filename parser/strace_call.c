@@ -122,17 +122,6 @@ void arena_reset(struct arena *a, size_t need)
 	}
 }
 
-const char *arena_put(struct arena *a, const char *s, size_t n)
-{
-	if (a->cap - a->len < n + 1)
-		return NULL;  /* sized per event; a miss only loses a string */
-	char *d = a->p + a->len;
-	memcpy(d, s, n);
-	d[n] = '\0';
-	a->len += n + 1;
-	return d;
-}
-
 /* ---- scanning --------------------------------------------------------- */
 
 /* Characters the argument scanner stops at; the rest is skipped fast. */
@@ -144,6 +133,23 @@ static const unsigned char scan_class[256] = {
 	['<'] = C_ANGLE, ['/'] = C_SLASH, [','] = C_COMMA,
 };
 
+/* The first index from i on whose byte has cls[] != 0, or n: four bytes a
+ * step, and which of the four it was told from the four already read. */
+static inline size_t next_stop(const unsigned char *cls,
+			       const unsigned char *u, size_t i, size_t n)
+{
+	while (i + 4 <= n) {
+		unsigned a = cls[u[i]], b = cls[u[i + 1]], c = cls[u[i + 2]],
+			 d = cls[u[i + 3]];
+		if (a | b | c | d)
+			return i + (a ? 0 : b ? 1 : c ? 2 : 3);
+		i += 4;
+	}
+	while (i < n && !cls[u[i]])
+		i++;
+	return i;
+}
+
 /* bytes skip_decoration looks at */
 static const unsigned char deco_class[256] = {
 	['\\'] = 1, ['<'] = 1, ['>'] = 1, ['['] = 1, [']'] = 1,
@@ -151,10 +157,29 @@ static const unsigned char deco_class[256] = {
 
 size_t skip_decoration(const char *s, size_t n, size_t i)
 {
+	if (i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9') {
+		/* a -T duration "<0.000013>" (or -Y pid): digits and dots */
+		size_t j = i + 2;
+		while (j < n && ((s[j] >= '0' && s[j] <= '9') || s[j] == '.'))
+			j++;
+		if (j < n && s[j] == '>')
+			return j + 1;
+	} else if (i + 1 < n && s[i + 1] == '/') {
+		/* a path: most have none of '<', '[' or '\\' before their
+		 * '>', and libc's memchr reads many bytes a step */
+		const char *b = s + i + 1;
+		const char *gt = memchr(b, '>', n - i - 1);
+		if (gt) {
+			size_t len = (size_t)(gt - b);
+			if (!memchr(b, '<', len) && !memchr(b, '[', len) &&
+			    !memchr(b, '\\', len))
+				return (size_t)(gt - s) + 1;
+		}
+	}
 	int depth = 0, brackets = 0;
+	const unsigned char *u = (const unsigned char *)s;
 	for (; i < n; i++) {
-		while (i < n && !deco_class[(unsigned char)s[i]])
-			i++;
+		i = next_stop(deco_class, u, i, n);
 		if (i >= n)
 			break;
 		char ch = s[i];
@@ -180,7 +205,7 @@ size_t skip_decoration(const char *s, size_t n, size_t i)
 
 /* index after the closing quote of a string starting at s[i] == '"':
  * the next '"' not escaped by an odd run of backslashes */
-static size_t skip_string(const char *s, size_t n, size_t i)
+static inline size_t skip_string(const char *s, size_t n, size_t i)
 {
 	for (i++; i < n; i++) {
 		const char *q = memchr(s + i, '"', n - i);
@@ -196,7 +221,8 @@ static size_t skip_string(const char *s, size_t n, size_t i)
 	return 0;
 }
 
-static void add_arg(struct call *c, const char *s, size_t from, size_t to)
+static inline void add_arg(struct call *c, const char *s, size_t from,
+			   size_t to)
 {
 	while (from < to && s[from] == ' ')
 		from++;
@@ -209,69 +235,129 @@ static void add_arg(struct call *c, const char *s, size_t from, size_t to)
 	c->nargs++;
 }
 
-int call_scan(const char *s, size_t n, struct call *c)
+/* The scanner from s[i] on, with the depth and the start of the argument
+ * in progress in *depth and *start: 1 when the closing ')' was found
+ * (c->close set), 0 when the text ran out, -1 when a quote, decoration
+ * or comment does not end before it does. */
+static int scan_from(const char *s, size_t n, struct call *c, size_t i,
+		     int *depth_io, size_t *start_io)
 {
-	int depth = 0;
-	size_t start = 0;
-	c->nargs = 0;
-	c->close = -1;
-	for (size_t i = 0; i < n; i++) {
-		while (i < n && !scan_class[(unsigned char)s[i]])
-			i++;
+	int depth = *depth_io;
+	size_t start = *start_io;
+	const unsigned char *u = (const unsigned char *)s;
+	int r = 0;
+	for (; i < n; i++) {
+		i = next_stop(scan_class, u, i, n);
 		if (i >= n)
 			break;
-		switch (scan_class[(unsigned char)s[i]]) {
-		case C_PLAIN:
-			break;
-		case C_QUOTE: {
-			size_t e = skip_string(s, n, i);
-			if (!e)
-				return -1;
+		unsigned k = scan_class[u[i]];   /* commonest first */
+		if (k == C_COMMA) {
+			if (depth == 0) {
+				add_arg(c, s, start, i);
+				start = i + 1;
+			}
+		} else if (k == C_ANGLE) {
+			/* strace prints '<' only to open a decoration or a
+			 * marker; one that never closes spoils the line */
+			size_t e = skip_decoration(s, n, i);
+			if (!e) {
+				r = -1;
+				break;
+			}
 			i = e - 1;
-			break;
-		}
-		case C_OPEN:
+		} else if (k == C_QUOTE) {
+			size_t e = skip_string(s, n, i);
+			if (!e) {
+				r = -1;
+				break;
+			}
+			i = e - 1;
+		} else if (k == C_OPEN) {
 			depth++;
-			break;
-		case C_CLOSE:
+		} else if (k == C_CLOSE) {
 			if (depth > 0) {
 				depth--;
 			} else if (s[i] == ')') {
 				if (i > start || c->nargs > 0)
 					add_arg(c, s, start, i);
 				c->close = (long)i;
-				return 0;
+				r = 1;
+				break;
 			}
-			break;
-		case C_ANGLE: {
-			/* strace prints '<' only to open a decoration or a
-			 * marker; one that never closes spoils the line */
-			size_t e = skip_decoration(s, n, i);
-			if (!e)
-				return -1;
-			i = e - 1;
-			break;
-		}
-		case C_SLASH:
+		} else if (k == C_SLASH) {
 			if (i + 1 < n && s[i + 1] == '*') {
 				const char *end = memmem(s + i + 2, n - i - 2,
 							 "*/", 2);
-				if (!end)
-					return -1;
+				if (!end) {
+					r = -1;
+					break;
+				}
 				i = (size_t)(end - s) + 1;
 			}
-			break;
-		case C_COMMA:
-			if (depth == 0) {
-				add_arg(c, s, start, i);
-				start = i + 1;
-			}
-			break;
 		}
 	}
+	*depth_io = depth;
+	*start_io = start;
+	return r;
+}
+
+/* What scan_from ran out with: the argument in progress, then whether
+ * the brackets closed. */
+static int scan_end(const char *s, size_t n, struct call *c, int r,
+		    int depth, size_t start)
+{
+	if (r)
+		return r > 0 ? 0 : -1;
 	if (n > start)
 		add_arg(c, s, start, n);
 	return depth == 0 ? 0 : -1;
+}
+
+int call_scan(const char *s, size_t n, struct call *c)
+{
+	int depth = 0;
+	size_t start = 0;
+	c->nargs = 0;
+	c->close = -1;
+	int r = scan_from(s, n, c, 0, &depth, &start);
+	return scan_end(s, n, c, r, depth, start);
+}
+
+int call_scan_entry(const char *s, size_t n, struct call *c,
+		    struct scan_resume *sr)
+{
+	int depth = 0;
+	size_t start = 0;
+	c->nargs = 0;
+	c->close = -1;
+	int r = scan_from(s, n, c, 0, &depth, &start);
+	/* resumable when the text simply ran out; a '/' at its very end
+	 * might open a comment with what follows */
+	sr->ok = r == 0 && !(n && s[n - 1] == '/');
+	if (sr->ok) {
+		sr->depth = depth;
+		sr->start = start;
+		sr->len = n;
+		sr->nargs = c->nargs;
+		int k = c->nargs < CALL_MAX_ARGS ? c->nargs : CALL_MAX_ARGS;
+		memcpy(sr->arg, c->arg, (size_t)k * sizeof c->arg[0]);
+	}
+	return scan_end(s, n, c, r, depth, start);
+}
+
+int call_scan_resume(const char *s, size_t n, struct call *c,
+		     const struct scan_resume *sr)
+{
+	if (!sr->ok || sr->len > n)
+		return call_scan(s, n, c);
+	int depth = sr->depth;
+	size_t start = sr->start;
+	c->nargs = sr->nargs;
+	int k = sr->nargs < CALL_MAX_ARGS ? sr->nargs : CALL_MAX_ARGS;
+	memcpy(c->arg, sr->arg, (size_t)k * sizeof c->arg[0]);
+	c->close = -1;
+	int r = scan_from(s, n, c, sr->len, &depth, &start);
+	return scan_end(s, n, c, r, depth, start);
 }
 
 static int is_upper_word(char ch)
@@ -283,6 +369,10 @@ static int is_upper_word(char ch)
 /* a "(...)" group at s[i]; returns the index after it, or 0 */
 static size_t skip_parens(const char *s, size_t n, size_t i)
 {
+	/* usually one group, nothing nested: "(No such file or directory)" */
+	const char *cl = memchr(s + i + 1, ')', n - i - 1);
+	if (cl && !memchr(s + i + 1, '(', (size_t)(cl - s) - i - 1))
+		return (size_t)(cl - s) + 1;
 	int depth = 0;
 	for (; i < n; i++) {
 		if (s[i] == '(')
@@ -532,11 +622,13 @@ struct fxb {
 	unsigned *seen;
 };
 
-static void note_obj(struct fxb *b, const char *o, size_t n)
+static inline void note_obj(struct fxb *b, const char *o, size_t n)
 {
 	if (!o)
 		return;
 	*b->seen |= 1;
+	if (*b->seen & 2)
+		return;    /* both known: nothing more to learn */
 	/* -yy: a socket protocol ("TCP:[", "UNIX-STREAM:[") or a nested
 	 * device decoration ("/dev/null<char 1:3>") */
 	if (memchr(o, '<', n)) {
@@ -549,8 +641,9 @@ static void note_obj(struct fxb *b, const char *o, size_t n)
 		*b->seen |= 2;
 }
 
-static void fx_add(struct fxb *b, enum eff_op op, unsigned flags, int64_t h,
-		   int64_t h2, const char *obj, size_t obj_len)
+static inline void fx_add(struct fxb *b, enum eff_op op, unsigned flags,
+			  int64_t h, int64_t h2, const char *obj,
+			  size_t obj_len)
 {
 	struct ht_event *ev = b->ev;
 	if (ev->nfx >= HT_MAX_FX) {
@@ -676,50 +769,44 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 		  const struct call *c, enum fx_mode mode, size_t entry_len,
 		  struct ht_event *ev, struct arena *ar, unsigned *seen)
 {
+	if (sc && sc->kind == K_NONE)
+		return;
 	struct fxb b = { ev, ar, seen };
 	int nargs = c->nargs < CALL_MAX_ARGS ? c->nargs : CALL_MAX_ARGS;
 	int exit_known = mode != FXM_ENTRY;
 	int ok = exit_known && c->has_ret && !c->failed;
-	const char *A[CALL_MAX_ARGS];
-	size_t L[CALL_MAX_ARGS];
-	unsigned at[CALL_MAX_ARGS];
-	for (int i = 0; i < CALL_MAX_ARGS; i++) {
-		if (i < nargs) {
-			A[i] = s + c->arg[i].off;
-			L[i] = c->arg[i].len;
-			/* printed at entry: the entry event reported it */
-			at[i] = mode == FXM_EXIT && c->arg[i].off +
-				c->arg[i].len <= entry_len ? EF_AT_ENTRY : 0;
-		} else {
-			A[i] = "";
-			L[i] = 0;
-			at[i] = 0;
-		}
-	}
+	/* argument i's text and length (empty beyond nargs), and
+	 * EF_AT_ENTRY when it was printed at entry (the entry event
+	 * reported it); worked out where used, not for every argument */
+#define A(i) ((i) < nargs ? s + c->arg[i].off : "")
+#define L(i) ((i) < nargs ? c->arg[i].len : (size_t)0)
+#define AT(i) ((i) < nargs && mode == FXM_EXIT && \
+	       c->arg[i].off + c->arg[i].len <= entry_len ? EF_AT_ENTRY : 0u)
 	struct fdval v;
 
 	if (!sc) {
 		/* unknown to syscalls.def: a decorated number is an fd */
 		for (int i = 0; i < nargs; i++)
-			if (parse_fd(A[i], L[i], &v) && v.fd >= 0 && v.obj)
-				fx_add(&b, EFF_USE, at[i], v.fd, -1, v.obj,
+			if (parse_fd(A(i), L(i), &v) && v.fd >= 0 && v.obj)
+				fx_add(&b, EFF_USE, AT(i), v.fd, -1, v.obj,
 				       v.obj_len);
 		return;
 	}
-	if (sc->kind == K_NONE)
-		return;
 
 	unsigned use_fl = (sc->flags & SF_SOCK ? EF_SOCKET_ONLY : 0) |
 			  (sc->flags & SF_BLOCK ? EF_BLOCKING : 0);
 	if (sc->kind == K_FCNTL && nargs > 1 &&
-	    (arg_is(A[1], L[1], "F_GETFD", 1) ||
-	     arg_is(A[1], L[1], "F_GETFL", 3)))
+	    (arg_is(A(1), L(1), "F_GETFD", 1) ||
+	     arg_is(A(1), L(1), "F_GETFL", 3)))
 		use_fl |= EF_PROBE;
-	for (int i = 0; i < 5 && i < nargs; i++) {
-		if (!(sc->fds & (1u << i)) || !L[i])
+	for (unsigned m = sc->fds; m; m &= m - 1) {
+		int i = __builtin_ctz(m);   /* the fd arguments, in order */
+		if (i >= 5 || i >= nargs)
+			break;
+		if (!L(i))
 			continue;
-		if (parse_fd(A[i], L[i], &v) && v.fd >= 0)
-			fx_add(&b, EFF_USE, use_fl | at[i], v.fd, -1, v.obj,
+		if (parse_fd(A(i), L(i), &v) && v.fd >= 0)
+			fx_add(&b, EFF_USE, use_fl | AT(i), v.fd, -1, v.obj,
 			       v.obj_len);
 	}
 
@@ -727,7 +814,7 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 	if (sc->flags & SF_CLOEXEC)
 		cx = EF_CLOEXEC;
 	else if (sc->cx_arg >= 0 && sc->cx_arg < nargs &&
-		 flag_set(A[(int)sc->cx_arg], L[(int)sc->cx_arg], sc->cx_name,
+		 flag_set(A((int)sc->cx_arg), L((int)sc->cx_arg), sc->cx_name,
 			  sc->cx_bit))
 		cx = EF_CLOEXEC;
 	/* the new fd's decoration, else the source's (same object) */
@@ -744,14 +831,14 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 		break;
 	case K_LANDLOCK:
 		if (ok && c->ret >= 0 && !(nargs > 2 &&
-		    flag_set(A[2], L[2], "LANDLOCK_CREATE_RULESET_VERSION",
+		    flag_set(A(2), L(2), "LANDLOCK_CREATE_RULESET_VERSION",
 			     1)))
 			fx_add(&b, EFF_CREATE, cx, c->ret, -1, robj, robj_len);
 		break;
 	case K_SECCOMP:
 		if (ok && c->ret > 0 && nargs > 1 &&
-		    arg_is(A[0], L[0], "SECCOMP_SET_MODE_FILTER", 1) &&
-		    flag_set(A[1], L[1], "SECCOMP_FILTER_FLAG_NEW_LISTENER",
+		    arg_is(A(0), L(0), "SECCOMP_SET_MODE_FILTER", 1) &&
+		    flag_set(A(1), L(1), "SECCOMP_FILTER_FLAG_NEW_LISTENER",
 			     8))
 			fx_add(&b, EFF_CREATE, cx, c->ret, -1, robj, robj_len);
 		break;
@@ -767,15 +854,15 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 		int fdcmd = robj != NULL;
 		for (size_t k = 0; !fdcmd && nargs > 0 &&
 		     k < sizeof fd_cmds / sizeof fd_cmds[0]; k++)
-			fdcmd = arg_is(A[0], L[0], fd_cmds[k], -1);
+			fdcmd = arg_is(A(0), L(0), fd_cmds[k], -1);
 		if (ok && c->ret > 0 && fdcmd)
 			fx_add(&b, EFF_CREATE, cx, c->ret, -1, robj, robj_len);
 		break;
 	}
 	case K_SIGNALFD:
-		if (nargs > 0 && parse_fd(A[0], L[0], &v)) {
+		if (nargs > 0 && parse_fd(A(0), L(0), &v)) {
 			if (v.fd >= 0)   /* changes the mask of an existing fd */
-				fx_add(&b, EFF_USE, at[0], v.fd, -1, v.obj,
+				fx_add(&b, EFF_USE, AT(0), v.fd, -1, v.obj,
 				       v.obj_len);
 			else if (ok && c->ret >= 0)
 				fx_add(&b, EFF_CREATE, cx, c->ret, -1, robj,
@@ -783,24 +870,24 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 		}
 		break;
 	case K_CLOSE:
-		if (nargs > 0 && parse_fd(A[0], L[0], &v) && v.fd >= 0)
-			fx_add(&b, EFF_CLOSE, at[0], v.fd, -1, v.obj,
+		if (nargs > 0 && parse_fd(A(0), L(0), &v) && v.fd >= 0)
+			fx_add(&b, EFF_CLOSE, AT(0), v.fd, -1, v.obj,
 			       v.obj_len);
 		break;
 	case K_CLOSE_RANGE: {
 		if (nargs < 3 || (mode == FXM_FULL && c->failed))
 			break;
-		int64_t lo = (int64_t)parse_u64(A[0], L[0]);
-		int64_t hi = (int64_t)parse_u64(A[1], L[1]);
-		if (flag_set(A[2], L[2], "CLOSE_RANGE_UNSHARE", 2))
-			fx_add(&b, EFF_UNSHARE_FILES, at[2], -1, -1, NULL, 0);
-		fx_add(&b, flag_set(A[2], L[2], "CLOSE_RANGE_CLOEXEC", 4) ?
-		       EFF_CLOEXEC_RANGE : EFF_CLOSE_RANGE, at[2], lo, hi,
+		int64_t lo = (int64_t)parse_u64(A(0), L(0));
+		int64_t hi = (int64_t)parse_u64(A(1), L(1));
+		if (flag_set(A(2), L(2), "CLOSE_RANGE_UNSHARE", 2))
+			fx_add(&b, EFF_UNSHARE_FILES, AT(2), -1, -1, NULL, 0);
+		fx_add(&b, flag_set(A(2), L(2), "CLOSE_RANGE_CLOEXEC", 4) ?
+		       EFF_CLOEXEC_RANGE : EFF_CLOSE_RANGE, AT(2), lo, hi,
 		       NULL, 0);
 		break;
 	}
 	case K_DUP:
-		if (ok && c->ret >= 0 && parse_fd(A[0], L[0], &v))
+		if (ok && c->ret >= 0 && parse_fd(A(0), L(0), &v))
 			fx_add(&b, EFF_DUP, 0, v.fd, c->ret,
 			       robj ? robj : v.obj,
 			       robj ? robj_len : v.obj_len);
@@ -808,38 +895,38 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 	case K_DUP2:
 	case K_DUP3: {
 		struct fdval to;
-		if (ok && nargs > 1 && parse_fd(A[0], L[0], &v) &&
-		    parse_fd(A[1], L[1], &to))
+		if (ok && nargs > 1 && parse_fd(A(0), L(0), &v) &&
+		    parse_fd(A(1), L(1), &to))
 			fx_add(&b, EFF_DUP, sc->kind == K_DUP3 ? cx : 0, v.fd,
 			       to.fd, robj ? robj : v.obj,
 			       robj ? robj_len : v.obj_len);
 		break;
 	}
 	case K_FCNTL:
-		if (nargs < 2 || !ok || !parse_fd(A[0], L[0], &v))
+		if (nargs < 2 || !ok || !parse_fd(A(0), L(0), &v))
 			break;
-		if (arg_is(A[1], L[1], "F_DUPFD_CLOEXEC", 1030))
+		if (arg_is(A(1), L(1), "F_DUPFD_CLOEXEC", 1030))
 			fx_add(&b, EFF_DUP, EF_CLOEXEC, v.fd, c->ret,
 			       robj ? robj : v.obj,
 			       robj ? robj_len : v.obj_len);
-		else if (arg_is(A[1], L[1], "F_DUPFD", 0))
+		else if (arg_is(A(1), L(1), "F_DUPFD", 0))
 			fx_add(&b, EFF_DUP, 0, v.fd, c->ret,
 			       robj ? robj : v.obj,
 			       robj ? robj_len : v.obj_len);
-		else if (arg_is(A[1], L[1], "F_SETFD", 2))
+		else if (arg_is(A(1), L(1), "F_SETFD", 2))
 			fx_add(&b, EFF_SET_CLOEXEC, nargs > 2 &&
-			       flag_set(A[2], L[2], "FD_CLOEXEC", 1) ?
+			       flag_set(A(2), L(2), "FD_CLOEXEC", 1) ?
 			       EF_CLOEXEC : 0, v.fd, -1, v.obj, v.obj_len);
 		break;
 	case K_IOCTL: {
-		if (nargs < 2 || !ok || !parse_fd(A[0], L[0], &v))
+		if (nargs < 2 || !ok || !parse_fd(A(0), L(0), &v))
 			break;
-		if (arg_is(A[1], L[1], "FIOCLEX", 0x5451)) {
+		if (arg_is(A(1), L(1), "FIOCLEX", 0x5451)) {
 			fx_add(&b, EFF_SET_CLOEXEC, EF_CLOEXEC, v.fd, -1,
 			       v.obj, v.obj_len);
 			break;
 		}
-		if (arg_is(A[1], L[1], "FIONCLEX", 0x5450)) {
+		if (arg_is(A(1), L(1), "FIONCLEX", 0x5450)) {
 			fx_add(&b, EFF_SET_CLOEXEC, 0, v.fd, -1, v.obj,
 			       v.obj_len);
 			break;
@@ -849,15 +936,15 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 			"NS_GET_PARENT", "PIDFD_GET_", "UDMABUF_CREATE",
 		};
 		int fdcmd = robj != NULL, cloexec = 1;
-		if (arg_is(A[1], L[1], "TIOCGPTPEER", -1)) {
+		if (arg_is(A(1), L(1), "TIOCGPTPEER", -1)) {
 			fdcmd = 1;
-			cloexec = nargs > 2 && flag_set(A[2], L[2],
+			cloexec = nargs > 2 && flag_set(A(2), L(2),
 							"O_CLOEXEC", 0x80000);
 		}
 		for (size_t k = 0; !fdcmd &&
 		     k < sizeof fd_cmds / sizeof fd_cmds[0]; k++)
-			fdcmd = L[1] >= strlen(fd_cmds[k]) &&
-				memcmp(A[1], fd_cmds[k], strlen(fd_cmds[k]))
+			fdcmd = L(1) >= strlen(fd_cmds[k]) &&
+				memcmp(A(1), fd_cmds[k], strlen(fd_cmds[k]))
 				== 0;
 		if (fdcmd && c->ret > 0)
 			fx_add(&b, EFF_CREATE, cloexec ? EF_CLOEXEC : 0,
@@ -866,23 +953,23 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 	}
 	case K_PIPE:
 		if (ok && nargs > 0)
-			fd_list(&b, A[0], L[0], EFF_CREATE, cx);
+			fd_list(&b, A(0), L(0), EFF_CREATE, cx);
 		break;
 	case K_SOCKETPAIR:
 		if (ok && nargs > 3)
-			fd_list(&b, A[3], L[3], EFF_CREATE, cx);
+			fd_list(&b, A(3), L(3), EFF_CREATE, cx);
 		break;
 	case K_RECVMSG:
 		if (ok && nargs > 1)
-			scm_rights(&b, A[1], L[1], EFF_CREATE, cx);
+			scm_rights(&b, A(1), L(1), EFF_CREATE, cx);
 		break;
 	case K_SENDMSG:
 		if (nargs > 1)
-			scm_rights(&b, A[1], L[1], EFF_USE, at[1]);
+			scm_rights(&b, A(1), L(1), EFF_USE, AT(1));
 		break;
 	case K_POLL:
 		if (nargs > 0) {
-			const char *p = A[0], *end = A[0] + L[0];
+			const char *p = A(0), *end = A(0) + L(0);
 			while ((p = memmem(p, (size_t)(end - p), "fd=", 3))) {
 				p += 3;
 				const char *e = p;
@@ -891,18 +978,18 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 				while (e < end && *e != ',' && *e != '}') {
 					if (*e == '<') {
 						size_t k = skip_decoration(
-							A[0], L[0],
-							(size_t)(e - A[0]));
+							A(0), L(0),
+							(size_t)(e - A(0)));
 						if (!k)
 							break;
-						e = A[0] + k;
+						e = A(0) + k;
 					} else {
 						e++;
 					}
 				}
 				if (parse_fd(p, (size_t)(e - p), &v) &&
 				    v.fd >= 0)
-					fx_add(&b, EFF_USE, EF_BLOCKING | at[0],
+					fx_add(&b, EFF_USE, EF_BLOCKING | AT(0),
 					       v.fd, -1, v.obj, v.obj_len);
 				p = e;
 			}
@@ -910,12 +997,12 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 		break;
 	case K_SELECT:
 		for (int k = 1; k <= 3 && k < nargs; k++)
-			fd_set_uses(&b, A[k], L[k], EF_BLOCKING | at[k]);
+			fd_set_uses(&b, A(k), L(k), EF_BLOCKING | AT(k));
 		break;
 	case K_WAITID:
-		if (nargs > 1 && arg_is(A[0], L[0], "P_PIDFD", 3) &&
-		    parse_fd(A[1], L[1], &v) && v.fd >= 0)
-			fx_add(&b, EFF_USE, EF_BLOCKING | at[1], v.fd, -1,
+		if (nargs > 1 && arg_is(A(0), L(0), "P_PIDFD", 3) &&
+		    parse_fd(A(1), L(1), &v) && v.fd >= 0)
+			fx_add(&b, EFF_USE, EF_BLOCKING | AT(1), v.fd, -1,
 			       v.obj, v.obj_len);
 		break;
 	case K_CLONE: {
@@ -960,7 +1047,7 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 			fx_add(&b, EFF_EXEC, 0, -1, -1, NULL, 0);
 		break;
 	case K_UNSHARE:
-		if (ok && nargs > 0 && flag_set(A[0], L[0], "CLONE_FILES",
+		if (ok && nargs > 0 && flag_set(A(0), L(0), "CLONE_FILES",
 						0x400))
 			fx_add(&b, EFF_UNSHARE_FILES, 0, -1, -1, NULL, 0);
 		break;
@@ -969,4 +1056,7 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 			fx_add(&b, EFF_EXIT_GROUP, 0, -1, -1, NULL, 0);
 		break;
 	}
+#undef A
+#undef L
+#undef AT
 }

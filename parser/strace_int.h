@@ -4,6 +4,7 @@
 #ifndef HANDLETRAIL_STRACE_INT_H
 #define HANDLETRAIL_STRACE_INT_H
 
+#include <string.h>
 #include "internal.h"
 
 /* How a syscall acts on descriptors (syscalls.def column "kind"). */
@@ -89,6 +90,24 @@ struct call {
 /* Splits the argument list.  Returns 0, or -1 when a quote, bracket or
  * decoration does not close before the end (c->close is then -1). */
 int call_scan(const char *s, size_t n, struct call *c);
+/* Split calls: call_scan_entry scans the arguments of an <unfinished ...>
+ * line as call_scan does, and notes in *sr where the scan stood when the
+ * text ran out (sr->ok 0: it cannot go on from there).  call_scan_resume
+ * then scans text that starts with those same sr->len bytes (the entry's
+ * arguments and the resumed part) with the result call_scan would give,
+ * without reading the entry's part again. */
+struct scan_resume {
+	int ok;
+	int depth;          /* open brackets */
+	size_t start;       /* where the argument in progress began */
+	size_t len;         /* bytes scanned */
+	int nargs;
+	struct call_arg arg[CALL_MAX_ARGS];
+};
+int call_scan_entry(const char *s, size_t n, struct call *c,
+		    struct scan_resume *sr);
+int call_scan_resume(const char *s, size_t n, struct call *c,
+		     const struct scan_resume *sr);
 /* Parses " = RET [ERRNAME (msg)] [(retstr)] [<dur>]" after c->close.
  * Returns 0, or -1 with *why set when there is no result to read. */
 int call_result(const char *s, size_t n, struct call *c, const char **why);
@@ -103,7 +122,20 @@ struct arena {
 	size_t len, cap;
 };
 void arena_reset(struct arena *a, size_t need);  /* no growth after this */
-const char *arena_put(struct arena *a, const char *s, size_t n);
+/* a NUL-terminated copy of s[0, n), or NULL when the arena is full
+ * (sized per event; a miss only loses a string); inline: several per
+ * line */
+static inline const char *arena_put(struct arena *a, const char *s,
+				    size_t n)
+{
+	if (a->cap - a->len < n + 1)
+		return NULL;
+	char *d = a->p + a->len;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	a->len += n + 1;
+	return d;
+}
 
 enum fx_mode {
 	FXM_ENTRY,   /* <unfinished ...> line: what the arguments tell      */

@@ -716,6 +716,8 @@ static void busy_consider(struct timeline *tl, struct table *t,
 {
 	if (g->uses <= 0)
 		return;
+	if (tl->nbusy == TL_BUSY && g->uses < tl->busy_floor)
+		return;   /* less busy than the least busy kept */
 	struct generation_info cand;
 	memset(&cand, 0, sizeof cand);
 	cand.uses = g->uses;
@@ -736,6 +738,12 @@ static void busy_consider(struct timeline *tl, struct table *t,
 		slot = min;
 	}
 	ginfo_fill(tl, slot, t, ns, g, 1);
+	if (tl->nbusy == TL_BUSY) {
+		tl->busy_floor = tl->busy[0].uses;
+		for (int i = 1; i < tl->nbusy; i++)
+			if (tl->busy[i].uses < tl->busy_floor)
+				tl->busy_floor = tl->busy[i].uses;
+	}
 }
 
 void ginfo_end(struct timeline *tl, struct table *t, struct numstate *ns,

@@ -13,21 +13,34 @@ void evc_free(struct evcopy *e)
 }
 
 /* sb := s[0, n), without sb_add's growth arithmetic on every call */
-static void put_text(struct strbuf *sb, const char *s, size_t n)
+static void sb_room(struct strbuf *sb, size_t n)
 {
-	if (sb->cap < n + 1) {
-		size_t cap = sb->cap ? sb->cap : 64;
-		while (cap < n + 1)
-			cap *= 2;
-		sb->s = xrealloc(sb->s, cap);
-		sb->cap = cap;
-	}
+	size_t cap = sb->cap ? sb->cap : 64;
+	while (cap < n + 1)
+		cap *= 2;
+	sb->s = xrealloc(sb->s, cap);
+	sb->cap = cap;
+}
+
+static inline void put_text(struct strbuf *sb, const char *s, size_t n)
+{
+	if (sb->cap < n + 1)
+		sb_room(sb, n);
 	memcpy(sb->s, s, n);
 	sb->s[n] = '\0';
 	sb->len = n;
 }
 
-static void put_capped(struct strbuf *sb, const char *s, size_t max)
+/* sb_reset, inline: several per event */
+static inline void clear_text(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->s)
+		sb->s[0] = '\0';
+}
+
+static inline void put_capped(struct strbuf *sb, const char *s,
+			      size_t max)
 {
 	size_t n = strlen(s);
 	if (n > max) {
@@ -39,25 +52,35 @@ static void put_capped(struct strbuf *sb, const char *s, size_t max)
 }
 
 /* Call names, file names and errno names repeat from one event to the
- * next: a small cache of interned copies, looked up by length and the
- * ends of the name, is checked before the pool. */
-static const char *intern(struct timeline *tl, const char *s, int slot)
+ * next, mostly from the same few pointers (a parser's table of names,
+ * its file name).  A small two-way cache keyed by the pointer is checked
+ * first; the text is still compared, since a pointer may be reused for
+ * other text. */
+static const char *intern_slow(struct timeline *tl, struct icache *c,
+			       const char *s)
+{
+	if (c[1].in == s && strcmp(c[1].out, s) == 0) {
+		struct icache x = c[0];   /* most recent first */
+		c[0] = c[1];
+		c[1] = x;
+		return c[0].out;
+	}
+	c[1] = c[0];
+	c[0].in = s;
+	c[0].out = strpool_intern(tl->pool, s, strlen(s));
+	return c[0].out;
+}
+
+static inline const char *intern(struct timeline *tl, const char *s)
 {
 	if (!s)
 		return NULL;
-	const char *c = tl->icache[slot];
-	if (c && strcmp(c, s) == 0)
-		return c;
-	size_t n = strlen(s);
-	unsigned k = n ? ((unsigned)n * 7 + (unsigned char)s[0] * 3 +
-			  (unsigned char)s[n - 1]) & (TL_ICACHE - 1) : 0;
-	c = tl->ncache[k];
-	if (!c || strcmp(c, s) != 0) {
-		c = strpool_intern(tl->pool, s, n);
-		tl->ncache[k] = c;
-	}
-	tl->icache[slot] = c;
-	return c;
+	size_t k = (size_t)(((uint64_t)(uintptr_t)s * 0x9E3779B97F4A7C15ull)
+			    >> 40) & (TL_ICACHE - 2);
+	struct icache *c = &tl->icache[k];
+	if (c[0].in == s && strcmp(c[0].out, s) == 0)
+		return c[0].out;
+	return intern_slow(tl, c, s);
 }
 
 void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
@@ -73,9 +96,9 @@ void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 	e->has_ret = ev->has_ret;
 	e->failed = ev->failed;
 	e->errc = ev->errc;
-	e->call = intern(tl, ev->call ? ev->call : "", 0);
-	e->file = intern(tl, ev->src.file ? ev->src.file : "", 1);
-	e->errname = intern(tl, ev->errname, 2);
+	e->call = intern(tl, ev->call ? ev->call : "");
+	e->file = intern(tl, ev->src.file ? ev->src.file : "");
+	e->errname = intern(tl, ev->errname);
 	e->pid = t && t->proc ? t->proc->pid : ev->pid;
 	e->tid = t ? t->tid : ev->tid;
 	e->ts = ev->ts;
@@ -95,13 +118,13 @@ void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 	if (object)
 		put_capped(&e->object, object, TL_OBJ_MAX);
 	else
-		sb_reset(&e->object);
+		clear_text(&e->object);
 	put_capped(&e->raw, ev->raw ? ev->raw : "", TL_RAW_MAX);
 	e->has_stack = ev->stack != NULL;
 	if (ev->stack)
 		put_capped(&e->stack, ev->stack, TL_STACK_MAX);
 	else
-		sb_reset(&e->stack);
+		clear_text(&e->stack);
 }
 
 static void sb_copy(struct strbuf *d, const struct strbuf *s)
@@ -109,7 +132,7 @@ static void sb_copy(struct strbuf *d, const struct strbuf *s)
 	if (s->len)
 		put_text(d, s->s, s->len);
 	else
-		sb_reset(d);
+		clear_text(d);
 }
 
 void evc_copy(struct evcopy *dst, const struct evcopy *src)
@@ -137,9 +160,9 @@ void evc_move(struct evcopy *dst, struct evcopy *src)
 	src->object = o;
 	src->raw = r;
 	src->stack = k;
-	sb_reset(&src->object);
-	sb_reset(&src->raw);
-	sb_reset(&src->stack);
+	clear_text(&src->object);
+	clear_text(&src->raw);
+	clear_text(&src->stack);
 }
 
 /* The result as a person reads it: "0", "-1 EBADF", "? ERESTARTSYS",

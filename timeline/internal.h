@@ -14,7 +14,7 @@
 #define TL_STACK_MAX 2000 /* -k stack text kept */
 #define TL_BUSY 20        /* busiest generations shown */
 #define TL_SWEEP 3        /* consecutive closes that make a sweep */
-#define TL_ICACHE 64      /* interned-name cache slots (power of two) */
+#define TL_ICACHE 256     /* interned-name cache slots (power of two) */
 
 /* What an event did to one handle number. */
 enum role {
@@ -168,6 +168,7 @@ struct task {
 	struct task *next_in_proc;
 	struct task *next_all;
 	struct task *prov_next, *prov_prev; /* while alive and provisional */
+	struct task *alive_next, *alive_prev; /* while alive */
 };
 
 struct proc {
@@ -187,8 +188,9 @@ struct imap {
 
 struct timeline {
 	struct strpool *pool;      /* call names, files, names */
-	const char *icache[3];     /* last interned call, file, errname */
-	const char *ncache[TL_ICACHE]; /* interned names by length and ends */
+	struct icache {
+		const char *in, *out;   /* a name as given, interned */
+	} icache[TL_ICACHE];
 	struct strpool *fpool;     /* strings of findings */
 	long seq;
 	struct imap tasks, procs;
@@ -196,6 +198,7 @@ struct timeline {
 	size_t nproc, capproc;
 	struct task *task_first, *task_last;
 	struct task *prov_first, *prov_last; /* live provisional tasks */
+	struct task *alive_first, *alive_last; /* live tasks, oldest first */
 	struct table *live, *live_tail; /* live tables, oldest first */
 	int ntables;
 
@@ -209,6 +212,7 @@ struct timeline {
 	size_t nginfo, capginfo;
 	struct generation_info busy[TL_BUSY];
 	int nbusy;
+	long busy_floor;           /* fewest uses in busy[] once it is full */
 	struct generation_info *gout;   /* built by finish */
 	size_t ngout;
 	struct timeline_stats st;

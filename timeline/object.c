@@ -23,21 +23,26 @@ static size_t proto_len(const char *s)
 	return n;
 }
 
+/* (the first character is looked at before each prefix: this runs for
+ * many events) */
 enum objclass obj_class(const char *s)
 {
 	if (!s || !*s)
 		return OC_UNKNOWN;
-	if (starts(s, "socket:[") || proto_len(s) ||
-	    strstr(s, "\\Device\\Afd") || starts(s, "Socket") ||
-	    starts(s, "socket"))
+	char c = s[0];
+	/* "socket" covers "socket:[" */
+	if ((c == 's' && starts(s, "socket")) ||
+	    (c == 'S' && starts(s, "Socket")) || proto_len(s) ||
+	    strstr(s, "\\Device\\Afd"))
 		return OC_SOCKET;
-	if (starts(s, "pipe:[") || starts(s, "\\Device\\NamedPipe"))
+	if ((c == 'p' && starts(s, "pipe:[")) ||
+	    (c == '\\' && starts(s, "\\Device\\NamedPipe")))
 		return OC_PIPE;
-	if (starts(s, "anon_inode:"))
+	if (c == 'a' && starts(s, "anon_inode:"))
 		return OC_ANON;
-	if (s[0] == '/' || starts(s, "\\Device\\Harddisk") ||
-	    (isalpha((unsigned char)s[0]) && s[1] == ':' && s[2] == '\\') ||
-	    starts(s, "File"))
+	if (c == '/' || (c == '\\' && starts(s, "\\Device\\Harddisk")) ||
+	    (isalpha((unsigned char)c) && s[1] == ':' && s[2] == '\\') ||
+	    (c == 'F' && starts(s, "File")))
 		return OC_FILE;
 	return OC_OTHER;
 }

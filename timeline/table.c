@@ -35,19 +35,21 @@ void gen_free(struct gen *g)
 	evc_free(&g->close);
 }
 
+/* Field by field: the create and close copies keep their buffers (and
+ * their stale contents, no longer valid) without being moved about. */
 void gen_reset(struct gen *g)
 {
-	struct strbuf o = g->object;
-	struct evcopy c = g->create, d = g->close;
-	memset(g, 0, sizeof *g);
-	sb_reset(&o);
-	g->object = o;
-	c.valid = 0;
-	d.valid = 0;
-	g->create = c;
-	g->close = d;
-	g->info = -1;
+	g->id = 0;
+	g->origin = g->inside = g->cloexec = g->open = g->close_kind = 0;
+	g->displaced = 0;
 	g->creator_tid = g->closer_tid = -1;
+	g->uses = 0;
+	g->create_seq = 0;
+	g->info = -1;
+	sb_reset(&g->object);
+	g->has_object = 0;
+	g->create.valid = 0;
+	g->close.valid = 0;
 }
 
 void gen_set_object(struct gen *g, const char *obj)

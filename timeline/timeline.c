@@ -246,6 +246,12 @@ static struct task *task_new(struct timeline *tl, int64_t tid, int64_t key,
 	else
 		tl->task_first = t;
 	tl->task_last = t;
+	t->alive_prev = tl->alive_last;
+	if (tl->alive_last)
+		tl->alive_last->alive_next = t;
+	else
+		tl->alive_first = t;
+	tl->alive_last = t;
 	imap_put(&tl->tasks, key, t);
 	tl->st.threads++;
 	return t;
@@ -330,6 +336,15 @@ static void task_die(struct timeline *tl, struct task *t,
 	t->pend = NULL;
 	held_free(t);
 	t->alive = 0;
+	if (t->alive_prev)
+		t->alive_prev->alive_next = t->alive_next;
+	else
+		tl->alive_first = t->alive_next;
+	if (t->alive_next)
+		t->alive_next->alive_prev = t->alive_prev;
+	else
+		tl->alive_last = t->alive_prev;
+	t->alive_next = t->alive_prev = NULL;
 	if (t->provisional)
 		prov_del(tl, t);
 	if (t->proc)
@@ -429,7 +444,8 @@ static void share_tables(struct timeline *tl, struct table *dst,
 			 struct table *src, struct proc *dproc)
 {
 	table_merge(tl, dst, src);
-	for (struct task *x = tl->task_first; x; x = x->next_all) {
+	/* (dead tasks use no table) */
+	for (struct task *x = tl->alive_first; x; x = x->alive_next) {
 		if (x->table != src)
 			continue;
 		x->table = dst;
@@ -463,19 +479,18 @@ static void infer_share(struct timeline *tl, struct task *t,
 	if (!t->provisional || !t->table || !t->table->provisional ||
 	    !e->object || tl->prov_first == tl->prov_last)
 		return;     /* (t is the only live provisional task) */
+	/* (the usual case first: the number names what it named) */
+	struct numstate *ns = table_find(t->table, e->h);
+	if (ns && ns->cur.id && ns->cur.open &&
+	    (!ns->cur.has_object || obj_same(e->object, ns->cur.object.s)))
+		return;
 	enum objclass c = obj_class(e->object);
 	if (c != OC_FILE && c != OC_PIPE && c != OC_SOCKET)
 		return;
-	struct numstate *ns = table_find(t->table, e->h);
-	if (!ns || !ns->cur.id) {
-		/* never seen here: only an object with an identity (a pipe
-		 * or socket inode) tells another task's table is this one */
-		if (!obj_has_identity(e->object))
-			return;
-	} else if (ns->cur.open && (!ns->cur.has_object ||
-				    obj_same(e->object, ns->cur.object.s))) {
+	/* never seen here: only an object with an identity (a pipe or
+	 * socket inode) tells another task's table is this one */
+	if ((!ns || !ns->cur.id) && !obj_has_identity(e->object))
 		return;
-	}
 	for (struct task *u = tl->prov_first; u; u = u->prov_next) {
 		if (!u->alive || !u->provisional || !u->table ||
 		    u->table == t->table || !u->table->provisional)
@@ -528,7 +543,7 @@ static void snap_take(struct task *t, const struct effect *e, struct snap *s,
 static struct task *blocked_on(struct timeline *tl, struct task *t,
 			       int64_t h, int gen, int *fxi)
 {
-	for (struct task *u = tl->task_first; u; u = u->next_all) {
+	for (struct task *u = tl->alive_first; u; u = u->alive_next) {
 		if (u == t || !u->alive || u->table != t->table || !u->pend ||
 		    !u->pend->active)
 			continue;
@@ -967,14 +982,20 @@ static void use_exit(struct timeline *tl, struct task *t,
 				   ev->errc != ERRC_NOTSOCK)) {
 		/* the number was valid: keep the model in step with it */
 		struct gen *g = NULL;
+		int same = 0;   /* dec is g's object text already */
 		if (s->reorder) {
 			g = &ns->prev;
 		} else if (s->state == NS_OPEN) {
 			g = ns_gen(ns, s->gen);
-			if (g && g->open && !etw && dec && g->has_object &&
-			    !obj_same(dec, g->object.s)) {
-				end_gen(tl, tab, ns, g, CK_UNSEEN, -1, NULL);
-				g = start_gen(tl, ns, OR_UNSEEN, -1, dec);
+			if (g && g->open && !etw && dec && g->has_object) {
+				same = strcmp(dec, g->object.s) == 0;
+				if (!same && !obj_same(dec, g->object.s)) {
+					end_gen(tl, tab, ns, g, CK_UNSEEN, -1,
+						NULL);
+					g = start_gen(tl, ns, OR_UNSEEN, -1,
+						      dec);
+					same = 1;
+				}
 			}
 		} else if (!ns->cur.id || !ns->cur.open) {
 			g = start_gen(tl, ns, ns->cur.id ? OR_UNSEEN
@@ -985,8 +1006,9 @@ static void use_exit(struct timeline *tl, struct task *t,
 		if (g) {
 			hit = g->id;
 			g->uses++;
+			/* (gen_set_object would find the text unchanged) */
 			if (dec && g->open && (!etw || !g->has_object) &&
-			    !s->reorder)
+			    !s->reorder && !same)
 				gen_set_object(g, dec);
 		}
 		evc_set(tl, off, ev, t, RO_USE, hit, e->h,

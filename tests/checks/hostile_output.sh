@@ -30,6 +30,17 @@ for m in re.finditer(r"<script[^>]*>(.*?)</script>", html, re.S | re.I):
         sys.exit(1)
 PY
 
+# file names are hostile too (batch runs over customers' directories):
+# every message and report shows them escaped
+evil=$(printf '%s/evil\033]0;pwned\007\233J.txt' "$W")
+cp "$S/garbage-interleaved.txt" "$evil"
+run_ht evil-name "$evil"
+expect evil-name --exit 1 --skipped 5
+: >"$evil"
+run_ht evil-name-empty "$evil"
+expect evil-name-empty --exit 2 --stderr-re 'evil.*pwned'
+rm -f "$evil"
+
 # 2. a failing later output: the earlier report is whole, the good old
 # file it replaced is never half-written, and the message names the path
 printf 'OLD GOOD REPORT\n' >"$W/kept.json"
