@@ -565,22 +565,6 @@ static void set_error(struct etw_sem *s, struct ht_event *ev,
 	(void)s;
 }
 
-static void add_fx(struct ht_event *ev, enum eff_op op, unsigned flags,
-		   int64_t h, int64_t h2, const char *object)
-{
-	if (ev->nfx >= HT_MAX_FX) {
-		ev->fx_overflow++;
-		return;
-	}
-	struct effect *e = &ev->fx[ev->nfx++];
-	e->op = op;
-	e->flags = flags;
-	e->h = h;
-	e->h2 = h2;
-	e->object = object;
-	e->pid2 = -1;
-}
-
 /* one line: "CloseHandle Object=0x.. Handle=0x1A4 ObjectType=37 ..." */
 static void render_raw(struct etw_sem *s, const struct etw_rec *r,
 		       const char *prefix, const char *call)
@@ -697,7 +681,7 @@ static int ob_handle(struct etw_sem *s, const struct etw_def *d,
 		e->socket = tn && !strcmp(tn, "File") && is_afd_name(name);
 		e->create_tid = r->tid;
 		hent_set_desc(e, ob->s);
-		add_fx(ev, EFF_CREATE, 0, h, -1, ob->s);
+		event_add_effect(ev, EFF_CREATE, 0, h, -1, ob->s);
 		if (e->socket) {
 			struct tent *t = tent_get(s, r->tid);
 			t->pid = pid;
@@ -713,7 +697,7 @@ static int ob_handle(struct etw_sem *s, const struct etw_def *d,
 		e->close_tid = r->tid;
 		e->close_ts = r->ts;
 		hent_set_desc(e, ob->s);
-		add_fx(ev, EFF_CLOSE, 0, h, -1, ob->s);
+		event_add_effect(ev, EFF_CLOSE, 0, h, -1, ob->s);
 		break;
 	case R_OB_RUNDOWN:
 	case R_OB_RUNDOWN_END:
@@ -728,7 +712,7 @@ static int ob_handle(struct etw_sem *s, const struct etw_def *d,
 		ev->type = EV_CALL;
 		ev->pid = pid;
 		ev->tid = -1;
-		add_fx(ev, EFF_OUTSIDE, 0, h, -1, ob->s);
+		event_add_effect(ev, EFF_OUTSIDE, 0, h, -1, ob->s);
 		break;
 	default:
 		return 0;
@@ -791,7 +775,7 @@ static int ob_dup(struct etw_sem *s, const struct etw_def *d,
 			s->kernel_handles++;
 			return 0;
 		}
-		add_fx(ev, EFF_USE, 0, sh, -1, ob->s);
+		event_add_effect(ev, EFF_USE, 0, sh, -1, ob->s);
 	} else {
 		object_open(s, ptr, (int)type, NULL, r->ts);
 		struct hent *t = hent_get(s, tpid, th, 1);
@@ -803,9 +787,9 @@ static int ob_dup(struct etw_sem *s, const struct etw_def *d,
 		hent_set_desc(t, ob->s);
 		if (is_pseudo_handle(sh) && tpid == spid) {
 			s->pseudo_dups++;
-			add_fx(ev, EFF_CREATE, 0, th, -1, ob->s);
+			event_add_effect(ev, EFF_CREATE, 0, th, -1, ob->s);
 		} else {
-			add_fx(ev, EFF_DUP, 0, sh, th, ob->s);
+			event_add_effect(ev, EFF_DUP, 0, sh, th, ob->s);
 			if (tpid != spid)
 				ev->fx[0].pid2 = tpid;
 		}
@@ -877,7 +861,7 @@ static int task_event(struct etw_sem *s, const struct etw_def *d,
 			ev->pid = r->pid >= 0 ? r->pid : ppid;
 			ev->tid = r->tid;
 		}
-		add_fx(ev, EFF_SPAWN, 0, -1, pid, NULL);
+		event_add_effect(ev, EFF_SPAWN, 0, -1, pid, NULL);
 		break;
 	case R_THREAD_START:
 		if (perfview && ptid >= 0 && ppid >= 0) {
@@ -887,7 +871,7 @@ static int task_event(struct etw_sem *s, const struct etw_def *d,
 			ev->pid = r->pid;
 			ev->tid = r->tid;
 		}
-		add_fx(ev, EFF_SPAWN, EF_THREAD | EF_SHARE_FILES, tid, pid,
+		event_add_effect(ev, EFF_SPAWN, EF_THREAD | EF_SHARE_FILES, tid, pid,
 		       NULL);
 		if (ev->tid != tid && ev->thread_name) {
 			s->more_pid = pid;
@@ -903,7 +887,7 @@ static int task_event(struct etw_sem *s, const struct etw_def *d,
 	case R_PROC_END:
 		ev->type = EV_CALL;
 		ev->tid = r->pid == pid ? r->tid : -1;
-		add_fx(ev, EFF_EXIT_GROUP, 0, -1, -1, NULL);
+		event_add_effect(ev, EFF_EXIT_GROUP, 0, -1, -1, NULL);
 		forget_process(s, pid);
 		break;
 	case R_THREAD_END:
@@ -1002,7 +986,7 @@ static int sock_event(struct etw_sem *s, const struct etw_def *d,
 			e->obj = 0;
 			e->create_tid = r->tid;
 			hent_set_desc(e, sock_desc(s, NULL, h, 0));
-			add_fx(ev, EFF_CREATE, 0, h, -1, e->desc);
+			event_add_effect(ev, EFF_CREATE, 0, h, -1, e->desc);
 		}
 		struct tent *t = tent_get(s, r->tid);
 		t->pid = pid;
@@ -1012,7 +996,7 @@ static int sock_event(struct etw_sem *s, const struct etw_def *d,
 		break;
 	case R_SOCK_CLOSE:
 		if (err) {
-			add_fx(ev, EFF_USE, EF_SOCKET_ONLY, h, -1,
+			event_add_effect(ev, EFF_USE, EF_SOCKET_ONLY, h, -1,
 			       e && e->open ? e->desc : NULL);
 			break;
 		}
@@ -1021,7 +1005,7 @@ static int sock_event(struct etw_sem *s, const struct etw_def *d,
 		if (e && e->open && e->by_ob && s->have_ob) {
 			/* no Object Manager close seen: take this one */
 		}
-		add_fx(ev, EFF_CLOSE, 0, h, -1, sock_desc(s, e, h, 0));
+		event_add_effect(ev, EFF_CLOSE, 0, h, -1, sock_desc(s, e, h, 0));
 		if (!e)
 			e = hent_get(s, pid, h, 1);
 		e->open = 0;
@@ -1031,7 +1015,7 @@ static int sock_event(struct etw_sem *s, const struct etw_def *d,
 		break;
 	case R_SOCK_ACCEPT: {
 		int64_t nh;
-		add_fx(ev, EFF_USE, EF_SOCKET_ONLY, h, -1,
+		event_add_effect(ev, EFF_USE, EF_SOCKET_ONLY, h, -1,
 		       e && e->open ? e->desc : NULL);
 		if (err || int_field(r, d->handle2, &nh))
 			break;
@@ -1047,11 +1031,11 @@ static int sock_event(struct etw_sem *s, const struct etw_def *d,
 		n->obj = 0;
 		n->create_tid = r->tid;
 		hent_set_desc(n, sock_desc(s, NULL, nh, 1));
-		add_fx(ev, EFF_CREATE, 0, nh, -1, n->desc);
+		event_add_effect(ev, EFF_CREATE, 0, nh, -1, n->desc);
 		break;
 	}
 	default:
-		add_fx(ev, EFF_USE, EF_SOCKET_ONLY, h, -1,
+		event_add_effect(ev, EFF_USE, EF_SOCKET_ONLY, h, -1,
 		       e && e->open ? e->desc : NULL);
 		break;
 	}
@@ -1100,7 +1084,7 @@ static int afd_event(struct etw_sem *s, const struct etw_def *d,
 	ev->pid = a->pid;
 	set_error(s, ev, "Status", st);
 	struct hent *e = hent_get(s, a->pid, a->h, 0);
-	add_fx(ev, EFF_USE, EF_SOCKET_ONLY, a->h, -1,
+	event_add_effect(ev, EFF_USE, EF_SOCKET_ONLY, a->h, -1,
 	       e && e->open ? e->desc : NULL);
 	render_raw(s, r, NULL, d->call);
 	ev->raw = s->raw.s;
@@ -1232,7 +1216,7 @@ static int app_event(struct etw_sem *s, const struct etw_rec *r,
 			sb_printf(ob, "%s 0x%llx", rule && rule->object ?
 				  rule->object : sock ? "Socket" : "Handle",
 				  (unsigned long long)h);
-			add_fx(ev, EFF_CREATE, EF_IF_OK, h, -1, ob->s);
+			event_add_effect(ev, EFF_CREATE, EF_IF_OK, h, -1, ob->s);
 			if (!ev->failed) {
 				e = hent_get(s, r->pid, h, 1);
 				e->open = 1;
@@ -1244,7 +1228,7 @@ static int app_event(struct etw_sem *s, const struct etw_rec *r,
 			}
 			break;
 		case APP_CLOSE:
-			add_fx(ev, EFF_CLOSE, EF_IF_OK, h, -1, now);
+			event_add_effect(ev, EFF_CLOSE, EF_IF_OK, h, -1, now);
 			if (!ev->failed && e && !e->by_ob) {
 				e->open = 0;
 				e->close_tid = r->tid;
@@ -1252,7 +1236,7 @@ static int app_event(struct etw_sem *s, const struct etw_rec *r,
 			}
 			break;
 		default:
-			add_fx(ev, EFF_USE, sock ? EF_SOCKET_ONLY : 0, h, -1,
+			event_add_effect(ev, EFF_USE, sock ? EF_SOCKET_ONLY : 0, h, -1,
 			       now);
 			break;
 		}

@@ -35,6 +35,27 @@ void instream_set_limits(struct instream *in, size_t max_line,
 const char *instream_path(const struct instream *in); /* for messages */
 void instream_close(struct instream *in);
 
+/* Appends an effect to ev and returns it, or counts an overflow and
+ * returns NULL when ev already holds HT_MAX_FX effects. */
+static inline struct effect *event_add_effect(struct ht_event *ev,
+					      enum eff_op op, unsigned flags,
+					      int64_t h, int64_t h2,
+					      const char *object)
+{
+	if (ev->nfx >= HT_MAX_FX) {
+		ev->fx_overflow++;
+		return NULL;
+	}
+	struct effect *e = &ev->fx[ev->nfx++];
+	e->op = op;
+	e->flags = flags;
+	e->h = h;
+	e->h2 = h2;
+	e->object = object;
+	e->pid2 = -1;
+	return e;
+}
+
 /* Backends.  *_sniff looks at the first bytes and says whether they are
  * this format; *_open takes ownership of in. */
 int strace_sniff(const char *buf, size_t n);

@@ -645,18 +645,11 @@ static inline void fx_add(struct fxb *b, enum eff_op op, unsigned flags,
 			  int64_t h, int64_t h2, const char *obj,
 			  size_t obj_len)
 {
-	struct ht_event *ev = b->ev;
-	if (ev->nfx >= HT_MAX_FX) {
-		ev->fx_overflow++;
+	struct effect *e = event_add_effect(b->ev, op, flags, h, h2, NULL);
+	if (!e)
 		return;
-	}
-	struct effect *e = &ev->fx[ev->nfx++];
-	e->op = op;
-	e->flags = flags;
-	e->h = h;
-	e->h2 = h2;
-	e->object = obj ? arena_put(b->ar, obj, obj_len) : NULL;
-	e->pid2 = -1;
+	if (obj)
+		e->object = arena_put(b->ar, obj, obj_len);
 	note_obj(b, obj, obj_len);
 }
 
