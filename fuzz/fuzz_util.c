@@ -124,44 +124,13 @@ int fz_drain(struct parser *p, const struct input_stats *st)
 	return r;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 (overlong forms,
- * surrogates and values past U+10FFFF are invalid). */
-static size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
-{
-	unsigned c = s[0], v, min;
-	size_t len;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if ((c & 0xe0) == 0xc0) {
-		len = 2; v = c & 0x1f; min = 0x80;
-	} else if ((c & 0xf0) == 0xe0) {
-		len = 3; v = c & 0x0f; min = 0x800;
-	} else if ((c & 0xf8) == 0xf0) {
-		len = 4; v = c & 0x07; min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
-}
 
 static void check_utf8(const char *what, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
 		unsigned cp;
-		size_t l = utf8_seq(u + i, n - i, &cp);
+		size_t l = utf8_decode(u + i, n - i, &cp);
 		if (l == 0)
 			fz_fail(what, s + i, n - i);
 		i += l;

@@ -653,9 +653,11 @@ static inline void fx_add(struct fxb *b, enum eff_op op, unsigned flags,
 	note_obj(b, obj, obj_len);
 }
 
-/* "[6<pipe:[1]>, 7<pipe:[1]>]" and cmsg_data=[...]: each fd in the list */
-static void fd_list(struct fxb *b, const char *s, size_t n, enum eff_op op,
-		    unsigned flags)
+/* Each fd of a bracketed list, tokens apart by sep: "[6<pipe:[1]>,
+ * 7<pipe:[1]>]" and cmsg_data=[...] (','), or a select() set
+ * "[3 4<pipe:[1]>]" (' '). */
+static void fd_tokens(struct fxb *b, const char *s, size_t n, char sep,
+		      enum eff_op op, unsigned flags)
 {
 	size_t i = 0;
 	if (i < n && s[i] == '[')
@@ -664,36 +666,7 @@ static void fd_list(struct fxb *b, const char *s, size_t n, enum eff_op op,
 		while (i < n && s[i] == ' ')
 			i++;
 		size_t b0 = i;
-		while (i < n && s[i] != ',' && s[i] != ']') {
-			if (s[i] == '<') {
-				size_t e = skip_decoration(s, n, i);
-				if (!e)
-					return;
-				i = e;
-			} else {
-				i++;
-			}
-		}
-		struct fdval v;
-		if (parse_fd(s + b0, i - b0, &v) && v.fd >= 0)
-			fx_add(b, op, flags, v.fd, -1, v.obj, v.obj_len);
-		if (i < n && s[i] == ',')
-			i++;
-	}
-}
-
-/* an fd set of select(): "[3 4<pipe:[1]>]", numbers apart by spaces */
-static void fd_set_uses(struct fxb *b, const char *s, size_t n,
-			unsigned flags)
-{
-	if (n < 2 || s[0] != '[')
-		return;
-	size_t i = 1;
-	while (i < n && s[i] != ']') {
-		while (i < n && s[i] == ' ')
-			i++;
-		size_t b0 = i;
-		while (i < n && s[i] != ' ' && s[i] != ']') {
+		while (i < n && s[i] != sep && s[i] != ']') {
 			if (s[i] == '<') {
 				size_t e = skip_decoration(s, n, i);
 				if (!e)
@@ -705,10 +678,24 @@ static void fd_set_uses(struct fxb *b, const char *s, size_t n,
 		}
 		struct fdval v;
 		if (i > b0 && parse_fd(s + b0, i - b0, &v) && v.fd >= 0)
-			fx_add(b, EFF_USE, flags, v.fd, -1, v.obj, v.obj_len);
-		else if (i == b0)
+			fx_add(b, op, flags, v.fd, -1, v.obj, v.obj_len);
+		if (i < n && s[i] == sep)
 			i++;
 	}
+}
+
+static void fd_list(struct fxb *b, const char *s, size_t n, enum eff_op op,
+		    unsigned flags)
+{
+	fd_tokens(b, s, n, ',', op, flags);
+}
+
+/* an fd set of select(): "[3 4<pipe:[1]>]"; NULL and the like are not */
+static void fd_set_uses(struct fxb *b, const char *s, size_t n,
+			unsigned flags)
+{
+	if (n >= 2 && s[0] == '[')
+		fd_tokens(b, s, n, ' ', EFF_USE, flags);
 }
 
 /* every SCM_RIGHTS control message's cmsg_data=[...] in s; -X raw

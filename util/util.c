@@ -251,8 +251,7 @@ void strpool_free(struct strpool *p)
 	free(p);
 }
 
-/* Length of a valid UTF-8 sequence at s (max n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	unsigned c = s[0];
 	size_t len;
@@ -315,7 +314,7 @@ void esc_json(struct strbuf *sb, const char *s, size_t n)
 			sb_printf(sb, "\\u%04x", c); i++;
 		} else if (c < 0x80) {
 			sb_putc(sb, (char)c); i++;
-		} else if ((l = utf8_len(u + i, n - i, &cp)) == 0) {
+		} else if ((l = utf8_decode(u + i, n - i, &cp)) == 0) {
 			/* invalid UTF-8: keep the byte visible as U+FFFD
 			 * followed by its hex value */
 			sb_printf(sb, "\\ufffd\\u003c%02x\\u003e", c);
@@ -353,7 +352,7 @@ void esc_html(struct strbuf *sb, const char *s, size_t n)
 		} else if (c < 0x80) {
 			sb_putc(sb, (char)c);
 			i++;
-		} else if ((l = utf8_len(u + i, n - i, &cp)) == 0) {
+		} else if ((l = utf8_decode(u + i, n - i, &cp)) == 0) {
 			sb_printf(sb, "\\x%02x", c);
 			i++;
 		} else if (is_bidi(cp) || cp == 0x2028 || cp == 0x2029 ||
@@ -383,7 +382,7 @@ void esc_term(struct strbuf *sb, const char *s, size_t n)
 		} else if (c < 0x80) {
 			sb_putc(sb, (char)c);
 			i++;
-		} else if ((l = utf8_len(u + i, n - i, &cp)) == 0 ||
+		} else if ((l = utf8_decode(u + i, n - i, &cp)) == 0 ||
 			   (cp >= 0x80 && cp < 0xa0)) {
 			/* invalid bytes and C1 controls (CSI 0x9b) */
 			for (size_t k = 0; k < (l ? l : 1); k++)

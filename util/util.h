@@ -61,6 +61,11 @@ struct strpool *strpool_new(void);
 const char *strpool_intern(struct strpool *p, const char *s, size_t n);
 void strpool_free(struct strpool *p);
 
+/* Length of the valid UTF-8 sequence at s (n bytes left) and its code
+ * point in *cp, or 0 when the bytes there are not valid UTF-8 (overlong
+ * forms, surrogates and values past U+10FFFF are invalid). */
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
 /* Escaping for each output context.  All of them accept arbitrary bytes
  * (invalid UTF-8, NUL-free but control bytes included). */
 void esc_json(struct strbuf *sb, const char *s, size_t n);   /* no quotes */
