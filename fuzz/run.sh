@@ -66,14 +66,15 @@ run_one() {
 		-max_len=65536 -dict="$(dict_of "$t")" -print_final_stats=1 \
 		-artifact_prefix="$art/" "$corpus" "$seeds" >"$log" 2>&1
 	rc=$?
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" |
+		tail -1)
+	cov=$(grep -ao 'cov: [0-9]*' "$log" | tail -1)
 	echo "$(date -u +%Y-%m-%dT%H:%MZ) $t seconds=$secs" \
 		"execs=${execs:-?} ${cov:-} exit=$rc" >>"$new"
 	echo "fuzz: $t: ${execs:-?} execs, ${cov:-cov ?}, exit $rc"
 	if [ "$rc" -ne 0 ]; then
 		bad=1
-		grep -E '^==[0-9]+==ERROR|SUMMARY|check failed|runtime error|ALARM|Test unit written' \
+		grep -aE '^==[0-9]+==ERROR|SUMMARY|check failed|runtime error|ALARM|Test unit written' \
 			"$log" | head -20 >&2
 		for a in "$art"/*; do
 			[ -f "$a" ] || continue

@@ -259,6 +259,30 @@ static xmlParserInputPtr refuse_entity(const char *url, const char *id,
 	return NULL;   /* no external entity, DTD or schema is ever read */
 }
 
+/* Errors libxml2 raises outside any parser context (a broken UTF-16 or
+ * encoding conversion) would go straight to stderr: keep the last one for
+ * the message instead. */
+static char global_xml_msg[256];
+
+static void global_xml_error(void *ctx, xmlErrorPtr e)
+{
+	(void)ctx;
+	if (!e || e->level < XML_ERR_ERROR || !e->message ||
+	    global_xml_msg[0])
+		return;  /* the first says most */
+	snprintf(global_xml_msg, sizeof global_xml_msg, "%s", e->message);
+	size_t n = strlen(global_xml_msg);
+	while (n && (global_xml_msg[n - 1] == '\n' ||
+		     global_xml_msg[n - 1] == ' '))
+		global_xml_msg[--n] = '\0';
+}
+
+static void quiet_xml_error(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 void etw_xml_lockdown(void)
 {
 	static int done;
@@ -266,6 +290,8 @@ void etw_xml_lockdown(void)
 		return;
 	done = 1;
 	xmlInitParser();
+	xmlSetStructuredErrorFunc(NULL, global_xml_error);
+	xmlSetGenericErrorFunc(NULL, quiet_xml_error);
 	xmlSetExternalEntityLoader(refuse_entity);
 	xmlSubstituteEntitiesDefault(0);
 	xmlLoadExtDtdDefaultValue = 0;
@@ -933,9 +959,15 @@ static void set_fatal(struct etw_parser *p)
 	else if (p->xml_failed)
 		ht_error_set(&p->fatal_err, p->path, p->xml_line,
 			     "XML error: %s", p->xml_msg);
+	else if (global_xml_msg[0])
+		ht_error_set(&p->fatal_err, p->path,
+			     xmlTextReaderGetParserLineNumber(p->rd),
+			     "unreadable text after event %ld: %s", p->nevent,
+			     global_xml_msg);
 	else
 		ht_error_set(&p->fatal_err, p->path, 0,
 			     "XML reader failed after event %ld", p->nevent);
+	global_xml_msg[0] = '\0';
 }
 
 /* Next record from the file (in file order), or NULL at the end or on a

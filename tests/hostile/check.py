@@ -9,7 +9,7 @@ broken expectation and exits 1; silent and 0 when everything holds.
            [--events-min N] [--fatal-re RE] [--no-fatal] [--absent TEXT]...
            [--absent-html TEXT]...
            [--same-findings-as DIR2] [--findings-include DIR2]
-           [--ts-ordered] [--mentions RE]
+           [--ts-ordered] [--mentions RE] [--stderr-lines N]
 --absent: TEXT is in no output at all (a secret); --absent-html: markup
 that must not reach the HTML report unescaped (case-insensitive).
 --same-findings-as: the findings (kind, severity, handle, thread) equal
@@ -98,6 +98,7 @@ def main():
     same_as = include = None
     ts_ordered = False
     mentions = []
+    err_lines = None
     while args:
         a = args.pop(0)
         v = args.pop(0) if a not in ("--no-fatal", "--ts-ordered") else None
@@ -134,6 +135,8 @@ def main():
             ts_ordered = True
         elif a == "--mentions":
             mentions.append(v)
+        elif a == "--stderr-lines":
+            err_lines = int(v)
         else:
             sys.exit("check.py: unknown option " + a)
 
@@ -148,6 +151,9 @@ def main():
     for rx in stderr_re:
         if not re.search(rx, err):
             bad("stderr does not match /%s/" % rx)
+    if err_lines is not None and len(err.splitlines()) != err_lines:
+        bad("stderr has %d lines, expected %d (one clear message)"
+            % (len(err.splitlines()), err_lines))
     check_text(err)
     if rc == 2 and re.search(r"handletrail: ", err):
         # one clear message: the first line names a file (and a line)
