@@ -134,6 +134,16 @@ int analyse_capture(const char *const *paths, int npaths,
 		advance(out, &src[best]);
 	}
 	timeline_finish(tl);
+	const struct timeline_stats *ts = timeline_stats(tl);
+	if (ts->numbers_forgotten) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "%ld closed handle numbers forgotten "
+			 "to bound memory (%ld kept, most recently used "
+			 "first): a later close or use of one is reported as "
+			 "a failure on a number never seen",
+			 ts->numbers_forgotten, ts->numbers_kept);
+		input_stats_limit(&out->inputs[0], msg);
+	}
 	for (int i = 0; i < npaths; i++)
 		parser_close(src[i].p);
 	free(src);

@@ -13,8 +13,9 @@ FUZZ_SMOKE_SECONDS ?= 45
 FUZZ_TARGETS       ?= strace_line strace_pipeline etw_xml rules
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all \
                -fno-omit-frame-pointer
+# TL_NUMS_KEEP low: inputs of a few KB reach the forgetting of numbers
 FUZZ_CFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(FUZZ_SAN) \
-               $(PKG_CFLAGS)
+               -DTL_NUMS_KEEP=24 $(PKG_CFLAGS)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_BINS     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 

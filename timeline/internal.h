@@ -15,6 +15,13 @@
 #define TL_BUSY 20        /* busiest generations shown */
 #define TL_SWEEP 3        /* consecutive closes that make a sweep */
 #define TL_ICACHE 256     /* interned-name cache slots (power of two) */
+/* Handle numbers remembered across all tables before closed ones are
+ * forgotten, least recently touched first (about 5 KB each).  Open
+ * numbers and numbers findings refer to are always kept. */
+#ifndef TL_NUMS_KEEP      /* the fuzz build sets it low to reach eviction */
+#define TL_NUMS_KEEP 16384
+#endif
+#define TL_EVICT_STEP 8   /* numbers examined per event when over */
 
 /* What an event did to one handle number. */
 enum role {
@@ -76,6 +83,11 @@ struct threc {
 	long line, end_line;
 	int64_t ts;
 	const char *call;
+	/* its call on a generation it did not know failed (a stale-use):
+	 * the record still says what it believed, so that a close of that
+	 * generation by it is a stale close */
+	int failed_on;             /* that generation, or 0 */
+	long failed_line;
 };
 
 struct numstate {
@@ -89,6 +101,10 @@ struct numstate {
 	long nring;                /* events pushed so far */
 	struct threc recs[TL_RECS];
 	int nrecs;
+	int pinned;                /* pending calls with a snapshot of it */
+	int involved;              /* a finding refers to its generations */
+	struct table *tab;         /* the table holding it */
+	struct numstate *lru_prev, *lru_next; /* tl's list, oldest first */
 };
 
 /* A stale-close still waiting for evidence. */
@@ -102,6 +118,7 @@ struct upgrade {
 };
 
 struct table {
+	struct timeline *tl;
 	int id;                    /* creation order */
 	int64_t pid;
 	int refs;                  /* live tasks using it */
@@ -122,6 +139,7 @@ struct snap {
 	int reorder;               /* decoration named the previous object */
 	int prior_close;           /* close_kind of the last generation */
 	int counted;               /* added to the number's npend */
+	int pinned;                /* added to the number's pinned */
 	int closed_during;         /* another thread closed it meanwhile */
 	int end_pending;           /* closed at entry, recorded at exit */
 	struct evcopy *blocked;    /* a close: the call blocked on it */
@@ -200,6 +218,8 @@ struct timeline {
 	struct task *prov_first, *prov_last; /* live provisional tasks */
 	struct task *alive_first, *alive_last; /* live tasks, oldest first */
 	struct table *live, *live_tail; /* live tables, oldest first */
+	struct numstate *lru_first, *lru_last; /* every number, by last touch */
+	long nnums;
 	int ntables;
 
 	struct finding *findings;
@@ -260,6 +280,8 @@ const struct evcopy *ring_find(const struct numstate *ns, int gen, int role);
 struct threc *rec_find(struct numstate *ns, int64_t tid);
 void rec_set(struct numstate *ns, const struct evcopy *e);
 void ns_free(struct numstate *ns);
+/* forgets closed idle numbers while more than TL_NUMS_KEEP are kept */
+void table_evict(struct timeline *tl);
 
 /* detect.c: findings and their stories */
 long finding_new(struct timeline *tl, enum finding_kind k,

@@ -11,9 +11,44 @@ static size_t hslot(int64_t h, size_t nslot)
 	return (size_t)(x >> 17) & (nslot - 1);
 }
 
+/* ---- the list of every number, least recently touched first -------- */
+
+static void lru_unlink(struct timeline *tl, struct numstate *ns)
+{
+	if (ns->lru_prev)
+		ns->lru_prev->lru_next = ns->lru_next;
+	else
+		tl->lru_first = ns->lru_next;
+	if (ns->lru_next)
+		ns->lru_next->lru_prev = ns->lru_prev;
+	else
+		tl->lru_last = ns->lru_prev;
+	ns->lru_prev = ns->lru_next = NULL;
+}
+
+static void lru_append(struct timeline *tl, struct numstate *ns)
+{
+	ns->lru_prev = tl->lru_last;
+	ns->lru_next = NULL;
+	if (tl->lru_last)
+		tl->lru_last->lru_next = ns;
+	else
+		tl->lru_first = ns;
+	tl->lru_last = ns;
+}
+
+static void lru_touch(struct timeline *tl, struct numstate *ns)
+{
+	if (tl->lru_last == ns)
+		return;
+	lru_unlink(tl, ns);
+	lru_append(tl, ns);
+}
+
 struct table *table_new(struct timeline *tl, int64_t pid)
 {
 	struct table *t = xcalloc(1, sizeof *t);
+	t->tl = tl;
 	t->id = ++tl->ntables;
 	t->pid = pid;
 	t->nslot = 16;
@@ -81,8 +116,11 @@ void table_free(struct timeline *tl, struct table *t)
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->nslot; i++)
-		if (t->slot[i])
+		if (t->slot[i]) {
+			lru_unlink(tl, t->slot[i]);
+			tl->nnums--;
 			ns_free(t->slot[i]);
+		}
 	free(t->slot);
 	if (t->prevt)
 		t->prevt->next = t->next;
@@ -99,11 +137,69 @@ struct numstate *table_find(struct table *t, int64_t h)
 {
 	size_t i = hslot(h, t->nslot);
 	while (t->slot[i]) {
-		if (t->slot[i]->h == h)
+		if (t->slot[i]->h == h) {
+			lru_touch(t->tl, t->slot[i]);
 			return t->slot[i];
+		}
 		i = (i + 1) & (t->nslot - 1);
 	}
 	return NULL;
+}
+
+/* Linear probing without tombstones: the entries after the hole that
+ * would no longer be found shift back into it. */
+static void table_remove(struct table *t, struct numstate *ns)
+{
+	size_t mask = t->nslot - 1;
+	size_t i = hslot(ns->h, t->nslot);
+	while (t->slot[i] != ns)
+		i = (i + 1) & mask;
+	t->slot[i] = NULL;
+	for (size_t j = (i + 1) & mask; t->slot[j]; j = (j + 1) & mask) {
+		size_t home = hslot(t->slot[j]->h, t->nslot);
+		if (((i - home) & mask) < ((j - home) & mask)) {
+			t->slot[i] = t->slot[j];
+			t->slot[j] = NULL;
+			i = j;
+		}
+	}
+	t->count--;
+}
+
+static int has_upgrade(const struct table *t, int64_t h)
+{
+	for (int i = 0; i < t->nup; i++)
+		if (t->up[i].h == h)
+			return 1;
+	return 0;
+}
+
+/* A number can be forgotten when nothing refers to it: closed, no call
+ * pending on it, no finding about it, no stale close waiting for
+ * evidence on it.  What is lost is its history: a later double close or
+ * use of it is then told as a failure on a number never seen. */
+static int forgettable(const struct numstate *ns)
+{
+	return !(ns->cur.id && ns->cur.open) && !ns->npend && !ns->pinned &&
+	       !ns->involved && !has_upgrade(ns->tab, ns->h);
+}
+
+void table_evict(struct timeline *tl)
+{
+	for (int k = 0; k < TL_EVICT_STEP && tl->nnums > TL_NUMS_KEEP; k++) {
+		struct numstate *ns = tl->lru_first;
+		if (!forgettable(ns)) {
+			/* kept: look at it again after the others */
+			lru_touch(tl, ns);
+			continue;
+		}
+		lru_unlink(tl, ns);
+		table_remove(ns->tab, ns);
+		tl->nnums--;
+		tl->st.numbers_forgotten++;
+		tl->st.numbers_kept = TL_NUMS_KEEP;
+		ns_free(ns);
+	}
 }
 
 static void table_grow(struct table *t)
@@ -133,6 +229,9 @@ struct numstate *table_get(struct timeline *tl, struct table *t, int64_t h)
 		table_grow(t);
 	s = xcalloc(1, sizeof *s);
 	s->h = h;
+	s->tab = t;
+	lru_append(tl, s);
+	tl->nnums++;
 	s->cur.info = s->prev.info = -1;
 	s->cur.creator_tid = s->cur.closer_tid = -1;
 	s->prev.creator_tid = s->prev.closer_tid = -1;
@@ -241,6 +340,8 @@ void rec_set(struct numstate *ns, const struct evcopy *e)
 	r->end_line = e->end_line;
 	r->ts = e->ts;
 	r->call = e->call;
+	r->failed_on = 0;
+	r->failed_line = 0;
 }
 
 static void gen_copy(struct gen *d, const struct gen *s)

@@ -281,10 +281,12 @@ static void pend_end(struct timeline *tl, struct task *t)
 		return;
 	for (int i = 0; i < p->nfx; i++) {
 		struct snap *s = &p->snap[i];
-		if (s->counted) {
+		if (s->counted || s->pinned) {
 			struct numstate *ns = ns_of(t, p->fx[i].h);
-			if (ns && ns->npend > 0)
+			if (ns && s->counted && ns->npend > 0)
 				ns->npend--;
+			if (ns && s->pinned && ns->pinned > 0)
+				ns->pinned--;
 		}
 		if (s->blocked) {
 			evc_free(s->blocked);
@@ -427,6 +429,14 @@ static struct gen *start_gen(struct timeline *tl, struct numstate *ns,
 static const char *gobj(const struct gen *g)
 {
 	return g && g->has_object ? g->object.s : NULL;
+}
+
+/* Once numbers have been forgotten (table_evict), "never seen" may
+ * mean "seen long ago". */
+static const char *forgot(const struct timeline *tl)
+{
+	return tl->st.numbers_forgotten
+		? ", or closed long ago and forgotten to bound memory" : "";
 }
 
 /* A generation a finding is about: shown in the Handles section. */
@@ -639,8 +649,9 @@ static void entry_one(struct timeline *tl, struct task *t,
 		}
 		break;
 	case EFF_DUP:
-		if (e->h >= 0)
-			snap_take(t, e, s, etw);
+		if (e->h < 0)
+			return;
+		snap_take(t, e, s, etw);
 		break;
 	case EFF_CLOSE:
 		if (e->h < 0)
@@ -653,9 +664,14 @@ static void entry_one(struct timeline *tl, struct task *t,
 	case EFF_CLOSE_RANGE:
 		if (ev->phase == PH_ENTRY || !ev->failed)
 			range_close(tl, t, ev, e);
-		break;
+		return;
 	default:
-		break;
+		return;
+	}
+	/* the snapshot refers to the number's generations: keep it */
+	if (pending && t->table) {
+		table_get(tl, t->table, e->h)->pinned++;
+		s->pinned = 1;
 	}
 }
 
@@ -841,7 +857,8 @@ static void close_exit(struct timeline *tl, struct task *t,
 		} else {
 			hold(tl, t, 2, ns, off, fstrf(tl, "close of a %s never "
 				"seen open in this table (closed before the "
-				"trace started, or a close sweep)", noun));
+				"trace started, %sa close sweep%s)", noun,
+				*forgot(tl) ? "" : "or ", forgot(tl)));
 		}
 	} else if (s->state == NS_OPEN) {
 		struct gen *g = ns_gen(ns, s->gen);
@@ -900,6 +917,7 @@ static void use_exit(struct timeline *tl, struct task *t,
 	const char *dec = e->object;
 	struct evcopy *off = &tl->tmp;
 	int hit = 0;
+	int failed_on = 0;      /* a stale use that failed: see threc */
 
 	if (culprit && (e->flags & EF_PROBE) && ev->errc == ERRC_BADF) {
 		tl->st.benign++;
@@ -945,12 +963,23 @@ static void use_exit(struct timeline *tl, struct task *t,
 					  "unknown");
 			} else {
 				unexplained_add(tl, off, fstrf(tl, "%s never "
-					"seen in this table", noun));
+					"seen in this table%s", noun,
+					*forgot(tl) ? " (or forgotten to "
+					"bound memory)" : ""));
 			}
 		} else if (g && stale(s, g, t)) {
-			det_stale_use(tl, ns, s, g, off, 1);
-			involve(tl, tab, ns, s->rec.gen);
-			involve(tl, tab, ns, g->id);
+			if (s->rec.failed_on == g->id) {
+				unexplained_add(tl, off, fstrf(tl, "failed "
+					"again on the %s another thread "
+					"reopened (the first failure, line "
+					"%ld, is a stale-use finding)", noun,
+					s->rec.failed_line));
+			} else {
+				det_stale_use(tl, ns, s, g, off, 1);
+				involve(tl, tab, ns, s->rec.gen);
+				involve(tl, tab, ns, g->id);
+			}
+			failed_on = g->id;
 		} else if (g && g->origin == OR_OUTSIDE && !g->has_object &&
 			   !dec) {
 			unexplained_add(tl, off, "opened outside the trace, "
@@ -1029,8 +1058,16 @@ static void use_exit(struct timeline *tl, struct task *t,
 	}
 	if (s->has_rec)
 		det_evidence(tl, tab, s->rec.gen, culprit, hit, off);
+	long line = off->line;
 	ring_push_tmp(ns, off);
-	rec_set(ns, off);
+	struct threc *r = failed_on ? rec_find(ns, t->tid) : NULL;
+	if (!r) {
+		rec_set(ns, off);
+	} else if (!r->failed_on) {
+		/* the failure shows it never learnt of the new object */
+		r->failed_on = failed_on;
+		r->failed_line = line;
+	}
 }
 
 static void do_create(struct timeline *tl, struct task *t,
@@ -1573,6 +1610,8 @@ void timeline_feed(struct timeline *tl, const struct ht_event *ev)
 {
 	tl->seq++;
 	tl->st.events++;
+	if (tl->nnums > TL_NUMS_KEEP)
+		table_evict(tl);
 	if (ev->ts != TS_NONE) {
 		if (tl->st.ts_first == TS_NONE || ev->ts < tl->st.ts_first)
 			tl->st.ts_first = ev->ts;

@@ -112,6 +112,8 @@ struct timeline_stats {
 				      sweeps over unopened numbers, probes */
 	long findings_dropped;     /* over the cap (TL_MAX_FINDINGS) */
 	long unexplained_dropped;  /* over the cap (TL_MAX_FINDINGS) */
+	long numbers_forgotten;    /* closed numbers dropped to bound memory */
+	long numbers_kept;         /* the cap they were dropped at */
 };
 
 struct timeline;

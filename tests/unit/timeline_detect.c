@@ -557,6 +557,47 @@ static void test_stale_close_cascade(void)
 	timeline_free(b.tl);
 }
 
+/* A thread whose use failed because it never learnt of the new object,
+ * then closes the number: the close is stale (it destroys the other
+ * thread's file), and the other thread's failure is its evidence.  A
+ * second failure of the same thread is listed, not a new finding. */
+static void test_failed_use_then_close(void)
+{
+	struct bld b;
+	b_init(&b);
+	b_spawn(&b, 1, 100, 101, EF_SHARE_FILES | EF_THREAD);
+	b_call(&b, 2, 101, "socket");
+	b_fx(&b, EFF_CREATE, 8, 0, "UDP:[20230]");
+	b_ret(&b, 8);
+	b_go(&b);
+	b_close(&b, 3, 101, 8, "UDP:[20230]", 0);
+	b_open(&b, 4, 100, 8, "/tmp/f", 0);
+	b_use(&b, 5, 101, "sendto", 8, "/tmp/f", EF_SOCKET_ONLY,
+	      "ENOTSOCK", ERRC_NOTSOCK);
+	b_use(&b, 6, 101, "sendto", 8, "/tmp/f", EF_SOCKET_ONLY,
+	      "ENOTSOCK", ERRC_NOTSOCK);
+	b_close(&b, 7, 101, 8, "/tmp/f", 0);
+	b_use(&b, 8, 100, "read", 8, NULL, 0, "EBADF", ERRC_BADF);
+	timeline_finish(b.tl);
+	CHECK_INT("failed use: one stale-use", n_kind(b.tl, FK_STALE_USE), 1);
+	CHECK_INT("failed use: stale-close", n_kind(b.tl, FK_STALE_CLOSE), 1);
+	const struct finding *f = find_kind(b.tl, FK_STALE_CLOSE, 0);
+	if (f) {
+		CHECK_INT("failed use: close line", f->src.line, 7);
+		CHECK_INT("failed use: upgraded by the victim", f->severity,
+			  SEV_ERROR);
+	}
+	int n;
+	const struct unexplained *u = timeline_unexplained(b.tl, &n);
+	CHECK_INT("failed use: repeat listed", n, 1);
+	if (n == 1) {
+		CHECK_INT("failed use: repeat line", u[0].src.line, 6);
+		CHECK("failed use: repeat reason",
+		      strstr(u[0].reason, "failed again") != NULL);
+	}
+	timeline_free(b.tl);
+}
+
 int main(void)
 {
 	test_race();
@@ -571,5 +612,6 @@ int main(void)
 	test_same_kind_reuse();
 	test_stale_use_unaware();
 	test_stale_close_cascade();
+	test_failed_use_then_close();
 	return unit_failed;
 }

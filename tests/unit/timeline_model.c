@@ -485,6 +485,63 @@ static void test_infer_identity(void)
 	timeline_free(b.tl);
 }
 
+/* Past the cap on remembered numbers (TL_NUMS_KEEP) closed numbers are
+ * forgotten, least recently touched first; open numbers, numbers a
+ * finding refers to and recent numbers keep their history. */
+static void test_forget(void)
+{
+	struct bld b;
+	b_init(&b);
+	long l = 1;
+	b_open(&b, l++, 100, 3, "/kept-open", 0);
+	b_open(&b, l++, 100, 5, "/in-finding", 0);
+	b_close(&b, l++, 100, 5, "/in-finding", 0);
+	b_close(&b, l++, 100, 5, NULL, 1);          /* double close: F1 */
+	b_open(&b, l++, 100, 6, "/forgotten", 0);
+	b_close(&b, l++, 100, 6, "/forgotten", 0);
+	for (int fd = 100; fd < 100 + 40000; fd++) {
+		b_open(&b, l++, 100, fd, "/x", 0);
+		b_close(&b, l++, 100, fd, "/x", 0);
+	}
+	long l6 = l;
+	b_close(&b, l++, 100, 6, NULL, 1);          /* forgotten: unexplained */
+	b_close(&b, l++, 100, 5, NULL, 1);          /* kept by F1: F2 */
+	long lrecent = l;
+	b_close(&b, l++, 100, 100 + 39990, NULL, 1); /* recent: F3 */
+	b_close(&b, l++, 100, 3, "/kept-open", 0);
+	long l3 = l;
+	b_close(&b, l++, 100, 3, NULL, 1);          /* kept open: F4 */
+	b_use(&b, l++, 100, "write", 1, NULL, 0, NULL, 0); /* ends the run */
+	timeline_finish(b.tl);
+	const struct timeline_stats *st = timeline_stats(b.tl);
+	CHECK("forget: numbers forgotten", st->numbers_forgotten > 20000);
+	CHECK("forget: cap stated", st->numbers_kept > 0 &&
+	      st->numbers_forgotten + st->numbers_kept >= 40000);
+	CHECK_INT("forget: double closes", n_kind(b.tl, FK_DOUBLE_CLOSE), 4);
+	const struct finding *f = find_kind(b.tl, FK_DOUBLE_CLOSE, 1);
+	if (f)
+		CHECK_INT("forget: finding kept its number", f->src.line,
+			  l6 + 1);
+	f = find_kind(b.tl, FK_DOUBLE_CLOSE, 2);
+	if (f)
+		CHECK_INT("forget: recent number", f->src.line, lrecent);
+	f = find_kind(b.tl, FK_DOUBLE_CLOSE, 3);
+	if (f) {
+		CHECK_INT("forget: open number", f->src.line, l3);
+		CHECK_INT("forget: open number's open", step_role(f, "opened",
+			  0) ? step_role(f, "opened", 0)->src.line : -1, 1);
+	}
+	int n;
+	const struct unexplained *u = timeline_unexplained(b.tl, &n);
+	CHECK_INT("forget: one unexplained", n, 1);
+	if (n == 1) {
+		CHECK_INT("forget: unexplained line", u[0].src.line, l6);
+		CHECK("forget: reason names forgetting",
+		      strstr(u[0].reason, "forgotten") != NULL);
+	}
+	timeline_free(b.tl);
+}
+
 int main(void)
 {
 	test_sweep();
@@ -502,5 +559,6 @@ int main(void)
 	test_refine();
 	test_infer_closed();
 	test_infer_identity();
+	test_forget();
 	return unit_failed;
 }
