@@ -144,6 +144,14 @@ int analyse_capture(const char *const *paths, int npaths,
 			 ts->numbers_forgotten, ts->numbers_kept);
 		input_stats_limit(&out->inputs[0], msg);
 	}
+	if (ts->open_forgotten) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "%ld open handle numbers forgotten "
+			 "past %ld kept at once: a later use of one is told as "
+			 "on a number opened outside the trace, and its leak "
+			 "is not reported", ts->open_forgotten, ts->open_kept);
+		input_stats_limit(&out->inputs[0], msg);
+	}
 	for (int i = 0; i < npaths; i++)
 		parser_close(src[i].p);
 	free(src);

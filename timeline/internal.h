@@ -16,12 +16,20 @@
 #define TL_SWEEP 3        /* consecutive closes that make a sweep */
 #define TL_ICACHE 256     /* interned-name cache slots (power of two) */
 /* Handle numbers remembered across all tables before closed ones are
- * forgotten, least recently touched first (about 5 KB each).  Open
- * numbers and numbers findings refer to are always kept. */
-#ifndef TL_NUMS_KEEP      /* the fuzz build sets it low to reach eviction */
+ * forgotten, least recently touched first (1.5-5 KB each), and past
+ * TL_NUMS_MAX open ones too.  Numbers findings, pending calls or stale
+ * closes waiting for evidence refer to are always kept. */
+#ifndef TL_NUMS_KEEP      /* the fuzz build sets them low to reach it */
 #define TL_NUMS_KEEP 16384
 #endif
+#ifndef TL_NUMS_MAX
+#define TL_NUMS_MAX 131072
+#endif
 #define TL_EVICT_STEP 8   /* numbers examined per event when over */
+/* Dead tasks kept whole (a late exit line, a clone returning after its
+ * child ended); older ones keep only their task_info, so that a million
+ * short-lived threads do not cost a million task structures. */
+#define TL_DEAD_KEEP 4096
 
 /* What an event did to one handle number. */
 enum role {
@@ -97,10 +105,11 @@ struct numstate {
 	long cwiu_finding;         /* last close-while-in-use on it, or -1 */
 	int64_t cwiu_tid;          /* the thread it found blocked */
 	struct gen cur, prev;      /* current or last, and the one before */
-	struct evcopy *ring;       /* TL_RING slots, allocated on first use */
+	struct evcopy *ring;       /* up to TL_RING slots, grown as used */
 	long nring;                /* events pushed so far */
-	struct threc recs[TL_RECS];
-	int nrecs;
+	int ringcap;               /* slots allocated */
+	struct threc *recs;        /* up to TL_RECS, grown as threads come */
+	int nrecs, caprecs;
 	int pinned;                /* pending calls with a snapshot of it */
 	int involved;              /* a finding refers to its generations */
 	struct table *tab;         /* the table holding it */
@@ -183,17 +192,20 @@ struct task {
 	int run_len;
 	int nheld;
 	struct held *held;         /* TL_SWEEP - 1, allocated when needed */
-	struct task *next_in_proc;
-	struct task *next_all;
+	struct task *next_in_proc, *prev_in_proc;
+	struct task *next_all, *prev_all;
 	struct task *prov_next, *prov_prev; /* while alive and provisional */
-	struct task *alive_next, *alive_prev; /* while alive */
+	struct task *alive_next, *alive_prev; /* while alive; then on the
+						 dead list until reaped */
 };
 
 struct proc {
 	int64_t pid;
 	int dead;
 	int alive;                 /* live tasks */
-	struct task *tasks;
+	struct task *tasks, *tasks_tail; /* alive or dead, oldest first */
+	long ntasks;               /* linked to it, counting reaped ones */
+	size_t vi;                 /* index in tl->procv */
 	struct table *table;       /* ETW: the process's table */
 };
 
@@ -217,6 +229,8 @@ struct timeline {
 	struct task *task_first, *task_last;
 	struct task *prov_first, *prov_last; /* live provisional tasks */
 	struct task *alive_first, *alive_last; /* live tasks, oldest first */
+	struct task *dead_first, *dead_last;   /* the last TL_DEAD_KEEP dead */
+	long ndead;
 	struct table *live, *live_tail; /* live tables, oldest first */
 	struct numstate *lru_first, *lru_last; /* every number, by last touch */
 	long nnums;

@@ -103,11 +103,10 @@ void ns_free(struct numstate *ns)
 {
 	gen_free(&ns->cur);
 	gen_free(&ns->prev);
-	if (ns->ring) {
-		for (int i = 0; i < TL_RING; i++)
-			evc_free(&ns->ring[i]);
-		free(ns->ring);
-	}
+	for (int i = 0; i < ns->ringcap; i++)
+		evc_free(&ns->ring[i]);
+	free(ns->ring);
+	free(ns->recs);
 	free(ns);
 }
 
@@ -178,17 +177,21 @@ static int has_upgrade(const struct table *t, int64_t h)
  * pending on it, no finding about it, no stale close waiting for
  * evidence on it.  What is lost is its history: a later double close or
  * use of it is then told as a failure on a number never seen. */
-static int forgettable(const struct numstate *ns)
+static int forgettable(const struct numstate *ns, int open_too)
 {
-	return !(ns->cur.id && ns->cur.open) && !ns->npend && !ns->pinned &&
-	       !ns->involved && !has_upgrade(ns->tab, ns->h);
+	return (open_too || !(ns->cur.id && ns->cur.open)) && !ns->npend &&
+	       !ns->pinned && !ns->involved && !has_upgrade(ns->tab, ns->h);
 }
 
+/* Past TL_NUMS_MAX even open numbers go (a trace that opens a million
+ * files at once): a later use of one is then told as on a number opened
+ * outside the trace, and its leak is not reported. */
 void table_evict(struct timeline *tl)
 {
 	for (int k = 0; k < TL_EVICT_STEP && tl->nnums > TL_NUMS_KEEP; k++) {
 		struct numstate *ns = tl->lru_first;
-		if (!forgettable(ns)) {
+		int open = ns->cur.id && ns->cur.open;
+		if (!forgettable(ns, tl->nnums > TL_NUMS_MAX)) {
 			/* kept: look at it again after the others */
 			lru_touch(tl, ns);
 			continue;
@@ -196,8 +199,13 @@ void table_evict(struct timeline *tl)
 		lru_unlink(tl, ns);
 		table_remove(ns->tab, ns);
 		tl->nnums--;
-		tl->st.numbers_forgotten++;
-		tl->st.numbers_kept = TL_NUMS_KEEP;
+		if (open) {
+			tl->st.open_forgotten++;
+			tl->st.open_kept = TL_NUMS_MAX;
+		} else {
+			tl->st.numbers_forgotten++;
+			tl->st.numbers_kept = TL_NUMS_KEEP;
+		}
 		ns_free(ns);
 	}
 }
@@ -267,19 +275,39 @@ struct gen *ns_gen(struct numstate *ns, int id)
 	return NULL;
 }
 
+/* Grows the ring to at least n slots (at most TL_RING): most numbers see
+ * a few events, and a million open files should not cost 3 KB each. */
+static void ring_reserve(struct numstate *ns, int n)
+{
+	if (n <= ns->ringcap)
+		return;
+	int nc = ns->ringcap ? ns->ringcap * 2 : 1;
+	if (nc < n)
+		nc = n;
+	if (nc > TL_RING)
+		nc = TL_RING;
+	ns->ring = xrealloc(ns->ring, (size_t)nc * sizeof *ns->ring);
+	memset(&ns->ring[ns->ringcap], 0,
+	       (size_t)(nc - ns->ringcap) * sizeof *ns->ring);
+	ns->ringcap = nc;
+}
+
+/* the slot the next event goes to */
+static struct evcopy *ring_next(struct numstate *ns)
+{
+	ring_reserve(ns, ns->nring < TL_RING ? (int)ns->nring + 1 : TL_RING);
+	return &ns->ring[ns->nring % TL_RING];
+}
+
 void ring_push(struct numstate *ns, const struct evcopy *e)
 {
-	if (!ns->ring)
-		ns->ring = xcalloc(TL_RING, sizeof *ns->ring);
-	evc_copy(&ns->ring[ns->nring % TL_RING], e);
+	evc_copy(ring_next(ns), e);
 	ns->nring++;
 }
 
 void ring_push_tmp(struct numstate *ns, struct evcopy *e)
 {
-	if (!ns->ring)
-		ns->ring = xcalloc(TL_RING, sizeof *ns->ring);
-	evc_move(&ns->ring[ns->nring % TL_RING], e);
+	evc_move(ring_next(ns), e);
 	ns->nring++;
 }
 
@@ -323,6 +351,14 @@ void rec_set(struct numstate *ns, const struct evcopy *e)
 	struct threc *r = rec_find(ns, e->tid);
 	if (!r) {
 		if (ns->nrecs < TL_RECS) {
+			if (ns->nrecs == ns->caprecs) {
+				int nc = ns->caprecs ? ns->caprecs * 2 : 1;
+				if (nc > TL_RECS)
+					nc = TL_RECS;
+				ns->recs = xrealloc(ns->recs, (size_t)nc *
+						    sizeof *ns->recs);
+				ns->caprecs = nc;
+			}
 			r = &ns->recs[ns->nrecs++];
 		} else {
 			/* forget the thread that has been quiet longest */
@@ -516,8 +552,9 @@ void table_merge(struct timeline *tl, struct table *dst, struct table *src)
 			struct evcopy all[2 * TL_RING];
 			long m = 0;
 			long dn = d->nring < TL_RING ? d->nring : TL_RING;
-			if (!d->ring)
-				d->ring = xcalloc(TL_RING, sizeof *d->ring);
+			/* (written back below as TL_RING slots each) */
+			ring_reserve(d, TL_RING);
+			ring_reserve(s, TL_RING);
 			for (long j = 0; j < dn; j++)
 				all[m++] = d->ring[j];
 			for (long j = 0; j < n; j++)

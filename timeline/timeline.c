@@ -61,6 +61,31 @@ static void imap_put(struct imap *m, int64_t k, void *v)
 	m->count++;
 }
 
+/* Removes k if it maps to v; entries after the hole shift back into it
+ * (linear probing without tombstones). */
+static void imap_del(struct imap *m, int64_t k, const void *v)
+{
+	if (!m->cap)
+		return;
+	size_t mask = m->cap - 1;
+	size_t i = imap_slot(k, m->cap);
+	while (m->vals[i] && m->keys[i] != k)
+		i = (i + 1) & mask;
+	if (!m->vals[i] || m->vals[i] != v)
+		return;
+	m->vals[i] = NULL;
+	for (size_t j = (i + 1) & mask; m->vals[j]; j = (j + 1) & mask) {
+		size_t home = imap_slot(m->keys[j], m->cap);
+		if (((i - home) & mask) < ((j - home) & mask)) {
+			m->keys[i] = m->keys[j];
+			m->vals[i] = m->vals[j];
+			m->vals[j] = NULL;
+			i = j;
+		}
+	}
+	m->count--;
+}
+
 static void imap_free(struct imap *m)
 {
 	free(m->keys);
@@ -183,6 +208,7 @@ static struct proc *proc_new(struct timeline *tl, int64_t pid)
 	void *v = tl->procv;
 	xgrow(&v, &tl->capproc, tl->nproc + 1, sizeof *tl->procv);
 	tl->procv = v;
+	p->vi = tl->nproc;
 	tl->procv[tl->nproc++] = p;
 	imap_put(&tl->procs, pid, p);
 	tl->st.processes++;
@@ -196,12 +222,16 @@ static struct task_info *tinfo(struct timeline *tl, const struct task *t)
 
 static void proc_link(struct task *t, struct proc *p)
 {
+	/* at the tail in O(1): a process may start millions of threads */
 	t->proc = p;
 	t->next_in_proc = NULL;
-	struct task **pp = &p->tasks;
-	while (*pp)
-		pp = &(*pp)->next_in_proc;
-	*pp = t;
+	t->prev_in_proc = p->tasks_tail;
+	if (p->tasks_tail)
+		p->tasks_tail->next_in_proc = t;
+	else
+		p->tasks = t;
+	p->tasks_tail = t;
+	p->ntasks++;
 	if (t->alive)
 		p->alive++;
 }
@@ -211,11 +241,16 @@ static void proc_unlink(struct task *t)
 	struct proc *p = t->proc;
 	if (!p)
 		return;
-	for (struct task **pp = &p->tasks; *pp; pp = &(*pp)->next_in_proc)
-		if (*pp == t) {
-			*pp = t->next_in_proc;
-			break;
-		}
+	if (t->prev_in_proc)
+		t->prev_in_proc->next_in_proc = t->next_in_proc;
+	else
+		p->tasks = t->next_in_proc;
+	if (t->next_in_proc)
+		t->next_in_proc->prev_in_proc = t->prev_in_proc;
+	else
+		p->tasks_tail = t->prev_in_proc;
+	t->next_in_proc = t->prev_in_proc = NULL;
+	p->ntasks--;
 	if (t->alive)
 		p->alive--;
 	t->proc = NULL;
@@ -241,6 +276,7 @@ static struct task *task_new(struct timeline *tl, int64_t tid, int64_t key,
 	ti->pid = p->pid;
 	ti->parent_tid = -1;
 	proc_link(t, p);
+	t->prev_all = tl->task_last;
 	if (tl->task_last)
 		tl->task_last->next_all = t;
 	else
@@ -325,6 +361,52 @@ static void prov_del(struct timeline *tl, struct task *t)
 	t->prov_next = t->prov_prev = NULL;
 }
 
+/* Frees a task dead for long: its task_info stays for the reports.  A
+ * process left without tasks, alive or dead, goes with it (strace: no
+ * table of its own; ETW: only once its exit was seen). */
+static void task_reap(struct timeline *tl, struct task *t)
+{
+	imap_del(&tl->tasks, t->key, t);
+	if (t->prev_all)
+		t->prev_all->next_all = t->next_all;
+	else
+		tl->task_first = t->next_all;
+	if (t->next_all)
+		t->next_all->prev_all = t->prev_all;
+	else
+		tl->task_last = t->prev_all;
+	struct proc *p = t->proc;
+	if (p) {
+		proc_unlink(t);
+		p->ntasks++;    /* reaped, not moved: it still had it */
+		if (!p->tasks && !p->alive && !p->table) {
+			imap_del(&tl->procs, p->pid, p);
+			tl->procv[p->vi] = tl->procv[--tl->nproc];
+			tl->procv[p->vi]->vi = p->vi;
+			free(p);
+		}
+	}
+	free(t);
+}
+
+static void dead_add(struct timeline *tl, struct task *t)
+{
+	t->alive_prev = tl->dead_last;
+	t->alive_next = NULL;
+	if (tl->dead_last)
+		tl->dead_last->alive_next = t;
+	else
+		tl->dead_first = t;
+	tl->dead_last = t;
+	if (++tl->ndead <= TL_DEAD_KEEP)
+		return;
+	struct task *o = tl->dead_first;
+	tl->dead_first = o->alive_next;
+	tl->dead_first->alive_prev = NULL;
+	tl->ndead--;
+	task_reap(tl, o);
+}
+
 /* The task is gone; its table ends with its last user. */
 static void task_die(struct timeline *tl, struct task *t,
 		     const struct ht_event *ev, const struct task *by)
@@ -354,6 +436,7 @@ static void task_die(struct timeline *tl, struct task *t,
 	struct table *tab = t->table;
 	t->table = NULL;
 	table_unref(tl, tab, ev, by);
+	dead_add(tl, t);
 }
 
 /* The task an event belongs to.  strace: a TID not seen before existed
@@ -466,7 +549,7 @@ static void share_tables(struct timeline *tl, struct table *dst,
 		if (x->proc != dproc) {
 			struct proc *op = x->proc;
 			proc_unlink(x);
-			if (op && !op->tasks) {
+			if (op && !op->ntasks) {
 				op->dead = 1;
 				tl->st.processes--;
 			}
@@ -1266,7 +1349,7 @@ static void spawn(struct timeline *tl, struct task *t,
 		if (thread && c->proc != t->proc) {
 			struct proc *op = c->proc;
 			proc_unlink(c);
-			if (!op->tasks && op->alive == 0) {
+			if (!op->ntasks && op->alive == 0) {
 				op->dead = 1;
 				tl->st.processes--;
 			}

@@ -114,6 +114,8 @@ struct timeline_stats {
 	long unexplained_dropped;  /* over the cap (TL_MAX_FINDINGS) */
 	long numbers_forgotten;    /* closed numbers dropped to bound memory */
 	long numbers_kept;         /* the cap they were dropped at */
+	long open_forgotten;       /* open numbers dropped past open_kept */
+	long open_kept;
 };
 
 struct timeline;

@@ -1,12 +1,18 @@
 #!/bin/sh
-# tests/checks/hostile_scale.sh - inputs shaped to blow up memory rather
-# than to break the parser (issue 5: memory proportional to open handles
-# and findings, never to trace length): a million distinct fd numbers
-# each opened and closed once (one open at a time: closed numbers past
-# TL_NUMS_KEEP are forgotten, and the report says so), a million
-# short-lived threads, and 5000 forks of a process holding 200 fds.
-# Each must finish
-# within the usual bounds: ulimit -v 1024 MB, 60 s of CPU.
+# tests/checks/hostile_scale.sh - inputs shaped to blow up memory or time
+# rather than to break the parser (issue 5: memory bounded by what is open
+# and what findings need, never by trace length; time linear):
+#   distinct-numbers  a million fd numbers each opened and closed once
+#                     (closed numbers past TL_NUMS_KEEP are forgotten)
+#   open-numbers      400000 fds opened and never closed (open numbers
+#                     past TL_NUMS_MAX are forgotten too)
+#   many-threads      a million short-lived tasks, each its own process
+#   thread-per-call   one process starting 300000 threads one after the
+#                     other (a per-process task list walked at every
+#                     clone made this quadratic: minutes, not seconds)
+#   many-forks        5000 forks of a process holding 200 fds
+# Each must finish within the usual bounds (ulimit -v 1024 MB, 60 s of
+# CPU), say in its limits what it forgot, and skip nothing.
 . "$top/tests/hostile/lib.sh"
 need_python
 
@@ -18,6 +24,23 @@ run_ht distinct-numbers "$W/numbers.txt"
 expect distinct-numbers --exit 0 --no-fatal --skipped 0 \
 	--mentions "closed handle numbers forgotten to bound memory"
 rm -f "$W/numbers.txt"
+
+awk 'BEGIN { for (i = 0; i < 400000; i++) { fd = 3 + i
+	printf "100   10:00:01.%06d openat(AT_FDCWD, \"/x\", O_RDONLY) = %d</x> <0.000001>\n", i % 1000000, fd } }' \
+	>"$W/open.txt"
+run_ht open-numbers "$W/open.txt"
+expect open-numbers --exit 0 --no-fatal --skipped 0 \
+	--mentions "open handle numbers forgotten past"
+rm -f "$W/open.txt"
+
+awk 'BEGIN { for (i = 0; i < 300000; i++) { t = 1000 + i
+	printf "100   10:00:01.%06d clone(child_stack=0x7f, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM) = %d <0.000001>\n", i, t
+	printf "%d   10:00:01.%06d getpid() = 100 <0.000001>\n", t, i
+	printf "%d   10:00:01.%06d +++ exited with 0 +++\n", t, i } }' \
+	>"$W/tpc.txt"
+run_ht thread-per-call "$W/tpc.txt"
+expect thread-per-call --exit 0 --no-fatal --skipped 0
+rm -f "$W/tpc.txt"
 
 awk 'BEGIN { for (i = 0; i < 1000000; i++) { t = 1000 + i
 	printf "%d   10:00:01.%06d getpid() = %d <0.000001>\n", t, i, t
@@ -39,7 +62,8 @@ run_ht many-forks "$W/forks.txt"
 expect many-forks --exit 0 --no-fatal --skipped 0
 rm -f "$W/forks.txt"
 
-for c in distinct-numbers many-threads many-forks; do
+for c in distinct-numbers open-numbers many-threads thread-per-call \
+	many-forks; do
 	echo "bound: $c: $(cost_of "$c")"
 done
 finish

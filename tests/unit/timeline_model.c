@@ -542,6 +542,53 @@ static void test_forget(void)
 	timeline_free(b.tl);
 }
 
+/* Long-dead tasks are freed (TL_DEAD_KEEP) but their task_info stays:
+ * a finding about a thread that ended 10000 threads ago still names it
+ * and where it was created; the counts are unchanged. */
+static void test_reap(void)
+{
+	struct bld b;
+	b_init(&b);
+	long l = 1;
+	b_spawn(&b, l++, 100, 101, EF_SHARE_FILES | EF_THREAD);
+	b_open(&b, l++, 101, 5, "/early", 0);
+	b_exited(&b, l++, 101);
+	for (int i = 0; i < 10000; i++) {
+		b_spawn(&b, l++, 100, 1000 + i, EF_SHARE_FILES | EF_THREAD);
+		b_use(&b, l++, 1000 + i, "getpid", -1, NULL, 0, NULL, 0);
+		b_exited(&b, l++, 1000 + i);
+	}
+	/* a thread started after the tid was reused by a clone */
+	b_spawn(&b, l++, 100, 101, EF_SHARE_FILES | EF_THREAD);
+	b_close(&b, l++, 101, 5, "/early", 0);
+	long lbad = l;
+	b_close(&b, l++, 100, 5, NULL, 1);
+	b_exit_group(&b, l++, 100);
+	b_exited(&b, l++, 100);
+	timeline_finish(b.tl);
+	const struct timeline_stats *st = timeline_stats(b.tl);
+	CHECK_INT("reap: threads", st->threads, 10003);
+	CHECK_INT("reap: processes", st->processes, 1);
+	int nt;
+	const struct task_info *ti = timeline_tasks(b.tl, &nt);
+	CHECK_INT("reap: task infos kept", nt, 10003);
+	int found = 0;
+	for (int i = 0; i < nt; i++)
+		if (ti[i].tid == 101 && ti[i].created.line == 1)
+			found = ti[i].parent_tid == 100 && ti[i].is_thread &&
+				ti[i].pid == 100;
+	CHECK("reap: first thread's origin kept", found);
+	const struct finding *f = find_kind(b.tl, FK_DOUBLE_CLOSE, 0);
+	CHECK("reap: double close found", f != NULL);
+	if (f) {
+		CHECK_INT("reap: line", f->src.line, lbad);
+		const struct chain_step *o = step_role(f, "opened", 0);
+		CHECK("reap: opened by the first 101",
+		      o && o->tid == 101 && o->src.line == 2);
+	}
+	timeline_free(b.tl);
+}
+
 int main(void)
 {
 	test_sweep();
@@ -560,5 +607,6 @@ int main(void)
 	test_infer_closed();
 	test_infer_identity();
 	test_forget();
+	test_reap();
 	return unit_failed;
 }
