@@ -46,6 +46,24 @@ row "strace, 300000 double closes (finding cap)" "$W/findings.txt"
 printf '  %-44s %s MB of JSON\n' "" "$(($(wc -c <"$W/out.json") >> 20))"
 rm -f "$W/findings.txt"
 
+# scale: what the state costs when numbers and threads run into millions
+awk 'BEGIN { for (i = 0; i < 1000000; i++) { fd = 3 + i * 7919 % 2000000000
+	printf "100   10:00:01.%06d openat(AT_FDCWD, \"/x\", O_RDONLY) = %d</x> <0.000001>\n", i, fd
+	printf "100   10:00:01.%06d close(%d</x>) = 0 <0.000001>\n", i, fd } }' \
+	>"$W/scale.txt"
+row "strace, 1M distinct fd numbers open+close" "$W/scale.txt"
+awk 'BEGIN { for (i = 0; i < 1000000; i++)
+	printf "100   10:00:01.%06d openat(AT_FDCWD, \"/x\", O_RDONLY) = %d</x> <0.000001>\n", i, 3 + i }' \
+	>"$W/scale.txt"
+row "strace, 1M fds open at once" "$W/scale.txt"
+awk 'BEGIN { for (i = 0; i < 1000000; i++) { t = 1000 + i
+	printf "100   10:00:01.%06d clone(child_stack=0x7f, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM) = %d <0.000001>\n", i, t
+	printf "%d   10:00:01.%06d getpid() = 100 <0.000001>\n", t, i
+	printf "%d   10:00:01.%06d +++ exited with 0 +++\n", t, i } }' \
+	>"$W/scale.txt"
+row "strace, 1M threads of one process" "$W/scale.txt"
+rm -f "$W/scale.txt"
+
 E=$H/etw/base.wevtutil.xml
 python3 - "$W" "$E" <<'PY'
 import sys
