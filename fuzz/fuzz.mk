@@ -13,9 +13,11 @@ FUZZ_SMOKE_SECONDS ?= 45
 FUZZ_TARGETS       ?= strace_line strace_pipeline etw_xml rules
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all \
                -fno-omit-frame-pointer
-# TL_NUMS_KEEP low: inputs of a few KB reach the forgetting of numbers
+# The timeline's caps low: inputs of a few KB reach the forgetting of
+# numbers and the reaping of dead tasks.
 FUZZ_CFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(FUZZ_SAN) \
-               -DTL_NUMS_KEEP=24 $(PKG_CFLAGS)
+               -DTL_NUMS_KEEP=24 -DTL_NUMS_MAX=48 -DTL_DEAD_KEEP=3 \
+               $(PKG_CFLAGS)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_BINS     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 

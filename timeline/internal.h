@@ -29,7 +29,9 @@
 /* Dead tasks kept whole (a late exit line, a clone returning after its
  * child ended); older ones keep only their task_info, so that a million
  * short-lived threads do not cost a million task structures. */
+#ifndef TL_DEAD_KEEP
 #define TL_DEAD_KEEP 4096
+#endif
 
 /* What an event did to one handle number. */
 enum role {
