@@ -775,8 +775,8 @@ static int gi_cmp(const void *a, const void *b)
 void ginfo_finish(struct timeline *tl)
 {
 	for (struct table *t = tl->live; t; t = t->next)
-		for (size_t i = 0; i < t->nslot; i++) {
-			struct numstate *ns = t->slot[i];
+		for (size_t i = 0; i < t->nums.cap; i++) {
+			struct numstate *ns = t->nums.vals[i];
 			if (!ns)
 				continue;
 			if (ns->prev.info >= 0)

@@ -33,6 +33,29 @@
 #define TL_DEAD_KEEP 4096
 #endif
 
+/* Intrusive doubly linked lists: the holder has FIRST and LAST, each
+ * node PREV and NEXT fields (a node may be on several lists at once). */
+#define DL_APPEND(first, last, n, prev, next) do {                     \
+		(n)->prev = (last);                                    \
+		(n)->next = NULL;                                      \
+		if (last)                                              \
+			(last)->next = (n);                            \
+		else                                                   \
+			(first) = (n);                                 \
+		(last) = (n);                                          \
+	} while (0)
+#define DL_UNLINK(first, last, n, prev, next) do {                     \
+		if ((n)->prev)                                         \
+			(n)->prev->next = (n)->next;                   \
+		else                                                   \
+			(first) = (n)->next;                           \
+		if ((n)->next)                                         \
+			(n)->next->prev = (n)->prev;                   \
+		else                                                   \
+			(last) = (n)->prev;                            \
+		(n)->prev = (n)->next = NULL;                          \
+	} while (0)
+
 /* What an event did to one handle number. */
 enum role {
 	RO_NONE, RO_CREATE, RO_CLOSE, RO_USE, RO_DUPCLOSE, RO_RANGECLOSE,
@@ -118,6 +141,19 @@ struct numstate {
 	struct numstate *lru_prev, *lru_next; /* tl's list, oldest first */
 };
 
+/* int64 -> pointer hash map */
+struct imap {
+	int64_t *keys;
+	void **vals;
+	size_t cap, count;
+};
+
+/* imap.c (a NULL value is "absent") */
+void *imap_get(const struct imap *m, int64_t k);
+void imap_put(struct imap *m, int64_t k, void *v);
+void imap_del(struct imap *m, int64_t k, const void *v);
+void imap_free(struct imap *m);
+
 /* A stale-close still waiting for evidence. */
 struct upgrade {
 	int64_t h;
@@ -134,8 +170,7 @@ struct table {
 	int64_t pid;
 	int refs;                  /* live tasks using it */
 	int provisional;           /* made for a task seen before its spawn */
-	struct numstate **slot;    /* open addressing on h */
-	size_t nslot, count;
+	struct imap nums;          /* number -> struct numstate */
 	struct upgrade up[TL_UPGRADE];
 	int nup;
 	struct table *next, *prevt; /* list of live tables */
@@ -211,12 +246,6 @@ struct proc {
 	struct table *table;       /* ETW: the process's table */
 };
 
-/* int64 -> pointer hash map */
-struct imap {
-	int64_t *keys;
-	void **vals;
-	size_t cap, count;
-};
 
 struct timeline {
 	struct strpool *pool;      /* call names, files, names */

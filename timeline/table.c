@@ -5,36 +5,16 @@
 #include <string.h>
 #include "internal.h"
 
-static size_t hslot(int64_t h, size_t nslot)
-{
-	uint64_t x = (uint64_t)h * 0x9E3779B97F4A7C15ULL;
-	return (size_t)(x >> 17) & (nslot - 1);
-}
-
 /* ---- the list of every number, least recently touched first -------- */
 
 static void lru_unlink(struct timeline *tl, struct numstate *ns)
 {
-	if (ns->lru_prev)
-		ns->lru_prev->lru_next = ns->lru_next;
-	else
-		tl->lru_first = ns->lru_next;
-	if (ns->lru_next)
-		ns->lru_next->lru_prev = ns->lru_prev;
-	else
-		tl->lru_last = ns->lru_prev;
-	ns->lru_prev = ns->lru_next = NULL;
+	DL_UNLINK(tl->lru_first, tl->lru_last, ns, lru_prev, lru_next);
 }
 
 static void lru_append(struct timeline *tl, struct numstate *ns)
 {
-	ns->lru_prev = tl->lru_last;
-	ns->lru_next = NULL;
-	if (tl->lru_last)
-		tl->lru_last->lru_next = ns;
-	else
-		tl->lru_first = ns;
-	tl->lru_last = ns;
+	DL_APPEND(tl->lru_first, tl->lru_last, ns, lru_prev, lru_next);
 }
 
 static void lru_touch(struct timeline *tl, struct numstate *ns)
@@ -51,14 +31,7 @@ struct table *table_new(struct timeline *tl, int64_t pid)
 	t->tl = tl;
 	t->id = ++tl->ntables;
 	t->pid = pid;
-	t->nslot = 16;
-	t->slot = xcalloc(t->nslot, sizeof *t->slot);
-	t->prevt = tl->live_tail;
-	if (tl->live_tail)
-		tl->live_tail->next = t;
-	else
-		tl->live = t;
-	tl->live_tail = t;
+	DL_APPEND(tl->live, tl->live_tail, t, prevt, next);
 	tl->st.tables++;
 	return t;
 }
@@ -114,55 +87,25 @@ void table_free(struct timeline *tl, struct table *t)
 {
 	if (!t)
 		return;
-	for (size_t i = 0; i < t->nslot; i++)
-		if (t->slot[i]) {
-			lru_unlink(tl, t->slot[i]);
+	for (size_t i = 0; i < t->nums.cap; i++) {
+		struct numstate *ns = t->nums.vals[i];
+		if (ns) {
+			lru_unlink(tl, ns);
 			tl->nnums--;
-			ns_free(t->slot[i]);
+			ns_free(ns);
 		}
-	free(t->slot);
-	if (t->prevt)
-		t->prevt->next = t->next;
-	else
-		tl->live = t->next;
-	if (t->next)
-		t->next->prevt = t->prevt;
-	else
-		tl->live_tail = t->prevt;
+	}
+	imap_free(&t->nums);
+	DL_UNLINK(tl->live, tl->live_tail, t, prevt, next);
 	free(t);
 }
 
 struct numstate *table_find(struct table *t, int64_t h)
 {
-	size_t i = hslot(h, t->nslot);
-	while (t->slot[i]) {
-		if (t->slot[i]->h == h) {
-			lru_touch(t->tl, t->slot[i]);
-			return t->slot[i];
-		}
-		i = (i + 1) & (t->nslot - 1);
-	}
-	return NULL;
-}
-
-/* Linear probing without tombstones: the entries after the hole that
- * would no longer be found shift back into it. */
-static void table_remove(struct table *t, struct numstate *ns)
-{
-	size_t mask = t->nslot - 1;
-	size_t i = hslot(ns->h, t->nslot);
-	while (t->slot[i] != ns)
-		i = (i + 1) & mask;
-	t->slot[i] = NULL;
-	for (size_t j = (i + 1) & mask; t->slot[j]; j = (j + 1) & mask) {
-		size_t home = hslot(t->slot[j]->h, t->nslot);
-		if (((i - home) & mask) < ((j - home) & mask)) {
-			t->slot[i] = t->slot[j];
-			t->slot[j] = NULL;
-			i = j;
-		}
-	}
-	t->count--;
+	struct numstate *ns = imap_get(&t->nums, h);
+	if (ns)
+		lru_touch(t->tl, ns);
+	return ns;
 }
 
 static int has_upgrade(const struct table *t, int64_t h)
@@ -197,7 +140,7 @@ void table_evict(struct timeline *tl)
 			continue;
 		}
 		lru_unlink(tl, ns);
-		table_remove(ns->tab, ns);
+		imap_del(&ns->tab->nums, ns->h, ns);
 		tl->nnums--;
 		if (open) {
 			tl->st.open_forgotten++;
@@ -210,31 +153,11 @@ void table_evict(struct timeline *tl)
 	}
 }
 
-static void table_grow(struct table *t)
-{
-	size_t nn = t->nslot * 2;
-	struct numstate **ns = xcalloc(nn, sizeof *ns);
-	for (size_t i = 0; i < t->nslot; i++) {
-		struct numstate *s = t->slot[i];
-		if (!s)
-			continue;
-		size_t j = hslot(s->h, nn);
-		while (ns[j])
-			j = (j + 1) & (nn - 1);
-		ns[j] = s;
-	}
-	free(t->slot);
-	t->slot = ns;
-	t->nslot = nn;
-}
-
 struct numstate *table_get(struct timeline *tl, struct table *t, int64_t h)
 {
 	struct numstate *s = table_find(t, h);
 	if (s)
 		return s;
-	if ((t->count + 1) * 2 > t->nslot)
-		table_grow(t);
 	s = xcalloc(1, sizeof *s);
 	s->h = h;
 	s->tab = t;
@@ -243,11 +166,7 @@ struct numstate *table_get(struct timeline *tl, struct table *t, int64_t h)
 	s->cur.info = s->prev.info = -1;
 	s->cur.creator_tid = s->cur.closer_tid = -1;
 	s->prev.creator_tid = s->prev.closer_tid = -1;
-	size_t i = hslot(h, t->nslot);
-	while (t->slot[i])
-		i = (i + 1) & (t->nslot - 1);
-	t->slot[i] = s;
-	t->count++;
+	imap_put(&t->nums, h, s);
 	tl->st.handles_seen++;
 	return s;
 }
@@ -415,8 +334,8 @@ struct table *table_copy(struct timeline *tl, struct table *src, int64_t pid,
 	struct table *t = table_new(tl, pid);
 	if (!src)
 		return t;
-	for (size_t i = 0; i < src->nslot; i++) {
-		struct numstate *s = src->slot[i];
+	for (size_t i = 0; i < src->nums.cap; i++) {
+		struct numstate *s = src->nums.vals[i];
 		if (!s || !s->cur.id || !s->cur.open)
 			continue;
 		struct numstate *d = table_get(tl, t, s->h);
@@ -502,8 +421,8 @@ static int ev_seq_cmp(const void *a, const void *b)
  * sharing numbers).  Generations and events interleave by arrival. */
 void table_merge(struct timeline *tl, struct table *dst, struct table *src)
 {
-	for (size_t i = 0; i < src->nslot; i++) {
-		struct numstate *s = src->slot[i];
+	for (size_t i = 0; i < src->nums.cap; i++) {
+		struct numstate *s = src->nums.vals[i];
 		if (!s)
 			continue;
 		struct numstate *d = table_get(tl, dst, s->h);

@@ -6,93 +6,6 @@
 #include <string.h>
 #include "internal.h"
 
-/* ---- int64 -> pointer map ---------------------------------------------- */
-
-static size_t imap_slot(int64_t k, size_t cap)
-{
-	uint64_t x = (uint64_t)k * 0x9E3779B97F4A7C15ULL;
-	return (size_t)(x >> 20) & (cap - 1);
-}
-
-static void *imap_get(const struct imap *m, int64_t k)
-{
-	if (!m->cap)
-		return NULL;
-	size_t i = imap_slot(k, m->cap);
-	while (m->vals[i]) {
-		if (m->keys[i] == k)
-			return m->vals[i];
-		i = (i + 1) & (m->cap - 1);
-	}
-	return NULL;
-}
-
-static void imap_put(struct imap *m, int64_t k, void *v)
-{
-	if ((m->count + 1) * 2 > m->cap) {
-		size_t nc = m->cap ? m->cap * 2 : 64;
-		int64_t *nk = xcalloc(nc, sizeof *nk);
-		void **nv = xcalloc(nc, sizeof *nv);
-		for (size_t i = 0; i < m->cap; i++) {
-			if (!m->vals[i])
-				continue;
-			size_t j = imap_slot(m->keys[i], nc);
-			while (nv[j])
-				j = (j + 1) & (nc - 1);
-			nk[j] = m->keys[i];
-			nv[j] = m->vals[i];
-		}
-		free(m->keys);
-		free(m->vals);
-		m->keys = nk;
-		m->vals = nv;
-		m->cap = nc;
-	}
-	size_t i = imap_slot(k, m->cap);
-	while (m->vals[i]) {
-		if (m->keys[i] == k) {
-			m->vals[i] = v;
-			return;
-		}
-		i = (i + 1) & (m->cap - 1);
-	}
-	m->keys[i] = k;
-	m->vals[i] = v;
-	m->count++;
-}
-
-/* Removes k if it maps to v; entries after the hole shift back into it
- * (linear probing without tombstones). */
-static void imap_del(struct imap *m, int64_t k, const void *v)
-{
-	if (!m->cap)
-		return;
-	size_t mask = m->cap - 1;
-	size_t i = imap_slot(k, m->cap);
-	while (m->vals[i] && m->keys[i] != k)
-		i = (i + 1) & mask;
-	if (!m->vals[i] || m->vals[i] != v)
-		return;
-	m->vals[i] = NULL;
-	for (size_t j = (i + 1) & mask; m->vals[j]; j = (j + 1) & mask) {
-		size_t home = imap_slot(m->keys[j], m->cap);
-		if (((i - home) & mask) < ((j - home) & mask)) {
-			m->keys[i] = m->keys[j];
-			m->vals[i] = m->vals[j];
-			m->vals[j] = NULL;
-			i = j;
-		}
-	}
-	m->count--;
-}
-
-static void imap_free(struct imap *m)
-{
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof *m);
-}
-
 /* ---- the timeline ------------------------------------------------------ */
 
 struct timeline *timeline_new(void)
@@ -224,13 +137,7 @@ static void proc_link(struct task *t, struct proc *p)
 {
 	/* at the tail in O(1): a process may start millions of threads */
 	t->proc = p;
-	t->next_in_proc = NULL;
-	t->prev_in_proc = p->tasks_tail;
-	if (p->tasks_tail)
-		p->tasks_tail->next_in_proc = t;
-	else
-		p->tasks = t;
-	p->tasks_tail = t;
+	DL_APPEND(p->tasks, p->tasks_tail, t, prev_in_proc, next_in_proc);
 	p->ntasks++;
 	if (t->alive)
 		p->alive++;
@@ -241,15 +148,7 @@ static void proc_unlink(struct task *t)
 	struct proc *p = t->proc;
 	if (!p)
 		return;
-	if (t->prev_in_proc)
-		t->prev_in_proc->next_in_proc = t->next_in_proc;
-	else
-		p->tasks = t->next_in_proc;
-	if (t->next_in_proc)
-		t->next_in_proc->prev_in_proc = t->prev_in_proc;
-	else
-		p->tasks_tail = t->prev_in_proc;
-	t->next_in_proc = t->prev_in_proc = NULL;
+	DL_UNLINK(p->tasks, p->tasks_tail, t, prev_in_proc, next_in_proc);
 	p->ntasks--;
 	if (t->alive)
 		p->alive--;
@@ -276,18 +175,8 @@ static struct task *task_new(struct timeline *tl, int64_t tid, int64_t key,
 	ti->pid = p->pid;
 	ti->parent_tid = -1;
 	proc_link(t, p);
-	t->prev_all = tl->task_last;
-	if (tl->task_last)
-		tl->task_last->next_all = t;
-	else
-		tl->task_first = t;
-	tl->task_last = t;
-	t->alive_prev = tl->alive_last;
-	if (tl->alive_last)
-		tl->alive_last->alive_next = t;
-	else
-		tl->alive_first = t;
-	tl->alive_last = t;
+	DL_APPEND(tl->task_first, tl->task_last, t, prev_all, next_all);
+	DL_APPEND(tl->alive_first, tl->alive_last, t, alive_prev, alive_next);
 	imap_put(&tl->tasks, key, t);
 	tl->st.threads++;
 	return t;
@@ -339,26 +228,12 @@ static void run_flush(struct timeline *tl, struct task *t);
  * seen before the clone that made them returned, and the first one). */
 static void prov_add(struct timeline *tl, struct task *t)
 {
-	t->prov_next = NULL;
-	t->prov_prev = tl->prov_last;
-	if (tl->prov_last)
-		tl->prov_last->prov_next = t;
-	else
-		tl->prov_first = t;
-	tl->prov_last = t;
+	DL_APPEND(tl->prov_first, tl->prov_last, t, prov_prev, prov_next);
 }
 
 static void prov_del(struct timeline *tl, struct task *t)
 {
-	if (t->prov_prev)
-		t->prov_prev->prov_next = t->prov_next;
-	else
-		tl->prov_first = t->prov_next;
-	if (t->prov_next)
-		t->prov_next->prov_prev = t->prov_prev;
-	else
-		tl->prov_last = t->prov_prev;
-	t->prov_next = t->prov_prev = NULL;
+	DL_UNLINK(tl->prov_first, tl->prov_last, t, prov_prev, prov_next);
 }
 
 /* Frees a task dead for long: its task_info stays for the reports.  A
@@ -367,14 +242,7 @@ static void prov_del(struct timeline *tl, struct task *t)
 static void task_reap(struct timeline *tl, struct task *t)
 {
 	imap_del(&tl->tasks, t->key, t);
-	if (t->prev_all)
-		t->prev_all->next_all = t->next_all;
-	else
-		tl->task_first = t->next_all;
-	if (t->next_all)
-		t->next_all->prev_all = t->prev_all;
-	else
-		tl->task_last = t->prev_all;
+	DL_UNLINK(tl->task_first, tl->task_last, t, prev_all, next_all);
 	struct proc *p = t->proc;
 	if (p) {
 		proc_unlink(t);
@@ -391,18 +259,11 @@ static void task_reap(struct timeline *tl, struct task *t)
 
 static void dead_add(struct timeline *tl, struct task *t)
 {
-	t->alive_prev = tl->dead_last;
-	t->alive_next = NULL;
-	if (tl->dead_last)
-		tl->dead_last->alive_next = t;
-	else
-		tl->dead_first = t;
-	tl->dead_last = t;
+	DL_APPEND(tl->dead_first, tl->dead_last, t, alive_prev, alive_next);
 	if (++tl->ndead <= TL_DEAD_KEEP)
 		return;
 	struct task *o = tl->dead_first;
-	tl->dead_first = o->alive_next;
-	tl->dead_first->alive_prev = NULL;
+	DL_UNLINK(tl->dead_first, tl->dead_last, o, alive_prev, alive_next);
 	tl->ndead--;
 	task_reap(tl, o);
 }
@@ -420,15 +281,7 @@ static void task_die(struct timeline *tl, struct task *t,
 	t->pend = NULL;
 	held_free(t);
 	t->alive = 0;
-	if (t->alive_prev)
-		t->alive_prev->alive_next = t->alive_next;
-	else
-		tl->alive_first = t->alive_next;
-	if (t->alive_next)
-		t->alive_next->alive_prev = t->alive_prev;
-	else
-		tl->alive_last = t->alive_prev;
-	t->alive_next = t->alive_prev = NULL;
+	DL_UNLINK(tl->alive_first, tl->alive_last, t, alive_prev, alive_next);
 	if (t->provisional)
 		prov_del(tl, t);
 	if (t->proc)
@@ -699,8 +552,8 @@ static void range_close(struct timeline *tl, struct task *t,
 {
 	struct table *tab = t->table;
 	int64_t lo = e->h, hi = e->h2 < 0 ? INT64_MAX : e->h2;
-	for (size_t i = 0; i < tab->nslot; i++) {
-		struct numstate *ns = tab->slot[i];
+	for (size_t i = 0; i < tab->nums.cap; i++) {
+		struct numstate *ns = tab->nums.vals[i];
 		if (!ns || !ns->cur.id || !ns->cur.open || ns->h < lo ||
 		    ns->h > hi)
 			continue;
@@ -1229,8 +1082,8 @@ static void set_cloexec_range(struct table *tab, int64_t lo, int64_t hi,
 {
 	if (hi < 0)
 		hi = INT64_MAX;
-	for (size_t i = 0; i < tab->nslot; i++) {
-		struct numstate *ns = tab->slot[i];
+	for (size_t i = 0; i < tab->nums.cap; i++) {
+		struct numstate *ns = tab->nums.vals[i];
 		if (ns && ns->cur.id && ns->cur.open && ns->h >= lo &&
 		    ns->h <= hi)
 			ns->cur.cloexec = (unsigned char)on;
@@ -1262,8 +1115,8 @@ static void do_exec(struct timeline *tl, struct task *t,
 	}
 	unshare(tl, t, p ? p->pid : t->tid);
 	struct table *tab = t->table;
-	for (size_t i = 0; i < tab->nslot; i++) {
-		struct numstate *ns = tab->slot[i];
+	for (size_t i = 0; i < tab->nums.cap; i++) {
+		struct numstate *ns = tab->nums.vals[i];
 		if (!ns)
 			continue;
 		ns->nrecs = 0;    /* a new program: old views are gone */
@@ -1413,10 +1266,10 @@ static void table_end(struct timeline *tl, struct table *tab,
 	struct evcopy *x = &tl->tmp2;
 	evc_set(tl, x, ev, by, RO_EXIT, 0, -1, NULL);
 	/* open numbers, by number, for a stable order */
-	struct numstate **open = xcalloc(tab->count + 1, sizeof *open);
+	struct numstate **open = xcalloc(tab->nums.count + 1, sizeof *open);
 	size_t n = 0;
-	for (size_t i = 0; i < tab->nslot; i++) {
-		struct numstate *ns = tab->slot[i];
+	for (size_t i = 0; i < tab->nums.cap; i++) {
+		struct numstate *ns = tab->nums.vals[i];
 		if (ns && ns->cur.id && ns->cur.open)
 			open[n++] = ns;
 	}
