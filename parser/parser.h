@@ -106,6 +106,8 @@ struct ht_event {
 	int64_t ts;             /* nanoseconds (epoch, or since midnight for -t/-tt,
 				   or since trace start for -r); TS_NONE if none */
 	const char *time_text;  /* the timestamp as printed in the trace, or "" */
+	int64_t dur;            /* strace -T: how long the call took, ns; 0 if
+				   not known */
 	int has_ret;            /* the call returned (not "= ?", not unfinished) */
 	int64_t ret;
 	int failed;

@@ -711,6 +711,7 @@ static void ev_start(struct strace *p, struct ht_event *ev, enum ev_type t,
 	ev->cpu = -1;
 	ev->ts = p->cur_ts;
 	ev->time_text = "";
+	ev->dur = 0;
 	ev->has_ret = 0;
 	ev->ret = 0;
 	ev->failed = 0;
@@ -1060,6 +1061,7 @@ static int parse_call(struct strace *p, const char *s, size_t n, long ln,
 	set_errname(p, ev, &c);
 	if (c.has_dur)
 		p->feat |= FT_DUR;
+	ev->dur = c.dur;
 	call_effects(sc, s + a0, n - a0, &c, FXM_FULL, 0, ev, &p->ar,
 		     &p->seen);
 	if (sc && sc == p->sc_openat && c.nargs > 0) {
@@ -1131,6 +1133,7 @@ static int parse_resumed(struct strace *p, const char *s, size_t n, long ln,
 		set_errname(p, ev, &c);
 		if (c.has_dur)
 			p->feat |= FT_DUR;
+		ev->dur = c.dur;
 		call_effects(sc, m, mn, &c, FXM_EXIT, t->args_len, ev,
 			     &p->ar, &p->seen);
 		count_call(p, ev);

@@ -383,6 +383,23 @@ static size_t skip_parens(const char *s, size_t n, size_t i)
 	return 0;
 }
 
+/* "0.000035>" (-T) in ns; what does not fit stops the number */
+static int64_t dur_ns(const char *s, size_t n)
+{
+	int64_t sec = 0, frac = 0, scale = 1000000000;
+	size_t i = 0;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		if (sec < 1000000000)   /* 30 years: enough for any call */
+			sec = sec * 10 + (s[i] - '0');
+	if (i < n && s[i] == '.')
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			if (scale > 1) {
+				scale /= 10;
+				frac += (s[i] - '0') * scale;
+			}
+	return sec * 1000000000 + frac;
+}
+
 int call_result(const char *s, size_t n, struct call *c, const char **why)
 {
 	size_t i = (size_t)c->close + 1;
@@ -396,6 +413,7 @@ int call_result(const char *s, size_t n, struct call *c, const char **why)
 	c->errname_len = 0;
 	c->errc = ERRC_NONE;
 	c->has_dur = 0;
+	c->dur = 0;
 	while (i < n && s[i] == ' ')
 		i++;
 	if (i >= n || s[i] != '=') {
@@ -478,8 +496,10 @@ int call_result(const char *s, size_t n, struct call *c, const char **why)
 		}
 		if (s[i] == '<') {
 			size_t e = skip_decoration(s, n, i);
-			if (i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9')
+			if (i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9') {
 				c->has_dur = 1;
+				c->dur = dur_ns(s + i + 1, n - i - 1);
+			}
 			if (!e)
 				break;
 			i = e;

@@ -85,6 +85,7 @@ struct call {
 	size_t errname_len;
 	enum err_class errc;
 	int has_dur;           /* -T " <0.000035>" */
+	int64_t dur;           /* that, in ns */
 };
 
 /* Splits the argument list.  Returns 0, or -1 when a quote, bracket or

@@ -82,6 +82,8 @@ static void chain(struct jsonw *w, const struct finding *f)
 		jw_kstr(w, "result", s->result);
 		jw_kstr(w, "time", s->time);
 		opt_ts(w, "ts", s->ts);
+		if (s->dur > 0)
+			jw_kint(w, "duration_ns", s->dur);
 		if (s->generation > 0)
 			jw_kint(w, "generation", s->generation);
 		source(w, &s->src, s->end_line);

@@ -8,7 +8,7 @@
 #include <string.h>
 #include "reports.h"
 
-#define SLICE_NS 1000    /* slice length when the trace has none: 1 us */
+#define SLICE_NS 1000    /* slice length without -T durations: 1 us */
 #define MIN_SLICE_NS 2   /* so a flow point fits strictly inside */
 #define MAX_T ((int64_t)1 << 53)
 
@@ -161,10 +161,14 @@ static void collect(struct pf *p, const struct finding *f, int n)
 		if (i > 0 && p->sl[i - 1].tid == x->tid &&
 		    p->sl[i - 1].t + p->sl[i - 1].dur > start)
 			start = p->sl[i - 1].t + p->sl[i - 1].dur;
-		int64_t dur = SLICE_NS;
+		/* the call's own length (-T) when the trace has it */
+		int64_t dur = p->timed && x->step->dur > 0 ? x->step->dur
+							  : SLICE_NS;
 		if (i + 1 < p->nsl && p->sl[i + 1].tid == x->tid &&
 		    p->sl[i + 1].raw_t - start < dur)
 			dur = p->sl[i + 1].raw_t - start;
+		if (dur > MAX_T - start)
+			dur = MAX_T - start;
 		if (dur < MIN_SLICE_NS)
 			dur = MIN_SLICE_NS;
 		x->t = start;

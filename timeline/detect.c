@@ -118,6 +118,19 @@ long finding_new(struct timeline *tl, enum finding_kind k,
 	return (long)tl->nfind++;
 }
 
+/* A blocked call of thread tid in finding fi has returned: its step
+ * gets the call's length (the entry line has none). */
+void finding_step_dur(struct timeline *tl, long fi, int64_t tid, int64_t dur)
+{
+	if (fi < 0 || (size_t)fi >= tl->nfind || dur <= 0)
+		return;
+	struct finding *f = &tl->findings[fi];
+	for (int i = 0; i < f->nchain; i++)
+		if (f->chain[i].tid == tid && f->chain[i].dur == 0 &&
+		    strcmp(f->chain[i].role, "blocked") == 0)
+			f->chain[i].dur = dur;
+}
+
 void finding_step(struct timeline *tl, long fi, const char *role,
 		  const struct evcopy *e)
 {
@@ -137,6 +150,7 @@ void finding_step(struct timeline *tl, long fi, const char *role,
 	s->result = evc_result(tl, e);
 	s->time = fstr(tl, e->time);
 	s->ts = e->ts;
+	s->dur = e->dur;
 	s->src.file = e->file;
 	s->src.line = e->line;
 	s->src.event = e->event;
@@ -290,6 +304,7 @@ static const struct evcopy *rec_event(struct timeline *tl,
 	x->pid = like->pid;
 	x->tid = r->tid;
 	x->ts = r->ts;
+	x->dur = 0;
 	x->ret = 0;
 	x->handle = like->handle;
 	x->err = 0;

@@ -102,6 +102,7 @@ void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 	e->pid = t && t->proc ? t->proc->pid : ev->pid;
 	e->tid = t ? t->tid : ev->tid;
 	e->ts = ev->ts;
+	e->dur = ev->dur;
 	e->ret = ev->ret;
 	e->handle = h;
 	e->err = ev->err;

@@ -76,6 +76,7 @@ struct evcopy {
 	enum err_class errc;
 	const char *call, *file, *errname;   /* interned */
 	int64_t pid, tid, ts, ret, handle;
+	int64_t dur;               /* -T duration in ns, 0 unknown */
 	long err, line, event, end_line;
 	long seq;                  /* order of arrival (1-based) */
 	char time[40];
@@ -331,6 +332,8 @@ void table_evict(struct timeline *tl);
 /* detect.c: findings and their stories */
 long finding_new(struct timeline *tl, enum finding_kind k,
 		 const struct evcopy *off);
+void finding_step_dur(struct timeline *tl, long fi, int64_t tid,
+		      int64_t dur);
 void finding_step(struct timeline *tl, long fi, const char *role,
 		  const struct evcopy *e);
 void finding_seal(struct timeline *tl, long fi);

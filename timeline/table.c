@@ -160,6 +160,7 @@ struct numstate *table_get(struct timeline *tl, struct table *t, int64_t h)
 		return s;
 	s = xcalloc(1, sizeof *s);
 	s->h = h;
+	s->cwiu_finding = -1;
 	s->tab = t;
 	lru_append(tl, s);
 	tl->nnums++;

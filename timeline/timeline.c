@@ -992,6 +992,8 @@ static void use_exit(struct timeline *tl, struct task *t,
 		hit = s->state == NS_OPEN ? s->gen : 0;
 		evc_set(tl, off, ev, t, RO_USE, hit, e->h, dec);
 	}
+	if (s->closed_during && ns->cwiu_tid == t->tid)
+		finding_step_dur(tl, ns->cwiu_finding, t->tid, ev->dur);
 	if (s->has_rec)
 		det_evidence(tl, tab, s->rec.gen, culprit, hit, off);
 	long line = off->line;

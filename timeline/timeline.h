@@ -37,6 +37,8 @@ struct chain_step {
 	const char *result;  /* "0", "-1 EBADF", "8", "10038 WSAENOTSOCK" ... */
 	const char *time;    /* as printed in the trace, or "" */
 	int64_t ts;          /* TS_NONE if unknown */
+	int64_t dur;         /* how long the call took (strace -T), ns; 0 if
+				unknown */
 	struct source_loc src;
 	long end_line;
 	const char *raw;     /* raw trace text (capped) */

@@ -124,6 +124,19 @@ for m in bad[:20]:
 sys.exit(1 if bad else 0)
 PY
 done
+# -T durations: the read blocked from line 47 until it resumed 382 us later
+# is drawn that long (the entry line has no duration: the exit gives it)
+c=close-while-in-use.f-tt-T-yy.txt
+"$HT" --perfetto "$t/cwiu.json" "$S/$c" >/dev/null 2>&1
+python3 - "$t/cwiu.json" <<'PY' || fail=1
+import json, sys
+ev = json.load(open(sys.argv[1]))["traceEvents"]
+reads = [e for e in ev if e.get("ph") == "X" and e["name"].startswith("read(3)")]
+durs = [e["dur"] for e in reads]
+if durs != [382.0]:
+    print("FAIL: close-while-in-use blocked read slices %r, want [382.0]" % durs)
+    sys.exit(1)
+PY
 # batch --perfetto writes one per capture, the same bytes as a single run
 mkdir -p "$t/in"
 cp "$S/kb-socket.f-tt-T-yy.txt" "$t/in/"

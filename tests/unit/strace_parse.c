@@ -218,6 +218,9 @@ static void test_pairing(void)
 	CHECK_INT("pair: exit ret", e->ret, 1);
 	CHECK_INT("pair: exit ts = resumed line", e->ts,
 		  (20 * 3600 + 35 * 60 + 24) * 1000000000LL + 286225000);
+	CHECK_INT("pair: exit -T duration in ns", e->dur, 32741000);
+	CHECK_INT("pair: entry has no duration",
+		  ev_at(&ps, 1, PH_ENTRY)->dur, 0);
 	CHECK("pair: exit use marked at entry", fx_find(e, EFF_USE, 6) &&
 	      (fx_find(e, EFF_USE, 6)->flags & EF_AT_ENTRY) &&
 	      (fx_find(e, EFF_USE, 6)->flags & EF_BLOCKING));
