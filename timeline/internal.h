@@ -137,6 +137,11 @@ struct numstate {
 	struct threc *recs;        /* up to TL_RECS, grown as threads come */
 	int nrecs, caprecs;
 	int pinned;                /* pending calls with a snapshot of it */
+	int pend_gen, npend_gen;   /* pending uses that saw generation
+				      pend_gen open (-1: not known) */
+	int in_open;               /* on its table's open list */
+	struct numstate *open_prev, *open_next;
+	int rec_epoch;             /* recs are of the table's exec epoch */
 	int involved;              /* a finding refers to its generations */
 	struct table *tab;         /* the table holding it */
 	struct numstate *lru_prev, *lru_next; /* tl's list, oldest first */
@@ -172,6 +177,12 @@ struct table {
 	int refs;                  /* live tasks using it */
 	int provisional;           /* made for a task seen before its spawn */
 	struct imap nums;          /* number -> struct numstate */
+	/* numbers whose current generation is open (and closed ones not
+	 * yet dropped from it): what fork copies, exec and close_range
+	 * close, exit leaves open */
+	struct numstate *open_first, *open_last;
+	int exec_epoch;            /* execs so far: older thread records
+				      are void */
 	struct upgrade up[TL_UPGRADE];
 	int nup;
 	struct table *next, *prevt; /* list of live tables */
@@ -309,6 +320,10 @@ void obj_normalize(struct strbuf *sb, const char *s);
 struct table *table_new(struct timeline *tl, int64_t pid);
 void table_free(struct timeline *tl, struct table *t);
 struct numstate *table_find(struct table *t, int64_t h);
+/* ns's current generation was opened: put it on the open list */
+void ns_opened(struct numstate *ns);
+/* the open number after ns (NULL: the first), or NULL at the end */
+struct numstate *table_next_open(struct table *t, struct numstate *ns);
 struct numstate *table_get(struct timeline *tl, struct table *t, int64_t h);
 struct table *table_copy(struct timeline *tl, struct table *src, int64_t pid,
 			 int fork_copy);

@@ -108,6 +108,37 @@ struct numstate *table_find(struct table *t, int64_t h)
 	return ns;
 }
 
+void ns_opened(struct numstate *ns)
+{
+	if (ns->in_open)
+		return;
+	DL_APPEND(ns->tab->open_first, ns->tab->open_last, ns, open_prev,
+		  open_next);
+	ns->in_open = 1;
+}
+
+static void ns_unopen(struct numstate *ns)
+{
+	if (!ns->in_open)
+		return;
+	DL_UNLINK(ns->tab->open_first, ns->tab->open_last, ns, open_prev,
+		  open_next);
+	ns->in_open = 0;
+}
+
+/* Closed numbers leave the list here, when next passed over, so that no
+ * place that closes a generation has to remember to unlink it. */
+struct numstate *table_next_open(struct table *t, struct numstate *ns)
+{
+	struct numstate *n = ns ? ns->open_next : t->open_first;
+	while (n && !(n->cur.id && n->cur.open)) {
+		struct numstate *x = n->open_next;
+		ns_unopen(n);
+		n = x;
+	}
+	return n;
+}
+
 static int has_upgrade(const struct table *t, int64_t h)
 {
 	for (int i = 0; i < t->nup; i++)
@@ -140,6 +171,7 @@ void table_evict(struct timeline *tl)
 			continue;
 		}
 		lru_unlink(tl, ns);
+		ns_unopen(ns);
 		imap_del(&ns->tab->nums, ns->h, ns);
 		tl->nnums--;
 		if (open) {
@@ -162,6 +194,7 @@ struct numstate *table_get(struct timeline *tl, struct table *t, int64_t h)
 	s->h = h;
 	s->cwiu_finding = -1;
 	s->tab = t;
+	s->rec_epoch = t->exec_epoch;
 	lru_append(tl, s);
 	tl->nnums++;
 	s->cur.info = s->prev.info = -1;
@@ -258,8 +291,19 @@ const struct evcopy *ring_find(const struct numstate *ns, int gen, int role)
 	return NULL;
 }
 
+/* After an exec the new program's threads know nothing of old numbers:
+ * records of an older epoch are dropped when next looked at. */
+static void recs_fresh(struct numstate *ns)
+{
+	if (ns->rec_epoch != ns->tab->exec_epoch) {
+		ns->nrecs = 0;
+		ns->rec_epoch = ns->tab->exec_epoch;
+	}
+}
+
 struct threc *rec_find(struct numstate *ns, int64_t tid)
 {
+	recs_fresh(ns);
 	for (int i = 0; i < ns->nrecs; i++)
 		if (ns->recs[i].tid == tid)
 			return &ns->recs[i];
@@ -335,13 +379,12 @@ struct table *table_copy(struct timeline *tl, struct table *src, int64_t pid,
 	struct table *t = table_new(tl, pid);
 	if (!src)
 		return t;
-	for (size_t i = 0; i < src->nums.cap; i++) {
-		struct numstate *s = src->nums.vals[i];
-		if (!s || !s->cur.id || !s->cur.open)
-			continue;
+	for (struct numstate *s = table_next_open(src, NULL); s;
+	     s = table_next_open(src, s)) {
 		struct numstate *d = table_get(tl, t, s->h);
 		struct gen *g = ns_new_gen(tl, d);
 		gen_copy(g, &s->cur);
+		ns_opened(d);
 		g->uses = 0;
 		g->info = -1;
 		if (fork_copy)
@@ -395,6 +438,8 @@ static int merge_gen(struct timeline *tl, struct numstate *d, struct gen *g)
 		}
 		struct gen *ng = ns_new_gen(tl, d);
 		gen_adopt(ng, ng->id, g);
+		if (ng->open)
+			ns_opened(d);
 		return ng->id;
 	}
 	/* older than d's current one */
@@ -440,6 +485,7 @@ void table_merge(struct timeline *tl, struct table *dst, struct table *src)
 				map_from[k] = gs[k]->id;
 				map_to[k] = merge_gen(tl, d, gs[k]);
 			}
+		recs_fresh(s);
 		for (int r = 0; r < s->nrecs; r++) {
 			struct evcopy tmp;
 			memset(&tmp, 0, sizeof tmp);
@@ -496,6 +542,8 @@ void table_merge(struct timeline *tl, struct table *dst, struct table *src)
 			d->nring = keep;
 		}
 		d->npend += s->npend;
+		if (s->npend)
+			d->pend_gen = -1;   /* which generation: not known */
 		/* stale closes still waiting for evidence on this number */
 		for (int k = 0; k < src->nup; k++) {
 			struct upgrade u = src->up[k];

@@ -210,6 +210,9 @@ static void pend_end(struct timeline *tl, struct task *t)
 			struct numstate *ns = ns_of(t, p->fx[i].h);
 			if (ns && s->counted && ns->npend > 0)
 				ns->npend--;
+			if (ns && s->counted && s->state == NS_OPEN &&
+			    ns->pend_gen == s->gen && ns->npend_gen > 0)
+				ns->npend_gen--;
 			if (ns && s->pinned && ns->pinned > 0)
 				ns->pinned--;
 		}
@@ -359,6 +362,7 @@ static struct gen *start_gen(struct timeline *tl, struct numstate *ns,
 	g->creator_tid = creator;
 	g->create_seq = tl->seq;
 	gen_set_object(g, obj);
+	ns_opened(ns);
 	return g;
 }
 
@@ -534,7 +538,10 @@ static void close_entry(struct timeline *tl, struct task *t,
 		g->closer_tid = t->tid;
 		s->end_pending = 1;
 	}
-	if (ns->npend > 0) {
+	/* only a pending use that saw this generation open can be blocked
+	 * on it: no search of every thread at every close */
+	if (ns->npend > 0 && (ns->pend_gen < 0 ||
+			      (ns->pend_gen == g->id && ns->npend_gen > 0))) {
 		int j;
 		struct task *u = blocked_on(tl, t, e->h, g->id, &j);
 		if (u) {
@@ -552,10 +559,9 @@ static void range_close(struct timeline *tl, struct task *t,
 {
 	struct table *tab = t->table;
 	int64_t lo = e->h, hi = e->h2 < 0 ? INT64_MAX : e->h2;
-	for (size_t i = 0; i < tab->nums.cap; i++) {
-		struct numstate *ns = tab->nums.vals[i];
-		if (!ns || !ns->cur.id || !ns->cur.open || ns->h < lo ||
-		    ns->h > hi)
+	for (struct numstate *ns = table_next_open(tab, NULL); ns;
+	     ns = table_next_open(tab, ns)) {
+		if (ns->h < lo || ns->h > hi)
 			continue;
 		evc_set(tl, &tl->tmp, ev, t, RO_RANGECLOSE, ns->cur.id, ns->h,
 			gobj(&ns->cur));
@@ -580,8 +586,16 @@ static void entry_one(struct timeline *tl, struct task *t,
 			infer_share(tl, t, e);
 		snap_take(t, e, s, etw);
 		if (pending) {
-			table_get(tl, t->table, e->h)->npend++;
+			struct numstate *ns = table_get(tl, t->table, e->h);
+			ns->npend++;
 			s->counted = 1;
+			if (s->state == NS_OPEN && ns->pend_gen >= 0) {
+				if (ns->pend_gen != s->gen) {
+					ns->pend_gen = s->gen;
+					ns->npend_gen = 0;
+				}
+				ns->npend_gen++;
+			}
 		}
 		break;
 	case EFF_DUP:
@@ -1117,12 +1131,10 @@ static void do_exec(struct timeline *tl, struct task *t,
 	}
 	unshare(tl, t, p ? p->pid : t->tid);
 	struct table *tab = t->table;
-	for (size_t i = 0; i < tab->nums.cap; i++) {
-		struct numstate *ns = tab->nums.vals[i];
-		if (!ns)
-			continue;
-		ns->nrecs = 0;    /* a new program: old views are gone */
-		if (!ns->cur.id || !ns->cur.open || !ns->cur.cloexec)
+	tab->exec_epoch++;   /* a new program: old views are gone */
+	for (struct numstate *ns = table_next_open(tab, NULL); ns;
+	     ns = table_next_open(tab, ns)) {
+		if (!ns->cur.cloexec)
 			continue;
 		evc_set(tl, &tl->tmp, ev, t, RO_EXECCLOSE, ns->cur.id, ns->h,
 			gobj(&ns->cur));
@@ -1262,28 +1274,28 @@ static void exit_group(struct timeline *tl, struct task *t,
 	task_die(tl, t, ev, t);
 }
 
+static int ns_num_cmp(const void *a, const void *b)
+{
+	const struct numstate *x = *(struct numstate *const *)a;
+	const struct numstate *y = *(struct numstate *const *)b;
+	return x->h < y->h ? -1 : x->h > y->h;
+}
+
 static void table_end(struct timeline *tl, struct table *tab,
 		      const struct ht_event *ev, const struct task *by)
 {
 	struct evcopy *x = &tl->tmp2;
 	evc_set(tl, x, ev, by, RO_EXIT, 0, -1, NULL);
 	/* open numbers, by number, for a stable order */
-	struct numstate **open = xcalloc(tab->nums.count + 1, sizeof *open);
-	size_t n = 0;
-	for (size_t i = 0; i < tab->nums.cap; i++) {
-		struct numstate *ns = tab->nums.vals[i];
-		if (ns && ns->cur.id && ns->cur.open)
-			open[n++] = ns;
+	size_t n = 0, cap = 0;
+	struct numstate **open = NULL;
+	for (struct numstate *ns = table_next_open(tab, NULL); ns;
+	     ns = table_next_open(tab, ns)) {
+		xgrow((void **)&open, &cap, n + 1, sizeof *open);
+		open[n++] = ns;
 	}
-	for (size_t i = 1; i < n; i++) {
-		struct numstate *v = open[i];
-		size_t j = i;
-		while (j > 0 && open[j - 1]->h > v->h) {
-			open[j] = open[j - 1];
-			j--;
-		}
-		open[j] = v;
-	}
+	if (n > 1)
+		qsort(open, n, sizeof *open, ns_num_cmp);
 	struct evcopy exitcopy;
 	memset(&exitcopy, 0, sizeof exitcopy);
 	evc_copy(&exitcopy, x);

@@ -11,6 +11,13 @@
 #                     other (a per-process task list walked at every
 #                     clone made this quadratic: minutes, not seconds)
 #   many-forks        5000 forks of a process holding 200 fds
+# and, with 20 s of CPU instead of 60 (each took 24-26 s when the work per
+# event grew with the state):
+#   blocked-threads   20000 threads blocked in read, 100000 closes of a
+#                     number one of them waits on an old generation of
+#   close-range-exec  100000 close_range and execve in a process that
+#                     remembers 16000 closed numbers
+#   many-leaks        100000 fds open in scattered order at exit_group
 # Each must finish within the usual bounds (ulimit -v 1024 MB, 60 s of
 # CPU), say in its limits what it forgot, and skip nothing.
 . "$top/tests/hostile/lib.sh"
@@ -62,8 +69,41 @@ run_ht many-forks "$W/forks.txt"
 expect many-forks --exit 0 --no-fatal --skipped 0
 rm -f "$W/forks.txt"
 
+CPU_S=20
+awk 'BEGIN { for (i = 0; i < 20000; i++) { t = 1000 + i
+	printf "100   10:00:01.%06d clone(child_stack=0x7f, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM) = %d <0.000001>\n", i, t
+	printf "%d   10:00:01.%06d read(%d</x>,  <unfinished ...>\n", t, i, 3 + i }
+	for (i = 0; i < 100000; i++) {
+	printf "100   10:00:02.%06d openat(AT_FDCWD, \"/x\", O_RDONLY) = 3</x> <0.000001>\n", i
+	printf "100   10:00:02.%06d close(3</x>) = 0 <0.000001>\n", i } }' \
+	>"$W/blocked.txt"
+run_ht blocked-threads "$W/blocked.txt"
+expect blocked-threads --exit 0,1 --no-fatal --skipped 0
+rm -f "$W/blocked.txt"
+
+awk 'BEGIN { for (i = 0; i < 16000; i++)
+	printf "100   10:00:01.%06d openat(AT_FDCWD, \"/x\", O_RDONLY) = %d</x> <0.000001>\n", i, 10 + i
+	for (i = 0; i < 16000; i++)
+	printf "100   10:00:01.%06d close(%d</x>) = 0 <0.000001>\n", i, 10 + i
+	printf "100   10:00:01.000001 openat(AT_FDCWD, \"/x\", O_RDONLY) = 3</x> <0.000001>\n"
+	for (i = 0; i < 100000; i++) {
+	printf "100   10:00:02.%06d close_range(5, 6, 0) = 0 <0.000001>\n", i
+	printf "100   10:00:02.%06d execve(\"/bin/true\", [\"true\"], 0x7ff /* 1 var */) = 0 <0.000001>\n", i } }' \
+	>"$W/crange.txt"
+run_ht close-range-exec "$W/crange.txt"
+expect close-range-exec --exit 0 --no-fatal --skipped 0
+rm -f "$W/crange.txt"
+
+awk 'BEGIN { for (i = 0; i < 100000; i++)
+	printf "100   10:00:01.%06d openat(AT_FDCWD, \"/x\", O_RDONLY) = %d</x> <0.000001>\n", i, 3 + (i * 7919) % 100000
+	printf "100   10:00:02.000000 exit_group(0) = ?\n100   10:00:02.000001 +++ exited with 0 +++\n" }' \
+	>"$W/leaks.txt"
+run_ht many-leaks "$W/leaks.txt"
+expect many-leaks --exit 0 --no-fatal --skipped 0 --finding leak
+rm -f "$W/leaks.txt"
+
 for c in distinct-numbers open-numbers many-threads thread-per-call \
-	many-forks; do
+	many-forks blocked-threads close-range-exec many-leaks; do
 	echo "bound: $c: $(cost_of "$c")"
 done
 finish
