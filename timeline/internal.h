@@ -183,6 +183,7 @@ struct table {
 	struct numstate *open_first, *open_last;
 	int exec_epoch;            /* execs so far: older thread records
 				      are void */
+	struct task *users_first, *users_last; /* live tasks using it */
 	struct upgrade up[TL_UPGRADE];
 	int nup;
 	struct table *next, *prevt; /* list of live tables */
@@ -243,6 +244,7 @@ struct task {
 	struct held *held;         /* TL_SWEEP - 1, allocated when needed */
 	struct task *next_in_proc, *prev_in_proc;
 	struct task *next_all, *prev_all;
+	struct task *user_next, *user_prev;  /* on its table's user list */
 	struct task *prov_next, *prov_prev; /* while alive and provisional */
 	struct task *alive_next, *alive_prev; /* while alive; then on the
 						 dead list until reaped */

@@ -155,6 +155,19 @@ static void proc_unlink(struct task *t)
 	t->proc = NULL;
 }
 
+/* Every change of a task's table goes through here: the table's list of
+ * users is what merging tables walks. */
+static void task_set_table(struct task *t, struct table *tab)
+{
+	if (t->table)
+		DL_UNLINK(t->table->users_first, t->table->users_last, t,
+			  user_prev, user_next);
+	t->table = tab;
+	if (tab)
+		DL_APPEND(tab->users_first, tab->users_last, t, user_prev,
+			  user_next);
+}
+
 static struct task *task_new(struct timeline *tl, int64_t tid, int64_t key,
 			     struct proc *p, struct table *tab)
 {
@@ -162,7 +175,7 @@ static struct task *task_new(struct timeline *tl, int64_t tid, int64_t key,
 	t->tid = tid;
 	t->key = key;
 	t->alive = 1;
-	t->table = tab;
+	task_set_table(t, tab);
 	if (tab)
 		tab->refs++;
 	void *v = tl->tinfo;
@@ -290,7 +303,7 @@ static void task_die(struct timeline *tl, struct task *t,
 	if (t->proc)
 		t->proc->alive--;
 	struct table *tab = t->table;
-	t->table = NULL;
+	task_set_table(t, NULL);
 	table_unref(tl, tab, ev, by);
 	dead_add(tl, t);
 }
@@ -394,11 +407,9 @@ static void share_tables(struct timeline *tl, struct table *dst,
 			 struct table *src, struct proc *dproc)
 {
 	table_merge(tl, dst, src);
-	/* (dead tasks use no table) */
-	for (struct task *x = tl->alive_first; x; x = x->alive_next) {
-		if (x->table != src)
-			continue;
-		x->table = dst;
+	struct task *x;
+	while ((x = src->users_first) != NULL) {
+		task_set_table(x, dst);
 		dst->refs++;
 		src->refs--;
 		if (x->run_table == src)
@@ -1114,7 +1125,7 @@ static void unshare(struct timeline *tl, struct task *t, int64_t pid)
 		return;
 	struct table *nt = table_copy(tl, t->table, pid, 0);
 	t->table->refs--;
-	t->table = nt;
+	task_set_table(t, nt);
 	nt->refs = 1;
 }
 
@@ -1225,7 +1236,7 @@ static void spawn(struct timeline *tl, struct task *t,
 		struct table *nt = share ? t->table
 			: table_copy(tl, t->table, c->proc->pid, 1);
 		table_merge(tl, nt, old);
-		c->table = nt;
+		task_set_table(c, nt);
 		nt->refs++;
 		old->refs--;
 		if (old->refs <= 0) {

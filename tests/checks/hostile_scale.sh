@@ -18,6 +18,8 @@
 #   close-range-exec  100000 close_range and execve in a process that
 #                     remembers 16000 closed numbers
 #   many-leaks        100000 fds open in scattered order at exit_group
+#   shared-unseen     80000 threads never seen created, each shown by a
+#                     decoration to share the first one's table
 # Each must finish within the usual bounds (ulimit -v 1024 MB, 60 s of
 # CPU), say in its limits what it forgot, and skip nothing.
 . "$top/tests/hostile/lib.sh"
@@ -102,8 +104,16 @@ run_ht many-leaks "$W/leaks.txt"
 expect many-leaks --exit 0 --no-fatal --skipped 0 --finding leak
 rm -f "$W/leaks.txt"
 
+awk 'BEGIN { printf "100   10:00:01.000000 openat(AT_FDCWD, \"/x\", O_RDONLY) = 3</x> <0.000001>\n"
+	for (i = 0; i < 80000; i++)
+	printf "%d   10:00:01.%06d read(3</x>, \"\", 1) = 0 <0.000001>\n", 1000 + i, i }' \
+	>"$W/share.txt"
+run_ht shared-unseen "$W/share.txt"
+expect shared-unseen --exit 0 --no-fatal --skipped 0
+rm -f "$W/share.txt"
+
 for c in distinct-numbers open-numbers many-threads thread-per-call \
-	many-forks blocked-threads close-range-exec many-leaks; do
+	many-forks blocked-threads close-range-exec many-leaks shared-unseen; do
 	echo "bound: $c: $(cost_of "$c")"
 done
 finish
