@@ -32,6 +32,7 @@
 #ifndef TL_DEAD_KEEP
 #define TL_DEAD_KEEP 4096
 #endif
+#define TL_PROV_OBJS 65536  /* prov_objs is started afresh past this */
 
 /* Intrusive doubly linked lists: the holder has FIRST and LAST, each
  * node PREV and NEXT fields (a node may be on several lists at once). */
@@ -278,6 +279,11 @@ struct timeline {
 	long ndead;
 	struct table *live, *live_tail; /* live tables, oldest first */
 	struct numstate *lru_first, *lru_last; /* every number, by last touch */
+	struct imap tables;        /* live tables by id */
+	/* (number, object) opened in a provisional table -> that table's
+	 * id, latest wins: how infer_share finds a task sharing a table
+	 * without asking every provisional task */
+	struct imap prov_objs;
 	long nnums;
 	int ntables;
 

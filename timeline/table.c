@@ -30,6 +30,7 @@ struct table *table_new(struct timeline *tl, int64_t pid)
 	struct table *t = xcalloc(1, sizeof *t);
 	t->tl = tl;
 	t->id = ++tl->ntables;
+	imap_put(&tl->tables, t->id, t);
 	t->pid = pid;
 	DL_APPEND(tl->live, tl->live_tail, t, prevt, next);
 	tl->st.tables++;
@@ -96,6 +97,7 @@ void table_free(struct timeline *tl, struct table *t)
 		}
 	}
 	imap_free(&t->nums);
+	imap_del(&tl->tables, t->id, t);
 	DL_UNLINK(tl->live, tl->live_tail, t, prevt, next);
 	free(t);
 }

@@ -63,6 +63,8 @@ void timeline_free(struct timeline *tl)
 		free(tl->procv[i]);
 	free(tl->procv);
 	imap_free(&tl->tasks);
+	imap_free(&tl->tables);
+	imap_free(&tl->prov_objs);
 	imap_free(&tl->procs);
 	for (size_t i = 0; i < tl->nfind; i++)
 		free(tl->findings[i].chain);
@@ -434,6 +436,24 @@ static void share_tables(struct timeline *tl, struct table *dst,
  * not known.  A decoration can show it: the task sees at number n an
  * object its own table has closed there, or another object, and a task
  * of unknown origin opened exactly that object at n after that close. */
+static int64_t prov_key(int64_t h, const char *obj)
+{
+	return (int64_t)hash64(obj, strlen(obj), (uint64_t)h);
+}
+
+/* Remembers that ns's table, still provisional, opened ns's object. */
+static void prov_index(struct timeline *tl, const struct numstate *ns)
+{
+	const struct gen *g = &ns->cur;
+	if (!ns->tab->provisional || !g->open || g->origin != OR_TRACE ||
+	    !g->has_object)
+		return;
+	if (tl->prov_objs.count >= TL_PROV_OBJS)
+		imap_free(&tl->prov_objs);
+	imap_put(&tl->prov_objs, prov_key(ns->h, g->object.s),
+		 (void *)(intptr_t)ns->tab->id);
+}
+
 static void infer_share(struct timeline *tl, struct task *t,
 			const struct effect *e)
 {
@@ -452,26 +472,30 @@ static void infer_share(struct timeline *tl, struct task *t,
 	 * socket inode) tells another task's table is this one */
 	if ((!ns || !ns->cur.id) && !obj_has_identity(e->object))
 		return;
-	for (struct task *u = tl->prov_first; u; u = u->prov_next) {
-		if (!u->alive || !u->provisional || !u->table ||
-		    u->table == t->table || !u->table->provisional)
-			continue;
-		struct numstate *un = table_find(u->table, e->h);
-		if (!un || !un->cur.id || !un->cur.open ||
-		    un->cur.origin != OR_TRACE || !un->cur.has_object ||
-		    strcmp(e->object, un->cur.object.s) != 0)
-			continue;
-		if (ns && ns->cur.id && !ns->cur.open && ns->cur.close.valid &&
-		    un->cur.create_seq < ns->cur.close.seq)
-			continue;
-		/* the process with the lower pid (likely the leader, whose
-		 * threads got later ids) keeps its table; the other joins */
-		if (u->proc->pid < t->proc->pid)
-			share_tables(tl, u->table, t->table, u->proc);
-		else
-			share_tables(tl, t->table, u->table, t->proc);
+	intptr_t id = (intptr_t)imap_get(&tl->prov_objs,
+					 prov_key(e->h, e->object));
+	struct table *ut = id ? imap_get(&tl->tables, id) : NULL;
+	if (!ut || ut == t->table || !ut->provisional)
 		return;
-	}
+	struct task *u = ut->users_first;
+	while (u && !u->provisional)
+		u = u->user_next;
+	if (!u)
+		return;
+	struct numstate *un = table_find(ut, e->h);
+	if (!un || !un->cur.id || !un->cur.open ||
+	    un->cur.origin != OR_TRACE || !un->cur.has_object ||
+	    strcmp(e->object, un->cur.object.s) != 0)
+		return;
+	if (ns && ns->cur.id && !ns->cur.open && ns->cur.close.valid &&
+	    un->cur.create_seq < ns->cur.close.seq)
+		return;
+	/* the process with the lower pid (likely the leader, whose
+	 * threads got later ids) keeps its table; the other joins */
+	if (u->proc->pid < t->proc->pid)
+		share_tables(tl, u->table, t->table, u->proc);
+	else
+		share_tables(tl, t->table, u->table, t->proc);
 }
 
 /* ---- snapshots at entry ------------------------------------------------- */
@@ -998,8 +1022,11 @@ static void use_exit(struct timeline *tl, struct task *t,
 			g->uses++;
 			/* (gen_set_object would find the text unchanged) */
 			if (dec && g->open && (!etw || !g->has_object) &&
-			    !s->reorder && !same)
+			    !s->reorder && !same) {
 				gen_set_object(g, dec);
+				if (g == &ns->cur)
+					prov_index(tl, ns);
+			}
 		}
 		evc_set(tl, off, ev, t, RO_USE, hit, e->h,
 			dec ? dec : gobj(g));
@@ -1057,6 +1084,7 @@ static void do_create(struct timeline *tl, struct task *t,
 	}
 	g = start_gen(tl, ns, OR_TRACE, t->tid, obj);
 	g->cloexec = cloexec != 0;
+	prov_index(tl, ns);
 	evc_set(tl, &g->create, ev, t, RO_CREATE, g->id, h, obj);
 	ring_push(ns, &g->create);
 	rec_set(ns, &g->create);

@@ -20,6 +20,9 @@
 #   many-leaks        100000 fds open in scattered order at exit_group
 #   shared-unseen     80000 threads never seen created, each shown by a
 #                     decoration to share the first one's table
+#   unseen-pipes      50000 threads never seen created, each reading its
+#                     own pipe (nothing to share: every one was compared
+#                     with every other)
 # Each must finish within the usual bounds (ulimit -v 1024 MB, 60 s of
 # CPU), say in its limits what it forgot, and skip nothing.
 . "$top/tests/hostile/lib.sh"
@@ -112,8 +115,18 @@ run_ht shared-unseen "$W/share.txt"
 expect shared-unseen --exit 0 --no-fatal --skipped 0
 rm -f "$W/share.txt"
 
+awk 'BEGIN { for (i = 0; i < 50000; i++)
+	printf "%d   10:00:01.%06d getpid() = 1 <0.000001>\n", 1000 + i, i
+	for (i = 0; i < 50000; i++)
+	printf "%d   10:00:02.%06d read(5<pipe:[%d]>, \"\", 1) = 0 <0.000001>\n", 1000 + i, i, 100000 + i }' \
+	>"$W/pipes.txt"
+run_ht unseen-pipes "$W/pipes.txt"
+expect unseen-pipes --exit 0 --no-fatal --skipped 0
+rm -f "$W/pipes.txt"
+
 for c in distinct-numbers open-numbers many-threads thread-per-call \
-	many-forks blocked-threads close-range-exec many-leaks shared-unseen; do
+	many-forks blocked-threads close-range-exec many-leaks shared-unseen \
+	unseen-pipes; do
 	echo "bound: $c: $(cost_of "$c")"
 done
 finish
