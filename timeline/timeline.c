@@ -1137,12 +1137,10 @@ static void set_cloexec_range(struct table *tab, int64_t lo, int64_t hi,
 {
 	if (hi < 0)
 		hi = INT64_MAX;
-	for (size_t i = 0; i < tab->nums.cap; i++) {
-		struct numstate *ns = tab->nums.vals[i];
-		if (ns && ns->cur.id && ns->cur.open && ns->h >= lo &&
-		    ns->h <= hi)
+	for (struct numstate *ns = table_next_open(tab, NULL); ns;
+	     ns = table_next_open(tab, ns))
+		if (ns->h >= lo && ns->h <= hi)
 			ns->cur.cloexec = (unsigned char)on;
-	}
 }
 
 /* The task's own table, private from now on (unshare, exec of a task
