@@ -50,6 +50,18 @@ static void fatal_note(struct capture *c, const struct ht_error *e)
 		c->fatal = xstrdup(buf);
 }
 
+/* The analysis holds so many threads alive at once no more: it stops at
+ * ev, and the reports cover what came before. */
+static void full_note(struct capture *c, const struct timeline *tl,
+		      const struct ht_event *ev)
+{
+	struct ht_error e;
+	ht_error_set(&e, ev->src.file ? ev->src.file : "", ev->src.line,
+		     "more than %ld threads alive at once: the analysis "
+		     "stops here to bound its memory", timeline_full(tl));
+	fatal_note(c, &e);
+}
+
 static void advance(struct capture *c, struct source *s)
 {
 	/* not zeroed whole: 1 KB per event adds up; parsers fill it on
@@ -109,11 +121,17 @@ int analyse_capture(const char *const *paths, int npaths,
 				"events are read one file after another, not "
 				"interleaved in time");
 	/* one file (the usual case): its events in order */
-	while (npaths == 1 && src[0].have) {
+	int stop = 0;
+	while (npaths == 1 && src[0].have && !stop) {
 		timeline_feed(tl, &src[0].ev);
-		advance(out, &src[0]);
+		if (timeline_full(tl)) {
+			full_note(out, tl, &src[0].ev);
+			stop = 1;
+		} else {
+			advance(out, &src[0]);
+		}
 	}
-	for (;;) {
+	while (!stop) {
 		/* the earliest head event; ties go to the earlier file */
 		int best = -1;
 		for (int i = 0; i < npaths; i++) {
@@ -131,7 +149,12 @@ int analyse_capture(const char *const *paths, int npaths,
 		if (best < 0)
 			break;
 		timeline_feed(tl, &src[best].ev);
-		advance(out, &src[best]);
+		if (timeline_full(tl)) {
+			full_note(out, tl, &src[best].ev);
+			stop = 1;
+		} else {
+			advance(out, &src[best]);
+		}
 	}
 	timeline_finish(tl);
 	const struct timeline_stats *ts = timeline_stats(tl);

@@ -455,6 +455,8 @@ long det_stale_close(struct timeline *tl, struct table *t,
 	finding_seal(tl, fi);
 	/* wait for evidence: a later call by someone relying on victim */
 	struct upgrade *u;
+	if (!t->up)
+		t->up = xcalloc(TL_UPGRADE, sizeof *t->up);
 	if (t->nup < TL_UPGRADE) {
 		u = &t->up[t->nup++];
 	} else {

@@ -33,6 +33,12 @@
 #define TL_DEAD_KEEP 4096
 #endif
 #define TL_PROV_OBJS 65536  /* prov_objs is started afresh past this */
+/* Threads alive at once before the analysis stops (timeline_full): no
+ * traced system gets near it, and it bounds what live tasks, their
+ * tables and pending calls can cost (a few KB each). */
+#ifndef TL_TASKS_MAX
+#define TL_TASKS_MAX 131072
+#endif
 
 /* Intrusive doubly linked lists: the holder has FIRST and LAST, each
  * node PREV and NEXT fields (a node may be on several lists at once). */
@@ -185,7 +191,7 @@ struct table {
 	int exec_epoch;            /* execs so far: older thread records
 				      are void */
 	struct task *users_first, *users_last; /* live tasks using it */
-	struct upgrade up[TL_UPGRADE];
+	struct upgrade *up;        /* TL_UPGRADE, allocated at the first */
 	int nup;
 	struct table *next, *prevt; /* list of live tables */
 };
@@ -210,9 +216,10 @@ enum { NS_NONE, NS_OPEN, NS_CLOSED };
 /* A call that has entered and not yet returned. */
 struct pending {
 	int active;
-	int nfx;
-	struct effect fx[HT_MAX_FX];   /* objects not kept */
-	struct snap snap[HT_MAX_FX];
+	int nfx, cap;
+	struct effect *fx;         /* cap of them; objects not kept */
+	struct snap *snap;         /* (most calls have one or two effects,
+				      and every blocked thread has one) */
 	struct evcopy entry;
 };
 
@@ -276,6 +283,8 @@ struct timeline {
 	struct task *prov_first, *prov_last; /* live provisional tasks */
 	struct task *alive_first, *alive_last; /* live tasks, oldest first */
 	struct task *dead_first, *dead_last;   /* the last TL_DEAD_KEEP dead */
+	long nalive;
+	int full;                  /* more than TL_TASKS_MAX alive */
 	long ndead;
 	struct table *live, *live_tail; /* live tables, oldest first */
 	struct numstate *lru_first, *lru_last; /* every number, by last touch */

@@ -97,6 +97,7 @@ void table_free(struct timeline *tl, struct table *t)
 		}
 	}
 	imap_free(&t->nums);
+	free(t->up);
 	imap_del(&tl->tables, t->id, t);
 	DL_UNLINK(tl->live, tl->live_tail, t, prevt, next);
 	free(t);
@@ -554,6 +555,8 @@ void table_merge(struct timeline *tl, struct table *dst, struct table *src)
 			for (int m = 0; m < 2; m++)
 				if (map_from[m] && u.gen == map_from[m])
 					u.gen = map_to[m];
+			if (!dst->up)
+				dst->up = xcalloc(TL_UPGRADE, sizeof *dst->up);
 			if (dst->nup < TL_UPGRADE)
 				dst->up[dst->nup++] = u;
 		}

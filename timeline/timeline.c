@@ -22,13 +22,15 @@ static void pend_free(struct pending *p)
 {
 	if (!p)
 		return;
-	for (int i = 0; i < HT_MAX_FX; i++) {
+	for (int i = 0; i < p->cap; i++) {
 		if (p->snap[i].blocked) {
 			evc_free(p->snap[i].blocked);
 			free(p->snap[i].blocked);
 		}
 	}
 	evc_free(&p->entry);
+	free(p->fx);
+	free(p->snap);
 	free(p);
 }
 
@@ -192,6 +194,8 @@ static struct task *task_new(struct timeline *tl, int64_t tid, int64_t key,
 	proc_link(t, p);
 	DL_APPEND(tl->task_first, tl->task_last, t, prev_all, next_all);
 	DL_APPEND(tl->alive_first, tl->alive_last, t, alive_prev, alive_next);
+	if (++tl->nalive > TL_TASKS_MAX)
+		tl->full = 1;
 	imap_put(&tl->tasks, key, t);
 	tl->st.threads++;
 	return t;
@@ -300,6 +304,7 @@ static void task_die(struct timeline *tl, struct task *t,
 	held_free(t);
 	t->alive = 0;
 	DL_UNLINK(tl->alive_first, tl->alive_last, t, alive_prev, alive_next);
+	tl->nalive--;
 	if (t->provisional)
 		prov_del(tl, t);
 	if (t->proc)
@@ -1528,6 +1533,14 @@ static void call_entry(struct timeline *tl, struct task *t,
 	struct pending *p = t->pend;
 	p->active = 1;
 	p->nfx = ev->nfx < HT_MAX_FX ? ev->nfx : HT_MAX_FX;
+	if (p->nfx > p->cap) {
+		/* (pend_end left every snap zeroed and unblocked) */
+		p->fx = xrealloc(p->fx, (size_t)p->nfx * sizeof *p->fx);
+		p->snap = xrealloc(p->snap, (size_t)p->nfx * sizeof *p->snap);
+		memset(&p->snap[p->cap], 0,
+		       (size_t)(p->nfx - p->cap) * sizeof *p->snap);
+		p->cap = p->nfx;
+	}
 	int64_t h = -1;
 	for (int i = 0; i < p->nfx; i++) {
 		p->fx[i] = ev->fx[i];
@@ -1593,8 +1606,15 @@ static void task_gone(struct timeline *tl, struct task *l,
 	task_die(tl, n, ev, l);
 }
 
+long timeline_full(const struct timeline *tl)
+{
+	return tl->full ? TL_TASKS_MAX : 0;
+}
+
 void timeline_feed(struct timeline *tl, const struct ht_event *ev)
 {
+	if (tl->full)
+		return;
 	tl->seq++;
 	tl->st.events++;
 	if (tl->nnums > TL_NUMS_KEEP)

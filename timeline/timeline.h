@@ -134,6 +134,9 @@ const struct task_info *timeline_tasks(const struct timeline *tl, int *n);
 const struct generation_info *timeline_generations(const struct timeline *tl,
 						   int *n);
 const struct timeline_stats *timeline_stats(const struct timeline *tl);
+/* More threads alive at once than the analysis holds (0 or that limit):
+ * the caller stops feeding and reports where. */
+long timeline_full(const struct timeline *tl);
 void timeline_free(struct timeline *tl);
 
 #endif

@@ -20,6 +20,9 @@
 #   many-leaks        100000 fds open in scattered order at exit_group
 #   shared-unseen     80000 threads never seen created, each shown by a
 #                     decoration to share the first one's table
+#   live-threads      200000 threads each blocked in a call at once: past
+#                     TL_TASKS_MAX the analysis stops (exit 2, the line
+#                     named, partial reports) instead of growing
 #   unseen-pipes      50000 threads never seen created, each reading its
 #                     own pipe (nothing to share: every one was compared
 #                     with every other)
@@ -74,6 +77,14 @@ run_ht many-forks "$W/forks.txt"
 expect many-forks --exit 0 --no-fatal --skipped 0
 rm -f "$W/forks.txt"
 
+awk 'BEGIN { for (i = 0; i < 200000; i++)
+	printf "%d   10:00:01.%06d read(5</x>, <unfinished ...>\n", 1000 + i, i % 1000000 }' \
+	>"$W/live.txt"
+run_ht live-threads "$W/live.txt"
+expect live-threads --exit 2 --skipped 0 \
+	--fatal-re ':131073: more than 131072 threads alive at once'
+rm -f "$W/live.txt"
+
 CPU_S=20
 awk 'BEGIN { for (i = 0; i < 20000; i++) { t = 1000 + i
 	printf "100   10:00:01.%06d clone(child_stack=0x7f, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM) = %d <0.000001>\n", i, t
@@ -124,7 +135,7 @@ run_ht unseen-pipes "$W/pipes.txt"
 expect unseen-pipes --exit 0 --no-fatal --skipped 0
 rm -f "$W/pipes.txt"
 
-for c in distinct-numbers open-numbers many-threads thread-per-call \
+for c in distinct-numbers open-numbers many-threads thread-per-call live-threads \
 	many-forks blocked-threads close-range-exec many-leaks shared-unseen \
 	unseen-pipes; do
 	echo "bound: $c: $(cost_of "$c")"
