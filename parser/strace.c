@@ -117,6 +117,7 @@ struct strace {
 	int joining, njoins;
 	struct strbuf clean;     /* a line without SGR colour codes */
 	struct strbuf merged;    /* entry arguments + resumed part */
+	struct strbuf compact;   /* a long entry line, strings shortened */
 	struct strbuf stack;
 	struct arena ar;
 	char why[160];
@@ -997,6 +998,45 @@ static size_t entry_cut(const char *s, size_t n, size_t a0)
 	return 0;
 }
 
+/* An entry line kept until its exit (one per thread in a call) is
+ * stored with its quoted strings cut to KEEP_STRING bytes once it is
+ * longer than KEEP_LINE: a thousand threads blocked in writes of a -s
+ * 16M buffer must not hold 16 GB.  Arguments keep their structure (the
+ * closing quote stays), so the exit's scan reads them as before. */
+#define KEEP_LINE   (64u * 1024)
+#define KEEP_STRING 64u
+
+static void compact_strings(struct strbuf *out, const char *s, size_t n,
+			    size_t from)
+{
+	/* (the leader may hold a quote: a -Y comm is any text) */
+	sb_reset(out);
+	sb_add(out, s, from);
+	size_t i = from;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && s[j] != '"')
+			j++;
+		sb_add(out, s + i, j < n ? j + 1 - i : j - i);
+		if (j >= n)
+			break;
+		/* inside a string: copy KEEP_STRING bytes (escapes whole),
+		 * drop the rest up to the closing quote */
+		size_t kept = 0;
+		for (i = j + 1; i < n && s[i] != '"'; ) {
+			size_t u = s[i] == '\\' && i + 1 < n ? 2 : 1;
+			if (kept < KEEP_STRING)
+				sb_add(out, s + i, u);
+			kept += u;
+			i += u;
+		}
+		if (i < n) {
+			sb_putc(out, '"');
+			i++;
+		}
+	}
+}
+
 static int parse_call(struct strace *p, const char *s, size_t n, long ln,
 		      const struct leader *ld, struct ht_event *ev)
 {
@@ -1023,6 +1063,15 @@ static int parse_call(struct strace *p, const char *s, size_t n, long ln,
 	size_t nlen = i - b, a0 = i + 1;
 	size_t cut = entry_cut(s, n, a0);
 	struct call c;
+	if (cut && n > KEEP_LINE) {
+		/* (a0 is before any string: it holds in the copy too) */
+		const char *orig = s;
+		compact_strings(&p->compact, s, n, a0);
+		s = p->compact.s;
+		n = p->compact.len;
+		cut = entry_cut(s, n, a0);
+		name = s + (name - orig);
+	}
 	if (cut) {
 		int64_t tid = line_tid(p, ld);
 		struct task *t = task_get(p, tid);
@@ -1688,6 +1737,7 @@ void *strace_open(struct instream *in, const struct parser_options *o,
 	sb_init(&p->join);
 	sb_init(&p->clean);
 	sb_init(&p->merged);
+	sb_init(&p->compact);
 	sb_init(&p->stack);
 	index_grow(p);
 	p->sc_openat = sc_lookup("openat", 6);
@@ -1779,6 +1829,7 @@ void strace_close(void *vp)
 	sb_free(&p->join);
 	sb_free(&p->clean);
 	sb_free(&p->merged);
+	sb_free(&p->compact);
 	sb_free(&p->stack);
 	pcre2_match_data_free(p->md);
 	free(p);

@@ -23,6 +23,9 @@
 #   live-threads      200000 threads each blocked in a call at once: past
 #                     TL_TASKS_MAX the analysis stops (exit 2, the line
 #                     named, partial reports) instead of growing
+#   long-entries      20 threads each in a write of a 12 MB string at once
+#                     (entry lines kept until their exit are kept with
+#                     strings cut short: under 256 MB of address space)
 #   unseen-pipes      50000 threads never seen created, each reading its
 #                     own pipe (nothing to share: every one was compared
 #                     with every other)
@@ -85,6 +88,26 @@ expect live-threads --exit 2 --skipped 0 \
 	--fatal-re ':131073: more than 131072 threads alive at once'
 rm -f "$W/live.txt"
 
+i=0
+while [ $i -lt 20 ]; do
+	printf '%d   10:00:01.%06d write(5</x>, "' $((1000 + i)) $i
+	head -c 12000000 /dev/zero | tr '\0' A
+	printf '"..., 12000000 <unfinished ...>\n'
+	i=$((i + 1))
+done >"$W/long.txt"
+i=0
+while [ $i -lt 20 ]; do
+	printf '%d   10:00:02.%06d <... write resumed>) = 12000000\n' \
+		$((1000 + i)) $i
+	i=$((i + 1))
+done >>"$W/long.txt"
+[ "$VMEM_MB" -gt 0 ] && VMEM_MB=256
+run_ht long-entries "$W/long.txt"
+VMEM_MB=${HOSTILE_VMEM_MB:-1024}
+[ -n "${SAN:-}" ] && VMEM_MB=0
+expect long-entries --exit 0 --no-fatal --skipped 0
+rm -f "$W/long.txt"
+
 CPU_S=20
 awk 'BEGIN { for (i = 0; i < 20000; i++) { t = 1000 + i
 	printf "100   10:00:01.%06d clone(child_stack=0x7f, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM) = %d <0.000001>\n", i, t
@@ -136,6 +159,7 @@ expect unseen-pipes --exit 0 --no-fatal --skipped 0
 rm -f "$W/pipes.txt"
 
 for c in distinct-numbers open-numbers many-threads thread-per-call live-threads \
+	long-entries \
 	many-forks blocked-threads close-range-exec many-leaks shared-unseen \
 	unseen-pipes; do
 	echo "bound: $c: $(cost_of "$c")"

@@ -738,8 +738,51 @@ static void test_inherited(void)
 	parsed_free(&ps);
 }
 
+/* An entry line past 64 KB is kept with its strings cut short until its
+ * exit: the exit still finds the fd, the result and the string's end,
+ * also with escaped quotes in the string and a quote in a -Y comm. */
+static void test_long_entry(void)
+{
+	size_t big = 200000;
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "101<a\"b> 10:00:00.000001 write(5</x>, \"");
+	for (size_t i = 0; i < big; i++)
+		sb_puts(&sb, i % 1000 == 7 ? "\\\"" : "A");
+	sb_puts(&sb, "\"..., 200000 <unfinished ...>\n"
+		"102<c> 10:00:00.000002 close(6</y>) = 0\n"
+		"101<a\"b> 10:00:00.000003 <... write resumed>) = -1 EBADF "
+		"(Bad file descriptor) <0.000002>\n");
+	struct parsed ps;
+	parse_text(&ps, sb.s, -1);
+	CHECK_INT("long entry: events", ps.n, 3);
+	const struct ht_event *e = ev_at(&ps, 1, PH_EXIT);
+	CHECK("long entry: exit event", e != NULL);
+	if (e) {
+		CHECK_INT("long entry: exit tid", e->tid, 101);
+		CHECK("long entry: use of fd 5 at exit",
+		      fx_find(e, EFF_USE, 5) != NULL &&
+		      strcmp(OBJ(fx_find(e, EFF_USE, 5)), "/x") == 0);
+		CHECK_STR("long entry: error", e->errname, "EBADF");
+		CHECK_INT("long entry: end line", e->end_line, 3);
+		CHECK_INT("long entry: duration", e->dur, 2000);
+		CHECK("long entry: raw starts with the entry",
+		      e->raw && strncmp(e->raw, "101<a\"b> 10:00:00.000001 "
+					"write(5</x>, \"AAAAAAA", 45) == 0);
+		CHECK("long entry: raw keeps the string's end and the exit",
+		      e->raw && strstr(e->raw, "\"..., 200000 <unfinished "
+				       "...> ... 101<a\"b>") != NULL);
+		CHECK("long entry: kept short", e->raw &&
+		      strlen(e->raw) < 1000);
+	}
+	CHECK_INT("long entry: nothing skipped", ps.st.skipped, 0);
+	parsed_free(&ps);
+	sb_free(&sb);
+}
+
 int main(void)
 {
+	test_long_entry();
 	test_prefixes();
 	test_splice();
 	test_timestamps();
