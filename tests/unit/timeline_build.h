@@ -120,6 +120,15 @@ static inline void b_open(struct bld *b, long line, int64_t tid, int64_t fd,
 	b_go(b);
 }
 
+static inline void b_socket(struct bld *b, long line, int64_t tid,
+			    int64_t fd, const char *obj)
+{
+	b_call(b, line, tid, "socket");
+	b_fx(b, EFF_CREATE, fd, 0, obj);
+	b_ret(b, fd);
+	b_go(b);
+}
+
 static inline void b_close(struct bld *b, long line, int64_t tid, int64_t fd,
 		    const char *obj, int ebadf)
 {

@@ -22,10 +22,7 @@ static void race(struct bld *b)
 	b_open(b, 70, 13743, 8, "/dev/null<char 1:3>", 0);
 	b_close(b, 71, 13743, 8, "/dev/null<char 1:3>", 0);
 	b_close(b, 72, 13743, 8, NULL, 1);
-	b_call(b, 73, 13743, "socket");
-	b_fx(b, EFF_CREATE, 8, 0, "UDP:[20230]");
-	b_ret(b, 8);
-	b_go(b);
+	b_socket(b, 73, 13743, 8, "UDP:[20230]");
 	b_close(b, 74, 13743, 8, "UDP:[20230]", 0);
 	b_entry(b, 78, 13741, "openat");
 	b_go(b);
@@ -566,10 +563,7 @@ static void test_failed_use_then_close(void)
 	struct bld b;
 	b_init(&b);
 	b_spawn(&b, 1, 100, 101, EF_SHARE_FILES | EF_THREAD);
-	b_call(&b, 2, 101, "socket");
-	b_fx(&b, EFF_CREATE, 8, 0, "UDP:[20230]");
-	b_ret(&b, 8);
-	b_go(&b);
+	b_socket(&b, 2, 101, 8, "UDP:[20230]");
 	b_close(&b, 3, 101, 8, "UDP:[20230]", 0);
 	b_open(&b, 4, 100, 8, "/tmp/f", 0);
 	b_use(&b, 5, 101, "sendto", 8, "/tmp/f", EF_SOCKET_ONLY,

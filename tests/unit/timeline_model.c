@@ -398,10 +398,7 @@ static void test_refine(void)
 	struct bld b;
 	b_init(&b);
 	b_spawn(&b, 1, 100, 101, EF_SHARE_FILES | EF_THREAD);
-	b_call(&b, 30, 100, "socket");
-	b_fx(&b, EFF_CREATE, 3, 0, "TCP:[20226]");
-	b_ret(&b, 3);
-	b_go(&b);
+	b_socket(&b, 30, 100, 3, "TCP:[20226]");
 	b_use(&b, 31, 100, "bind", 3, "TCP:[20226]", 0, NULL, 0);
 	b_use(&b, 32, 100, "listen", 3, "TCP:[127.0.0.1:55193]", 0, NULL, 0);
 	/* thread 101 uses 3, which the trace shows as another object
