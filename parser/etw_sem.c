@@ -43,6 +43,9 @@ static const struct etw_def etw_defs[] = {
 #define AFD_LINK_NS 50000000LL
 /* dead objects remembered for address-reuse numbering */
 #define DEAD_OBJECTS_MAX 65536
+/* closed handle records kept before they are swept (a later close of
+ * one then reads as the close of a handle never seen) */
+#define CLOSED_HANDLES_MIN 65536
 
 /* ---- a small hash map: (k1, k2) -> value -------------------------------- */
 
@@ -152,12 +155,14 @@ static void map_free(struct map *m)
 
 /* a handle value in a process, as the events showed it */
 struct hent {
+	int64_t pid, h;     /* its key */
 	uint64_t obj;       /* kernel object pointer, 0 unknown */
 	int open;
 	int socket;
 	int by_ob;          /* last changed by an Object Manager event */
 	int64_t create_tid, close_tid, close_ts;
 	char *desc;
+	struct hent *pprev, *pnext; /* the process's handles */
 };
 
 /* a kernel object, keyed by its pointer; seq numbers the objects seen at
@@ -181,14 +186,23 @@ struct tent {
 
 /* AFD endpoint -> the handle that names it */
 struct aent {
+	uint64_t ep;        /* its key */
 	int64_t pid, h;
+	struct aent *pprev, *pnext; /* the process's endpoints */
+};
+
+/* what a process holds, so that its end costs what it held */
+struct pent {
+	struct hent *hfirst, *hlast;
+	struct aent *afirst, *alast;
 };
 
 struct etw_sem {
 	struct input_stats *st;
 	const char *path;
 	struct etw_rules *rules;
-	struct map handles, objects, threads, endpoints;
+	struct map handles, objects, threads, endpoints, procs;
+	size_t sweep_handles_at;   /* handles.n that sweeps closed ones */
 	char **types;          /* ObjectType number -> name */
 	size_t ntypes;
 	long dead_objects;
@@ -229,6 +243,8 @@ struct etw_sem *etw_sem_new(const struct parser_options *o,
 	s->objects.free_v = free_oent;
 	s->threads.free_v = free;
 	s->endpoints.free_v = free;
+	s->procs.free_v = free;
+	s->sweep_handles_at = CLOSED_HANDLES_MIN;
 	sb_init(&s->raw);
 	sb_init(&s->call);
 	for (int i = 0; i < HT_MAX_FX; i++)
@@ -251,6 +267,7 @@ void etw_sem_free(struct etw_sem *s)
 	map_free(&s->objects);
 	map_free(&s->threads);
 	map_free(&s->endpoints);
+	map_free(&s->procs);
 	for (size_t i = 0; i < s->ntypes; i++)
 		free(s->types[i]);
 	free(s->types);
@@ -447,16 +464,64 @@ static void describe(struct strbuf *sb, const char *type, int typenum,
 		sb_printf(sb, " #%d", seq);
 }
 
+static struct pent *pent_get(struct etw_sem *s, int64_t pid)
+{
+	struct pent *p = map_get(&s->procs, (uint64_t)pid, 0);
+	if (!p) {
+		p = xcalloc(1, sizeof *p);
+		map_put(&s->procs, (uint64_t)pid, 0, p);
+	}
+	return p;
+}
+
 static struct hent *hent_get(struct etw_sem *s, int64_t pid, int64_t h,
 			     int make)
 {
 	struct hent *e = map_get(&s->handles, (uint64_t)pid, (uint64_t)h);
 	if (!e && make) {
 		e = xcalloc(1, sizeof *e);
+		e->pid = pid;
+		e->h = h;
 		e->create_tid = e->close_tid = -1;
 		map_put(&s->handles, (uint64_t)pid, (uint64_t)h, e);
+		struct pent *p = pent_get(s, pid);
+		DL_APPEND(p->hfirst, p->hlast, e, pprev, pnext);
 	}
 	return e;
+}
+
+static void hent_drop(struct etw_sem *s, struct hent *e)
+{
+	struct pent *p = map_get(&s->procs, (uint64_t)e->pid, 0);
+	if (p)
+		DL_UNLINK(p->hfirst, p->hlast, e, pprev, pnext);
+	map_del(&s->handles, (uint64_t)e->pid, (uint64_t)e->h);
+}
+
+static void aent_drop(struct etw_sem *s, struct aent *a)
+{
+	struct pent *p = map_get(&s->procs, (uint64_t)a->pid, 0);
+	if (p)
+		DL_UNLINK(p->afirst, p->alast, a, pprev, pnext);
+	map_del(&s->endpoints, a->ep, 0);
+}
+
+/* Closed handle records go once there are many: memory follows what is
+ * open.  Called between events, when no record is held. */
+static void sweep_closed(struct etw_sem *s)
+{
+	if (s->handles.n < s->sweep_handles_at)
+		return;
+	struct map *m = &s->handles;
+	for (size_t i = 0; i < m->cap;) {
+		struct hent *e = m->t[i].used ? m->t[i].v : NULL;
+		if (e && !e->open)
+			hent_drop(s, e);   /* shifts: look again */
+		else
+			i++;
+	}
+	s->sweep_handles_at = m->n * 2 > CLOSED_HANDLES_MIN
+		? m->n * 2 : CLOSED_HANDLES_MIN;
 }
 
 static void hent_set_desc(struct hent *e, const char *d)
@@ -527,9 +592,11 @@ static int object_close(struct etw_sem *s, uint64_t ptr)
 	struct oent *o = ptr ? map_get(&s->objects, ptr, 0) : NULL;
 	if (!o)
 		return 1;
-	if (o->opens > 0 && --o->opens == 0)
-		s->dead_objects++;
-	return o->seq;
+	int seq = o->seq;
+	if (o->opens > 0 && --o->opens == 0 &&
+	    ++s->dead_objects >= DEAD_OBJECTS_MAX)
+		sweep_dead(s);
+	return seq;
 }
 
 static int object_seq(struct etw_sem *s, uint64_t ptr)
@@ -674,6 +741,8 @@ static int ob_handle(struct etw_sem *s, const struct etw_def *d,
 	int seq;
 	switch (d->role) {
 	case R_OB_CREATE:
+		if (e->open && e->obj && e->obj != ptr)
+			object_close(s, e->obj);   /* its close was not seen */
 		seq = object_open(s, ptr, (int)type, name, r->ts);
 		describe(ob, tn, (int)type, ptr, name, seq, 0);
 		e->open = 1;
@@ -760,6 +829,10 @@ static int ob_dup(struct etw_sem *s, const struct etw_def *d,
 	s->have_ob = 1;
 	ev_init(s, r, ev, EV_CALL, d->call);
 	ev->pid = spid;
+	/* a handle taken out of another process: the thread is the
+	 * caller's, not one of spid's (the process stands for it) */
+	if (spid != r->pid)
+		ev->tid = -1;
 	struct hent *src = is_pseudo_handle(sh) ? NULL :
 			   hent_get(s, spid, sh, 0);
 	int seq = object_seq(s, ptr);
@@ -803,26 +876,17 @@ static int ob_dup(struct etw_sem *s, const struct etw_def *d,
 
 static void forget_process(struct etw_sem *s, int64_t pid)
 {
-	struct map *m = &s->handles;
-	for (size_t i = 0; i < m->cap;) {
-		if (m->t[i].used && m->t[i].k1 == (uint64_t)pid) {
-			struct hent *e = m->t[i].v;
-			if (e->open)
-				object_close(s, e->obj);
-			map_del(m, m->t[i].k1, m->t[i].k2);
-		} else {
-			i++;
-		}
+	struct pent *p = map_get(&s->procs, (uint64_t)pid, 0);
+	if (!p)
+		return;
+	while (p->hfirst) {
+		if (p->hfirst->open)
+			object_close(s, p->hfirst->obj);
+		hent_drop(s, p->hfirst);
 	}
-	m = &s->endpoints;
-	for (size_t i = 0; i < m->cap;) {
-		struct aent *a = m->t[i].used ? m->t[i].v : NULL;
-		if (a && a->pid == pid)
-			map_del(m, m->t[i].k1, m->t[i].k2);
-		else
-			i++;
-	}
-	sweep_dead(s);
+	while (p->afirst)
+		aent_drop(s, p->afirst);
+	map_del(&s->procs, (uint64_t)pid, 0);
 }
 
 /* Process and thread events.  A start is told from the creator's side
@@ -942,10 +1006,16 @@ static void afd_link(struct etw_sem *s, struct tent *t)
 		dt = -dt;
 	if (dt > AFD_LINK_NS)
 		return;
+	struct aent *old = map_get(&s->endpoints, t->ep, 0);
+	if (old)
+		aent_drop(s, old);
 	struct aent *a = xcalloc(1, sizeof *a);
+	a->ep = t->ep;
 	a->pid = t->pid;
 	a->h = t->sock_h;
 	map_put(&s->endpoints, t->ep, 0, a);
+	struct pent *p = pent_get(s, a->pid);
+	DL_APPEND(p->afirst, p->alast, a, pprev, pnext);
 	s->afd_linked++;
 	t->ep = 0;
 	t->sock_h = -1;
@@ -1056,6 +1126,7 @@ static int afd_event(struct etw_sem *s, const struct etw_def *d,
 	if (!ep)
 		return 0;
 	struct tent *t;
+	struct aent *a;
 	switch (d->role) {
 	case R_AFD_CREATE:
 		if (ee == 0 || (st & 0x80000000LL))
@@ -1067,15 +1138,15 @@ static int afd_event(struct etw_sem *s, const struct etw_def *d,
 		afd_link(s, t);
 		return 0;
 	case R_AFD_CLOSE:
-		if (ee != 0)
-			map_del(&s->endpoints, ep, 0);
+		if (ee != 0 && (a = map_get(&s->endpoints, ep, 0)) != NULL)
+			aent_drop(s, a);
 		return 0;
 	default:
 		break;
 	}
 	if (ee == 1)
 		return 0;          /* each operation once: its entry half */
-	struct aent *a = map_get(&s->endpoints, ep, 0);
+	a = map_get(&s->endpoints, ep, 0);
 	if (!a) {
 		s->afd_unlinked++;
 		return 0;
@@ -1250,6 +1321,7 @@ int etw_sem_event(struct etw_sem *s, const struct etw_rec *r,
 		  struct ht_event *ev)
 {
 	int perfview = s->st->format == FMT_PERFVIEW_XML;
+	sweep_closed(s);
 	const struct etw_def *d = find_def(r, perfview);
 	if (!d)
 		return app_event(s, r, ev);

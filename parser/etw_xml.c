@@ -538,6 +538,12 @@ static void xml_error(void *ctx, xmlErrorPtr e)
 	size_t n = strlen(p->xml_msg);
 	while (n && (p->xml_msg[n - 1] == '\n' || p->xml_msg[n - 1] == ' '))
 		p->xml_msg[--n] = '\0';
+	/* libxml2 says this when its dictionary of element and attribute
+	 * names is full (10 MB of distinct names): say what to look for */
+	if (e->code == XML_ERR_NO_MEMORY)
+		snprintf(p->xml_msg + n, sizeof p->xml_msg - n, " (libxml2's "
+			 "limit on distinct element and attribute names, or "
+			 "out of memory)");
 }
 
 enum ht_format etw_sniff(const char *buf, size_t n)

@@ -40,29 +40,6 @@
 #define TL_TASKS_MAX 131072
 #endif
 
-/* Intrusive doubly linked lists: the holder has FIRST and LAST, each
- * node PREV and NEXT fields (a node may be on several lists at once). */
-#define DL_APPEND(first, last, n, prev, next) do {                     \
-		(n)->prev = (last);                                    \
-		(n)->next = NULL;                                      \
-		if (last)                                              \
-			(last)->next = (n);                            \
-		else                                                   \
-			(first) = (n);                                 \
-		(last) = (n);                                          \
-	} while (0)
-#define DL_UNLINK(first, last, n, prev, next) do {                     \
-		if ((n)->prev)                                         \
-			(n)->prev->next = (n)->next;                   \
-		else                                                   \
-			(first) = (n)->next;                           \
-		if ((n)->next)                                         \
-			(n)->next->prev = (n)->prev;                   \
-		else                                                   \
-			(last) = (n)->prev;                            \
-		(n)->prev = (n)->next = NULL;                          \
-	} while (0)
-
 /* What an event did to one handle number. */
 enum role {
 	RO_NONE, RO_CREATE, RO_CLOSE, RO_USE, RO_DUPCLOSE, RO_RANGECLOSE,

@@ -20,6 +20,29 @@
 /* The one error idiom: a function that can fail returns -1 and fills a
  * struct ht_error that names the file and line (0 when none applies).
  * Only main() turns an error into a message and an exit status. */
+/* Intrusive doubly linked lists: the holder has FIRST and LAST, each
+ * node PREV and NEXT fields (a node may be on several lists at once). */
+#define DL_APPEND(first, last, n, prev, next) do {                     \
+		(n)->prev = (last);                                    \
+		(n)->next = NULL;                                      \
+		if (last)                                              \
+			(last)->next = (n);                            \
+		else                                                   \
+			(first) = (n);                                 \
+		(last) = (n);                                          \
+	} while (0)
+#define DL_UNLINK(first, last, n, prev, next) do {                     \
+		if ((n)->prev)                                         \
+			(n)->prev->next = (n)->next;                   \
+		else                                                   \
+			(first) = (n)->next;                           \
+		if ((n)->next)                                         \
+			(n)->next->prev = (n)->prev;                   \
+		else                                                   \
+			(last) = (n)->prev;                            \
+		(n)->prev = (n)->next = NULL;                          \
+	} while (0)
+
 struct ht_error {
 	char file[512];
 	long line;

@@ -26,6 +26,9 @@
 #   long-entries      20 threads each in a write of a 12 MB string at once
 #                     (entry lines kept until their exit are kept with
 #                     strings cut short: under 256 MB of address space)
+#   etw-procs-live    ETW: 80000 processes alive, each holding a handle,
+#                     then all ending (each end walked every handle of
+#                     every process)
 #   unseen-pipes      50000 threads never seen created, each reading its
 #                     own pipe (nothing to share: every one was compared
 #                     with every other)
@@ -109,6 +112,7 @@ expect long-entries --exit 0 --no-fatal --skipped 0
 rm -f "$W/long.txt"
 
 CPU_S=20
+[ -n "${SAN:-}" ] && CPU_S=60   # (the sanitizers are 2-4 times slower)
 awk 'BEGIN { for (i = 0; i < 20000; i++) { t = 1000 + i
 	printf "100   10:00:01.%06d clone(child_stack=0x7f, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM) = %d <0.000001>\n", i, t
 	printf "%d   10:00:01.%06d read(%d</x>,  <unfinished ...>\n", t, i, 3 + i }
@@ -158,10 +162,15 @@ run_ht unseen-pipes "$W/pipes.txt"
 expect unseen-pipes --exit 0 --no-fatal --skipped 0
 rm -f "$W/pipes.txt"
 
+python3 "$H/make-etw-scale.py" procs-live 80000 "$W/procs.xml"
+run_ht etw-procs-live "$W/procs.xml"
+expect etw-procs-live --exit 0 --no-fatal --skipped 0 --finding leak
+rm -f "$W/procs.xml"
+
 for c in distinct-numbers open-numbers many-threads thread-per-call live-threads \
 	long-entries \
 	many-forks blocked-threads close-range-exec many-leaks shared-unseen \
-	unseen-pipes; do
+	unseen-pipes etw-procs-live; do
 	echo "bound: $c: $(cost_of "$c")"
 done
 finish

@@ -64,6 +64,12 @@ awk 'BEGIN { for (i = 0; i < 1000000; i++) { t = 1000 + i
 row "strace, 1M threads of one process" "$W/scale.txt"
 rm -f "$W/scale.txt"
 
+for c in procs-live dup-foreign same-handle; do
+	python3 "$H/make-etw-scale.py" $c 200000 "$W/scale.xml"
+	row "ETW, $c, N=200000" "$W/scale.xml"
+done
+rm -f "$W/scale.xml"
+
 E=$H/etw/base.wevtutil.xml
 python3 - "$W" "$E" <<'PY'
 import sys
