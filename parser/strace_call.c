@@ -389,7 +389,7 @@ static int64_t dur_ns(const char *s, size_t n)
 	int64_t sec = 0, frac = 0, scale = 1000000000;
 	size_t i = 0;
 	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-		if (sec < 1000000000)   /* 30 years: enough for any call */
+		if (sec < 100000000)    /* 30 years at most: no overflow */
 			sec = sec * 10 + (s[i] - '0');
 	if (i < n && s[i] == '.')
 		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)

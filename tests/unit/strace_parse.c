@@ -780,8 +780,24 @@ static void test_long_entry(void)
 	sb_free(&sb);
 }
 
+/* an absurd -T duration is capped, never overflowed */
+static void test_huge_duration(void)
+{
+	struct parsed ps;
+	parse_text(&ps, "100 10:00:00.000001 close(3) = 0 <99999999999999.5>\n"
+		   "100 10:00:00.000002 close(4) = 0 <0.0000015>\n", -1);
+	CHECK_INT("huge duration: events", ps.n, 2);
+	if (ps.n == 2) {
+		CHECK_INT("huge duration: capped", ps.ev[0].dur,
+			  999999999LL * 1000000000LL + 500000000LL);
+		CHECK_INT("huge duration: 1.5 us", ps.ev[1].dur, 1500);
+	}
+	parsed_free(&ps);
+}
+
 int main(void)
 {
+	test_huge_duration();
 	test_long_entry();
 	test_prefixes();
 	test_splice();
