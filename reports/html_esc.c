@@ -26,8 +26,8 @@ static void put_mark(struct strbuf *sb, int markup, enum mark m,
 	static const char *const why[] = {
 		[MARK_CTRL] = "control character in the trace",
 		[MARK_BAD] = "invalid UTF-8 byte in the trace",
-		[MARK_BIDI] = "invisible or bidi control character in the "
-			      "trace, shown instead of applied",
+		[MARK_BIDI] = ("invisible or bidi control character in the "
+			       "trace, shown instead of applied"),
 	};
 	if (markup)
 		sb_printf(sb, "<span class=\"x\" title=\"%s\">", why[m]);
