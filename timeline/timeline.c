@@ -282,12 +282,20 @@ static void task_reap(struct timeline *tl, struct task *t)
 static void dead_add(struct timeline *tl, struct task *t)
 {
 	DL_APPEND(tl->dead_first, tl->dead_last, t, alive_prev, alive_next);
-	if (++tl->ndead <= TL_DEAD_KEEP)
-		return;
-	struct task *o = tl->dead_first;
-	DL_UNLINK(tl->dead_first, tl->dead_last, o, alive_prev, alive_next);
-	tl->ndead--;
-	task_reap(tl, o);
+	tl->ndead++;
+}
+
+/* Between events only: while one is handled, tasks that just died (the
+ * caller of exit_group, the ones a loop is walking) are still in use. */
+static void reap_dead(struct timeline *tl)
+{
+	while (tl->ndead > TL_DEAD_KEEP) {
+		struct task *o = tl->dead_first;
+		DL_UNLINK(tl->dead_first, tl->dead_last, o, alive_prev,
+			  alive_next);
+		tl->ndead--;
+		task_reap(tl, o);
+	}
 }
 
 /* The task is gone; its table ends with its last user. */
@@ -1619,6 +1627,7 @@ void timeline_feed(struct timeline *tl, const struct ht_event *ev)
 	tl->st.events++;
 	if (tl->nnums > TL_NUMS_KEEP)
 		table_evict(tl);
+	reap_dead(tl);
 	if (ev->ts != TS_NONE) {
 		if (tl->st.ts_first == TS_NONE || ev->ts < tl->st.ts_first)
 			tl->st.ts_first = ev->ts;
