@@ -29,6 +29,8 @@
 #   etw-procs-live    ETW: 80000 processes alive, each holding a handle,
 #                     then all ending (each end walked every handle of
 #                     every process)
+#   etw-dup-foreign   ETW: a broker copying a handle out of one process
+#                     into another 20000 times: 4 threads, no findings
 #   unseen-pipes      50000 threads never seen created, each reading its
 #                     own pipe (nothing to share: every one was compared
 #                     with every other)
@@ -167,10 +169,16 @@ run_ht etw-procs-live "$W/procs.xml"
 expect etw-procs-live --exit 0 --no-fatal --skipped 0 --finding leak
 rm -f "$W/procs.xml"
 
+python3 "$H/make-etw-scale.py" dup-foreign 20000 "$W/dup.xml"
+run_ht etw-dup-foreign "$W/dup.xml"
+expect etw-dup-foreign --exit 0 --no-fatal --skipped 0 \
+	--no-finding stale-close --threads 4
+rm -f "$W/dup.xml"
+
 for c in distinct-numbers open-numbers many-threads thread-per-call live-threads \
 	long-entries \
 	many-forks blocked-threads close-range-exec many-leaks shared-unseen \
-	unseen-pipes etw-procs-live; do
+	unseen-pipes etw-procs-live etw-dup-foreign; do
 	echo "bound: $c: $(cost_of "$c")"
 done
 finish

@@ -6,7 +6,8 @@ broken expectation and exits 1; silent and 0 when everything holds.
 
   check.py DIR [--exit 0,1] [--stderr-re RE] [--skipped N | --skipped-min N]
            [--skip-line N[:RE]]... [--finding KIND]... [--no-finding KIND]...
-           [--events-min N] [--fatal-re RE] [--no-fatal] [--absent TEXT]...
+           [--events-min N] [--threads N] [--fatal-re RE] [--no-fatal]
+           [--absent TEXT]...
            [--absent-html TEXT]...
            [--same-findings-as DIR2] [--findings-include DIR2]
            [--ts-ordered] [--mentions RE] [--stderr-lines N]
@@ -90,7 +91,7 @@ def main():
     d = args.pop(0)
     want_exit = None
     stderr_re = []
-    skipped = skipped_min = events_min = None
+    skipped = skipped_min = events_min = threads = None
     skip_lines = []
     finds, no_finds, absent, absent_html = [], [], [], []
     fatal_re = None
@@ -119,6 +120,8 @@ def main():
             no_finds.append(v)
         elif a == "--events-min":
             events_min = int(v)
+        elif a == "--threads":
+            threads = int(v)
         elif a == "--fatal-re":
             fatal_re = v
         elif a == "--no-fatal":
@@ -214,6 +217,9 @@ def main():
                 bad("skipped line %s has no reason" % s.get("line"))
         if events_min is not None and ev < events_min:
             bad("%d events, expected at least %d" % (ev, events_min))
+        nth = doc.get("summary", {}).get("threads")
+        if threads is not None and nth != threads:
+            bad("%s threads, expected %d" % (nth, threads))
         kinds = [f.get("kind") for f in doc.get("findings", [])]
         for k in finds:
             if k not in kinds:

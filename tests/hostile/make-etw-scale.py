@@ -5,9 +5,10 @@ PerfView's shape, written with samples/etw/gen.py, for the scale checks
   procs-live  N processes started, each with a thread and one handle,
               then all of them ending (each end once walked every handle
               of every process)
-  dup-foreign a process taking a handle out of another one N times and
-              closing its copy (the caller's thread was taken for one of
-              the source process's: two new threads per call)
+  dup-foreign a broker copying a handle out of one process into another
+              N times, which closes each copy (the broker's thread was
+              taken for one of the source process's: two new threads per
+              copy, and stale-close warnings that were not there)
   same-handle one handle value created and closed N times, a new object
               each time (closed objects were kept until a process ended)"""
 import os
@@ -39,16 +40,21 @@ def procs_live(s, n):
 
 
 def dup_foreign(s, n):
-    for pid, tid in ((200, 204), (300, 304)):
+    for pid, tid in ((100, 104), (200, 204), (300, 304)):
         s.process(10, 0, pid, tid, 3, pid, 4, "p.exe", "p.exe")
         s.thread(11, 0, pid, tid, 3, pid, tid)
     obj = 0xFFFFC28300000100
     s.handle(100, 0, 300, 304, 32, obj, 0x40, T_EVENT)
     us = 1000
     for i in range(n):
-        s.dup(us, 0, 200, 204, obj, 0x40, 0x100, 200, T_EVENT, 300)
-        s.handle(us + 1, 0, 200, 204, 33, obj, 0x100, T_EVENT)
-        us += 2
+        # broker 100 copies 300's handle into 200, which closes it; the
+        # broker's own handle work goes on in between
+        th = 0x100 + 4 * (i % 1024)
+        s.dup(us, 0, 100, 104, obj, 0x40, th, 200, T_EVENT, 300)
+        s.handle(us + 1, 0, 200, 204, 33, obj, th, T_EVENT)
+        s.handle(us + 2, 0, 100, 104, 32, obj + 0x100, 0x80, T_EVENT)
+        s.handle(us + 3, 0, 100, 104, 33, obj + 0x100, 0x80, T_EVENT)
+        us += 4
 
 
 def same_handle(s, n):
