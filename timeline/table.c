@@ -545,6 +545,12 @@ void table_merge(struct timeline *tl, struct table *dst, struct table *src)
 			d->nring = keep;
 		}
 		d->npend += s->npend;
+		d->pinned += s->pinned;     /* pend_end unpins d from now on */
+		d->involved |= s->involved;
+		if (d->cwiu_finding < 0) {
+			d->cwiu_finding = s->cwiu_finding;
+			d->cwiu_tid = s->cwiu_tid;
+		}
 		if (s->npend)
 			d->pend_gen = -1;   /* which generation: not known */
 		/* stale closes still waiting for evidence on this number */

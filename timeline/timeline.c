@@ -418,10 +418,14 @@ static void involve(struct timeline *tl, struct table *tab,
 
 /* src's tasks now use dst (and dst's process): evidence showed they
  * share one table. */
+static void prov_reindex(struct timeline *tl, struct table *dst,
+			 struct table *src);
+
 static void share_tables(struct timeline *tl, struct table *dst,
 			 struct table *src, struct proc *dproc)
 {
 	table_merge(tl, dst, src);
+	prov_reindex(tl, dst, src);
 	struct task *x;
 	while ((x = src->users_first) != NULL) {
 		task_set_table(x, dst);
@@ -465,6 +469,20 @@ static void prov_index(struct timeline *tl, const struct numstate *ns)
 		imap_free(&tl->prov_objs);
 	imap_put(&tl->prov_objs, prov_key(ns->h, g->object.s),
 		 (void *)(intptr_t)ns->tab->id);
+}
+
+/* src was merged into dst: what src had indexed is now dst's */
+static void prov_reindex(struct timeline *tl, struct table *dst,
+			 struct table *src)
+{
+	if (!dst->provisional)
+		return;
+	for (size_t i = 0; i < src->nums.cap; i++) {
+		struct numstate *s = src->nums.vals[i];
+		struct numstate *d = s ? imap_get(&dst->nums, s->h) : NULL;
+		if (d)
+			prov_index(tl, d);
+	}
 }
 
 static void infer_share(struct timeline *tl, struct task *t,
@@ -1045,6 +1063,7 @@ static void use_exit(struct timeline *tl, struct task *t,
 			dec ? dec : gobj(g));
 		if (!ev->failed && g && s->state == NS_OPEN &&
 		    hit == s->gen && stale(s, g, t) &&
+		    s->rec.failed_on != g->id &&   /* told already */
 		    (obj_kind_differs(gen_object_id(ns, s->rec.gen),
 				      gobj(g)) ||
 		     unaware(ns, s, t))) {
@@ -1275,6 +1294,7 @@ static void spawn(struct timeline *tl, struct task *t,
 		struct table *nt = share ? t->table
 			: table_copy(tl, t->table, c->proc->pid, 1);
 		table_merge(tl, nt, old);
+		prov_reindex(tl, nt, old);
 		task_set_table(c, nt);
 		nt->refs++;
 		old->refs--;
