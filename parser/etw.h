@@ -29,6 +29,10 @@ struct etw_rec {
 	uint32_t task_name, opcode_name;
 	uint32_t time_text;
 	uint32_t pname;      /* PerfView PName */
+	/* the event's payload bytes (PerfView's <Payload> hex rows), for
+	 * fields an exporter did not name; ptr_size 4 or 8 (0 = 8) */
+	uint32_t payload, payload_len;
+	int ptr_size;
 	int nfields;
 	int cut;             /* fields or text dropped for size */
 	char bad[128];       /* why the header is unusable, or "" */
@@ -45,6 +49,11 @@ static inline const char *etw_str(const struct etw_rec *r, uint32_t off)
 }
 /* value of the field named name (case-insensitive), or NULL */
 const char *etw_field(const struct etw_rec *r, const char *name);
+
+/* Adds the fields of r's payload bytes that r does not have by name,
+ * from the layout of (class guid, opcode, version) in etw_layouts.def.
+ * Returns the number added. */
+int etw_payload_fields(struct etw_rec *r);
 
 /* Reorder window: holds at most `window` records in a min-heap keyed by
  * (ts, cpu, index); see etw_order.c for why. */

@@ -208,6 +208,7 @@ struct etw_sem {
 	long dead_objects;
 	int have_ob;           /* Object Manager handle events seen */
 	long kernel_handles, afd_unlinked, unknown_types, pseudo_dups;
+	long rundown_no_owner;
 	long afd_linked;
 	/* a second event owed for the current record (thread name) */
 	int more;
@@ -298,6 +299,13 @@ void etw_sem_finish(struct etw_sem *s)
 			 s->unknown_types);
 		input_stats_limit(s->st, msg);
 	}
+	if (s->rundown_no_owner) {
+		snprintf(msg, sizeof msg, "%ld rundown event%s without its "
+			 "owning process (ProcessId) not analysed",
+			 s->rundown_no_owner, s->rundown_no_owner == 1 ? "" :
+			 "s");
+		input_stats_limit(s->st, msg);
+	}
 	if (s->pseudo_dups) {
 		snprintf(msg, sizeof msg, "%ld DuplicateHandle events from a "
 			 "pseudo-handle shown as creations", s->pseudo_dups);
@@ -340,13 +348,14 @@ static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
 {
 	if (perfview) {
 		const char *en = etw_str(r, r->event_name);
-		if (!*en)
-			return NULL;
-		for (size_t i = 0; i < NDEFS; i++)
+		for (size_t i = 0; *en && i < NDEFS; i++)
 			if (etw_defs[i].perfview &&
 			    !strcmp(etw_defs[i].perfview, en))
 				return &etw_defs[i];
-		return NULL;
+		/* the Dump() form's header names provider, class and opcode
+		 * (a dynamic event's name may differ); ToXml's has none */
+		if (!r->provider_guid && !r->event_guid)
+			return NULL;
 	}
 	char eg[64], pg[64];
 	norm_guid(etw_str(r, r->event_guid), eg, sizeof eg);
@@ -718,14 +727,18 @@ static int ob_handle(struct etw_sem *s, const struct etw_def *d,
 	else
 		set_type(s, (int)type, tn);
 	int64_t pid = r->pid;
-	if (d->role == R_OB_RUNDOWN || d->role == R_OB_RUNDOWN_END) {
-		/* rundown: the header pid is garbage, the owner is here */
-		if (int_field(r, "ProcessId", &pid))
-			goto bad;
-	}
 	if (is_kernel_handle(h)) {
 		s->kernel_handles++;
 		return 0;
+	}
+	if (d->role == R_OB_RUNDOWN || d->role == R_OB_RUNDOWN_END) {
+		/* rundown: the header pid is garbage (PerfView prints it
+		 * read at the wrong offset), the owner is in the payload */
+		if (int_field(r, "ProcessId", &pid) || pid < 0 ||
+		    pid > 0xffffffffLL) {
+			s->rundown_no_owner++;
+			return 0;
+		}
 	}
 	if (d->role != R_OB_RUNDOWN && d->role != R_OB_RUNDOWN_END &&
 	    (pid < 0 || r->tid < 0)) {

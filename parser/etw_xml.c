@@ -395,12 +395,12 @@ enum io_phase { IO_PROLOG, IO_OPEN, IO_BODY, IO_CLOSE, IO_EOF };
 enum cap_kind {
 	CAP_NONE, CAP_EVENTID, CAP_VERSION, CAP_TASK, CAP_OPCODE,
 	CAP_DATA, CAP_R_EVENTNAME, CAP_R_TASK, CAP_R_OPCODE, CAP_R_PROVIDER,
-	CAP_EVENTGUID,
+	CAP_EVENTGUID, CAP_PAYLOAD,
 };
 
 enum section {
 	SEC_OTHER, SEC_SYSTEM, SEC_EVENTDATA, SEC_USERDATA, SEC_RENDERING,
-	SEC_EXTENDED,
+	SEC_EXTENDED, SEC_PRETTY,
 };
 
 struct etw_parser {
@@ -423,6 +423,8 @@ struct etw_parser {
 	char xml_msg[256];
 
 	long nevent;
+	char root[48];           /* the document element's name */
+	long payload_len;        /* <Payload Length=..> of the event read */
 	int have_ts;
 	int more;                /* etw_sem_more owes an event for cur */
 	int eof, done;
@@ -476,6 +478,7 @@ static int io_read(void *ctx, char *buf, int len)
 				break;
 			}
 			p->prolog_left -= (size_t)r;
+			xml_scan_feed(&p->scan, buf + out, (size_t)r);
 			out += (int)r;
 			break;
 		case IO_OPEN:
@@ -623,6 +626,7 @@ void *etw_open(struct instream *in, enum ht_format f,
 	wrap_tag(p->wrap_close, &p->wclose_len, "</handletrail-input>", wide);
 	sb_init(&p->text);
 	sb_init(&p->name);
+	p->scan.track_events = 1;
 	p->sem = etw_sem_new(o, st, p->path, err);
 	if (!p->sem) {
 		instream_close(in);
@@ -654,6 +658,8 @@ static enum section section_of(const char *n)
 		return SEC_RENDERING;
 	if (!strcmp(n, "ExtendedTracingInfo"))
 		return SEC_EXTENDED;
+	if (!strcmp(n, "PrettyPrint"))
+		return SEC_PRETTY;
 	return SEC_OTHER;
 }
 
@@ -682,6 +688,9 @@ static long to_long(struct etw_rec *r, const char *what, const char *s)
 	rec_bad(r, what, s);
 	return -1;
 }
+
+static void payload_rows(struct etw_rec *r, const char *s, size_t n,
+			 long len);
 
 /* The text of a finished element goes where the capture says. */
 static void capture_done(struct etw_parser *p, struct etw_rec *r,
@@ -728,6 +737,9 @@ static void capture_done(struct etw_parser *p, struct etw_rec *r,
 	case CAP_EVENTGUID:
 		r->event_guid = etw_rec_add(r, s, n);
 		break;
+	case CAP_PAYLOAD:
+		payload_rows(r, s, n, p->payload_len);
+		break;
 	}
 }
 
@@ -767,8 +779,58 @@ static int64_t attr_int(xmlTextReaderPtr rd, struct etw_rec *r,
 	return x;
 }
 
-/* PerfView puts everything in attributes of <Event>. */
-static void event_attrs(struct etw_parser *p, struct etw_rec *r)
+/* PerfView's Dump() form (TraceEvent's Dump(), what PerfView writes):
+ * the outer <Event> carries the header as attributes, the fields are on
+ * the <Event/> inside <PrettyPrint>, the bytes in <Payload>.  ToXml's
+ * one-element form carries only MSec/PID/PName/TID/EventName (and
+ * ProviderName) besides the fields, and its fields may be called like
+ * header attributes ("Version", "Level"): the outer attributes are kept
+ * as fields until a <PrettyPrint> or <Payload> shows the Dump() form. */
+enum pv_hdr { PV_PGUID, PV_TGUID, PV_OPCODE, PV_VERSION, PV_ID, PV_PTRSIZE,
+	      PV_NHDR };
+static const char *const pv_hdr_names[PV_NHDR] = {
+	"ProviderGuid", "TaskGuid", "Opcode", "Version", "ID", "PointerSize",
+};
+
+struct pv_state {
+	int field_of[PV_NHDR];   /* field index of each header attribute */
+	int dump;                /* the Dump() form was seen */
+	long payload_len;        /* <Payload Length=..> */
+};
+
+/* The attributes every PerfView element repeats: the header. */
+static int pv_header_attr(struct etw_parser *p, struct etw_rec *r,
+			  const char *n, const char *v, size_t vl)
+{
+	if (!strcmp(n, "MSec")) {
+		if (!r->time_text)
+			r->time_text = etw_rec_add(r, v, vl);
+	} else if (!strcmp(n, "PID")) {
+		r->pid = id_value(r, "PID", v);
+	} else if (!strcmp(n, "TID")) {
+		r->tid = id_value(r, "TID", v);
+	} else if (!strcmp(n, "PName")) {
+		if (!r->pname)
+			r->pname = etw_rec_add(r, v, vl);
+	} else if (!strcmp(n, "EventName")) {
+		if (!r->event_name)
+			r->event_name = etw_rec_add(r, v, vl);
+	} else if (!strcmp(n, "ProviderName")) {
+		if (!r->provider_name)
+			r->provider_name = etw_rec_add(r, v, vl);
+	} else if (!strcmp(n, "ProcessorNumber") || !strcmp(n, "CPU")) {
+		r->cpu = (int)id_value(r, n, v);
+	} else {
+		return 0;
+	}
+	(void)p;
+	return 1;
+}
+
+/* PerfView puts everything in attributes of <Event>; inner = the
+ * <PrettyPrint> copy, whose header attributes repeat the outer ones. */
+static void event_attrs(struct etw_parser *p, struct etw_rec *r,
+			struct pv_state *pv, int inner)
 {
 	xmlTextReaderPtr rd = p->rd;
 	while (xmlTextReaderMoveToNextAttribute(rd) == 1) {
@@ -780,26 +842,167 @@ static void event_attrs(struct etw_parser *p, struct etw_rec *r)
 			continue;
 		size_t vl = strlen(v);
 		trim(&v, &vl);
-		if (!strcmp(n, "MSec")) {
-			r->time_text = etw_rec_add(r, v, vl);
-		} else if (!strcmp(n, "PID")) {
-			r->pid = id_value(r, "PID", v);
-		} else if (!strcmp(n, "TID")) {
-			r->tid = id_value(r, "TID", v);
-		} else if (!strcmp(n, "PName")) {
-			r->pname = etw_rec_add(r, v, vl);
-		} else if (!strcmp(n, "EventName")) {
-			r->event_name = etw_rec_add(r, v, vl);
-		} else if (!strcmp(n, "ProviderName")) {
-			r->provider_name = etw_rec_add(r, v, vl);
-		} else if (!strcmp(n, "ProcessorNumber") ||
-			   !strcmp(n, "CPU")) {
-			r->cpu = (int)id_value(r, n, v);
-		} else {
-			rec_field(r, n, strlen(n), v, vl);
+		if (inner) {
+			/* the outer header is the trusted one (HandleDCEnd's
+			 * PID is garbage in both) */
+			if (strcmp(n, "MSec") && strcmp(n, "PID") &&
+			    strcmp(n, "TID") && strcmp(n, "PName") &&
+			    strcmp(n, "EventName") &&
+			    strcmp(n, "ProviderName"))
+				rec_field(r, n, strlen(n), v, vl);
+			continue;
 		}
+		if (pv_header_attr(p, r, n, v, vl))
+			continue;
+		for (int i = 0; i < PV_NHDR; i++)
+			if (!strcmp(n, pv_hdr_names[i]))
+				pv->field_of[i] = r->nfields;
+		rec_field(r, n, strlen(n), v, vl);
 	}
 	xmlTextReaderMoveToElement(rd);
+}
+
+/* The header attributes of TraceEvent's Dump() (besides MSec, PID,
+ * PName, TID, EventName, ProviderName, ProcessorNumber and CPU). */
+static int pv_dump_attr(const char *n)
+{
+	static const char *const names[] = {
+		"TimeStamp", "ID", "Version", "Keywords", "TimeStampQPC",
+		"QPCTime", "Level", "ProviderGuid", "ClassicProvider",
+		"Opcode", "Task", "TaskGuid", "Channel", "PointerSize",
+		"EventIndex", "TemplateType", "ActivityID",
+		"RelatedActivityID", "FormattedMessage", "TaskName",
+		"OpcodeName",
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(n, names[i]))
+			return 1;
+	return 0;
+}
+
+/* The Dump() form is seen: the outer attributes were the header. */
+static void pv_dump_header(struct etw_rec *r, struct pv_state *pv)
+{
+	if (pv->dump)
+		return;
+	pv->dump = 1;
+	const char *h[PV_NHDR];
+	for (int i = 0; i < PV_NHDR; i++)
+		h[i] = pv->field_of[i] >= 0 && pv->field_of[i] < r->nfields ?
+		       etw_str(r, r->f[pv->field_of[i]].value) : NULL;
+	int64_t v;
+	if (h[PV_PGUID])
+		r->provider_guid = r->f[pv->field_of[PV_PGUID]].value;
+	if (h[PV_TGUID])
+		r->event_guid = r->f[pv->field_of[PV_TGUID]].value;
+	if (h[PV_OPCODE] && etw_parse_int(h[PV_OPCODE], &v) == 0 && v >= 0 &&
+	    v <= 255)
+		r->opcode = (long)v;
+	if (h[PV_VERSION] && etw_parse_int(h[PV_VERSION], &v) == 0 &&
+	    v >= 0 && v <= 255)
+		r->version = (long)v;
+	/* "Illegal" for classic events: no id */
+	if (h[PV_ID] && etw_parse_int(h[PV_ID], &v) == 0 && v >= 0 &&
+	    v <= 0xffff)
+		r->event_id = (long)v;
+	if (h[PV_PTRSIZE] && etw_parse_int(h[PV_PTRSIZE], &v) == 0 &&
+	    (v == 4 || v == 8))
+		r->ptr_size = (int)v;
+	/* the header's attributes were no fields; the fields follow in
+	 * <PrettyPrint> or the payload */
+	int k = 0;
+	for (int i = 0; i < r->nfields; i++)
+		if (!pv_dump_attr(etw_str(r, r->f[i].name)))
+			r->f[k++] = r->f[i];
+	r->nfields = k;
+}
+
+static int hexval(int c)
+{
+	return isdigit(c) ? c - '0' : isxdigit(c) ? tolower(c) - 'a' + 10 : -1;
+}
+
+/* PerfView's payload rows: "   10:   4  0  0  0 10  0 a8 50 |  0  0  ..."
+ * (offset, 16 bytes in hex with a '|' after 8, then the same as text);
+ * the byte count per row comes from Length, so the text column is never
+ * read as bytes. */
+#define PAYLOAD_MAX 1024
+static void payload_rows(struct etw_rec *r, const char *s, size_t n,
+			 long len)
+{
+	unsigned char bytes[PAYLOAD_MAX];
+	if (len <= 0)
+		return;
+	if (len > PAYLOAD_MAX) {
+		len = PAYLOAD_MAX;
+		r->cut = 1;
+	}
+	size_t have = 0;
+	const char *e = s + n;
+	while (s < e) {
+		const char *eol = memchr(s, '\n', (size_t)(e - s));
+		if (!eol)
+			eol = e;
+		const char *q = s;
+		s = eol + 1;
+		while (q < eol && is_ws((unsigned char)*q))
+			q++;
+		long off = 0;
+		int nd = 0;
+		for (; q < eol && hexval((unsigned char)*q) >= 0 && nd < 8;
+		     q++, nd++)
+			off = off * 16 + hexval((unsigned char)*q);
+		if (!nd || q >= eol || *q != ':' || off % 16 || off >= len)
+			continue;
+		q++;
+		long k = 0;
+		for (; k < 16 && off + k < len; k++) {
+			while (q < eol && (*q == ' ' || *q == '|'))
+				q++;
+			int a = q < eol ? hexval((unsigned char)*q) : -1;
+			if (a < 0)
+				break;
+			q++;
+			int b = q < eol ? hexval((unsigned char)*q) : -1;
+			if (b >= 0) {
+				a = a * 16 + b;
+				q++;
+			}
+			if (q < eol && *q != ' ' && *q != '\r')
+				break;   /* not a byte column */
+			if ((size_t)(off + k) >= have)
+				memset(bytes + have, 0,
+				       (size_t)(off + k) - have + 1);
+			bytes[off + k] = (unsigned char)a;
+			if ((size_t)(off + k) + 1 > have)
+				have = (size_t)(off + k) + 1;
+		}
+	}
+	if (!have)
+		return;
+	r->payload = etw_rec_add(r, (const char *)bytes, have);
+	r->payload_len = r->payload ? (uint32_t)have : 0;
+}
+
+/* The line where the <Event start tag the reader is on begins: the byte
+ * scanner's note (libxml2 knows the line where the tag ends). */
+static long event_line(struct etw_parser *p)
+{
+	xmlNodePtr node = xmlTextReaderCurrentNode(p->rd);
+	long lx = node ? xmlGetLineNo(node) : 0;
+	long ls = xml_scan_take_event(&p->scan);
+	return ls > 0 && (ls <= lx || lx <= 0) ? ls : lx;
+}
+
+static long attr_long(xmlTextReaderPtr rd, const char *name)
+{
+	xmlChar *v = xmlTextReaderGetAttribute(rd, (const xmlChar *)name);
+	int64_t x = -1;
+	if (v && (etw_parse_int((const char *)v, &x) || x < 0 ||
+		  x > 0x7fffffff))
+		x = -1;
+	xmlFree(v);
+	return (long)x;
 }
 
 /* Reads the subtree of the <Event> the reader is on into r.  0 ok, -1
@@ -807,15 +1010,17 @@ static void event_attrs(struct etw_parser *p, struct etw_rec *r)
 static int read_event(struct etw_parser *p, struct etw_rec *r)
 {
 	xmlTextReaderPtr rd = p->rd;
-	xmlNodePtr node = xmlTextReaderCurrentNode(rd);
-	r->line = node ? xmlGetLineNo(node) : 0;
+	r->line = event_line(p);
 	r->index = ++p->nevent;
+	struct pv_state pv = { .payload_len = 0 };
+	for (int i = 0; i < PV_NHDR; i++)
+		pv.field_of[i] = -1;
 	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(rd);
 	if (ns && strcmp(ns, EVENT_NS))
 		snprintf(r->bad, sizeof r->bad, "namespace %.50s is not the "
 			 "Windows event schema", ns);
 	if (xmlTextReaderHasAttributes(rd) == 1)
-		event_attrs(p, r);
+		event_attrs(p, r, &pv, 0);
 	if (xmlTextReaderIsEmptyElement(rd) == 1)
 		return 0;
 	int d0 = xmlTextReaderDepth(rd);
@@ -857,8 +1062,21 @@ static int read_event(struct etw_parser *p, struct etw_rec *r)
 		const char *n = (const char *)xmlTextReaderConstLocalName(rd);
 		int empty = xmlTextReaderIsEmptyElement(rd) == 1;
 		enum cap_kind k = CAP_NONE;
+		int is_event = n && !strcmp(n, "Event");
+		if (is_event)
+			event_line(p);   /* keeps the start lines in step */
 		if (d == 1) {
 			sec = section_of(n);
+			if (sec == SEC_PRETTY)
+				pv_dump_header(r, &pv);
+			if (strcmp(n, "Payload"))
+				continue;
+			pv_dump_header(r, &pv);
+			k = CAP_PAYLOAD;
+			p->payload_len = attr_long(rd, "Length");
+		} else if (d == 2 && sec == SEC_PRETTY && is_event) {
+			if (xmlTextReaderHasAttributes(rd) == 1)
+				event_attrs(p, r, &pv, 1);
 			continue;
 		}
 		if (cap != CAP_NONE && d > cap_depth)
@@ -910,6 +1128,8 @@ static int read_event(struct etw_parser *p, struct etw_rec *r)
 			if (!strcmp(n, "EventGuid"))
 				k = CAP_EVENTGUID;
 		}
+		if (d > 1 && k == CAP_PAYLOAD)
+			k = CAP_NONE;
 		if (k == CAP_NONE)
 			continue;
 		sb_reset(&p->text);
@@ -1002,6 +1222,8 @@ static struct etw_rec *next_record(struct etw_parser *p)
 		if (type != XML_READER_TYPE_ELEMENT)
 			continue;
 		const char *n = (const char *)xmlTextReaderConstLocalName(p->rd);
+		if (!p->root[0] && n && xmlTextReaderDepth(p->rd) == 1)
+			snprintf(p->root, sizeof p->root, "%s", n);
 		if (!n || strcmp(n, "Event"))
 			continue;
 		struct etw_rec *r = etw_order_slot(p->ord);
@@ -1010,7 +1232,9 @@ static struct etw_rec *next_record(struct etw_parser *p)
 			set_fatal(p);
 			return NULL;
 		}
-		p->st->lines = p->nevent;
+		p->st->lines = xml_scan_lines(&p->scan);
+		if (r->payload_len)
+			etw_payload_fields(r);
 		if (finish_record(p, r) < 0) {
 			etw_order_release(p->ord, r);
 			continue;
@@ -1022,6 +1246,24 @@ static struct etw_rec *next_record(struct etw_parser *p)
 		p->have_ts = 1;
 		return r;
 	}
+}
+
+/* The file held no <Event>: an empty export says so in its limits; any
+ * other document is not an event export at all (a forced --format). */
+static void no_events(struct etw_parser *p)
+{
+	if (!strcmp(p->root, "Events") || !strcmp(p->root, "Event")) {
+		input_stats_limit(p->st, "no <Event> element in the file");
+		return;
+	}
+	p->fatal = 1;
+	if (p->root[0])
+		ht_error_set(&p->fatal_err, p->path, 1, "no <Event> element: "
+			     "a <%s> document is no ETW or PerfView event "
+			     "export", p->root);
+	else
+		ht_error_set(&p->fatal_err, p->path, 1, "no <Event> element: "
+			     "no ETW or PerfView event export");
 }
 
 int etw_next(void *vp, struct ht_event *ev, struct ht_error *err)
@@ -1065,6 +1307,9 @@ int etw_next(void *vp, struct ht_event *ev, struct ht_error *err)
 		p->cur = NULL;
 	}
 	p->done = 1;
+	p->st->lines = xml_scan_lines(&p->scan);
+	if (!p->nevent && !p->fatal)
+		no_events(p);
 	long late = etw_order_late(p->ord);
 	if (late) {
 		char msg[200];
@@ -1095,6 +1340,7 @@ void etw_close(void *vp)
 	instream_close(p->in);
 	sb_free(&p->text);
 	sb_free(&p->name);
+	xml_scan_free(&p->scan);
 	free(p->path);
 	free(p);
 }

@@ -1,16 +1,90 @@
 /* parser/xml_limits.c - counts the attributes of each start tag in a
  * stream of XML bytes so that an element with hundreds of thousands of
- * them is refused before libxml2 spends minutes on it.  Tolerant by
- * design: comments, PIs and UTF-16 bytes may confuse it only towards
- * counting less, and the limit is far above any real event. */
+ * them is refused before libxml2 spends minutes on it, and notes the line
+ * where each <Event start tag begins.  Tolerant by design: PIs and UTF-16
+ * bytes may confuse it only towards counting less (UTF-16's zero bytes
+ * are skipped), and the limit is far above any real event. */
+#include <stdlib.h>
 #include "xml_limits.h"
+#include "../util/util.h"
 
-enum { S_TEXT, S_LT, S_TAG, S_QUOTE, S_OTHER };
+enum { S_TEXT, S_LT, S_TAG, S_QUOTE, S_OTHER, S_BANG, S_COMMENT, S_CDATA };
 
 static int name_start(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
 	       c == ':' || c >= 0x80;
+}
+
+static int name_char(unsigned char c)
+{
+	return name_start(c) || (c >= '0' && c <= '9') || c == '-' ||
+	       c == '.';
+}
+
+static void push_event(struct xml_scan *s, long line)
+{
+	if (!s->track_events)
+		return;
+	if (s->qn == s->qcap) {
+		size_t nc = s->qcap ? s->qcap * 2 : 64;
+		long *nq = xmalloc(nc * sizeof *nq);
+		for (size_t i = 0; i < s->qn; i++)
+			nq[i] = s->q[(s->qhead + i) % s->qcap];
+		free(s->q);
+		s->q = nq;
+		s->qcap = nc;
+		s->qhead = 0;
+	}
+	s->q[(s->qhead + s->qn) % s->qcap] = line;
+	s->qn++;
+}
+
+long xml_scan_take_event(struct xml_scan *s)
+{
+	if (!s->qn)
+		return -1;
+	long v = s->q[s->qhead];
+	s->qhead = (s->qhead + 1) % s->qcap;
+	s->qn--;
+	return v;
+}
+
+long xml_scan_lines(const struct xml_scan *s)
+{
+	return s->nl + (s->last && s->last != '\n');
+}
+
+void xml_scan_free(struct xml_scan *s)
+{
+	free(s->q);
+	s->q = NULL;
+	s->qcap = s->qn = s->qhead = 0;
+}
+
+/* a tag name character: does the name still spell "Event"? */
+static void name_step(struct xml_scan *s, unsigned char c)
+{
+	static const char ev[] = "Event";
+	if (s->name_len == -2)
+		return;
+	if (c == ':') {          /* a prefix: the local name follows */
+		s->name_len = 0;
+		return;
+	}
+	if (s->name_len < 0)
+		return;
+	if (s->name_len < 5 && c == (unsigned char)ev[s->name_len])
+		s->name_len++;
+	else
+		s->name_len = -1;
+}
+
+static void name_end(struct xml_scan *s)
+{
+	if (s->name_len == 5)
+		push_event(s, s->tag_line);
+	s->name_len = -2;   /* the name is over */
 }
 
 int xml_scan_feed(struct xml_scan *s, const char *buf, size_t n)
@@ -19,10 +93,14 @@ int xml_scan_feed(struct xml_scan *s, const char *buf, size_t n)
 		unsigned char c = (unsigned char)buf[i];
 		if (c == '\n')
 			s->nl++;
+		if (c)
+			s->last = c;
 		switch (s->state) {
 		case S_TEXT:
-			if (c == '<')
+			if (c == '<') {
 				s->state = S_LT;
+				s->tag_line = s->nl + 1;
+			}
 			break;
 		case S_LT:
 			if (c == 0)
@@ -30,11 +108,23 @@ int xml_scan_feed(struct xml_scan *s, const char *buf, size_t n)
 			if (name_start(c)) {
 				s->state = S_TAG;
 				s->attrs = 0;
+				s->name_len = 0;
+				name_step(s, c);
+			} else if (c == '!') {
+				s->state = S_BANG;
+				s->dash = 0;
 			} else {
 				s->state = c == '<' ? S_LT : S_OTHER;
 			}
 			break;
 		case S_TAG:
+			if (c == 0)
+				break;
+			if (s->name_len != -2 && name_char(c)) {
+				name_step(s, c);
+				break;
+			}
+			name_end(s);
 			if (c == '"' || c == '\'') {
 				s->quote = (char)c;
 				s->state = S_QUOTE;
@@ -48,6 +138,29 @@ int xml_scan_feed(struct xml_scan *s, const char *buf, size_t n)
 		case S_QUOTE:
 			if (c == (unsigned char)s->quote)
 				s->state = S_TAG;
+			break;
+		case S_BANG:   /* "<!": a comment, CDATA or a declaration */
+			if (c == 0)
+				break;
+			if (c == '-' && ++s->dash == 2) {
+				s->state = S_COMMENT;
+				s->dash = 0;
+			} else if (c == '[' && s->dash == 0) {
+				s->state = S_CDATA;
+			} else if (c != '-') {
+				s->state = c == '>' ? S_TEXT : S_OTHER;
+			}
+			break;
+		case S_COMMENT:   /* until "-->" */
+		case S_CDATA:     /* until "]]>" */
+			if (c == 0)
+				break;
+			if (c == (s->state == S_COMMENT ? '-' : ']'))
+				s->dash++;
+			else if (c == '>' && s->dash >= 2)
+				s->state = S_TEXT;
+			else
+				s->dash = 0;
 			break;
 		case S_OTHER:
 			if (c == '>')

@@ -1,5 +1,7 @@
 /* parser/xml_limits.h - a cheap pass over XML bytes before libxml2 sees
- * them, refusing what libxml2 handles in quadratic time (issue 5). */
+ * them, refusing what libxml2 handles in quadratic time (issue 5), and
+ * noting where each <Event start tag begins (libxml2 only knows where a
+ * start tag ends, and PerfView's tags span four lines). */
 #ifndef HANDLETRAIL_XML_LIMITS_H
 #define HANDLETRAIL_XML_LIMITS_H
 
@@ -16,10 +18,26 @@ struct xml_scan {
 	long attrs;   /* in the start tag being read */
 	long nl;      /* newlines seen so far */
 	long line;    /* after a refusal: the line of the offending tag */
+	int last;     /* the last byte seen (a last line without '\n') */
+	/* the start tag being read: its line and how much of "Event" its
+	 * name has matched so far (-1: not an Event) */
+	long tag_line;
+	int name_len;
+	int dash;     /* '-' or ']' run before a '>' in a comment/CDATA */
+	/* lines of <Event start tags not yet taken (a ring; the reader of
+	 * the elements is behind the bytes by libxml2's read-ahead) */
+	long *q;
+	size_t qcap, qhead, qn;
+	int track_events;
 };
 
 /* Feeds the next n bytes (any split).  0, or -1 when a start tag has
  * more than XML_MAX_ATTRS attributes: s->line names its line. */
 int xml_scan_feed(struct xml_scan *s, const char *buf, size_t n);
+/* The line of the next <Event start tag in document order, or -1. */
+long xml_scan_take_event(struct xml_scan *s);
+/* Lines seen: newlines, plus a last line without one. */
+long xml_scan_lines(const struct xml_scan *s);
+void xml_scan_free(struct xml_scan *s);
 
 #endif
