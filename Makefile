@@ -47,7 +47,9 @@ $(BUILD)/libhandletrail.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: %.c $(wildcard */*.h */*.def) Makefile
+# Order-only on deps-ok: under -j no object compiles before the compiler
+# and the library headers are there, and deps-ok never forces a rebuild.
+$(BUILD)/%.o: %.c $(wildcard */*.h */*.def) Makefile | deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -61,9 +63,11 @@ deps:
 	@sh tools/deps.sh build
 
 deps-ok:
-	@$(PKG_CONFIG) --exists $(PKGS) 2>/dev/null || sh tools/deps.sh build
+	@{ command -v $(CC) >/dev/null 2>&1 && \
+	   $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null; } || \
+	 CC="$(CC)" sh tools/deps.sh build
 
-check: deps-ok $(BUILD)/handletrail $(UNIT_BINS)
+check: deps-ok $(BUILD)/handletrail $(if $(SAN),,handletrail) $(UNIT_BINS)
 	@sh tools/deps.sh test
 	@BUILD=$(BUILD) SAN=$(SAN) sh tests/run.sh
 

@@ -25,12 +25,13 @@ FUZZ_BINS     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 .PHONY: fuzz fuzz-smoke fuzz-build fuzz-replay fuzz-clean fuzz-cc
 
 fuzz-cc:
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || sh tools/deps.sh fuzz
 	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { \
 	  echo "fuzz: $(FUZZ_CC) not found; install clang and" \
-	       "libclang-rt-14-dev (sh tools/deps.sh test does it as root)" >&2; \
+	       "libclang-rt-14-dev (sh tools/deps.sh fuzz does it as root)" >&2; \
 	  exit 1; }
 
-$(FUZZ_BUILD)/%.o: %.c $(wildcard */*.h */*.def) Makefile fuzz/fuzz.mk
+$(FUZZ_BUILD)/%.o: %.c $(wildcard */*.h */*.def) Makefile fuzz/fuzz.mk | deps-ok fuzz-cc
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 

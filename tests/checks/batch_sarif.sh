@@ -9,7 +9,7 @@ set -u
 schema=$SHARED/schemas/sarif-schema-2.1.0.json
 python3 -c 'import jsonschema' 2>/dev/null ||
 	{ echo "python3-jsonschema missing (tools/deps.sh test)"; exit 77; }
-[ -f "$schema" ] || { echo "no SARIF schema at $schema"; exit 77; }
+[ -f "$schema" ] || { echo "no SARIF schema at $schema (../shared absent)"; exit 77; }
 t=${TMPDIR:-/tmp}/batch_sarif.$$
 mkdir -p "$t/in"
 trap 'rm -rf "$t"' EXIT

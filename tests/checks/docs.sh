@@ -44,8 +44,9 @@ done <"$d/examples"
 [ -s "$d/report.json" ] && [ -s "$d/report.html" ] ||
 	{ echo "--help example did not write report.json/report.html"; fail=1; }
 
-# README examples: in ```console blocks, "$ handletrail ..." lines are run
-# from the repository root and must print exactly the lines that follow.
+# README examples: in ```console blocks, "$ ..." lines are run as pasted
+# from the repository root (no PATH help: the README says ./handletrail)
+# and must print exactly the lines that follow.
 awk -v d="$d" '
 	/^```console/ { inb = 1; next }
 	/^```/ { inb = 0; next }
@@ -56,7 +57,18 @@ for c in "$d"/readme.*.cmd; do
 	[ -f "$c" ] || continue
 	e=${c%.cmd}.exp
 	[ -f "$e" ] || : >"$e"
-	(cd "$top" && PATH="$(dirname "$HT"):$PATH" sh "$c") >"$d/got" 2>&1
+	# run as pasted in the checkout: "./handletrail" is the build's copy
+	# at the top (a sanitizer build runs its own binary in its place)
+	if [ "${SAN:-}" ]; then
+		sed "s|\./handletrail|\"$HT\"|g" "$c" >"$c.san"
+		(cd "$top" && sh "$c.san") >"$d/got" 2>&1
+	elif cmp -s "$HT" "$top/handletrail"; then
+		(cd "$top" && sh "$c") >"$d/got" 2>&1
+	else
+		echo "./handletrail is not the binary under test ($HT): run make"
+		fail=1
+		continue
+	fi
 	if ! diff -u "$e" "$d/got"; then
 		echo "README example '$(cat "$c")' drifted"
 		fail=1
