@@ -55,7 +55,10 @@ enum eff_op {
 	EFF_CLOEXEC_RANGE, /* set close-on-exec on [h, h2]                   */
 	EFF_SET_CLOEXEC,   /* close-on-exec of h := (flags & EF_CLOEXEC)     */
 	EFF_SPAWN,         /* new task h (a TID, or an ETW pid/tid pair with
-			      h2 = new pid); EF_SHARE_FILES, EF_THREAD       */
+			      h2 = new pid); EF_SHARE_FILES, EF_THREAD.
+			      h = -1 on a PH_ENTRY: a spawn in flight whose
+			      child is not known yet (its lines may come
+			      before the spawn returns)                      */
 	EFF_EXEC,          /* successful execve: unshare, close CLOEXEC ones */
 	EFF_UNSHARE_FILES, /* this task gets a private copy of its table     */
 	EFF_EXIT_GROUP,    /* the whole process (all its tasks) ends         */

@@ -144,6 +144,9 @@ struct strace {
 
 	int64_t cur_ts, join_ts;  /* stamp of the line being parsed */
 	const struct sc_info *sc_openat;
+	const struct sc_info *sc_wait4, *sc_waitid;
+	int64_t only_tid;        /* only_task's last answer */
+	int64_t exited_tid;      /* the last "exit_group() = ?" task */
 	const struct sc_info *basic[9];
 	unsigned feat, seen;
 	long n_calls, n_failed, n_creates, n_closes, n_spawns, n_unfinished;
@@ -858,14 +861,77 @@ static void note_leader(struct strace *p, const struct leader *ld)
 
 static int64_t only_task(struct strace *p)
 {
+	struct task *t = p->only_tid >= 0 ? task_find(p, p->only_tid) : NULL;
+	if (t && t->live)
+		return t->tid;
 	for (int i = 0; i < p->npool; i++)
 		if (p->pool[i].live)
-			return p->pool[i].tid;
+			return p->only_tid = p->pool[i].tid;
 	return -1;
 }
 
+/* ---- which task a line without a prefix belongs to (stderr) ----------
+ * strace on stderr prints "[pid N] " only while more than one tracee is
+ * alive (nprocs > 1), so a line without it comes from the one task left,
+ * and every other task we know of is gone.  With -q/-qq there is no
+ * "+++ exited" line to say which one ended, so a task is also taken for
+ * gone after its "exit_group(...) = ?", when wait4() returns its id,
+ * waitid() reports it in si_pid, or a SIGCHLD names it; an unprefixed
+ * "<... X resumed>" belongs to the one task with an X in flight.  When
+ * that still leaves several, the last task that printed with a prefix
+ * is taken, as before. */
+
+/* strace prints nothing more for tid: lines without a prefix go to the
+ * tasks still alive (stderr captures only; elsewhere every line says) */
+static void task_ended(struct strace *p, int64_t tid, int64_t self)
+{
+	if (!p->stderr_mode || p->default_tid >= 0 || tid <= 0 ||
+	    tid == self)
+		return;
+	task_del(p, tid);
+}
+
+/* "si_pid=N" in s[0, n) with a CLD_EXITED/KILLED/DUMPED code, or -1 */
+static int64_t reaped_pid(const char *s, size_t n)
+{
+	if (!memmem(s, n, "CLD_EXITED", 10) && !memmem(s, n, "CLD_KILLED", 10)
+	    && !memmem(s, n, "CLD_DUMPED", 10))
+		return -1;
+	const char *q = memmem(s, n, "si_pid=", 7);
+	if (!q)
+		return -1;
+	int64_t v;
+	size_t i = (size_t)(q - s) + 7;
+	size_t e = read_num(s, n, i, &v);
+	return e > i ? v : -1;
+}
+
+/* a call that tells a child is gone: wait4 returning its id, waitid
+ * filling in its si_pid */
+static void note_reaped(struct strace *p, const struct sc_info *sc,
+			const char *s, size_t n, const struct call *c,
+			int64_t self)
+{
+	if (!sc || !p->stderr_mode)
+		return;
+	if (sc == p->sc_wait4 && c->has_ret && !c->failed && c->ret > 0)
+		task_ended(p, c->ret, self);
+	else if (sc == p->sc_waitid && c->has_ret && !c->failed)
+		task_ended(p, reaped_pid(s, n), self);
+}
+
+/* The unprefixed line went to tid: on stderr every other task is gone. */
+static void alone(struct strace *p, int64_t tid)
+{
+	if (p->ntasks <= 1)
+		return;
+	for (int i = 0; i < p->npool; i++)
+		if (p->pool[i].live && p->pool[i].tid != tid)
+			task_del(p, p->pool[i].tid);
+}
+
 /* The task a line belongs to.  Lines without a prefix: the -ff file's
- * TID; on stderr the one task alive (strace drops the prefix then). */
+ * TID; on stderr the one task alive (see above). */
 static int64_t line_tid(struct strace *p, const struct leader *ld)
 {
 	if (ld->has_tid) {
@@ -880,9 +946,28 @@ static int64_t line_tid(struct strace *p, const struct leader *ld)
 	}
 	if (!p->stderr_mode)
 		return p->guess_tid;
-	if (p->ntasks == 1)
-		return only_task(p);
-	return p->last_prefixed;
+	/* none left: the "+++ exited" of the last exit_group */
+	int64_t tid = p->ntasks == 1 ? only_task(p) : p->ntasks == 0 &&
+		      p->exited_tid >= 0 ? p->exited_tid : p->last_prefixed;
+	alone(p, tid);
+	return tid;
+}
+
+/* An unprefixed "<... NAME resumed>" on stderr: the one task with NAME
+ * in flight, or -1 when none or several have it. */
+static int64_t resumer(struct strace *p, const char *name, size_t nlen)
+{
+	int64_t found = -1;
+	for (int i = 0; i < p->npool; i++) {
+		const struct task *t = &p->pool[i];
+		if (!t->live || !t->pending || t->name_len != nlen ||
+		    memcmp(t->name, name, nlen) != 0)
+			continue;
+		if (found >= 0)
+			return -1;
+		found = t->tid;
+	}
+	return found;
 }
 
 /* Finds the call's closing paren and result; falls back to the last
@@ -1037,6 +1122,22 @@ static void compact_strings(struct strbuf *out, const char *s, size_t n,
 	}
 }
 
+/* After a complete call: "exit_group(...) = ?" ends its task, wait4 and
+ * waitid can end a child (stderr captures, see line_tid). */
+static void call_ends_tasks(struct strace *p, const struct sc_info *sc,
+			    const char *s, size_t n, const struct call *c,
+			    int64_t tid)
+{
+	if (!sc || !p->stderr_mode || p->default_tid >= 0)
+		return;
+	if (sc->kind == K_EXIT_GROUP && !c->has_ret) {
+		task_del(p, tid);
+		p->exited_tid = tid;
+	}
+	else
+		note_reaped(p, sc, s, n, c, tid);
+}
+
 static int parse_call(struct strace *p, const char *s, size_t n, long ln,
 		      const struct leader *ld, struct ht_event *ev)
 {
@@ -1113,6 +1214,7 @@ static int parse_call(struct strace *p, const char *s, size_t n, long ln,
 	ev->dur = c.dur;
 	call_effects(sc, s + a0, n - a0, &c, FXM_FULL, 0, ev, &p->ar,
 		     &p->seen);
+	call_ends_tasks(p, sc, s + a0, n - a0, &c, tid);
 	if (sc && sc == p->sc_openat && c.nargs > 0) {
 		/* AT_FDCWD shows how constants are printed (-X) */
 		const char *a = s + a0 + c.arg[0].off;
@@ -1159,7 +1261,12 @@ static int parse_resumed(struct strace *p, const char *s, size_t n, long ln,
 		i += 17;
 	const char *name = s + nb;
 	const struct sc_info *sc = call_info(p, name, nlen);
-	int64_t tid = line_tid(p, ld);
+	int64_t tid = -1;
+	if (!ld->has_tid && p->stderr_mode && p->default_tid < 0 &&
+	    (tid = resumer(p, name, nlen)) >= 0)
+		alone(p, tid);
+	else
+		tid = line_tid(p, ld);
 	struct task *t = task_find(p, tid);
 	struct call c;
 	if (t && t->pending && t->name_len == nlen &&
@@ -1185,6 +1292,7 @@ static int parse_resumed(struct strace *p, const char *s, size_t n, long ln,
 		ev->dur = c.dur;
 		call_effects(sc, m, mn, &c, FXM_EXIT, t->args_len, ev,
 			     &p->ar, &p->seen);
+		call_ends_tasks(p, sc, m, mn, &c, tid);
 		count_call(p, ev);
 		return 1;
 	}
@@ -1231,6 +1339,10 @@ static int parse_signal(struct strace *p, const char *s, size_t n, long ln,
 	size_t e = b;
 	while (e < n && is_name_char(s[e]))
 		e++;
+	/* SIGCHLD for a child that ended: not the receiver, and gone */
+	if (e - b == 7 && memcmp(s + b, "SIGCHLD", 7) == 0)
+		task_ended(p, reaped_pid(s + e, n - e), ld->has_tid ? ld->tid
+			   : -1);
 	int64_t tid = line_tid(p, ld);
 	task_get(p, tid);
 	ev_start(p, ev, EV_SIGNAL, PH_FULL, tid, s, ld, ln, n);
@@ -1741,6 +1853,9 @@ void *strace_open(struct instream *in, const struct parser_options *o,
 	sb_init(&p->stack);
 	index_grow(p);
 	p->sc_openat = sc_lookup("openat", 6);
+	p->sc_wait4 = sc_lookup("wait4", 5);
+	p->sc_waitid = sc_lookup("waitid", 6);
+	p->only_tid = p->exited_tid = -1;
 	for (int i = 0; i < 9; i++)
 		p->basic[i] = sc_lookup(basic_names[i],
 					strlen(basic_names[i]));

@@ -1006,7 +1006,10 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 			       v.obj, v.obj_len);
 		break;
 	case K_CLONE: {
-		if (!ok || c->ret <= 0)
+		/* at entry (an <unfinished ...> clone): a spawn in flight,
+		 * child unknown (h = -1), with its flags; the child's first
+		 * lines may come before the clone returns */
+		if (exit_known && (!ok || c->ret <= 0))
 			break;
 		const char *f;
 		size_t fl;
@@ -1019,6 +1022,10 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 			if (flag_set(f, fl, "CLONE_THREAD", 0x10000))
 				sfl |= EF_THREAD;
 			pidfd = flag_set(f, fl, "CLONE_PIDFD", 0x1000);
+		}
+		if (!exit_known) {
+			fx_add(&b, EFF_SPAWN, sfl, -1, -1, NULL, 0);
+			break;
 		}
 		fx_add(&b, EFF_SPAWN, sfl, c->ret,
 		       sfl & EF_THREAD ? -1 : c->ret, NULL, 0);
@@ -1039,7 +1046,9 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 		break;
 	}
 	case K_FORK:
-		if (ok && c->ret > 0)
+		if (!exit_known)
+			fx_add(&b, EFF_SPAWN, 0, -1, -1, NULL, 0);
+		else if (ok && c->ret > 0)
 			fx_add(&b, EFF_SPAWN, 0, c->ret, c->ret, NULL, 0);
 		break;
 	case K_EXEC:

@@ -221,6 +221,20 @@ struct task {
 	struct pending *pend;      /* allocated at the first split call */
 	int swallow_exit;          /* dead with a call pending: its exit
 				      line may still come */
+	/* A task first seen while clones were in flight is their child
+	 * (strace prints a child's first lines before its parent's clone
+	 * returns).  When every clone in flight has the same flags and
+	 * table, that settles its home at once (a thread of that process,
+	 * or a process of its own with a copy of that table); otherwise it
+	 * keeps a placeholder table that no decoration may merge into
+	 * another task's.  Either way the clone's return re-homes it. */
+	int await;                 /* home not confirmed by a clone yet */
+	int await_from;            /* table id the early home came from,
+				      0: none (placeholder) */
+	unsigned await_flags;      /* the EF_SHARE_FILES|EF_THREAD assumed */
+	int spawning;              /* its pending call is a clone/fork */
+	unsigned spawn_flags;      /* that call's EF_SHARE_FILES|EF_THREAD */
+	struct task *spawn_next, *spawn_prev; /* tl's list of them */
 	/* closes in a row over consecutive numbers (sweep detection) */
 	struct table *run_table;
 	int64_t run_last;
@@ -258,6 +272,7 @@ struct timeline {
 	size_t nproc, capproc;
 	struct task *task_first, *task_last;
 	struct task *prov_first, *prov_last; /* live provisional tasks */
+	struct task *spawn_first, *spawn_last; /* tasks inside a clone/fork */
 	struct task *alive_first, *alive_last; /* live tasks, oldest first */
 	struct task *dead_first, *dead_last;   /* the last TL_DEAD_KEEP dead */
 	long nalive;

@@ -242,6 +242,11 @@ static void pend_end(struct timeline *tl, struct task *t)
 		memset(s, 0, sizeof *s);
 	}
 	p->active = 0;
+	if (t->spawning) {
+		t->spawning = 0;
+		DL_UNLINK(tl->spawn_first, tl->spawn_last, t, spawn_prev,
+			  spawn_next);
+	}
 }
 
 static void run_flush(struct timeline *tl, struct task *t);
@@ -323,6 +328,35 @@ static void task_die(struct timeline *tl, struct task *t,
 	dead_add(tl, t);
 }
 
+#define SPAWN_HOME (EF_SHARE_FILES | EF_THREAD)
+
+/* A TID not seen before while clones are in flight is one of their
+ * children.  If every clone in flight is made by a task of the same
+ * table with the same flags (two threads of one process forking at
+ * once, say), the child's home follows from them: a thread sharing that
+ * table, or a process of its own with a copy of it.  NULL when they
+ * disagree or none is in flight. */
+static struct task *home_early(struct timeline *tl, int64_t tid)
+{
+	struct task *s = tl->spawn_first;
+	if (!s || !s->table || !s->proc)
+		return NULL;
+	unsigned fl = s->spawn_flags & SPAWN_HOME;
+	for (struct task *o = s->spawn_next; o; o = o->spawn_next)
+		if (o->table != s->table || (o->spawn_flags & SPAWN_HOME) != fl)
+			return NULL;
+	struct proc *p = (fl & EF_THREAD) ? s->proc : proc_new(tl, tid);
+	struct table *tab = (fl & EF_SHARE_FILES) ? s->table
+			    : table_copy(tl, s->table, p->pid, 1);
+	struct task *t = task_new(tl, tid, tid, p, tab);
+	t->provisional = 1;
+	t->await = 1;
+	t->await_from = s->table->id;
+	t->await_flags = fl;
+	prov_add(tl, t);
+	return t;
+}
+
 /* The task an event belongs to.  strace: a TID not seen before existed
  * before the trace (or printed before its creator's clone returned): it
  * gets a process and table of its own until a spawn names it.  ETW: the
@@ -353,11 +387,15 @@ static struct task *get_task(struct timeline *tl, const struct ht_event *ev)
 			t->swallow_exit = 0;
 		return NULL;
 	}
+	t = home_early(tl, ev->tid);
+	if (t)
+		return t;
 	struct proc *p = proc_new(tl, ev->tid);
 	struct table *tab = table_new(tl, ev->tid);
 	tab->provisional = 1;
 	t = task_new(tl, ev->tid, ev->tid, p, tab);
 	t->provisional = 1;
+	t->await = tl->spawn_first != NULL;
 	prov_add(tl, t);
 	return t;
 }
@@ -488,9 +526,11 @@ static void prov_reindex(struct timeline *tl, struct table *dst,
 static void infer_share(struct timeline *tl, struct task *t,
 			const struct effect *e)
 {
-	if (!t->provisional || !t->table || !t->table->provisional ||
-	    !e->object || tl->prov_first == tl->prov_last)
-		return;     /* (t is the only live provisional task) */
+	if (!t->provisional || t->await || !t->table ||
+	    !t->table->provisional || !e->object ||
+	    tl->prov_first == tl->prov_last)
+		return;     /* (t is the only live provisional task; a clone's
+			       child before it returns: that clone says) */
 	/* (the usual case first: the number names what it named) */
 	struct numstate *ns = table_find(t->table, e->h);
 	if (ns && ns->cur.id && ns->cur.open &&
@@ -511,7 +551,7 @@ static void infer_share(struct timeline *tl, struct task *t,
 	struct task *u = ut->users_first;
 	while (u && !u->provisional)
 		u = u->user_next;
-	if (!u)
+	if (!u || u->await)
 		return;
 	struct numstate *un = table_find(ut, e->h);
 	if (!un || !un->cur.id || !un->cur.open ||
@@ -1250,6 +1290,26 @@ static void spawn_etw(struct timeline *tl, struct task *t,
 		    (e->flags & EF_THREAD) != 0);
 }
 
+/* An early home turned out wrong (a clone in flight that home_early
+ * did not know made the child): the task keeps what it did, on a
+ * placeholder table of its own, for spawn() to fold in as usual. */
+static void rehome(struct timeline *tl, struct task *c)
+{
+	struct table *old = c->table;
+	if (old && old->refs > 1) {
+		struct table *nt = table_copy(tl, old, c->tid, 0);
+		old->refs--;
+		task_set_table(c, nt);
+		nt->refs = 1;
+	}
+	if (c->table)
+		c->table->provisional = 1;
+	if (c->proc && c->proc->pid != c->tid) {
+		proc_unlink(c);
+		proc_link(c, proc_new(tl, c->tid));
+	}
+}
+
 /* clone/fork returned child TID e->h.  The child may have printed
  * already: then its provisional process and table are folded in. */
 static void spawn(struct timeline *tl, struct task *t,
@@ -1266,6 +1326,21 @@ static void spawn(struct timeline *tl, struct task *t,
 	struct task *c = imap_get(&tl->tasks, e->h);
 	if (c && c->alive && !c->provisional)
 		return;
+	if (c && c->await) {
+		c->await = 0;
+		if (c->await_from && t->table &&
+		    c->await_from == t->table->id &&
+		    c->await_flags == (e->flags & SPAWN_HOME)) {
+			/* the early home was this clone's: confirmed */
+			if (c->alive)
+				prov_del(tl, c);
+			c->provisional = 0;
+			set_created(tl, c, t, ev, thread);
+			return;
+		}
+		if (c->await_from && c->alive)
+			rehome(tl, c);
+	}
 	if (c && !c->alive && c->provisional) {
 		/* it printed, and even ended, before the clone returned */
 		c->provisional = 0;
@@ -1575,6 +1650,15 @@ static void call_entry(struct timeline *tl, struct task *t,
 		p->fx[i].object = NULL;
 		if (h < 0 && ev->fx[i].op == EFF_USE)
 			h = ev->fx[i].h;
+		if (ev->fx[i].op == EFF_SPAWN && ev->fx[i].h < 0 &&
+		    !t->spawning) {
+			/* a clone in flight: children seen before it
+			 * returns are homed by its flags (home_early) */
+			t->spawning = 1;
+			t->spawn_flags = ev->fx[i].flags;
+			DL_APPEND(tl->spawn_first, tl->spawn_last, t,
+				  spawn_prev, spawn_next);
+		}
 	}
 	if (h >= 0)     /* shown as "blocked" if someone closes h */
 		evc_set(tl, &p->entry, ev, t, RO_USE, 0, h, NULL);

@@ -586,6 +586,102 @@ static void test_reap(void)
 	timeline_free(b.tl);
 }
 
+/* forkexec-threads: threads 101 and 102 of process 100 fork at once; the
+ * child 300 prints before either clone returns, dup2s the inherited pipe
+ * end 5 while thread 101 closes its own 5.  Both clones in flight are
+ * forks from one table: 300 is a process with a copy of it (not a thread
+ * of 100), so the close is no close-while-in-use. */
+static void test_two_forks_in_flight(void)
+{
+	struct bld b;
+	b_init(&b);
+	b_spawn(&b, 1, 100, 101, EF_SHARE_FILES | EF_THREAD);
+	b_go(&b);
+	b_spawn(&b, 2, 100, 102, EF_SHARE_FILES | EF_THREAD);
+	b_go(&b);
+	b_open(&b, 3, 101, 5, "pipe:[7]", 0);
+	b_entry(&b, 4, 101, "clone");
+	b_fx(&b, EFF_SPAWN, -1, 0, NULL);
+	b_go(&b);
+	b_entry(&b, 5, 102, "clone");
+	b_fx(&b, EFF_SPAWN, -1, 0, NULL);
+	b_go(&b);
+	b_entry(&b, 6, 300, "dup2");
+	b_fx(&b, EFF_USE, 5, EF_BLOCKING, "pipe:[7]");
+	b_go(&b);
+	b_exit(&b, 7, 4, 101, "clone");
+	b_fx(&b, EFF_SPAWN, 300, 0, NULL);
+	b_ret(&b, 300);
+	b_go(&b);
+	b_close(&b, 8, 101, 5, "pipe:[7]", 0);
+	b_exit(&b, 9, 6, 300, "dup2");
+	b_fx(&b, EFF_USE, 5, EF_BLOCKING | EF_AT_ENTRY, "pipe:[7]");
+	b_ret(&b, 1);
+	b_go(&b);
+	b_exit_group(&b, 10, 300);
+	b_exit(&b, 11, 5, 102, "clone");
+	b_fx(&b, EFF_SPAWN, 301, 0, NULL);
+	b_ret(&b, 301);
+	b_go(&b);
+	b_exit_group(&b, 12, 301);
+	b_exit_group(&b, 13, 100);
+	timeline_finish(b.tl);
+	CHECK_INT("two forks: no findings", n_findings(b.tl), 0);
+	CHECK_INT("two forks: processes", timeline_stats(b.tl)->processes, 3);
+	int nt;
+	const struct task_info *ti = timeline_tasks(b.tl, &nt);
+	int ok = 0;
+	for (int i = 0; i < nt; i++)
+		if (ti[i].tid == 300)
+			ok = ti[i].pid == 300 && !ti[i].is_thread &&
+			     ti[i].parent_tid == 101;
+	CHECK("two forks: 300 is a process forked by 101", ok);
+	timeline_free(b.tl);
+}
+
+/* A thread clone (100) and a fork (101) in flight at once: the child 300
+ * that prints first cannot be told; it must not be merged into 100's
+ * process by the pipe it uses, and becomes 101's forked child when 101's
+ * fork returns. */
+static void test_clones_disagree(void)
+{
+	struct bld b;
+	b_init(&b);
+	b_spawn(&b, 1, 100, 101, EF_SHARE_FILES | EF_THREAD);
+	b_go(&b);
+	b_open(&b, 2, 101, 5, "pipe:[7]", 0);
+	b_entry(&b, 3, 100, "clone3");
+	b_fx(&b, EFF_SPAWN, -1, EF_SHARE_FILES | EF_THREAD, NULL);
+	b_go(&b);
+	b_entry(&b, 4, 101, "clone");
+	b_fx(&b, EFF_SPAWN, -1, 0, NULL);
+	b_go(&b);
+	b_use(&b, 5, 300, "dup2", 5, "pipe:[7]", 0, NULL, 0);
+	b_exit(&b, 6, 4, 101, "clone");
+	b_fx(&b, EFF_SPAWN, 300, 0, NULL);
+	b_ret(&b, 300);
+	b_go(&b);
+	b_close(&b, 7, 101, 5, "pipe:[7]", 0);
+	b_exit_group(&b, 8, 300);
+	b_exit(&b, 9, 3, 100, "clone3");
+	b_fx(&b, EFF_SPAWN, 102, EF_SHARE_FILES | EF_THREAD, NULL);
+	b_ret(&b, 102);
+	b_go(&b);
+	b_exit_group(&b, 10, 100);
+	timeline_finish(b.tl);
+	CHECK_INT("disagree: no findings", n_findings(b.tl), 0);
+	CHECK_INT("disagree: processes", timeline_stats(b.tl)->processes, 2);
+	int nt;
+	const struct task_info *ti = timeline_tasks(b.tl, &nt);
+	int ok = 0;
+	for (int i = 0; i < nt; i++)
+		if (ti[i].tid == 300)
+			ok = ti[i].pid == 300 && !ti[i].is_thread &&
+			     ti[i].parent_tid == 101;
+	CHECK("disagree: 300 is a process forked by 101", ok);
+	timeline_free(b.tl);
+}
+
 int main(void)
 {
 	test_sweep();
@@ -605,5 +701,7 @@ int main(void)
 	test_infer_identity();
 	test_forget();
 	test_reap();
+	test_two_forks_in_flight();
+	test_clones_disagree();
 	return unit_failed;
 }
