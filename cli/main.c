@@ -139,7 +139,8 @@ int main(int argc, char **argv)
 		case 'f':
 			if (format_parse(optarg, &ao.format) < 0)
 				die("--format: unknown format '%s' (auto, "
-				    "strace, etw-xml, perfview-xml)", optarg);
+				    "strace, perf-trace, perf-script, trace-cmd, "
+				    "etw-xml, perfview-xml)", optarg);
 			break;
 		case 'h':
 			usage(stdout);

@@ -3,13 +3,16 @@
 #include <string.h>
 #include <stdarg.h>
 #include <stdlib.h>
-#include "internal.h"
+#include "perf_int.h"
 
 static const char *const format_names[] = {
 	[FMT_AUTO] = "auto",
 	[FMT_STRACE] = "strace",
 	[FMT_ETW_XML] = "etw-xml",
 	[FMT_PERFVIEW_XML] = "perfview-xml",
+	[FMT_PERF_TRACE] = "perf-trace",
+	[FMT_PERF_SCRIPT] = "perf-script",
+	[FMT_TRACE_CMD] = "trace-cmd",
 };
 
 const char *format_name(enum ht_format f)
@@ -76,6 +79,8 @@ struct parser *parser_open(const char *path, const struct parser_options *o,
 		const char *head;
 		size_t n = instream_peek(in, &head, 65536);
 		f = etw_sniff(head, n);
+		if (f == FMT_AUTO)
+			f = (enum ht_format)perf_sniff(head, n);
 		if (f == FMT_AUTO && strace_sniff(head, n))
 			f = FMT_STRACE;
 		char c;
@@ -93,8 +98,9 @@ struct parser *parser_open(const char *path, const struct parser_options *o,
 		}
 		if (f == FMT_AUTO) {
 			ht_error_set(err, instream_path(in), 0,
-				     "cannot tell the format: neither strace "
-				     "output nor ETW/PerfView event XML "
+				     "cannot tell the format: neither strace, "
+				     "perf or trace-cmd output nor ETW/PerfView "
+				     "event XML "
 				     "(use --format to force one)");
 			instream_close(in);
 			return NULL;
@@ -105,6 +111,10 @@ struct parser *parser_open(const char *path, const struct parser_options *o,
 	p->format = f;
 	if (f == FMT_STRACE)
 		p->impl = strace_open(in, o, st, err);
+	else if (f == FMT_PERF_TRACE)
+		p->impl = perf_trace_open(in, o, st, err);
+	else if (f == FMT_PERF_SCRIPT || f == FMT_TRACE_CMD)
+		p->impl = perf_open(in, f, o, st, err);
 	else
 		p->impl = etw_open(in, f, o, st, err);
 	if (!p->impl) {
@@ -118,6 +128,10 @@ int parser_next(struct parser *p, struct ht_event *ev, struct ht_error *err)
 {
 	if (p->format == FMT_STRACE)
 		return strace_next(p->impl, ev, err);
+	if (p->format == FMT_PERF_TRACE)
+		return perf_trace_next(p->impl, ev, err);
+	if (p->format == FMT_PERF_SCRIPT || p->format == FMT_TRACE_CMD)
+		return perf_next(p->impl, ev, err);
 	return etw_next(p->impl, ev, err);
 }
 
@@ -127,6 +141,10 @@ void parser_close(struct parser *p)
 		return;
 	if (p->format == FMT_STRACE)
 		strace_close(p->impl);
+	else if (p->format == FMT_PERF_TRACE)
+		perf_trace_close(p->impl);
+	else if (p->format == FMT_PERF_SCRIPT || p->format == FMT_TRACE_CMD)
+		perf_close(p->impl);
 	else
 		etw_close(p->impl);
 	free(p);

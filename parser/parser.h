@@ -1,5 +1,5 @@
 /* parser/parser.h - the face of parser/: every input format (strace text,
- * ETW XML exports) becomes one stream of normalized struct ht_event. */
+ * perf / trace-cmd text, ETW XML exports) becomes one stream of normalized struct ht_event. */
 #ifndef HANDLETRAIL_PARSER_H
 #define HANDLETRAIL_PARSER_H
 
@@ -11,6 +11,9 @@ enum ht_format {
 	FMT_STRACE,
 	FMT_ETW_XML,      /* tracerpt <Events> or wevtutil bare <Event> run */
 	FMT_PERFVIEW_XML, /* PerfView event dump */
+	FMT_PERF_TRACE,   /* perf trace -o FILE text */
+	FMT_PERF_SCRIPT,  /* perf script of raw_syscalls / syscalls:* */
+	FMT_TRACE_CMD,    /* trace-cmd report (or tracefs trace) text */
 };
 const char *format_name(enum ht_format f);         /* "strace", ... */
 int format_parse(const char *s, enum ht_format *f); /* -1 if unknown */

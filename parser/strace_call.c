@@ -110,6 +110,14 @@ enum err_class errno_class_of(long val)
 	return ERRC_OTHER;
 }
 
+const char *errno_name(long val)
+{
+	for (size_t i = 0; i < ERRNO_COUNT; i++)
+		if (errno_table[i].value == val)
+			return errno_table[i].name;
+	return NULL;
+}
+
 /* ---- arena ------------------------------------------------------------ */
 
 void arena_reset(struct arena *a, size_t need)

@@ -63,6 +63,9 @@ const struct sc_info *sc_lookup(const char *name, size_t n);
 int errno_lookup(const char *name, size_t n, long *val, enum err_class *c,
 		 const char **canon);
 enum err_class errno_class_of(long val);
+/* errno value -> its main name ("EBADF"), NULL if unknown; for readers
+ * that see numbers (raw_syscalls: "= -9") */
+const char *errno_name(long val);
 
 /* A scanned call.  Offsets are into the text handed to call_scan: the
  * arguments after "NAME(", possibly followed by ") = RESULT". */

@@ -1,0 +1,73 @@
+/* parser/perf_int.h - what the kernel-tracepoint readers share: perf
+ * script and trace-cmd report text of raw_syscalls (perf.c) and perf
+ * trace text (perf_trace.c).  Both turn a syscall into the text strace
+ * would print for it ("close(4) = 0") and hand that to strace's scanner
+ * and effect builder (strace_int.h): one syscall table, one effect
+ * builder for every Linux format. */
+#ifndef HANDLETRAIL_PERF_INT_H
+#define HANDLETRAIL_PERF_INT_H
+
+#include "strace_int.h"
+
+/* Per-TID state of a reader: the call in flight and what is known of the
+ * task.  An open-addressed table keyed by TID. */
+struct ptask {
+	int64_t tid;          /* 0: free slot (TID 0 is the idle task) */
+	int64_t pid;          /* thread group, -1 unknown                  */
+	int64_t newtask_flags;/* task:task_newtask clone_flags, -1 none    */
+	int pending;          /* an entry without its exit yet             */
+	int entry_out;        /* its PH_ENTRY event was handed out         */
+	int exit_only;        /* no entry was seen (perf trace continued)  */
+	const struct sc_info *sc;
+	char name[32];        /* the syscall's name                        */
+	long line;
+	int cpu;
+	int64_t ts;
+	char time_text[32];
+	char *text;           /* the call as strace text, from '(' on       */
+	size_t text_len, text_cap, args_len;
+	char *raw;            /* perf trace: the entry line as printed      */
+	size_t raw_len, raw_cap;
+};
+
+struct ptasks {
+	struct ptask *slot;
+	size_t cap, used;
+};
+struct ptask *ptask_get(struct ptasks *t, int64_t tid);  /* creates */
+struct ptask *ptask_find(struct ptasks *t, int64_t tid); /* or NULL */
+void ptasks_free(struct ptasks *t);
+void ptask_set_text(struct ptask *t, const char *s, size_t n);
+void ptask_set_raw(struct ptask *t, const char *s, size_t n);
+
+/* An event with nothing in it yet but where it comes from. */
+void perf_ev_init(struct ht_event *ev, enum ev_type type, enum ev_phase ph,
+		  const char *path, long line, int64_t tid, int cpu,
+		  int64_t ts);
+
+/* Fills ev's result and effects from strace-form text s (the arguments
+ * after "NAME(", then ") = RET ..."); mode as for call_effects.  Returns
+ * 0, or -1 when the text does not scan (a bug in the caller's
+ * formatting, or damaged input). */
+int perf_call_effects(const struct sc_info *sc, const char *s, size_t n,
+		      enum fx_mode mode, size_t entry_len, struct ht_event *ev,
+		      struct arena *ar, unsigned *seen);
+
+/* "505.454371" -> ns; 0 if no number there */
+size_t perf_read_secs(const char *s, size_t n, int64_t *ns);
+
+/* Backends (parser.c dispatches). */
+int perf_sniff(const char *buf, size_t n);   /* FMT_* or FMT_AUTO */
+void *perf_open(struct instream *in, enum ht_format f,
+		const struct parser_options *o, struct input_stats *st,
+		struct ht_error *err);
+int perf_next(void *p, struct ht_event *ev, struct ht_error *err);
+void perf_close(void *p);
+
+int perf_trace_sniff_line(const char *s, size_t n);
+void *perf_trace_open(struct instream *in, const struct parser_options *o,
+		      struct input_stats *st, struct ht_error *err);
+int perf_trace_next(void *p, struct ht_event *ev, struct ht_error *err);
+void perf_trace_close(void *p);
+
+#endif
