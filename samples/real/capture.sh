@@ -140,7 +140,7 @@ cap_py-threadpool() {
 cap_py-asyncio() {
 	fresh py-asyncio
 	traced py-asyncio "$1" $PY "$work/asyncio_server.py" "$2"
-	load "$2" 80 6 / /quit
+	load "$2" 50 6 / /quit
 	finish py-asyncio 30 && keep py-asyncio "$1"
 }
 

@@ -1,8 +1,11 @@
 /* spawn.c - several threads run child programs at once with posix_spawn
- * (glibc: clone(CLONE_VM|CLONE_VFORK) without CLONE_FILES, or clone3):
- * each round makes a pipe2(O_CLOEXEC), spawns /bin/true with a file
- * action that dup2()s the write end to the child's stdout, closes the
- * write end, reads to EOF, closes the read end and waits.
+ * (glibc 2.36: clone3(CLONE_VM|CLONE_VFORK), no CLONE_FILES): each round
+ * makes a pipe2(O_CLOEXEC), spawns a program with a file action that
+ * dup2()s the write end to the child's stdout, closes the write end, reads
+ * to EOF, closes the read end and waits.  Every other round the program is
+ * one that is not installed (/nonexistent/helper): the child's execve
+ * fails and it calls exit_group(127) before the parent's clone3 returns;
+ * posix_spawn then returns ENOENT, which the program handles.
  *
  * usage: spawn THREADS ROUNDS
  *
@@ -32,8 +35,9 @@ static void *runner(void *arg)
 		posix_spawn_file_actions_t fa;
 		posix_spawn_file_actions_init(&fa);
 		posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-		char *argv[] = { "true", NULL };
-		int rc = posix_spawn(&pid, "/bin/true", &fa, NULL, argv, environ);
+		const char *prog = i % 2 ? "/nonexistent/helper" : "/bin/true";
+		char *argv[] = { "helper", NULL };
+		int rc = posix_spawn(&pid, prog, &fa, NULL, argv, environ);
 		posix_spawn_file_actions_destroy(&fa);
 		close(p[1]);
 		while (read(p[0], buf, sizeof buf) > 0)
