@@ -40,6 +40,7 @@ struct source {
 	struct ht_event ev;
 	int have;  /* ev holds the next event */
 	int done;
+	int64_t first_ts;  /* of its first event (several files) */
 };
 
 static void fatal_note(struct capture *c, const struct ht_error *e)
@@ -80,6 +81,151 @@ static void advance(struct capture *c, struct source *s)
 		fatal_note(c, &e);
 }
 
+/* A -ff capture is one capture: whether it was filtered (-e trace=) or
+ * shows no close at all is judged over all its files, not per thread's
+ * file (one thread may well close nothing).  Without any close, leaks
+ * cannot be told: none are reported. */
+static void whole_capture(struct capture *out, struct timeline *tl)
+{
+	long calls = 0, creates = 0, closes = 0, basic = 0;
+	int nff = 0, unseen = 0;
+	for (int i = 0; i < out->ninputs; i++) {
+		const struct input_stats *st = &out->inputs[i];
+		unseen |= st->closes_unseen;
+		if (!st->per_thread)
+			continue;
+		nff++;
+		calls += st->calls;
+		creates += st->creates;
+		closes += st->closes;
+		basic += st->basic;
+	}
+	if (nff) {
+		input_stats_whole(&out->inputs[0], calls, creates, closes,
+				  basic, 1);
+		unseen |= out->inputs[0].closes_unseen;
+	}
+	if (unseen)
+		timeline_drop_kind(tl, FK_LEAK);
+}
+
+/* Opens file i and reads its first event.  -1: err filled. */
+static int src_open(struct capture *out, const char *const *paths, int i,
+		    const struct analyse_options *o, struct source *s,
+		    struct ht_error *err)
+{
+	struct parser_options po = {
+		.format = o->format,
+		.default_tid = ff_suffix_tid(paths[i]),
+		.rules_path = o->rules_path,
+	};
+	struct input_stats *st = &out->inputs[i];
+	st->ts_first = st->ts_last = TS_NONE;
+	s->p = parser_open(paths[i], &po, st, err);
+	if (!st->path)
+		st->path = xstrdup(strcmp(paths[i], "-") == 0 ? "<stdin>"
+				   : paths[i]);
+	if (!s->p)
+		return -1;
+	advance(out, s);
+	return 0;
+}
+
+static void src_close(struct source *s)
+{
+	if (s->p)
+		parser_close(s->p);
+	s->p = NULL;
+}
+
+/* Forgets what reading file i's first event counted: it is read again
+ * from its start when its turn comes. */
+static void src_rewind(struct capture *out, int i, struct source *s)
+{
+	src_close(s);
+	s->have = s->done = 0;
+	struct input_stats *st = &out->inputs[i];
+	char *path = st->path;
+	memset(st, 0, sizeof *st);
+	st->path = path;
+	st->ts_first = st->ts_last = TS_NONE;
+}
+
+/* Several files (strace -ff: one per thread) are merged by time.  Only
+ * the files between their first and last event are open: a file is
+ * looked at once for its first stamp, then opened again when the merge
+ * reaches it and closed at its end, so memory follows the threads alive,
+ * not the number of files.  Returns -1 (err filled) when a file cannot
+ * be opened again. */
+static int merge_files(struct capture *out, const char *const *paths,
+		       int npaths, const struct analyse_options *o,
+		       struct source *src, int all_timed,
+		       struct timeline *tl, struct ht_error *err)
+{
+	int *order = xmalloc((size_t)npaths * sizeof *order);
+	int *act = xmalloc((size_t)npaths * sizeof *act);
+	int norder = 0, nact = 0, next = 0, rc = 0;
+	for (int i = 0; i < npaths; i++) {
+		if (src[i].p && src[i].have)
+			act[nact++] = i;      /* not reopenable (stdin) */
+		else if (!src[i].done)
+			order[norder++] = i;
+	}
+	/* by first stamp, ties to the earlier file (insertion sort: the
+	 * files of -ff come about in the order their threads started) */
+	for (int a = 1; all_timed && a < norder; a++) {
+		int v = order[a], b = a;
+		while (b > 0 && src[order[b - 1]].first_ts > src[v].first_ts) {
+			order[b] = order[b - 1];
+			b--;
+		}
+		order[b] = v;
+	}
+	for (;;) {
+		int best = -1, bi = -1;
+		for (int k = 0; k < nact; k++) {
+			int i = act[k];
+			if (best < 0 || (all_timed &&
+			    (src[i].ev.ts < src[best].ev.ts ||
+			     (src[i].ev.ts == src[best].ev.ts && i < best)))) {
+				best = i;
+				bi = k;
+			}
+		}
+		/* a file whose first event comes before: open it now */
+		if (next < norder && (best < 0 || (all_timed &&
+		    (src[order[next]].first_ts < src[best].ev.ts ||
+		     (src[order[next]].first_ts == src[best].ev.ts &&
+		      order[next] < best))))) {
+			int i = order[next++];
+			if (src_open(out, paths, i, o, &src[i], err) < 0) {
+				rc = -1;
+				break;
+			}
+			if (src[i].have)
+				act[nact++] = i;
+			else
+				src_close(&src[i]);
+			continue;
+		}
+		if (best < 0)
+			break;
+		timeline_feed(tl, &src[best].ev);
+		if (timeline_full(tl)) {
+			full_note(out, tl, &src[best].ev);
+			break;
+		}
+		advance(out, &src[best]);
+		if (!src[best].have) {
+			src_close(&src[best]);
+			act[bi] = act[--nact];
+		}
+	}
+	free(order);
+	free(act);
+	return rc;
+}
+
 int analyse_capture(const char *const *paths, int npaths,
 		    const struct analyse_options *o, struct capture *out,
 		    struct ht_error *err)
@@ -91,27 +237,21 @@ int analyse_capture(const char *const *paths, int npaths,
 	struct source *src = xcalloc((size_t)npaths, sizeof *src);
 	int all_timed = 1;
 	for (int i = 0; i < npaths; i++) {
-		struct parser_options po = {
-			.format = o->format,
-			.default_tid = ff_suffix_tid(paths[i]),
-			.rules_path = o->rules_path,
-		};
-		struct input_stats *st = &out->inputs[i];
-		st->ts_first = st->ts_last = TS_NONE;
-		src[i].p = parser_open(paths[i], &po, st, err);
-		if (!st->path)
-			st->path = xstrdup(strcmp(paths[i], "-") == 0
-					   ? "<stdin>" : paths[i]);
-		if (!src[i].p) {
+		if (src_open(out, paths, i, o, &src[i], err) < 0) {
 			for (int k = 0; k < i; k++)
-				parser_close(src[k].p);
+				src_close(&src[k]);
 			free(src);
 			capture_free(out);
 			return -1;
 		}
-		advance(out, &src[i]);
 		if (src[i].have && src[i].ev.ts == TS_NONE)
 			all_timed = 0;
+		src[i].first_ts = src[i].have ? src[i].ev.ts : TS_NONE;
+		/* several files: closed until the merge comes to them */
+		if (npaths > 1 && src[i].have && strcmp(paths[i], "-") != 0)
+			src_rewind(out, i, &src[i]);
+		else if (!src[i].have)
+			src_close(&src[i]);
 	}
 	struct timeline *tl = timeline_new();
 	if (npaths > 1 && !all_timed)
@@ -121,42 +261,25 @@ int analyse_capture(const char *const *paths, int npaths,
 				"events are read one file after another, not "
 				"interleaved in time");
 	/* one file (the usual case): its events in order */
-	int stop = 0;
-	while (npaths == 1 && src[0].have && !stop) {
+	while (npaths == 1 && src[0].have) {
 		timeline_feed(tl, &src[0].ev);
 		if (timeline_full(tl)) {
 			full_note(out, tl, &src[0].ev);
-			stop = 1;
-		} else {
-			advance(out, &src[0]);
-		}
-	}
-	while (!stop) {
-		/* the earliest head event; ties go to the earlier file */
-		int best = -1;
-		for (int i = 0; i < npaths; i++) {
-			if (!src[i].have)
-				continue;
-			if (best < 0) {
-				best = i;
-				if (!all_timed)
-					break;
-				continue;
-			}
-			if (src[i].ev.ts < src[best].ev.ts)
-				best = i;
-		}
-		if (best < 0)
 			break;
-		timeline_feed(tl, &src[best].ev);
-		if (timeline_full(tl)) {
-			full_note(out, tl, &src[best].ev);
-			stop = 1;
-		} else {
-			advance(out, &src[best]);
 		}
+		advance(out, &src[0]);
+	}
+	if (npaths > 1 && merge_files(out, paths, npaths, o, src, all_timed,
+				      tl, err) < 0) {
+		for (int k = 0; k < npaths; k++)
+			src_close(&src[k]);
+		free(src);
+		timeline_free(tl);
+		capture_free(out);
+		return -1;
 	}
 	timeline_finish(tl);
+	whole_capture(out, tl);
 	const struct timeline_stats *ts = timeline_stats(tl);
 	if (ts->numbers_forgotten) {
 		char msg[300];
@@ -176,7 +299,7 @@ int analyse_capture(const char *const *paths, int npaths,
 		input_stats_limit(&out->inputs[0], msg);
 	}
 	for (int i = 0; i < npaths; i++)
-		parser_close(src[i].p);
+		src_close(&src[i]);
 	free(src);
 	out->tl = tl;
 	return 0;

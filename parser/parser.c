@@ -1,5 +1,6 @@
 /* parser/parser.c - opens an input, tells its format from its content and
  * hands events from the matching backend to the caller. */
+#include <ctype.h>
 #include <string.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -33,18 +34,52 @@ int format_parse(const char *s, enum ht_format *f)
 	return -1;
 }
 
+/* one more line skipped for reason text r (numbers count as one) */
+static void count_reason(struct input_stats *st, const char *r)
+{
+	char k[sizeof st->reasons[0].reason];
+	size_t n = 0;
+	for (const char *p = r; *p && n + 1 < sizeof k; p++) {
+		if (*p >= '0' && *p <= '9' && (p == r || !(isalnum((unsigned char)p[-1]) || p[-1] == '_'))) {
+			while (p[1] >= '0' && p[1] <= '9')
+				p++;
+			k[n++] = 'N';
+		} else {
+			k[n++] = *p;
+		}
+	}
+	k[n] = '\0';
+	for (int i = 0; i < st->nreasons; i++)
+		if (strcmp(st->reasons[i].reason, k) == 0) {
+			st->reasons[i].lines++;
+			return;
+		}
+	if (st->nreasons == HT_SKIP_REASONS) {
+		struct skip_reason *o = &st->reasons[HT_SKIP_REASONS - 1];
+		snprintf(o->reason, sizeof o->reason, "other reasons");
+		o->lines++;
+		return;
+	}
+	struct skip_reason *o = &st->reasons[st->nreasons++];
+	memcpy(o->reason, k, n + 1);
+	o->lines = 1;
+}
+
 void input_stats_skip(struct input_stats *st, long line, const char *fmt,
 		      ...)
 {
 	st->skipped++;
+	char why[sizeof st->samples[0].reason];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	count_reason(st, why);
 	if (st->nsamples >= HT_SKIP_SAMPLES)
 		return;
 	struct skip_sample *s = &st->samples[st->nsamples++];
-	va_list ap;
-	va_start(ap, fmt);
 	s->line = line;
-	vsnprintf(s->reason, sizeof s->reason, fmt, ap);
-	va_end(ap);
+	memcpy(s->reason, why, sizeof why);
 }
 
 void input_stats_limit(struct input_stats *st, const char *text)
@@ -61,6 +96,21 @@ void input_stats_limit(struct input_stats *st, const char *text)
 	}
 	snprintf(st->limits + have, sizeof st->limits - have, "%s%s",
 		 have ? "\n" : "", text);
+}
+
+void input_stats_whole(struct input_stats *st, long calls, long creates,
+		       long closes, long basic, int subset)
+{
+	if (subset && calls >= 20 && basic == 0)
+		input_stats_limit(st, "-e trace= subset: calls outside the "
+				  "traced set (closes, dups, clone, execve) "
+				  "are invisible");
+	if (creates > 0 && closes == 0 && calls >= 10) {
+		input_stats_limit(st, "no close at all in the trace: closes "
+				  "are missing (-e trace= or -Z), so no leak "
+				  "is reported");
+		st->closes_unseen = 1;
+	}
 }
 
 struct parser {

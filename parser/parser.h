@@ -138,6 +138,14 @@ struct skip_sample {
 	long line;
 	char reason[160];
 };
+/* Skipped lines counted by reason: the reason text with every number
+ * written N, so that one reason is one row.  Past HT_SKIP_REASONS rows
+ * the rest count in the last one, "other reasons". */
+#define HT_SKIP_REASONS 12
+struct skip_reason {
+	char reason[160];
+	long lines;
+};
 
 /* What one input file held.  Filled by the parser as it goes. */
 struct input_stats {
@@ -151,12 +159,28 @@ struct input_stats {
 	long skipped;         /* lines not understood: never silently dropped */
 	int nsamples;
 	struct skip_sample samples[HT_SKIP_SAMPLES];
+	int nreasons;
+	struct skip_reason reasons[HT_SKIP_REASONS];
 	int64_t ts_first, ts_last; /* TS_NONE when no timestamps */
+	/* What the capture-level checks add up over the files of one
+	 * capture (strace -ff: a file per thread, judged as a whole). */
+	int per_thread;       /* one thread's file of a -ff capture */
+	long calls, creates, closes;
+	long basic;           /* calls every dynamically linked program
+				 makes (a trace without any was filtered) */
+	int closes_unseen;    /* the capture shows no close at all: leak
+				 notes would be false, none are made */
 	long long bytes;      /* uncompressed bytes read */
 };
 void input_stats_skip(struct input_stats *st, long line, const char *fmt,
 		      ...) HT_PRINTF(3, 4);
 void input_stats_limit(struct input_stats *st, const char *text);
+/* The checks that need a whole capture, given its counts (one file, or
+ * the sum over a -ff capture's files): no close at all means closes were
+ * filtered out (-e trace=, -Z) and leaks cannot be told (closes_unseen);
+ * with subset set, no call every program makes means -e trace=. */
+void input_stats_whole(struct input_stats *st, long calls, long creates,
+		       long closes, long basic, int subset);
 
 struct parser_options {
 	enum ht_format format;   /* FMT_AUTO: detect by content */

@@ -26,8 +26,18 @@
  * - "<... X resumed>" without an entry becomes a PH_FULL event when the
  *   result alone has an effect (execve, a returned fd), else a skip.
  * - A line without a prefix belongs to the -ff file's TID, on stderr to
- *   the one task alive, before any prefix to the TID that
- *   set_tid_address() returns; -1 when nothing tells. */
+ *   the one task alive (see line_tid: -q/-qq captures have no "+++"
+ *   lines), before any prefix to the TID that set_tid_address() returns;
+ *   -1 when nothing tells.
+ * - An <unfinished ...> clone/fork entry carries EFF_SPAWN h = -1 with
+ *   its flags: the child may print before the clone returns.
+ * - " <detached ...>" (strace stopped on -p) ends an entry that never
+ *   returns, like " <unfinished ...>".
+ * - strace's messages that cut a line ("strace: Process N attached", the
+ *   strace 4.x form without "strace: ", strace -d's "[wait(0x..) = N]")
+ *   are taken out and the line rejoined; the traced program's own output
+ *   inside a call line is taken out by its length (ocall_try).
+ * - -c/-C summary tables are strace's, not calls (summary_shape). */
 
 #define NS_PER_S 1000000000LL
 #define DAY_NS (86400LL * NS_PER_S)
@@ -54,6 +64,7 @@ enum feature {
 	FT_DUMP     = 1u << 17,  /* -e write= / read= dumps              */
 	FT_XVERBOSE = 1u << 18,
 	FT_XRAW     = 1u << 19,
+	FT_SUMMARY  = 1u << 20,  /* a -c/-C summary table                */
 };
 
 /* One traced task we have seen and not seen end, with its call in
@@ -112,6 +123,13 @@ struct strace {
 	long held_line;
 	int have_held, held_esc;
 
+	/* a call line the traced program's own output cut open (it shares
+	 * strace's terminal or file): held until its ") = N" comes */
+	struct strbuf ocall, ofix;
+	long ocall_line;
+	int ocall_lines;         /* lines held, 0: none */
+	int64_t ocall_ts;
+	char ocall_why[160];
 	struct strbuf join;      /* a line cut by a strace message */
 	long join_line;
 	int joining, njoins;
@@ -151,6 +169,7 @@ struct strace {
 	unsigned feat, seen;
 	long n_calls, n_failed, n_creates, n_closes, n_spawns, n_unfinished;
 	long n_fd_effects, n_basic;
+	long n_threads;          /* clones with CLONE_THREAD */
 	long n_switches;         /* call lines whose task differs from the
 				    line before */
 	int64_t last_call_tid;
@@ -175,7 +194,17 @@ static const char *const splice_re_src =
 	"strace: (?:Process \\d+ (?:attached|detached|suspended|resumed)"
 	"(?: with \\d+ threads?)?|\\[ Process PID=\\d+ runs in .* mode\\. \\]"
 	"|Exit of unknown pid \\d+ ignored)$";
-static pcre2_code *task_re, *splice_re;
+/* strace 4.x printed "Process N attached" without "strace: " (seen
+ * spliced as "clone(Process 21721 attached" / "child_stack=0, ...) =
+ * 21721" in a strace 4.8 capture) */
+static const char *const splice_old_re_src =
+	"Process \\d+ (?:attached|detached|suspended|resumed)$";
+/* strace -d (debug) on strace 4.x printed its wait results into the trace:
+ * "brk(0x78f000 [wait(0x057f) = 23] WIFSTOPPED,sig=SIGTRAP" / next line
+ * ")   = 0x78f000" (a strace 4.12 capture on WSL) */
+static const char *const splice_dbg_re_src =
+	" ?\\[wait\\(0x[0-9a-f]+\\) = \\d+\\] [A-Z]+(?:,[a-z]+=[A-Z0-9]+)*$";
+static pcre2_code *task_re, *splice_re, *splice_old_re, *splice_dbg_re;
 static pthread_once_t re_once = PTHREAD_ONCE_INIT;
 
 static pcre2_code *re_compile(const char *src)
@@ -197,6 +226,8 @@ static void re_init(void)
 {
 	task_re = re_compile(task_re_src);
 	splice_re = re_compile(splice_re_src);
+	splice_old_re = re_compile(splice_old_re_src);
+	splice_dbg_re = re_compile(splice_dbg_re_src);
 }
 
 static int re_match(struct strace *p, pcre2_code *re, const char *s,
@@ -820,6 +851,8 @@ static void count_call(struct strace *p, const struct ht_event *ev)
 			break;
 		case EFF_SPAWN:
 			p->n_spawns++;
+			if (ev->fx[i].flags & EF_THREAD)
+				p->n_threads++;
 			break;
 		default:
 			break;
@@ -1062,9 +1095,11 @@ static int scan_tail(struct strace *p, const char *s, size_t n,
 	return scan_full(p, s, n, c, NULL);
 }
 
-/* " <unfinished ...>", " <unfinished #N ...>" or -ff's
- * " <pid changed to N ...>" at the end: returns the end of the argument
- * text (before the space), or 0 when the line is not an entry. */
+/* " <unfinished ...>", " <unfinished #N ...>", -ff's
+ * " <pid changed to N ...>" or " <detached ...>" at the end: returns the
+ * end of the argument text (before the space), or 0 when the line is not
+ * an entry.  "<detached ...>" is what strace prints for a call in flight
+ * when it stops tracing (Ctrl-C on -p): an entry that never returns. */
 static size_t entry_cut(const char *s, size_t n, size_t a0)
 {
 	if (n < a0 + 5 || s[n - 1] != '>' || memcmp(s + n - 4, "...>", 4))
@@ -1074,6 +1109,7 @@ static size_t entry_cut(const char *s, size_t n, size_t a0)
 		return 0;
 	size_t k = (size_t)(lt - s);
 	if (n - k >= 11 && (memcmp(lt, "<unfinished", 11) == 0 ||
+			    memcmp(lt, "<detached", 9) == 0 ||
 			    (n - k >= 16 && memcmp(lt, "<pid changed to ", 16)
 			     == 0))) {
 		if (k > a0 && s[k - 1] == ' ')
@@ -1427,6 +1463,7 @@ static int parse_task_line(struct strace *p, const char *s, size_t n,
 static int is_diag(const char *s, size_t n)
 {
 	return (n >= 8 && s[0] == 's' && memcmp(s, "strace: ", 8) == 0) ||
+	       (n >= 9 && memcmp(s + (s[0] == ' '), "[wait(0x", 8) == 0) ||
 	       (n >= 14 && s[0] == '[' &&
 		memcmp(s, "[ Process PID=", 14) == 0);
 }
@@ -1467,10 +1504,24 @@ static size_t splice_at(struct strace *p, const char *s, size_t n)
 		hit = q;
 		q += 8;
 	}
+	if (hit && hit != s) {
+		size_t off = (size_t)(hit - s);
+		return re_match(p, splice_re, hit, n - off) ? off : 0;
+	}
+	/* strace -d's wait report */
+	q = memmem(s, n, " [wait(0x", 9);
+	if (q) {
+		size_t off = (size_t)(q - s);
+		return off && re_match(p, splice_dbg_re, q, n - off) ? off : 0;
+	}
+	/* the old form: the last "Process " of the line */
+	for (q = s, hit = NULL;
+	     (q = memmem(q, n - (size_t)(q - s), "Process ", 8)); q += 8)
+		hit = q;
 	if (!hit || hit == s)
 		return 0;
 	size_t off = (size_t)(hit - s);
-	return re_match(p, splice_re, hit, n - off) ? off : 0;
+	return re_match(p, splice_old_re, hit, n - off) ? off : 0;
 }
 
 /* Removes SGR colour sequences (--color=always): ESC [ params m. */
@@ -1499,9 +1550,175 @@ static const char *strip_sgr(struct strbuf *clean, const char *s,
 	return clean->s ? clean->s : "";
 }
 
+/* strace -c prints only a table of counts per syscall, -C that table
+ * after the trace:
+ *   % time     seconds  usecs/call     calls    errors syscall
+ *   ------ ----------- ----------- --------- --------- ----------------
+ *    59.63 1271.830170        1981    641698        19 poll
+ *   100.00 2132.859811                9585917    108153 total
+ * (and "System call usage summary for 32 bit mode:" before a second one).
+ * These lines are strace's own, not calls: they are read as the table
+ * they are, never as -r stamps.  2: header, 1: separator or row, 0: no. */
+static int summary_shape(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	if ((n - i >= 6 && memcmp(s + i, "% time", 6) == 0) ||
+	    (memmem(s, n, "seconds", 7) && memmem(s, n, "usecs/call", 10)) ||
+	    (n - i >= 25 && memcmp(s + i, "System call usage summary", 25)
+	     == 0))
+		return 2;
+	if (i >= n)
+		return 0;
+	if (s[i] == '-') {
+		while (i < n && (s[i] == '-' || s[i] == ' '))
+			i++;
+		return i == n;
+	}
+	/* numbers, then the syscall name (or "total") */
+	size_t e = n;
+	while (e > i && is_name_char(s[e - 1]))
+		e--;
+	if (e == n || e == i || s[e - 1] != ' ' || !is_digit(s[i]))
+		return 0;
+	for (size_t k = i; k < e; k++)
+		if (!is_digit(s[k]) && s[k] != '.' && s[k] != ' ')
+			return 0;
+	return 1;
+}
+
 static void skip_line(struct strace *p, long ln)
 {
 	input_stats_skip(p->st, ln, "%s", p->why);
+}
+
+/* ---- a call line split by the program's own output ---------------------
+ * When the traced program writes to the terminal or file strace writes
+ * to, its text lands inside the call line strace is printing:
+ *   write(2</x.log>, "dot - graphviz versi"..., 46dot - graphviz version 2.38.0
+ *   ) = 46 <0.000015>
+ * strace printed the entry part, the program wrote RET bytes during the
+ * call, strace printed ")" and the result.  So the RET bytes just before
+ * the ')' are the program's: without them the line is the call.  A line
+ * whose arguments do not close is held with the lines after it (up to
+ * OCALL_LINES) until such a ")" ends them; a line that reads as strace's
+ * own ends the wait and the held lines are skipped as before.  The
+ * program's text is counted as skipped, one per line it fills. */
+#define OCALL_LINES 64
+#define OCALL_BYTES (256u * 1024)
+
+static int parse_body(struct strace *p, const char *s, size_t n, long ln,
+		      const struct leader *ld, struct ht_event *ev);
+static void note_leader(struct strace *p, const struct leader *ld);
+static int line_shape(const char *s, size_t n, int cut);
+
+/* The held lines read as one call once RET bytes are taken out: 1 event
+ * in *ev, 0 recovered without event, -1 not (yet) a call. */
+static int ocall_try(struct strace *p, struct ht_event *ev)
+{
+	const char *b = p->ocall.s;
+	size_t n = p->ocall.len;
+	const char *nl = memchr(b, '\n', n);
+	size_t first = nl ? (size_t)(nl - b) : n;
+	int tries = 0;
+	for (size_t k = n; k > 0 && tries < 8; k--) {
+		if (b[k - 1] != ')')
+			continue;
+		size_t close = k - 1;
+		struct call t;
+		memset(&t, 0, sizeof t);
+		t.close = (long)close;
+		const char *why;
+		if (call_result(b, n, &t, &why) != 0)
+			continue;
+		tries++;
+		if (!t.has_ret || t.failed || t.ret <= 0 ||
+		    (uint64_t)t.ret >= close)
+			continue;
+		size_t cut = close - (size_t)t.ret;
+		if (cut > first)
+			continue;
+		sb_reset(&p->ofix);
+		sb_add(&p->ofix, b, cut);
+		sb_add(&p->ofix, b + close, n - close);
+		struct leader ld;
+		parse_leader(p->ofix.s, p->ofix.len, &ld, NULL);
+		if (ld.body >= cut || !is_name_char(p->ofix.s[ld.body]))
+			continue;
+		p->cur_ts = p->ocall_ts;
+		int r = parse_body(p, p->ofix.s, p->ofix.len, p->ocall_line,
+				   &ld, ev);
+		if (r < 0)
+			continue;
+		note_leader(p, &ld);
+		/* the program's text: one skipped line per line it fills */
+		long lines = 0;
+		for (size_t i = cut; i < close; i++)
+			if (b[i] == '\n')
+				lines++;
+		if (b[close - 1] != '\n')
+			lines++;
+		for (long i = 0; i < lines; i++)
+			input_stats_skip(p->st, p->ocall_line + i, "the traced "
+					 "program's own output (%lld bytes) "
+					 "inside the call line %ld, which is "
+					 "read without it", (long long)t.ret,
+					 p->ocall_line);
+		p->ocall_lines = 0;
+		return r;
+	}
+	return -1;
+}
+
+/* The held lines are no call after all: skipped, as they always were. */
+static void ocall_drop(struct strace *p)
+{
+	if (!p->ocall_lines)
+		return;
+	input_stats_skip(p->st, p->ocall_line, "%s", p->ocall_why);
+	for (int i = 1; i < p->ocall_lines; i++)
+		input_stats_skip(p->st, p->ocall_line + i, "not strace output "
+				 "(after a call line cut at line %ld: program "
+				 "output?)", p->ocall_line);
+	p->ocall_lines = 0;
+}
+
+/* A call line that did not parse: hold it.  1/0 as handle_line. */
+static int ocall_start(struct strace *p, const char *s, size_t n, long ln,
+		       struct ht_event *ev)
+{
+	sb_reset(&p->ocall);
+	sb_add(&p->ocall, s, n);
+	p->ocall_line = ln;
+	p->ocall_lines = 1;
+	p->ocall_ts = p->cur_ts;
+	snprintf(p->ocall_why, sizeof p->ocall_why, "%s", p->why);
+	int r = ocall_try(p, ev);   /* the text may hold no newline */
+	return r > 0;
+}
+
+/* The next line while one is held: 1 event, 0 consumed, -1 the line is
+ * strace's own (the held call was dropped; read the line as usual). */
+static int ocall_more(struct strace *p, const char *s, size_t n,
+		      struct ht_event *ev)
+{
+	size_t keep = p->ocall.len;
+	sb_putc(&p->ocall, '\n');
+	sb_add(&p->ocall, s, n);
+	p->ocall_lines++;
+	int r = ocall_try(p, ev);
+	if (r >= 0)
+		return r;
+	if (line_shape(s, n, 0) > 0) {
+		p->ocall.len = keep;
+		p->ocall_lines--;
+		ocall_drop(p);
+		return -1;
+	}
+	if (p->ocall_lines >= OCALL_LINES || p->ocall.len > OCALL_BYTES)
+		ocall_drop(p);
+	return 0;
 }
 
 /* 1: *ev filled, 0: line consumed without an event */
@@ -1512,6 +1729,11 @@ static int handle_line(struct strace *p, const char *s, size_t n, long ln,
 		n--;
 	if (esc)   /* an ESC byte: colour codes */
 		s = strip_sgr(&p->clean, s, &n);
+	if (p->ocall_lines) {
+		int r = ocall_more(p, s, n, ev);
+		if (r >= 0)
+			return r;
+	}
 	int joined = 0;
 	if (p->joining) {
 		if (is_diag(s, n))
@@ -1528,6 +1750,11 @@ static int handle_line(struct strace *p, const char *s, size_t n, long ln,
 	if (n >= 3 && s[0] == ' ' && (s[1] == '>' || s[1] == '|') &&
 	    s[2] == ' ')
 		return 0;   /* a stack or dump line with no call before it */
+	int sum = summary_shape(s, n);
+	if (sum == 2)
+		p->feat |= FT_SUMMARY;
+	if (sum == 2 || (sum == 1 && (p->feat & FT_SUMMARY)))
+		return 0;   /* the -c/-C table: strace's, not a call */
 	struct leader ld;
 	parse_leader(s, n, &ld, &p->memo);
 	/* every line's stamp counts (-r sums deltas), parsed or not */
@@ -1556,6 +1783,9 @@ static int handle_line(struct strace *p, const char *s, size_t n, long ln,
 		snprintf(p->why + strlen(p->why), sizeof p->why -
 			 strlen(p->why), " (line rejoined after a strace "
 			 "message)");
+	else if (ld.body < n && is_name_char(s[ld.body]) &&
+		 memchr(s + ld.body, '(', n - ld.body))
+		return ocall_start(p, s, n, ln, ev);
 	skip_line(p, ln);
 	return 0;
 }
@@ -1649,6 +1879,8 @@ static void finish(struct strace *p)
 		add_flag(fl, cap, "-t");
 	if (f & FT_DUR)
 		add_flag(fl, cap, "-T");
+	if (f & FT_SUMMARY)
+		add_flag(fl, cap, p->n_calls ? "-C" : "-c");
 	if (p->seen & 2)
 		add_flag(fl, cap, "-yy");
 	else if (p->seen & 1)
@@ -1667,7 +1899,14 @@ static void finish(struct strace *p)
 		add_flag(fl, cap, "-X verbose");
 	else if (f & FT_XRAW)
 		add_flag(fl, cap, "-X raw");
-	int subset = p->n_calls >= 20 && p->n_basic == 0;
+	st->per_thread = p->default_tid >= 0;
+	st->calls = p->n_calls;
+	st->creates = p->n_creates;
+	st->closes = p->n_closes;
+	st->basic = p->n_basic;
+	/* a -ff file is one thread: the capture is judged as a whole
+	 * (capture_limits) */
+	int subset = !st->per_thread && p->n_calls >= 20 && p->n_basic == 0;
 	if (subset)
 		add_flag(fl, cap, "-e trace=");
 
@@ -1675,6 +1914,15 @@ static void finish(struct strace *p)
 		input_stats_limit(st, "no -y: the objects behind fd numbers "
 				  "are not shown; reuse by another object "
 				  "is inferred from the order of calls only");
+	if ((f & FT_SUMMARY) && !p->n_calls && !p->n_unfinished)
+		input_stats_limit(st, "strace -c summary table only: counts "
+				  "per syscall, no calls; there is nothing "
+				  "to rebuild handle timelines from "
+				  "(capture without -c, or with -C)");
+	else if (f & FT_SUMMARY)
+		input_stats_limit(st, "-C: the summary table after the trace "
+				  "is counts, not calls; it is not part of "
+				  "the timeline");
 	if (!(f & (FT_T | FT_TT | FT_TTT | FT_TR | FT_R)) && p->n_calls)
 		input_stats_limit(st, "no timestamps: events are ordered by "
 				  "line only");
@@ -1696,11 +1944,26 @@ static void finish(struct strace *p)
 		input_stats_limit(st, "-e trace= subset: calls outside the "
 				  "traced set (closes, dups, clone, execve) "
 				  "are invisible");
-	/* one thread's -ff file may well close nothing */
-	if (p->n_creates > 0 && p->n_closes == 0 && p->n_calls >= 10 &&
-	    p->default_tid < 0)
-		input_stats_limit(st, "no close at all in the trace: closes "
-				  "are missing (-e trace= or -Z)");
+	if (!st->per_thread)
+		input_stats_whole(st, p->n_calls, p->n_creates, p->n_closes,
+				  p->n_basic, 0);
+	/* without -f (no prefix, not -ff) the children never show */
+	if (p->n_spawns && !(f & (FT_PID | FT_STDERR | FT_FF)) &&
+	    p->npool <= 1) {
+		char msg[300];
+		if (p->n_threads)
+			snprintf(msg, sizeof msg, "no -f: the program started "
+				 "%ld thread%s (clone with CLONE_THREAD) that "
+				 "were not traced; what they did to the shared "
+				 "fd table is missing, so a clean result means "
+				 "little", p->n_threads,
+				 p->n_threads == 1 ? "" : "s");
+		else
+			snprintf(msg, sizeof msg, "no -f: %ld child "
+				 "process%s (clone/fork) were not traced",
+				 p->n_spawns, p->n_spawns == 1 ? "" : "es");
+		input_stats_limit(st, msg);
+	}
 	if (p->n_spawns == 0 && p->npool > 1 && p->n_calls >= 10)
 		input_stats_limit(st, "several tasks but no clone/fork in "
 				  "the trace: which tasks share an fd table "
@@ -1726,6 +1989,9 @@ static int line_shape(const char *s, size_t n, int cut)
 	if (n == 0 || is_diag(s, n) || (n >= 3 && s[0] == ' ' &&
 					 (s[1] == '>' || s[1] == '|')))
 		return 0;
+	int sum = summary_shape(s, n);
+	if (sum)
+		return sum == 2 ? 1 : 0;   /* a -c table: strace's own */
 	if (memchr(s, '\0', n))
 		return -1;
 	struct leader ld;
@@ -1745,6 +2011,7 @@ static int line_shape(const char *s, size_t n, int cut)
 	if (cut && (ld.has_tid || ld.stamp))
 		return 1;   /* a huge call line: its start is all we see */
 	if (memmem(b, bn, ") = ", 4) || memmem(b, bn, "<unfinished", 11) ||
+	    memmem(b, bn, " <detached ...>", 15) ||
 	    memmem(b, bn, "strace: ", 8) || memmem(b, bn, ")  ", 3))
 		return 1;
 	return -1;
@@ -1785,7 +2052,13 @@ static int64_t guess_first_tid(struct strace *p)
 {
 	const char *buf;
 	size_t n = instream_peek(p->in, &buf, GUESS_WINDOW);
-	int64_t child = -1, pid_seen = -1;
+	/* the children of unprefixed clones print with a prefix too: the
+	 * parent is a prefixed TID that is none of them */
+	int64_t child[32], pid_seen = -1;
+	int nchild = 0;
+	/* an unprefixed "X( <unfinished ...>" resumed under [pid N]: N */
+	char pend[48];
+	size_t pend_len = 0;
 	size_t i = 0;
 	while (i < n) {
 		const char *nl = memchr(buf + i, '\n', n - i);
@@ -1797,14 +2070,32 @@ static int64_t guess_first_tid(struct strace *p)
 		struct leader ld;
 		parse_leader(s, len, &ld, NULL);
 		if (ld.has_tid) {
-			if (child >= 0 && ld.tid != child)
-				return ld.tid;
 			if (!ld.bracket)
 				return -1;   /* -f -o: every line has one */
+			const char *r = s + ld.body;
+			size_t rn = len - ld.body;
+			if (pend_len && rn > 5 + pend_len + 8 &&
+			    memcmp(r, "<... ", 5) == 0 &&
+			    memcmp(r + 5, pend, pend_len) == 0 &&
+			    memcmp(r + 5 + pend_len, " resumed", 8) == 0)
+				return ld.tid;
+			int known = 0;
+			for (int c = 0; c < nchild; c++)
+				known |= child[c] == ld.tid;
+			if (nchild && !known)
+				return ld.tid;
 			continue;
 		}
 		const char *b = s + ld.body;
 		size_t bn = len - ld.body;
+		size_t nn = 0;
+		while (nn < bn && nn < sizeof pend && is_name_char(b[nn]))
+			nn++;
+		if (nn && nn < sizeof pend && nn < bn && b[nn] == '(' &&
+		    entry_cut(b, bn, nn + 1)) {
+			memcpy(pend, b, nn);
+			pend_len = nn;
+		}
 		static const struct { const char *name; int kind; } k[] = {
 			{ "set_tid_address(", 1 }, { "gettid(", 1 },
 			{ "getpid(", 2 }, { "clone(", 3 }, { "clone3(", 3 },
@@ -1825,8 +2116,8 @@ static int64_t guess_first_tid(struct strace *p)
 				return c.ret;
 			if (k[j].kind == 2 && pid_seen < 0)
 				pid_seen = c.ret;
-			if (k[j].kind == 3 && child < 0)
-				child = c.ret;
+			if (k[j].kind == 3 && nchild < 32)
+				child[nchild++] = c.ret;
 			break;
 		}
 	}
@@ -1847,6 +2138,8 @@ void *strace_open(struct instream *in, const struct parser_options *o,
 	p->md = pcre2_match_data_create(8, NULL);
 	p->last_prefixed = -1;
 	sb_init(&p->join);
+	sb_init(&p->ocall);
+	sb_init(&p->ofix);
 	sb_init(&p->clean);
 	sb_init(&p->merged);
 	sb_init(&p->compact);
@@ -1899,6 +2192,7 @@ int strace_next(void *vp, struct ht_event *ev, struct ht_error *err)
 				return -1;
 			}
 			if (r == 0) {
+				ocall_drop(p);
 				if (p->joining) {
 					p->joining = 0;
 					snprintf(p->why, sizeof p->why,
@@ -1942,6 +2236,8 @@ void strace_close(void *vp)
 	free(p->index);
 	free(p->ar.p);
 	sb_free(&p->join);
+	sb_free(&p->ocall);
+	sb_free(&p->ofix);
 	sb_free(&p->clean);
 	sb_free(&p->merged);
 	sb_free(&p->compact);

@@ -49,6 +49,15 @@ static void inputs(struct jsonw *w, const struct capture *c)
 			jw_end_obj(w);
 		}
 		jw_end_arr(w);
+		jw_key(w, "skipped_by_reason");
+		jw_arr(w);
+		for (int k = 0; k < st->nreasons; k++) {
+			jw_obj(w);
+			jw_kstr(w, "reason", st->reasons[k].reason);
+			jw_kint(w, "lines", st->reasons[k].lines);
+			jw_end_obj(w);
+		}
+		jw_end_arr(w);
 		jw_key(w, "limits");
 		jw_arr(w);
 		for (const char *p = st->limits; *p;) {

@@ -221,6 +221,11 @@ static struct numstate *ns_of(struct task *t, int64_t h)
 static void pend_end(struct timeline *tl, struct task *t)
 {
 	struct pending *p = t->pend;
+	if (t->spawning) {   /* its clone in flight is over */
+		t->spawning = 0;
+		DL_UNLINK(tl->spawn_first, tl->spawn_last, t, spawn_prev,
+			  spawn_next);
+	}
 	if (!p || !p->active)
 		return;
 	for (int i = 0; i < p->nfx; i++) {
@@ -242,11 +247,6 @@ static void pend_end(struct timeline *tl, struct task *t)
 		memset(s, 0, sizeof *s);
 	}
 	p->active = 0;
-	if (t->spawning) {
-		t->spawning = 0;
-		DL_UNLINK(tl->spawn_first, tl->spawn_last, t, spawn_prev,
-			  spawn_next);
-	}
 }
 
 static void run_flush(struct timeline *tl, struct task *t);
@@ -1785,4 +1785,19 @@ void timeline_finish(struct timeline *tl)
 	for (struct task *t = tl->task_first; t; t = t->next_all)
 		run_flush(tl, t);
 	ginfo_finish(tl);
+}
+
+void timeline_drop_kind(struct timeline *tl, enum finding_kind k)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < tl->nfind; i++) {
+		if (tl->findings[i].kind == k) {
+			free(tl->findings[i].chain);
+			continue;
+		}
+		tl->findings[n] = tl->findings[i];
+		tl->findings[n].id = (int)n + 1;
+		n++;
+	}
+	tl->nfind = n;
 }

@@ -125,6 +125,9 @@ struct timeline *timeline_new(void);
 void timeline_feed(struct timeline *tl, const struct ht_event *ev);
 /* end of input: leaks, unexplained failures, pending calls */
 void timeline_finish(struct timeline *tl);
+/* After finish: forget every finding of kind k (the capture cannot show
+ * it: leaks without any close in the trace); the others are renumbered. */
+void timeline_drop_kind(struct timeline *tl, enum finding_kind k);
 
 const struct finding *timeline_findings(const struct timeline *tl, int *n);
 const struct unexplained *timeline_unexplained(const struct timeline *tl,
