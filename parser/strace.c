@@ -1671,16 +1671,35 @@ static int ocall_try(struct strace *p, struct ht_event *ev)
 	return -1;
 }
 
-/* The held lines are no call after all: skipped, as they always were. */
+/* The held lines are no call after all: skipped, as they always were,
+ * each with the reason it has on its own (lines after the first are not
+ * strace's: a syscall name without '(', or no syscall at all). */
 static void ocall_drop(struct strace *p)
 {
 	if (!p->ocall_lines)
 		return;
 	input_stats_skip(p->st, p->ocall_line, "%s", p->ocall_why);
-	for (int i = 1; i < p->ocall_lines; i++)
-		input_stats_skip(p->st, p->ocall_line + i, "not strace output "
-				 "(after a call line cut at line %ld: program "
-				 "output?)", p->ocall_line);
+	const char *b = p->ocall.s, *end = b + p->ocall.len;
+	const char *l = memchr(b, '\n', p->ocall.len);
+	for (int i = 1; i < p->ocall_lines && l; i++) {
+		const char *s = l + 1;
+		l = memchr(s, '\n', (size_t)(end - s));
+		size_t n = l ? (size_t)(l - s) : (size_t)(end - s);
+		struct leader ld;
+		parse_leader(s, n, &ld, NULL);
+		size_t k = ld.body;
+		while (k < n && is_name_char(s[k]))
+			k++;
+		if (k > ld.body)
+			input_stats_skip(p->st, p->ocall_line + i, "no '(' "
+					 "after the syscall name at column %zu",
+					 k + 1);
+		else
+			input_stats_skip(p->st, p->ocall_line + i, "not strace "
+					 "output: column %zu holds neither a "
+					 "syscall, \"<... resumed>\", \"---\" nor "
+					 "\"+++\"", ld.body + 1);
+	}
 	p->ocall_lines = 0;
 }
 
