@@ -29,6 +29,7 @@ dict_of() {
 	strace_*) echo fuzz/strace.dict ;;
 	etw_xml) echo fuzz/etw.dict ;;
 	rules) echo fuzz/rules.dict ;;
+	perf_*) echo fuzz/perf.dict ;;
 	esac
 }
 

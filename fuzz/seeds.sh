@@ -1,7 +1,7 @@
 #!/bin/sh
 # fuzz/seeds.sh TARGET DIR - copies the seed inputs for one fuzz target into
 # DIR: strace captures for the strace targets, event XML for etw_xml, rules
-# files for rules, each cut to 64 KiB (libFuzzer's -max_len).
+# files for rules, samples/perf/ captures for perf_script and perf_trace, each cut to 64 KiB (libFuzzer's -max_len).
 set -u
 t=$1
 out=$2
@@ -58,6 +58,17 @@ candidates | while read -r f; do
 		esac ;;
 	rules)
 		case $f in *rules*) add "$f" ;; esac ;;
+	perf_script)	# (the fuzz input's first byte picks the form)
+		case $f in
+		*/perf/*.perf-script.txt|*/perf/*.trace-cmd.txt)
+			tmp=$(mktemp -d)
+			case $f in *perf-script*) b='\000' ;; *) b='\001' ;; esac
+			{ printf "$b"; cat "$f"; } >"$tmp/$(basename "$f")"
+			add "$tmp/$(basename "$f")"
+			rm -rf "$tmp" ;;
+		esac ;;
+	perf_trace)
+		case $f in */perf/*.perf-trace.txt) add "$f" ;; esac ;;
 	esac
 done
 # the fixed trace of fuzz_rules is a fair start for every XML reader

@@ -171,13 +171,13 @@ int perf_call_effects(const struct sc_info *sc, const char *s, size_t n,
 	return 0;
 }
 
-size_t perf_read_secs(const char *s, size_t n, int64_t *ns)
+size_t perf_read_time(const char *s, size_t n, int64_t unit, int64_t *ns)
 {
 	size_t i = 0;
-	int64_t sec = 0, frac = 0, scale = 1000000000;
-	while (i < n && s[i] >= '0' && s[i] <= '9' && i < 12)
-		sec = sec * 10 + (s[i++] - '0');
-	if (i == 0 || i >= n || s[i] != '.')
+	int64_t v = 0, frac = 0, scale = unit;
+	while (i < n && s[i] >= '0' && s[i] <= '9' && i < 13)
+		v = v * 10 + (s[i++] - '0');
+	if (i == 0 || i >= n || s[i] != '.' || v > INT64_MAX / unit - 1)
 		return 0;
 	size_t d = ++i;
 	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
@@ -187,7 +187,7 @@ size_t perf_read_secs(const char *s, size_t n, int64_t *ns)
 		}
 	if (i == d)
 		return 0;
-	*ns = sec * 1000000000 + frac;
+	*ns = v * unit + frac;
 	return i;
 }
 
@@ -298,14 +298,14 @@ static int parse_pline(const char *s, size_t n, enum ht_format f,
 	size_t i = (size_t)(memchr(s + c, ']', n - c) - (const void *)s) + 1;
 	while (i < n && s[i] == ' ')
 		i++;
-	size_t t = perf_read_secs(s + i, n - i, &pl->ts);
+	size_t t = perf_read_time(s + i, n - i, 1000000000, &pl->ts);
 	if (!t) {
 		/* tracefs: an irq/preempt flags column ("d..2.") first */
 		while (i < n && s[i] != ' ')
 			i++;
 		while (i < n && s[i] == ' ')
 			i++;
-		t = perf_read_secs(s + i, n - i, &pl->ts);
+		t = perf_read_time(s + i, n - i, 1000000000, &pl->ts);
 		if (!t)
 			return 0;
 	}
@@ -500,6 +500,16 @@ static void enter_call(struct perf *p, struct ptask *t, long nr,
 	if (sc && sc->kind == K_CLONE && strcmp(t->name, "clone3") == 0)
 		sc = NULL;        /* flags in memory: task_newtask tells */
 	t->sc = sc;
+	/* raw_syscalls prints six values whatever the call takes: only
+	 * the ones it takes are shown (all six when not known) */
+	const char *names = name ? perf_args_of(name) : NULL;
+	if (names) {
+		int take = *names ? 1 : 0;
+		for (const char *q = names; *q; q++)
+			take += *q == ' ';
+		if (take < na)
+			na = take;
+	}
 	sb_reset(&p->text);
 	for (int i = 0; i < na; i++)
 		put_arg(&p->text, sc, i, a[i]);

@@ -53,8 +53,14 @@ int perf_call_effects(const struct sc_info *sc, const char *s, size_t n,
 		      enum fx_mode mode, size_t entry_len, struct ht_event *ev,
 		      struct arena *ar, unsigned *seen);
 
-/* "505.454371" -> ns; 0 if no number there */
-size_t perf_read_secs(const char *s, size_t n, int64_t *ns);
+/* the tracepoint's argument names of a syscall ("fd buf count"), from
+ * syscall_args.def, or NULL */
+const char *perf_args_of(const char *name);
+
+/* "505.454371" in units of unit ns (1000000000: seconds, 1000000:
+ * milliseconds) -> ns; returns the length read, 0 if no such number (or
+ * one too large for int64 ns) */
+size_t perf_read_time(const char *s, size_t n, int64_t unit, int64_t *ns);
 
 /* Backends (parser.c dispatches). */
 int perf_sniff(const char *buf, size_t n);   /* FMT_* or FMT_AUTO */

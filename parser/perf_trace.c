@@ -31,7 +31,7 @@ static const struct scargs scargs_table[] = {
 #undef SCARGS
 };
 
-static const char *args_of(const char *name)
+const char *perf_args_of(const char *name)
 {
 	for (size_t i = 0; i < sizeof scargs_table / sizeof scargs_table[0];
 	     i++)
@@ -100,13 +100,12 @@ static int read_leader(const char *s, size_t n, struct pt_line *pl)
 	if (i < n && s[i] == '?') {
 		i++;
 	} else {
-		size_t t = perf_read_secs(s + i, n - i, &pl->ts);
+		size_t t = perf_read_time(s + i, n - i, 1000000, &pl->ts);
 		if (!t)
 			return 0;
 		pl->has_ts = 1;
 		pl->ts_text = s + i;
 		pl->ts_len = t;
-		pl->ts /= 1000;            /* milliseconds */
 		i += t;
 	}
 	if (i >= n || s[i] != ' ')
@@ -122,10 +121,11 @@ static int read_leader(const char *s, size_t n, struct pt_line *pl)
 		while (j < (size_t)(e - s) && s[j] == ' ')
 			j++;
 		int64_t d;
-		size_t k = perf_read_secs(s + j, (size_t)(e - s) - j, &d);
+		size_t k = perf_read_time(s + j, (size_t)(e - s) - j, 1000000,
+					  &d);
 		if (k) {
 			pl->has_dur = 1;
-			pl->dur = d / 1000;
+			pl->dur = d;
 		}
 		i = (size_t)(e - s) + 2;
 		while (i < n && s[i] == ' ')
@@ -258,7 +258,7 @@ static int convert_args(struct ptrace_rd *p, const char *name,
 	if (call_scan(s, n, &c) < 0 || c.close < 0)
 		return -1;
 	*after = (size_t)c.close;
-	const char *names = args_of(name);
+	const char *names = perf_args_of(name);
 	int nargs = c.nargs < CALL_MAX_ARGS ? c.nargs : CALL_MAX_ARGS;
 	int top = -1;
 	for (int k = 0; k < CALL_MAX_ARGS; k++)

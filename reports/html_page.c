@@ -177,7 +177,8 @@ static void input_block(struct html_ctx *x, const struct input_stats *in)
 		sb_puts(sb, "none");
 	sb_puts(sb, "</code></dd>\n");
 	sb_printf(sb, "<dt>read</dt><dd>%ld %s, %ld events", in->lines,
-		  in->format == FMT_STRACE ? "lines" : "lines (XML)",
+		  in->format == FMT_ETW_XML || in->format == FMT_PERFVIEW_XML
+		  ? "lines (XML)" : "lines",
 		  in->events);
 	if (in->bytes > 0)
 		sb_printf(sb, ", %lld bytes", in->bytes);

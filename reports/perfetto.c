@@ -342,6 +342,8 @@ static void slices(struct pf *p, struct strbuf *sb, int *first)
 		if (s->generation > 0)
 			jw_kint(&w, "generation", s->generation);
 		jw_kstr(&w, "role", s->role);
+		if (s->cpu >= 0)
+			jw_kint(&w, "cpu", s->cpu);
 		if (s->object)
 			jw_kstr(&w, "object", s->object);
 		if (s->time && *s->time)

@@ -7,7 +7,7 @@
 need_python
 D=$top/tests/data/fuzz-regressions
 found=0
-for t in strace_line strace_pipeline etw_xml rules; do
+for t in strace_line strace_pipeline etw_xml rules perf_script perf_trace; do
 	[ -d "$D/$t" ] || continue
 	for f in "$D/$t"/*; do
 		[ -f "$f" ] || continue
@@ -45,6 +45,16 @@ PY
 			done ;;
 		rules)
 			run_ht "$b" --rules "$f" "$top/fuzz/rules-trace.xml"
+			expect "$b" --exit 0,1,2 ;;
+		perf_script)
+			# the first byte picks perf script (even) or trace-cmd
+			fmt=perf-script
+			[ $(($(od -An -tu1 -N1 "$f") % 2)) -eq 1 ] && fmt=trace-cmd
+			tail -c +2 "$f" >"$W/in.txt"
+			run_ht "$b" --format $fmt "$W/in.txt"
+			expect "$b" --exit 0,1,2 ;;
+		perf_trace)
+			run_ht "$b" --format perf-trace "$f"
 			expect "$b" --exit 0,1,2 ;;
 		esac
 	done
