@@ -91,11 +91,18 @@ struct ptask *ptask_get(struct ptasks *t, int64_t tid)
 	return x;
 }
 
+static void fdseen_unref(struct fdseen *f)
+{
+	if (f && --f->refs <= 0)
+		free(f);
+}
+
 void ptasks_free(struct ptasks *t)
 {
 	for (size_t i = 0; i < t->cap; i++) {
 		free(t->slot[i].text);
 		free(t->slot[i].raw);
+		fdseen_unref(t->slot[i].fs);
 	}
 	free(t->slot);
 	t->slot = NULL;
@@ -108,7 +115,8 @@ void ptask_set_text(struct ptask *t, const char *s, size_t n)
 		t->text_cap = n + 64;
 		t->text = xrealloc(t->text, t->text_cap);
 	}
-	memcpy(t->text, s, n);
+	if (n)
+		memcpy(t->text, s, n);
 	t->text[n] = '\0';
 	t->text_len = n;
 }
@@ -119,9 +127,169 @@ void ptask_set_raw(struct ptask *t, const char *s, size_t n)
 		t->raw_cap = n + 64;
 		t->raw = xrealloc(t->raw, t->raw_cap);
 	}
-	memcpy(t->raw, s, n);
+	if (n)
+		memcpy(t->raw, s, n);
 	t->raw[n] = '\0';
 	t->raw_len = n;
+}
+
+/* ---- numbers each table has held --------------------------------------- */
+
+static struct fdseen *fdseen_of(struct ptask *t)
+{
+	if (!t->fs) {
+		t->fs = xcalloc(1, sizeof *t->fs);
+		t->fs->refs = 1;
+	}
+	return t->fs;
+}
+
+static int fd_bit(const uint64_t *b, int64_t h)
+{
+	return h >= 0 && h < FDSEEN_MAX && (b[h / 64] >> (h % 64) & 1u);
+}
+
+/* h named, and now open (1) or closed (0) */
+static void fd_note(struct fdseen *f, int64_t h, int open)
+{
+	if (h < 0 || h >= FDSEEN_MAX)
+		return;
+	uint64_t m = (uint64_t)1 << (h % 64);
+	f->bits[h / 64] |= m;
+	if (open)
+		f->open[h / 64] |= m;
+	else
+		f->open[h / 64] &= ~m;
+}
+
+/* child's table: the parent's (shared) or a copy of it; what the child
+ * named before the clone returned is kept */
+static void fdseen_spawn(struct ptasks *ts, struct ptask *parent,
+			 int64_t child, int share)
+{
+	struct fdseen *pf = fdseen_of(parent);
+	struct ptask *c = ptask_get(ts, child);
+	parent = ptask_find(ts, parent->tid);   /* ptask_get may move it */
+	if (!parent || c == parent)
+		return;
+	struct fdseen *old = c->fs;
+	if (share) {
+		if (old == pf)
+			return;
+		for (size_t i = 0; old && i < FDSEEN_MAX / 64; i++) {
+			pf->bits[i] |= old->bits[i];
+			pf->open[i] |= old->open[i];
+		}
+		pf->refs++;
+		c->fs = pf;
+	} else {
+		struct fdseen *n = xcalloc(1, sizeof *n);
+		n->refs = 1;
+		for (size_t i = 0; i < FDSEEN_MAX / 64; i++) {
+			n->bits[i] = pf->bits[i] | (old ? old->bits[i] : 0);
+			n->open[i] = pf->open[i] | (old ? old->open[i] : 0);
+		}
+		n->unseen = pf->unseen;
+		c->fs = n;
+	}
+	fdseen_unref(old);
+}
+
+static int wants_outside(const struct ht_event *ev, const struct effect *e)
+{
+	if ((e->op != EFF_USE && e->op != EFF_CLOSE) || e->h < 0 ||
+	    (e->flags & EF_AT_ENTRY))
+		return 0;
+	if (ev->phase == PH_ENTRY)
+		return e->op == EFF_USE && (e->flags & EF_BLOCKING);
+	return ev->has_ret && !ev->failed;
+}
+
+int fdseen_event(struct ptasks *ts, struct ptask *t, struct ht_event *ev,
+		 int unseen_new, int off)
+{
+	int64_t tid = t->tid;
+	struct fdseen *f = fdseen_of(t);
+	struct effect fx[HT_MAX_FX];
+	int n = 0, changed = 0;
+	int ok = ev->phase == PH_ENTRY || (ev->has_ret && !ev->failed);
+	for (int i = 0; i < ev->nfx; i++) {
+		const struct effect *e = &ev->fx[i];
+		int fresh = 0;
+		if (!off && wants_outside(ev, e)) {
+			if (!fd_bit(f->bits, e->h))
+				fresh = 1;      /* open since before the trace */
+			else if (f->unseen > 0 && !fd_bit(f->open, e->h)) {
+				fresh = 1;      /* a pipe's fd, say */
+				f->unseen--;
+			}
+		}
+		if (fresh && ev->nfx + changed < HT_MAX_FX) {
+			fx[n] = *e;
+			fx[n].op = EFF_OUTSIDE;
+			fx[n].flags = 0;
+			fx[n].h2 = -1;
+			fx[n].object = NULL;
+			n++;
+			changed++;
+		}
+		fx[n++] = *e;
+		switch (e->op) {
+		case EFF_CREATE:
+		case EFF_OUTSIDE:
+			fd_note(f, e->h, 1);
+			break;
+		case EFF_DUP:
+			fd_note(f, e->h, 1);
+			fd_note(f, e->h2, 1);
+			break;
+		case EFF_USE:
+			if (ok)
+				fd_note(f, e->h, 1);
+			break;
+		case EFF_CLOSE:
+			if (ok)
+				fd_note(f, e->h, 0);
+			break;
+		case EFF_CLOSE_RANGE:
+			for (int64_t h = e->h < 0 ? 0 : e->h;
+			     ok && h <= e->h2 && h < FDSEEN_MAX; h++)
+				if (fd_bit(f->bits, h))
+					fd_note(f, h, 0);
+			break;
+		default:
+			break;
+		}
+	}
+	f->unseen += unseen_new;
+	if (changed) {
+		memcpy(ev->fx, fx, (size_t)n * sizeof fx[0]);
+		ev->nfx = n;
+	}
+	for (int i = 0; i < ev->nfx; i++) {
+		const struct effect *e = &ev->fx[i];
+		if (e->op == EFF_SPAWN && e->h >= 0 && ev->has_ret &&
+		    !ev->failed) {
+			struct ptask *me = ptask_find(ts, tid);
+			if (me)
+				fdseen_spawn(ts, me, e->h,
+					     (e->flags & EF_SHARE_FILES) != 0);
+		} else if (e->op == EFF_UNSHARE_FILES && f->refs > 1) {
+			struct ptask *me = ptask_find(ts, tid);
+			struct fdseen *c = xcalloc(1, sizeof *c);
+			c->refs = 1;
+			c->unseen = f->unseen;
+			memcpy(c->bits, f->bits, sizeof c->bits);
+			memcpy(c->open, f->open, sizeof c->open);
+			f->refs--;
+			if (me)
+				me->fs = c;
+			else
+				free(c);
+			f = c;
+		}
+	}
+	return changed;
 }
 
 /* ---- helpers shared with perf_trace.c ------------------------------------ */
@@ -420,6 +588,7 @@ struct perf {
 	long line_no;
 	struct strbuf text;      /* a call being put together */
 	int64_t held;            /* TID whose entry waits for the next line */
+	int64_t reemit;          /* TID whose entry event is still to go out */
 	int at_eof, finished;
 	unsigned seen;
 	/* what the capture holds, for the flags and limits */
@@ -444,6 +613,11 @@ static void put_arg(struct strbuf *sb, const struct sc_info *sc, int i,
 		sb_add(sb, ", ", 2);
 	if (sc && sc->kind == K_CLONE && i == 0) {
 		sb_printf(sb, "flags=%#llx", (unsigned long long)v);
+		return;
+	}
+	if (sc && ((sc->kind == K_PIPE && i == 0) ||
+		   (sc->kind == K_SOCKETPAIR && i == 3))) {
+		sb_puts(sb, "[?, ?]");   /* the fds went to memory */
 		return;
 	}
 	if (v >= 0x80000000ull && v <= 0xffffffffull)
@@ -562,16 +736,32 @@ static int call_event(struct perf *p, struct ptask *t, enum ev_phase ph,
 				 "call built from this line");
 		return 0;
 	}
-	if (ph != PH_ENTRY)
-		p->n_calls++;
-	for (int i = 0; i < ev->nfx; i++)
-		if (ev->fx[i].op == EFF_CREATE && t->sc &&
-		    (t->sc->kind == K_PIPE || t->sc->kind == K_SOCKETPAIR))
-			p->n_pipes++;
-	if (t->sc && (t->sc->kind == K_PIPE || t->sc->kind == K_SOCKETPAIR ||
-		      t->sc->kind == K_RECVMSG) && ph != PH_ENTRY &&
+	int unseen = 0;
+	if (t->sc && (t->sc->kind == K_PIPE || t->sc->kind == K_SOCKETPAIR) &&
+	    ph != PH_ENTRY && ev->has_ret && !ev->failed) {
+		unseen = 2;   /* the two fds are in memory, not recorded */
+		p->n_pipes++;
+	}
+	if (t->sc && t->sc->kind == K_RECVMSG && ph != PH_ENTRY &&
 	    ev->has_ret && !ev->failed)
 		p->n_pipes++;
+	if (fdseen_event(&p->tasks, t, ev, unseen, p->n_clone_unknown > 0) &&
+	    ph == PH_ENTRY) {
+		/* the model takes a call in flight as it stood at entry: the
+		 * numbers open before the trace go first, as an event of
+		 * their own, and the entry follows (p->reemit) */
+		int k = 0;
+		for (int i = 0; i < ev->nfx; i++)
+			if (ev->fx[i].op == EFF_OUTSIDE)
+				ev->fx[k++] = ev->fx[i];
+		ev->nfx = k;
+		ev->type = EV_TASK_INFO;
+		ev->phase = PH_FULL;
+		p->reemit = t->tid;
+		return 1;
+	}
+	if (ph != PH_ENTRY)
+		p->n_calls++;
 	return 1;
 }
 
@@ -986,6 +1176,12 @@ static void finish(struct perf *p);
 int perf_next(void *vp, struct ht_event *ev, struct ht_error *err)
 {
 	struct perf *p = vp;
+	if (p->reemit) {
+		struct ptask *t = ptask_find(&p->tasks, p->reemit);
+		p->reemit = 0;
+		if (t && t->pending && call_event(p, t, PH_ENTRY, 0, NULL, ev))
+			goto out;
+	}
 	for (;;) {
 		const char *s;
 		size_t n;

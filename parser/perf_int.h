@@ -9,6 +9,22 @@
 
 #include "strace_int.h"
 
+/* The fd numbers a table is known to have held (named by any event of
+ * a task using it), shared as the table is (CLONE_FILES).  A number first
+ * named by a successful use or close was open before anything in the
+ * capture created it: a pipe's or socketpair's fds, which tracepoints do
+ * not record, or one inherited.  The readers say so with EFF_OUTSIDE, so
+ * that the model knows the number open (a close of it while another
+ * thread is blocked on it is then seen). */
+#define FDSEEN_MAX 4096
+struct fdseen {
+	int refs;
+	int unseen;      /* fds created where the capture cannot show (a
+			    pipe's two) not yet named                    */
+	uint64_t bits[FDSEEN_MAX / 64];   /* named at all */
+	uint64_t open[FDSEEN_MAX / 64];   /* open as far as known */
+};
+
 /* Per-TID state of a reader: the call in flight and what is known of the
  * task.  An open-addressed table keyed by TID. */
 struct ptask {
@@ -26,6 +42,7 @@ struct ptask {
 	char time_text[32];
 	char *text;           /* the call as strace text, from '(' on       */
 	size_t text_len, text_cap, args_len;
+	struct fdseen *fs;    /* its table's numbers, NULL until first use  */
 	char *raw;            /* perf trace: the entry line as printed      */
 	size_t raw_len, raw_cap;
 };
@@ -39,6 +56,15 @@ struct ptask *ptask_find(struct ptasks *t, int64_t tid); /* or NULL */
 void ptasks_free(struct ptasks *t);
 void ptask_set_text(struct ptask *t, const char *s, size_t n);
 void ptask_set_raw(struct ptask *t, const char *s, size_t n);
+
+/* After ev's effects are built for task t: spawns share or copy t's
+ * set; a number first named by a successful use or close (or a blocking
+ * use in flight), or one known closed and named so after a call created
+ * fds unseen (unseen_new: pipe, socketpair), gets an EFF_OUTSIDE before
+ * it, unless off (the tables are not known: clone flags missing); every
+ * number named is noted. */
+int fdseen_event(struct ptasks *ts, struct ptask *t, struct ht_event *ev,
+		 int unseen_new, int off);   /* EFF_OUTSIDE added */
 
 /* An event with nothing in it yet but where it comes from. */
 void perf_ev_init(struct ht_event *ev, enum ev_type type, enum ev_phase ph,

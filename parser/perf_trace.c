@@ -214,6 +214,11 @@ static void put_value(struct strbuf *sb, const struct sc_info *sc, int i,
 		if (sp)
 			n = (size_t)(sp - v);   /* "6581 (worker)" */
 	}
+	if (sc && ((sc->kind == K_PIPE && i == 0) ||
+		   (sc->kind == K_SOCKETPAIR && i == 3))) {
+		sb_puts(sb, "[?, ?]");   /* the fds went to memory */
+		return;
+	}
 	if (n == 3 && memcmp(v, "CWD", 3) == 0) {
 		sb_puts(sb, "AT_FDCWD");
 		return;
@@ -377,6 +382,10 @@ static int effects(struct ptrace_rd *p, struct ptask *t, enum fx_mode mode,
 				 "call built from this line");
 		return 0;
 	}
+	int unseen = t->sc && (t->sc->kind == K_PIPE ||
+			       t->sc->kind == K_SOCKETPAIR) &&
+		     mode != FXM_ENTRY && ev->has_ret && !ev->failed ? 2 : 0;
+	fdseen_event(&p->tasks, t, ev, unseen, p->n_clone_unknown > 0);
 	if (mode != FXM_ENTRY) {
 		p->n_calls++;
 		if (ev->failed)

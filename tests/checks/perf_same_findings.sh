@@ -20,12 +20,14 @@ kinds() {
 }
 
 # close-while-in-use blocks a reader on a pipe from pipe2(): its fds are
-# written to memory, which no tracepoint records, so the pipe is unknown
-# to the model and a close of it while in use cannot be told from a close
-# of a number that was never open.
+# written to memory, which no tracepoint records.  The raw readers take a
+# pipe's fds as the numbers next named while known closed (and tell the
+# model they were open, before the reader's blocked entry); perf trace's
+# reader does not do that for an entry yet, so there the close while in
+# use is not seen.
 known() {
 	case $1 in
-	close-while-in-use.*) echo " exit=0" ;;
+	close-while-in-use.perf-trace) echo " exit=0" ;;
 	*) return 1 ;;
 	esac
 }
