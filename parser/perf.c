@@ -1109,6 +1109,15 @@ static int neutral_line(struct perf *p, const char *s, size_t n)
 	if ((n - i >= 5 && memcmp(s + i, "cpus=", 5) == 0) ||
 	    (n - i >= 8 && memcmp(s + i, "version ", 8) == 0))
 		return 1;
+	/* perf script --show-lost-events: "... PERF_RECORD_LOST lost 328" */
+	const char *pl = memmem(s, n, "PERF_RECORD_LOST lost ", 22);
+	if (pl) {
+		int64_t v;
+		if (read_i64(s, n, (size_t)(pl - s) + 22, &v)) {
+			p->n_lost += v;
+			return 1;
+		}
+	}
 	const char *lost = memmem(s, n, "LOST ", 5);
 	if (lost && (lost == s + i || lost[-1] == '[' || lost[-1] == ' ')) {
 		int64_t v;
@@ -1265,50 +1274,45 @@ static void finish(struct perf *p)
 		add_flag(fl, cap, "sched_process_exit");
 	if (p->has_pidtid)
 		add_flag(fl, cap, "pid/tid");
-	if (p->n_enter || p->n_exit)
-		input_stats_limit(st, "syscall numbers read as x86_64 "
-				  "(64-bit ABI)");
-	if (p->n_calls)
-		input_stats_limit(st, "tracepoints record raw arguments: no "
-				  "paths or socket names, so reuse of a number "
-				  "by another object is inferred from the "
-				  "order of calls only");
-	if (p->n_pipes)
-		input_stats_limit(st, "fds a call writes to memory are not "
-				  "recorded (pipe, socketpair, SCM_RIGHTS in "
-				  "recvmsg): their first use shows them as "
-				  "open before the trace");
-	if (p->n_named && !p->n_enter)
-		input_stats_limit(st, "syscalls:sys_enter_NAME events: only "
-				  "the recorded syscalls are seen; others "
-				  "(closes, dups, clone, execve) may be "
-				  "invisible");
-	if (p->n_clone_unknown) {
-		snprintf(msg, sizeof msg, "%ld clone3 calls without "
-			 "task:task_newtask: whether each child shares the fd "
-			 "table is not known", p->n_clone_unknown);
-		input_stats_limit(st, msg);
-	}
-	if (p->n_calls && !p->n_pexit)
-		input_stats_limit(st, "no sched:sched_process_exit: a thread's "
-				  "end is seen only from exit/exit_group");
+	/* (the limits share 512 bytes: each one short, the gravest first) */
 	if (p->n_lost) {
-		snprintf(msg, sizeof msg, "%ld events lost by the kernel "
-			 "buffers (LOST): calls may be missing", p->n_lost);
+		snprintf(msg, sizeof msg, "%ld events LOST: calls are missing, "
+			 "findings after a loss may be wrong (perf record -m)",
+			 p->n_lost);
 		input_stats_limit(st, msg);
 	}
 	if (p->n_exits_alone) {
-		snprintf(msg, sizeof msg, "%ld syscall exits without their "
-			 "entry (recording began inside the call, or the entry "
-			 "was lost): only the result is known",
+		snprintf(msg, sizeof msg, "%ld exits without their entry: "
+			 "recording began mid-call, or events were lost",
 			 p->n_exits_alone);
 		input_stats_limit(st, msg);
 	}
-	if (p->n_unknown_nr) {
-		snprintf(msg, sizeof msg, "%ld calls with a syscall number "
-			 "not in the x86_64 table", p->n_unknown_nr);
+	if (p->n_clone_unknown) {
+		snprintf(msg, sizeof msg, "%ld clone3 without "
+			 "task:task_newtask: fd table sharing unknown",
+			 p->n_clone_unknown);
 		input_stats_limit(st, msg);
 	}
+	if (p->n_named && !p->n_enter)
+		input_stats_limit(st, "syscalls:sys_enter_NAME: syscalls not "
+				  "recorded (closes, clone) are invisible");
+	if (p->n_calls)
+		input_stats_limit(st, "raw arguments, no paths or sockets: "
+				  "reuse by another object is told by call "
+				  "order only");
+	if (p->n_pipes)
+		input_stats_limit(st, "fds written to memory (pipe, "
+				  "socketpair, SCM_RIGHTS) unseen until used");
+	if (p->n_calls && !p->n_pexit)
+		input_stats_limit(st, "no sched_process_exit: thread ends "
+				  "only from exit/exit_group");
+	if (p->n_unknown_nr) {
+		snprintf(msg, sizeof msg, "%ld syscall numbers not in the "
+			 "x86_64 table", p->n_unknown_nr);
+		input_stats_limit(st, msg);
+	}
+	if (p->n_enter || p->n_exit)
+		input_stats_limit(st, "syscall numbers read as x86_64");
 }
 
 void *perf_open(struct instream *in, enum ht_format f,

@@ -62,7 +62,7 @@ rec_perf_script() {	# FILE PROGRAM ARGS...
 	local ev=""
 	for e in $EVENTS; do ev="$ev -e $e"; done
 	run perf record -q $ev -o "$work/perf.data" -- "$@" 2>/dev/null
-	perf script -i "$work/perf.data" >"$f" 2>/dev/null
+	perf script --show-lost-events -i "$work/perf.data" >"$f" 2>/dev/null
 }
 
 rec_perf_trace() {	# FILE PROGRAM ARGS...
