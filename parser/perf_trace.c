@@ -67,6 +67,7 @@ struct ptrace_rd {
 	int finished;
 	unsigned seen;
 	int abs_time, has_dur;
+	int64_t reemit;       /* TID whose entry event is still to go out */
 	long n_calls, n_summary, n_newtask, n_pexit, n_clone_unknown,
 	     n_lost, n_alone, n_decor, n_failed;
 };
@@ -385,7 +386,21 @@ static int effects(struct ptrace_rd *p, struct ptask *t, enum fx_mode mode,
 	int unseen = t->sc && (t->sc->kind == K_PIPE ||
 			       t->sc->kind == K_SOCKETPAIR) &&
 		     mode != FXM_ENTRY && ev->has_ret && !ev->failed ? 2 : 0;
-	fdseen_event(&p->tasks, t, ev, unseen, p->n_clone_unknown > 0);
+	if (fdseen_event(&p->tasks, t, ev, unseen, p->n_clone_unknown > 0) &&
+	    mode == FXM_ENTRY) {
+		/* numbers open before the trace go to the model ahead of the
+		 * blocked call, which it reads as it stood at entry; the
+		 * entry follows (p->reemit) */
+		int k = 0;
+		for (int i = 0; i < ev->nfx; i++)
+			if (ev->fx[i].op == EFF_OUTSIDE)
+				ev->fx[k++] = ev->fx[i];
+		ev->nfx = k;
+		ev->type = EV_TASK_INFO;
+		ev->phase = PH_FULL;
+		p->reemit = t->tid;
+		return 1;
+	}
 	if (mode != FXM_ENTRY) {
 		p->n_calls++;
 		if (ev->failed)
@@ -704,6 +719,25 @@ static void finish(struct ptrace_rd *p)
 int perf_trace_next(void *vp, struct ht_event *ev, struct ht_error *err)
 {
 	struct ptrace_rd *p = vp;
+	if (p->reemit) {
+		struct ptask *t = ptask_find(&p->tasks, p->reemit);
+		p->reemit = 0;
+		if (t && t->pending) {
+			struct pt_line pl;
+			memset(&pl, 0, sizeof pl);
+			pl.tid = t->tid;
+			start_event(p, ev, EV_CALL, PH_ENTRY, t->line, &pl,
+				    t->ts, t->time_text, strlen(t->time_text),
+				    t->raw_len + t->text_len);
+			ev->call = t->sc ? t->sc->name :
+				   arena_put(&p->ar, t->name, strlen(t->name));
+			ev->raw = squeeze(p, t->raw, t->raw_len);
+			if (effects(p, t, FXM_ENTRY, ev, t->args_len, 0)) {
+				p->st->events++;
+				return 1;
+			}
+		}
+	}
 	for (;;) {
 		const char *s;
 		size_t n;
