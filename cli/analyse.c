@@ -109,6 +109,31 @@ static void whole_capture(struct capture *out, struct timeline *tl)
 		timeline_drop_kind(tl, FK_LEAK);
 }
 
+/* Tasks a clone or fork returned the id of and that never show in the
+ * capture (no [pid N] line, no -ff file, no resumed call): strace ran
+ * without -f, and what they did is missing. */
+static void untraced_note(struct capture *out, const struct timeline_stats *ts)
+{
+	char msg[300];
+	if (ts->threads_unseen) {
+		snprintf(msg, sizeof msg, "threads not traced: %ld thread%s "
+			 "started by clone with CLONE_THREAD never appear%s in "
+			 "the capture (no -f?); what they did to the shared "
+			 "fd table is missing, so a clean result means little",
+			 ts->threads_unseen, ts->threads_unseen == 1 ? "" : "s",
+			 ts->threads_unseen == 1 ? "s" : "");
+		input_stats_limit(&out->inputs[0], msg);
+	}
+	if (ts->children_unseen) {
+		snprintf(msg, sizeof msg, "child processes not traced: %ld "
+			 "child%s started by fork, vfork or clone never "
+			 "appear%s in the capture (no -f?)", ts->children_unseen,
+			 ts->children_unseen == 1 ? "" : "ren",
+			 ts->children_unseen == 1 ? "s" : "");
+		input_stats_limit(&out->inputs[0], msg);
+	}
+}
+
 /* Opens file i and reads its first event.  -1: err filled. */
 static int src_open(struct capture *out, const char *const *paths, int i,
 		    const struct analyse_options *o, struct source *s,
@@ -281,6 +306,7 @@ int analyse_capture(const char *const *paths, int npaths,
 	timeline_finish(tl);
 	whole_capture(out, tl);
 	const struct timeline_stats *ts = timeline_stats(tl);
+	untraced_note(out, ts);
 	if (ts->numbers_forgotten) {
 		char msg[300];
 		snprintf(msg, sizeof msg, "%ld closed handle numbers forgotten "

@@ -169,7 +169,6 @@ struct strace {
 	unsigned feat, seen;
 	long n_calls, n_failed, n_creates, n_closes, n_spawns, n_unfinished;
 	long n_fd_effects, n_basic;
-	long n_threads;          /* clones with CLONE_THREAD */
 	long n_switches;         /* call lines whose task differs from the
 				    line before */
 	int64_t last_call_tid;
@@ -851,8 +850,6 @@ static void count_call(struct strace *p, const struct ht_event *ev)
 			break;
 		case EFF_SPAWN:
 			p->n_spawns++;
-			if (ev->fx[i].flags & EF_THREAD)
-				p->n_threads++;
 			break;
 		default:
 			break;
@@ -1966,23 +1963,6 @@ static void finish(struct strace *p)
 	if (!st->per_thread)
 		input_stats_whole(st, p->n_calls, p->n_creates, p->n_closes,
 				  p->n_basic, 0);
-	/* without -f (no prefix, not -ff) the children never show */
-	if (p->n_spawns && !(f & (FT_PID | FT_STDERR | FT_FF)) &&
-	    p->npool <= 1) {
-		char msg[300];
-		if (p->n_threads)
-			snprintf(msg, sizeof msg, "no -f: the program started "
-				 "%ld thread%s (clone with CLONE_THREAD) that "
-				 "were not traced; what they did to the shared "
-				 "fd table is missing, so a clean result means "
-				 "little", p->n_threads,
-				 p->n_threads == 1 ? "" : "s");
-		else
-			snprintf(msg, sizeof msg, "no -f: %ld child "
-				 "process%s (clone/fork) were not traced",
-				 p->n_spawns, p->n_spawns == 1 ? "" : "es");
-		input_stats_limit(st, msg);
-	}
 	if (p->n_spawns == 0 && p->npool > 1 && p->n_calls >= 10)
 		input_stats_limit(st, "several tasks but no clone/fork in "
 				  "the trace: which tasks share an fd table "

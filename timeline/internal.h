@@ -232,6 +232,9 @@ struct task {
 	int await_from;            /* table id the early home came from,
 				      0: none (placeholder) */
 	unsigned await_flags;      /* the EF_SHARE_FILES|EF_THREAD assumed */
+	int unseen;                /* made by a clone/fork that returned its
+				      id, no event of its own yet: 1 a
+				      thread, 2 a process (unseen_*) */
 	int spawning;              /* its pending call is a clone/fork */
 	unsigned spawn_flags;      /* that call's EF_SHARE_FILES|EF_THREAD */
 	struct task *spawn_next, *spawn_prev; /* tl's list of them */

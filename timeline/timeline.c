@@ -357,6 +357,17 @@ static struct task *home_early(struct timeline *tl, int64_t tid)
 	return t;
 }
 
+/* An event of t's own: the clone that made it is no longer all the
+ * capture shows of it. */
+static void task_shown(struct timeline *tl, struct task *t)
+{
+	if (t->unseen == 1)
+		tl->st.threads_unseen--;
+	else if (t->unseen == 2)
+		tl->st.children_unseen--;
+	t->unseen = 0;
+}
+
 /* The task an event belongs to.  strace: a TID not seen before existed
  * before the trace (or printed before its creator's clone returned): it
  * gets a process and table of its own until a spawn names it.  ETW: the
@@ -379,6 +390,8 @@ static struct task *get_task(struct timeline *tl, const struct ht_event *ev)
 		return task_new(tl, ev->tid, key, p, p->table);
 	}
 	struct task *t = imap_get(&tl->tasks, ev->tid);
+	if (t)
+		task_shown(tl, t);
 	if (t && t->alive)
 		return t;
 	if (t && (ev->type == EV_TASK_EXIT || ev->type == EV_TASK_GONE ||
@@ -1387,6 +1400,13 @@ static void spawn(struct timeline *tl, struct task *t,
 		struct table *nt = share ? t->table
 			: table_copy(tl, t->table, p->pid, 1);
 		c = task_new(tl, e->h, e->h, p, nt);
+		/* not seen before its clone returned: unseen until an event
+		 * of its own comes */
+		c->unseen = thread ? 1 : 2;
+		if (thread)
+			tl->st.threads_unseen++;
+		else
+			tl->st.children_unseen++;
 	}
 	set_created(tl, c, t, ev, thread);
 }

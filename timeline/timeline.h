@@ -118,6 +118,10 @@ struct timeline_stats {
 	long numbers_kept;         /* the cap they were dropped at */
 	long open_forgotten;       /* open numbers dropped past open_kept */
 	long open_kept;
+	/* tasks a clone/fork returned the id of that never show an event
+	 * of their own (strace without -f): what they did is missing */
+	long threads_unseen;       /* clone with CLONE_THREAD */
+	long children_unseen;      /* fork, vfork, clone without it */
 };
 
 struct timeline;

@@ -10,7 +10,7 @@ out=${1:?usage: capture.sh OUTDIR}  # e.g. /tmp/ht-model/out, then copy here
 mkdir -p "$out"
 work=/tmp/ht-model
 mkdir -p "$work"
-for p in forkexec-threads spawn-threads; do
+for p in forkexec-threads spawn-threads untraced; do
 	cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -pthread -O0 \
 		-o "$work/$p" "$here/$p.c"
 done
@@ -24,6 +24,12 @@ run strace -f -qq -tt -T -yy bash -c 'for i in 1 2 3; do /bin/true; cat /etc/hos
 run strace -f -q -tt -T -yy bash -c 'for i in 1 2 3; do /bin/true; cat /etc/hostname | wc -l; done' 2>"$out/bash-loop.stderr-f-q-tt-T-yy.txt"
 # without -f: the threads and children of forkexec-threads are not traced
 run strace -tt -T -y -o "$out/forkexec-threads.no-f-tt-T-y.txt" ./forkexec-threads 2
+# the same program without -f, with -f and with -ff: only the capture
+# without -f misses its threads and child (issue 11 point 8)
+run strace -tt -T -y -o "$out/untraced.no-f-tt-T-y.txt" ./untraced
+run strace -f -tt -T -y -o "$out/untraced.f-tt-T-y.txt" ./untraced
+mkdir -p "$out/ff"
+run strace -ff -tt -T -y -o "$out/ff/untraced.ff-tt-T-y" ./untraced
 # the program's own output inside strace's call lines (both on stderr)
 run strace -tt -T -y sh -c 'printf "line one\nline two\n" >&2; echo "x(y" >&2; echo done >&2' 2>"$out/program-output.stderr-tt-T-y.txt"
 # -c: only the summary table; -C: the trace, then the table

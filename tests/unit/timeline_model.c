@@ -682,6 +682,38 @@ static void test_clones_disagree(void)
 	timeline_free(b.tl);
 }
 
+/* Tasks a clone or fork returned the id of that never show an event of
+ * their own are counted as not traced: one printed before its clone
+ * returned, one printed after, one thread and one child never did. */
+static void test_unseen(void)
+{
+	struct bld b;
+	b_init(&b);
+	b_open(&b, 1, 100, 3, "/a", 0);
+	b_entry(&b, 2, 100, "clone3");
+	b_go(&b);
+	b_use(&b, 3, 101, "read", 3, "/a", 0, NULL, 0);
+	b_exit(&b, 4, 2, 100, "clone3");
+	b_fx(&b, EFF_SPAWN, 101, EF_SHARE_FILES | EF_THREAD, NULL);
+	b_ret(&b, 101);
+	b_go(&b);
+	b_spawn(&b, 5, 100, 102, EF_SHARE_FILES | EF_THREAD);
+	b_spawn(&b, 6, 100, 103, EF_SHARE_FILES | EF_THREAD);
+	b_spawn(&b, 7, 100, 200, 0);
+	b_spawn(&b, 8, 100, 201, 0);
+	const struct timeline_stats *st = timeline_stats(b.tl);
+	CHECK_INT("unseen: threads before", st->threads_unseen, 2);
+	CHECK_INT("unseen: children before", st->children_unseen, 2);
+	b_use(&b, 9, 102, "read", 3, "/a", 0, NULL, 0);
+	b_exit_group(&b, 10, 200);
+	b_close(&b, 11, 100, 3, "/a", 0);
+	b_exit_group(&b, 12, 100);
+	timeline_finish(b.tl);
+	CHECK_INT("unseen: threads", st->threads_unseen, 1);
+	CHECK_INT("unseen: children", st->children_unseen, 1);
+	timeline_free(b.tl);
+}
+
 int main(void)
 {
 	test_sweep();
@@ -703,5 +735,6 @@ int main(void)
 	test_reap();
 	test_two_forks_in_flight();
 	test_clones_disagree();
+	test_unseen();
 	return unit_failed;
 }
