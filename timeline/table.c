@@ -345,6 +345,7 @@ void rec_set(struct numstate *ns, const struct evcopy *e)
 	r->call = e->call;
 	r->failed_on = 0;
 	r->failed_line = 0;
+	r->failed_fi = -1;
 }
 
 static void gen_copy(struct gen *d, const struct gen *s)

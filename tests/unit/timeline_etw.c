@@ -161,7 +161,9 @@ static void test_kb_no_reuse(void)
 		CHECK_INT("kb no reuse: closed by A",
 			  step_role(uac, "closed", 0)->tid, A);
 		CHECK("kb no reuse: names the stale close",
-		      strstr(uac->message, "finding 1") != NULL);
+		      strstr(uac->message, "a stale close") != NULL);
+		CHECK_INT("kb no reuse: caused by it", uac->caused_by,
+			  sc ? sc->id : -1);
 	}
 	timeline_free(b.tl);
 }
