@@ -534,11 +534,17 @@ static const char *paren(struct timeline *tl, const char *obj)
 /* ---- the findings' stories -------------------------------------------- */
 
 long det_double_close(struct timeline *tl, const struct numstate *ns,
-		      const struct evcopy *off)
+		      const struct evcopy *off, enum verdict v)
 {
 	long fi = finding_new(tl, FK_DOUBLE_CLOSE, off);
 	if (fi < 0)
 		return -1;
+	tl->findings[fi].severity = verdict_info(v)->sev;
+	if (v == V_CLOSE_DOUBLE_ALONE)
+		tl->findings[fi].evidence = "no other thread shared this "
+			"table, so nothing could take the number between the "
+			"two closes: harmless this time, a race once the "
+			"program has threads";
 	const struct gen *g = &ns->cur;
 	const struct evcopy *open = g->create.valid ? &g->create : NULL;
 	const struct evcopy *close = g->close.valid ? &g->close : NULL;

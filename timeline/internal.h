@@ -410,6 +410,7 @@ struct close_facts {
 	int64_t tid;
 	int negative;              /* close(-1) */
 	int badf;                  /* failed with EBADF */
+	int alone;                 /* no other live task shares the table */
 	int reported_twice;        /* source trait: a second report of the
 				      close just seen */
 };
@@ -448,7 +449,7 @@ void verdict_withdraw(struct timeline *tl, int is_finding, long idx);
 /* pending stale closes judged, withdrawn ones dropped, ids and links */
 void findings_settle(struct timeline *tl);
 long det_double_close(struct timeline *tl, const struct numstate *ns,
-		      const struct evcopy *off);
+		      const struct evcopy *off, enum verdict v);
 long det_stale_close(struct timeline *tl, struct table *t,
 		     const struct numstate *ns, const struct snap *sn,
 		     const struct gen *victim, const struct evcopy *off);

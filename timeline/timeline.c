@@ -899,6 +899,11 @@ static void close_exit(struct timeline *tl, struct task *t,
 	struct close_facts f = {
 		.s = s, .g = g, .tid = t->tid,
 		.badf = ev->failed && ev->errc == ERRC_BADF,
+		/* (a provisional table may be shared by another task of
+		 * unknown origin: only when it is the only one is t alone) */
+		.alone = tab->users_first == t && !t->user_next &&
+			 (!tab->provisional || (tl->prov_first == t &&
+						tl->prov_last == t)),
 		.reported_twice = tr->reports_twice &&
 			s->state == NS_CLOSED &&
 			ns->cur.closer_tid == t->tid && ns->nring &&
@@ -918,11 +923,15 @@ static void close_exit(struct timeline *tl, struct task *t,
 		return;
 	case V_CLOSE_BADF_OPEN:
 	case V_CLOSE_DOUBLE:
+	case V_CLOSE_DOUBLE_ALONE:
 	case V_CLOSE_AFTER_EXEC:
 	case V_CLOSE_NEVER_SEEN:
 		evc_set(tl, off, ev, t, RO_CLOSE, ns->cur.id, e->h,
 			e->object ? e->object : gobj(&ns->cur));
-		if (v == V_CLOSE_BADF_OPEN) {
+		if (v == V_CLOSE_DOUBLE_ALONE) {
+			hold(tl, t, 1, det_double_close(tl, ns, off, v), e->h,
+			     ns->cur.id, 0);
+		} else if (v == V_CLOSE_BADF_OPEN) {
 			struct gen *og = ns_gen(ns, s->gen);
 			if (og)
 				og->close_kind = CK_UNSEEN;
@@ -931,7 +940,7 @@ static void close_exit(struct timeline *tl, struct task *t,
 			/* the victim of a stale close closing the object it
 			 * lost: that close is the cause */
 			long vu = det_victim_of(tab, e->h, t->tid, ns->cur.id);
-			long fi = det_double_close(tl, ns, off);
+			long fi = det_double_close(tl, ns, off, v);
 			if (fi >= 0 && vu >= 0)
 				tl->fmeta[fi].cause = tab->up[vu].finding;
 			hold(tl, t, 1, fi, e->h, ns->cur.id, 0);

@@ -91,9 +91,12 @@ enum verdict judge_close(const struct close_facts *f)
 	if (f->badf) {
 		if (s->state == NS_OPEN)
 			return V_CLOSE_BADF_OPEN;
+		/* alone, nothing could have taken the number in between:
+		 * harmless this time, so a note */
 		if (s->state == NS_CLOSED && (s->prior_close == CK_CALL ||
 					      s->prior_close == CK_RANGE))
-			return V_CLOSE_DOUBLE;
+			return f->alone ? V_CLOSE_DOUBLE_ALONE
+					: V_CLOSE_DOUBLE;
 		if (s->state == NS_CLOSED && s->prior_close == CK_EXEC)
 			return V_CLOSE_AFTER_EXEC;
 		return V_CLOSE_NEVER_SEEN;
