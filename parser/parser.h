@@ -145,6 +145,7 @@ struct ht_event {
 				   for PH_EXIT " ... " + resumed line); no newline */
 	const char *thread_name;/* -Y comm, ETW ThreadName, or NULL */
 	const char *stack;      /* -k lines joined with '\n', or NULL */
+	int killed;             /* EV_TASK_EXIT: ended by a signal */
 	int nfx;
 	int fx_overflow;        /* effects dropped because nfx hit HT_MAX_FX */
 	struct effect fx[HT_MAX_FX];

@@ -191,6 +191,8 @@ static void summary(struct jsonw *w, const struct capture *c,
 	jw_kint(w, "probes", ts->benign_probes);
 	jw_kint(w, "close_negative", ts->benign_negative);
 	jw_kint(w, "handoffs", ts->handoffs);
+	jw_kint(w, "leaks_killed", ts->leaks_killed);
+	jw_kint(w, "leaks_untraced", ts->leaks_untraced);
 	jw_end_obj(w);
 	long skipped = 0;
 	for (int i = 0; i < c->ninputs; i++)

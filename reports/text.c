@@ -213,7 +213,8 @@ static void finding(struct out *o, const struct finding *f)
 /* What was judged harmless, in one line (nothing when there was none). */
 static void not_findings(struct out *o, const struct timeline_stats *ts)
 {
-	if (!ts->benign && !ts->handoffs)
+	if (!ts->benign && !ts->handoffs && !ts->leaks_killed &&
+	    !ts->leaks_untraced)
 		return;
 	put(o, "not findings:");
 	const char *sep = " ";
@@ -230,10 +231,21 @@ static void not_findings(struct out *o, const struct timeline_stats *ts)
 		sb_printf(o->sb, "%s%ld close(-1)", sep, ts->benign_negative);
 		sep = ", ";
 	}
-	if (ts->handoffs)
+	if (ts->handoffs) {
 		sb_printf(o->sb, "%s%ld calls on a number another thread "
 			  "reopened that fit its new object (hand-offs)", sep,
 			  ts->handoffs);
+		sep = ", ";
+	}
+	if (ts->leaks_killed) {
+		sb_printf(o->sb, "%s%ld handles left open by processes killed "
+			  "by a signal", sep, ts->leaks_killed);
+		sep = ", ";
+	}
+	if (ts->leaks_untraced)
+		sb_printf(o->sb, "%s%ld handles open at exit not told as "
+			  "leaks: the capture shows no close at all (closes "
+			  "not traced)", sep, ts->leaks_untraced);
 	put(o, "\n");
 }
 

@@ -321,6 +321,13 @@ void findings_settle(struct timeline *tl)
 				    "kind of object than the one it closed",
 				    f->evidence, f->expected);
 	}
+	/* no close in the whole capture: closes are not traced, and what
+	 * is open at an exit says nothing */
+	for (size_t i = 0; i < n && !tl->st.closes; i++)
+		if (tl->findings[i].kind == FK_LEAK && !tl->fmeta[i].dropped) {
+			tl->fmeta[i].dropped = 1;
+			tl->st.leaks_untraced += tl->fmeta[i].nhandles;
+		}
 	long *newid = xcalloc(n + 1, sizeof *newid);
 	int *ncons = xcalloc(n + 1, sizeof *ncons);
 	long k = 0;
@@ -883,30 +890,69 @@ long det_cwiu(struct timeline *tl, const struct gen *g,
 	return fi;
 }
 
-void det_leak(struct timeline *tl, const struct numstate *ns,
-	      const struct gen *g, const struct evcopy *exitev)
+void det_leaks(struct timeline *tl, struct numstate *const *v, size_t n,
+	       const struct evcopy *exitev, int pile)
 {
-	const struct evcopy *off = &g->create;
+	const struct gen *g0 = &v[0]->cur;
+	const struct evcopy *off = &g0->create;
 	long fi = finding_new(tl, FK_LEAK, off);
 	if (fi < 0)
 		return;
-	struct story s[3];
-	int n = 0;
-	story_add(s, &n, "opened", off);
-	const struct evcopy *last = ring_find(ns, g->id, RO_USE);
-	story_add(s, &n, "used", last);
-	story_add(s, &n, "exited", exitev);
-	story_emit(tl, fi, s, n);
+	tl->fmeta[fi].nhandles = (long)n;
+	struct story s[TL_LEAK_SHOWN + 2];
+	int k = 0;
+	for (size_t i = 0; i < n && i < TL_LEAK_SHOWN; i++)
+		story_add(s, &k, "opened", &v[i]->cur.create);
+	if (n == 1)
+		story_add(s, &k, "used", ring_find(v[0], g0->id, RO_USE));
+	story_add(s, &k, "exited", exitev);
+	story_emit(tl, fi, s, k);
 	struct finding *f = &tl->findings[fi];
-	f->object = fstr(tl, gen_obj(g));
+	f->object = fstr(tl, gen_obj(g0));
 	f->expected = f->object;
 	f->error = NULL;
-	f->message = fstrf(tl, "%s%s, opened by thread %" PRId64 " at %s, "
-			   "was still open when process %" PRId64 " exited "
-			   "(%s)", hname(tl, off->tr, ns->h),
-			   paren(tl, f->object), off->tid,
-			   where(tl, off, off), exitev->pid,
-			   where(tl, exitev, off));
+	const char *hn = hname(tl, off->tr, v[0]->h);
+	if (n == 1) {
+		f->message = fstrf(tl, "%s%s, opened by thread %" PRId64 " at "
+				   "%s, was still open when process %" PRId64
+				   " exited (%s)", hn, paren(tl, f->object),
+				   off->tid, where(tl, off, off), exitev->pid,
+				   where(tl, exitev, off));
+		finding_seal(tl, fi);
+		return;
+	}
+	struct strbuf sb;
+	sb_init(&sb);
+	for (size_t i = 0; i < n && i < 2 * TL_LEAK_SHOWN; i++) {
+		const char *o = gen_obj(&v[i]->cur);
+		sb_printf(&sb, "%s%s", i ? ", " : "",
+			  hname(tl, off->tr, v[i]->h));
+		if (o && !pile)
+			sb_printf(&sb, " (%s)", o);
+	}
+	if (n > 2 * TL_LEAK_SHOWN)
+		sb_printf(&sb, " and %zu more", n - 2 * TL_LEAK_SHOWN);
+	const struct evcopy *last = &v[n - 1]->cur.create;
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->cur.create.seq > last->seq)
+			last = &v[i]->cur.create;
+	char kind[64];
+	obj_kind(f->object, kind, sizeof kind);
+	if (pile)
+		f->message = fstrf(tl, "process %" PRId64 " opened %zu %ss "
+				   "with %s and never closed them (%s; the "
+				   "first at %s, the last at %s): they "
+				   "accumulated until it ended (%s)",
+				   exitev->pid, n, *kind ? kind : "handle",
+				   off->call, sb.s,
+				   where(tl, off, off), where(tl, last, off),
+				   where(tl, exitev, off));
+	else
+		f->message = fstrf(tl, "process %" PRId64 " exited (%s) with "
+				   "%zu %ss it opened still open: %s",
+				   exitev->pid, where(tl, exitev, off), n,
+				   off->tr->noun, sb.s);
+	sb_free(&sb);
 	finding_seal(tl, fi);
 }
 

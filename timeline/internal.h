@@ -14,6 +14,9 @@
 #define TL_STACK_MAX 2000 /* -k stack text kept */
 #define TL_BUSY 20        /* busiest generations shown */
 #define TL_SWEEP 3        /* consecutive closes that make a sweep */
+#define TL_LEAK_PILE 8    /* open at exit from one call and object kind:
+			     a leak that accumulated */
+#define TL_LEAK_SHOWN 6   /* handles of a leak told step by step */
 #define TL_ICACHE 256     /* interned-name cache slots (power of two) */
 /* Handle numbers remembered across all tables before closed ones are
  * forgotten, least recently touched first (1.5-5 KB each), and past
@@ -83,6 +86,7 @@ enum close_kind {
 struct gen {
 	int id;                    /* 1-based per (table, number); 0 = none */
 	unsigned char origin, inside, cloexec, open, close_kind, displaced;
+	unsigned char dup_made;    /* created by duplicating another number */
 	int64_t creator_tid, closer_tid;
 	long uses;
 	long create_seq;
@@ -297,6 +301,7 @@ struct timeline {
 		unsigned char kind_changed; /* stale close: the closer knew
 					       another kind of object */
 		long cause;             /* index of its root cause, or -1 */
+		long nhandles;          /* a leak: the numbers it groups */
 	} *fmeta;                  /* beside findings */
 	size_t nfind, capfind;
 	struct unexplained *unexpl;
@@ -471,8 +476,11 @@ long det_use_after_close(struct timeline *tl, struct table *t,
 			 const struct evcopy *off);
 long det_cwiu(struct timeline *tl, const struct gen *g,
 	      const struct evcopy *blocked, const struct evcopy *off);
-void det_leak(struct timeline *tl, const struct numstate *ns,
-	      const struct gen *g, const struct evcopy *exitev);
+/* n numbers of one table still open when its process ended (exitev):
+ * pile = all from one call and object kind (they accumulated), else
+ * everything the process left open, in one note */
+void det_leaks(struct timeline *tl, struct numstate *const *v, size_t n,
+	       const struct evcopy *exitev, int pile);
 void ginfo_touch(struct timeline *tl, struct table *t, struct numstate *ns,
 		 struct gen *g);
 void ginfo_end(struct timeline *tl, struct table *t, struct numstate *ns,

@@ -656,6 +656,7 @@ static void range_close(struct timeline *tl, struct task *t,
 {
 	struct table *tab = t->table;
 	int64_t lo = e->h, hi = e->h2 < 0 ? INT64_MAX : e->h2;
+	tl->st.closes++;
 	for (struct numstate *ns = table_next_open(tab, NULL); ns;
 	     ns = table_next_open(tab, ns)) {
 		if (ns->h < lo || ns->h > hi)
@@ -1275,6 +1276,7 @@ static void do_dup(struct timeline *tl, struct task *t,
 		sb_puts(&tl->sb, obj);
 	char *copy = obj ? xstrdup(tl->sb.s) : NULL;
 	do_create(tl, t, ev, dst, e->h2, copy, (e->flags & EF_CLOEXEC) != 0);
+	tns->cur.dup_made = 1;
 	free(copy);
 }
 
@@ -1493,6 +1495,28 @@ static void exit_group(struct timeline *tl, struct task *t,
 	task_die(tl, t, ev, t);
 }
 
+/* A number left open when its table ends, with what groups it. */
+struct leak_item {
+	struct numstate *ns;
+	const char *call;
+	char kind[32];
+};
+
+static int leak_cmp_key(const struct leak_item *x, const struct leak_item *y)
+{
+	int c = strcmp(x->call, y->call);
+	return c ? c : strcmp(x->kind, y->kind);
+}
+
+static int leak_cmp(const void *a, const void *b)
+{
+	const struct leak_item *x = a, *y = b;
+	int c = leak_cmp_key(x, y);
+	if (c)
+		return c;
+	return x->ns->h < y->ns->h ? -1 : x->ns->h > y->ns->h;
+}
+
 static int ns_num_cmp(const void *a, const void *b)
 {
 	const struct numstate *x = *(struct numstate *const *)a;
@@ -1500,39 +1524,82 @@ static int ns_num_cmp(const void *a, const void *b)
 	return x->h < y->h ? -1 : x->h > y->h;
 }
 
+/* Whether an open number at the end is the program's to close: opened in
+ * the trace, not stdio 0-2, not a shell's fd 255 (its script or tty,
+ * duplicated there on purpose and kept to the end). */
+static int leak_eligible(const struct numstate *ns)
+{
+	const struct gen *g = &ns->cur;
+	if (g->origin != OR_TRACE || !g->inside || !g->create.valid)
+		return 0;
+	if (g->create.tr->stdio_fds && ns->h >= 0 && ns->h <= 2)
+		return 0;
+	return !(ns->h == 255 && g->dup_made);
+}
+
+/* Leaks at a table's end: numbers of one call and object kind that piled
+ * up (TL_LEAK_PILE or more) each make a finding; the rest the process
+ * left open make one note, unless a signal killed it (its cleanup never
+ * ran: nothing to blame). */
+static void table_leaks(struct timeline *tl, struct table *tab,
+			const struct evcopy *exitev, int killed)
+{
+	size_t n = 0, cap = 0;
+	struct leak_item *v = NULL;
+	for (struct numstate *ns = table_next_open(tab, NULL); ns;
+	     ns = table_next_open(tab, ns)) {
+		if (!leak_eligible(ns))
+			continue;
+		xgrow((void **)&v, &cap, n + 1, sizeof *v);
+		v[n].ns = ns;
+		v[n].call = ns->cur.create.call ? ns->cur.create.call : "";
+		obj_kind(gobj(&ns->cur), v[n].kind, sizeof v[n].kind);
+		n++;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof *v, leak_cmp);
+	struct numstate **grp = n ? xcalloc(n, sizeof *grp) : NULL;
+	struct numstate **rest = n ? xcalloc(n, sizeof *rest) : NULL;
+	size_t nrest = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && leak_cmp_key(&v[i], &v[j]) == 0)
+			j++;
+		if (j - i >= TL_LEAK_PILE) {
+			for (size_t k = i; k < j; k++)
+				grp[k - i] = v[k].ns;
+			det_leaks(tl, grp, j - i, exitev, 1);
+		} else {
+			for (size_t k = i; k < j; k++)
+				rest[nrest++] = v[k].ns;
+		}
+		i = j;
+	}
+	if (killed) {
+		tl->st.leaks_killed += (long)nrest;
+	} else if (nrest) {
+		qsort(rest, nrest, sizeof *rest, ns_num_cmp);
+		det_leaks(tl, rest, nrest, exitev, 0);
+	}
+	for (size_t i = 0; i < n; i++)
+		ginfo_touch(tl, tab, v[i].ns, &v[i].ns->cur);
+	free(grp);
+	free(rest);
+	free(v);
+}
+
 static void table_end(struct timeline *tl, struct table *tab,
 		      const struct ht_event *ev, const struct task *by)
 {
-	struct evcopy *x = &tl->tmp2;
-	evc_set(tl, x, ev, by, RO_EXIT, 0, -1, NULL);
-	/* open numbers, by number, for a stable order */
-	size_t n = 0, cap = 0;
-	struct numstate **open = NULL;
-	for (struct numstate *ns = table_next_open(tab, NULL); ns;
-	     ns = table_next_open(tab, ns)) {
-		xgrow((void **)&open, &cap, n + 1, sizeof *open);
-		open[n++] = ns;
-	}
-	if (n > 1)
-		qsort(open, n, sizeof *open, ns_num_cmp);
 	struct evcopy exitcopy;
 	memset(&exitcopy, 0, sizeof exitcopy);
-	evc_copy(&exitcopy, x);
-	for (size_t i = 0; i < n; i++) {
-		struct numstate *ns = open[i];
-		struct gen *g = &ns->cur;
-		/* fds 0-2 are the program's stdio, released by the exit */
-		int stdio = g->create.valid && g->create.tr->stdio_fds &&
-			    ns->h >= 0 && ns->h <= 2;
-		if (g->origin == OR_TRACE && g->inside && g->create.valid &&
-		    !stdio) {
-			det_leak(tl, ns, g, &exitcopy);
-			ginfo_touch(tl, tab, ns, g);
-		}
-		end_gen(tl, tab, ns, g, CK_END, -1, NULL);
-	}
+	evc_set(tl, &exitcopy, ev, by, RO_EXIT, 0, -1, NULL);
+	table_leaks(tl, tab, &exitcopy, ev->type == EV_TASK_EXIT &&
+		    ev->killed);
+	for (struct numstate *ns = table_next_open(tab, NULL); ns;
+	     ns = table_next_open(tab, ns))
+		end_gen(tl, tab, ns, &ns->cur, CK_END, -1, NULL);
 	evc_free(&exitcopy);
-	free(open);
 	table_free(tl, tab);
 }
 
@@ -1577,6 +1644,7 @@ static void exit_part(struct timeline *tl, struct task *t,
 					  (e->flags & EF_CLOEXEC) != 0);
 			break;
 		case EFF_CLOSE:
+			tl->st.closes++;
 			if (e->h >= 0) {
 				close_exit(tl, t, ev, e, s);
 				if (ev->failed)

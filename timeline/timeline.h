@@ -123,6 +123,11 @@ struct timeline_stats {
 	long benign_sweeps;        /* one call over consecutive numbers */
 	long benign_probes;        /* F_GETFD-style probes */
 	long benign_negative;      /* close(-1) */
+	long leaks_killed;         /* open numbers of processes killed by a
+				      signal: not told as left open */
+	long leaks_untraced;       /* leaks not told: the capture shows no
+				      close at all (closes not traced) */
+	long closes;               /* close effects seen */
 	long handoffs;             /* calls (and closes) on a number another
 				      thread reopened that fit its new
 				      object: hand-offs, not findings */
