@@ -717,7 +717,16 @@ long det_victim_of(struct table *t, int64_t h, int64_t tid, int cur_gen)
 {
 	for (int i = 0; i < t->nup; i++)
 		if (t->up[i].h == h && t->up[i].owner == tid &&
-		    t->up[i].closer != tid && t->up[i].gen != cur_gen)
+		    t->up[i].closer != tid && t->up[i].gen + 1 == cur_gen)
+			return i;
+	return -1;
+}
+
+long det_closer_of(struct table *t, int64_t h, int64_t tid, int cur_gen)
+{
+	for (int i = 0; i < t->nup; i++)
+		if (t->up[i].h == h && t->up[i].closer == tid &&
+		    t->up[i].gen == cur_gen)
 			return i;
 	return -1;
 }

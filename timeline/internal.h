@@ -191,6 +191,9 @@ struct snap {
 	int pinned;                /* added to the number's pinned */
 	int closed_during;         /* another thread closed it meanwhile */
 	int end_pending;           /* closed at entry, recorded at exit */
+	long seq;                  /* of the event that took it */
+	int late_open;             /* a close: another thread's create of
+				      the number returned while it ran */
 	struct evcopy *blocked;    /* a close: the call blocked on it */
 };
 
@@ -465,9 +468,11 @@ long det_stale_use(struct timeline *tl, struct table *t,
 		   const struct numstate *ns, const struct snap *sn,
 		   const struct gen *now, const struct evcopy *off,
 		   enum verdict v);
-/* the upgrade of a stale close that destroyed a generation tid opened,
- * other than cur_gen, or -1 */
+/* the upgrade of a stale close that destroyed the generation tid opened
+ * just before cur_gen (the one its own reopen then took), or -1 */
 long det_victim_of(struct table *t, int64_t h, int64_t tid, int cur_gen);
+/* the upgrade of tid's own stale close of cur_gen, or -1 */
+long det_closer_of(struct table *t, int64_t h, int64_t tid, int cur_gen);
 void det_victim_use(struct timeline *tl, struct table *t,
 		    const struct numstate *ns, long ui, const struct gen *now,
 		    const struct evcopy *off);

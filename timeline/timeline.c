@@ -676,6 +676,7 @@ static void entry_one(struct timeline *tl, struct task *t,
 	const struct effect *e = &ev->fx[i];
 	const struct source_traits *tr = traits_of_event(ev);
 	memset(s, 0, sizeof *s);
+	s->seq = tl->seq;
 	switch (e->op) {
 	case EFF_USE:
 		if (e->h < 0)
@@ -896,6 +897,17 @@ static void close_exit(struct timeline *tl, struct task *t,
 	struct table *tab = t->table;
 	struct numstate *ns = table_get(tl, tab, e->h);
 	struct evcopy *off = &tl->tmp;
+	if (s->state != NS_OPEN && !ev->failed && ev->phase == PH_EXIT &&
+	    ns->cur.id && ns->cur.open && ns->cur.origin == OR_TRACE &&
+	    ns->cur.creator_tid != t->tid && ns->cur.create_seq > s->seq) {
+		/* the close entered on a number the model had closed, another
+		 * thread's create of it returned meanwhile, and the close
+		 * succeeded: the kernel made that object first, and this
+		 * close destroyed it */
+		s->state = NS_OPEN;
+		s->gen = ns->cur.id;
+		s->late_open = 1;
+	}
 	struct gen *g = s->state == NS_OPEN ? ns_gen(ns, s->gen) : NULL;
 	struct close_facts f = {
 		.s = s, .g = g, .tid = t->tid,
@@ -939,8 +951,12 @@ static void close_exit(struct timeline *tl, struct task *t,
 			unexplained_verdict(tl, off, v, &w);
 		} else if (v == V_CLOSE_DOUBLE) {
 			/* the victim of a stale close closing the object it
-			 * lost: that close is the cause */
+			 * lost, or the culprit closing once more: that close
+			 * is the cause */
 			long vu = det_victim_of(tab, e->h, t->tid, ns->cur.id);
+			if (vu < 0)
+				vu = det_closer_of(tab, e->h, t->tid,
+						   ns->cur.id);
 			long fi = det_double_close(tl, ns, off, v);
 			if (fi >= 0 && vu >= 0)
 				tl->fmeta[fi].cause = tab->up[vu].finding;
@@ -956,6 +972,8 @@ static void close_exit(struct timeline *tl, struct task *t,
 		hit = s->gen;
 		evc_set(tl, off, ev, t, RO_CLOSE, s->gen, e->h,
 			e->object ? e->object : gobj(g));
+		if (s->late_open)
+			end_gen(tl, tab, ns, g, CK_CALL, t->tid, off);
 		if (g && g->closer_tid == t->tid) {
 			evc_copy(&g->close, off);
 			if (s->end_pending)

@@ -182,6 +182,10 @@ static void test_dup_across(void)
 	e->h2 = 0x88;
 	e->pid2 = 5000;
 	b_go(&b);
+	/* (closes are traced: what is open at the end means something) */
+	ev_at(&b, 3, A, 0, "CloseHandle");
+	b_fx(&b, EFF_CLOSE, 0x40, 0, NULL);
+	b_go(&b);
 	b.pid = 5000;
 	ev_at(&b, 3, 77, 1, "ReadFile");
 	b_fx(&b, EFF_USE, 0x88, 0, NULL);
