@@ -166,6 +166,7 @@ struct table {
 	int64_t pid;
 	int refs;                  /* live tasks using it */
 	int provisional;           /* made for a task seen before its spawn */
+	int shared;                /* two tasks have used it at once */
 	struct imap nums;          /* number -> struct numstate */
 	/* numbers whose current generation is open (and closed ones not
 	 * yet dropped from it): what fork copies, exec and close_range

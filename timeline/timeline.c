@@ -165,6 +165,8 @@ static void task_set_table(struct task *t, struct table *tab)
 		DL_UNLINK(t->table->users_first, t->table->users_last, t,
 			  user_prev, user_next);
 	t->table = tab;
+	if (tab && tab->users_first)
+		tab->shared = 1;
 	if (tab)
 		DL_APPEND(tab->users_first, tab->users_last, t, user_prev,
 			  user_next);
@@ -912,11 +914,15 @@ static void close_exit(struct timeline *tl, struct task *t,
 	struct close_facts f = {
 		.s = s, .g = g, .tid = t->tid,
 		.badf = ev->failed && ev->errc == ERRC_BADF,
-		/* (a provisional table may be shared by another task of
-		 * unknown origin: only when it is the only one is t alone) */
-		.alone = tab->users_first == t && !t->user_next &&
+		/* (never shared: a single-threaded program; a provisional
+		 * table may be shared by another task of unknown origin:
+		 * only when it is the only one, or t is a fork's child with
+		 * its own copy, is t alone) */
+		.alone = !tab->shared &&
 			 (!tab->provisional || (tl->prov_first == t &&
-						tl->prov_last == t)),
+						tl->prov_last == t) ||
+			  (t->await && t->await_from &&
+			   !(t->await_flags & EF_SHARE_FILES))),
 		.reported_twice = tr->reports_twice &&
 			s->state == NS_CLOSED &&
 			ns->cur.closer_tid == t->tid && ns->nring &&
