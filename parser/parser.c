@@ -174,15 +174,34 @@ struct parser *parser_open(const char *path, const struct parser_options *o,
 	return p;
 }
 
+const struct source_traits traits_strace = {
+	.noun = "fd", .objects_each_use = 1, .notsock_means_open = 1,
+	.stdio_fds = 1,
+};
+const struct source_traits traits_etw = {
+	.noun = "handle", .handle_hex = 1, .reports_twice = 1,
+	.win_results = 1,
+};
+
+static const struct source_traits *traits_of(enum ht_format f)
+{
+	return f == FMT_ETW_XML || f == FMT_PERFVIEW_XML ? &traits_etw
+							 : &traits_strace;
+}
+
 int parser_next(struct parser *p, struct ht_event *ev, struct ht_error *err)
 {
+	int r;
 	if (p->format == FMT_STRACE)
-		return strace_next(p->impl, ev, err);
-	if (p->format == FMT_PERF_TRACE)
-		return perf_trace_next(p->impl, ev, err);
-	if (p->format == FMT_PERF_SCRIPT || p->format == FMT_TRACE_CMD)
-		return perf_next(p->impl, ev, err);
-	return etw_next(p->impl, ev, err);
+		r = strace_next(p->impl, ev, err);
+	else if (p->format == FMT_PERF_TRACE)
+		r = perf_trace_next(p->impl, ev, err);
+	else if (p->format == FMT_PERF_SCRIPT || p->format == FMT_TRACE_CMD)
+		r = perf_next(p->impl, ev, err);
+	else
+		r = etw_next(p->impl, ev, err);
+	ev->traits = traits_of(p->format);
+	return r;
 }
 
 void parser_close(struct parser *p)

@@ -100,6 +100,25 @@ enum err_class {
 	ERRC_RESTART,   /* ERESTART*: interrupted, will be re-issued         */
 };
 
+/* What a source format can and cannot tell, as data: the parser puts it
+ * on every event, so that nothing below parser/ asks which format an
+ * event came from. */
+struct source_traits {
+	const char *noun;          /* "fd" or "handle" */
+	int handle_hex;            /* numbers are shown in hex (Windows) */
+	int objects_each_use;      /* an effect's object is what the number
+				      named at that very call (strace -y):
+				      lines out of kernel order and objects
+				      changed unseen can be told */
+	int notsock_means_open;    /* ENOTSOCK proves the number is open */
+	int stdio_fds;             /* numbers 0-2 are the program's stdio */
+	int reports_twice;         /* one create or close may come from two
+				      providers, one after the other */
+	int win_results;           /* results are Windows codes
+				      ("10038 WSAENOTSOCK") */
+};
+extern const struct source_traits traits_strace, traits_etw;
+
 #define HT_MAX_FX 16
 
 struct ht_event {
@@ -126,9 +145,12 @@ struct ht_event {
 				   for PH_EXIT " ... " + resumed line); no newline */
 	const char *thread_name;/* -Y comm, ETW ThreadName, or NULL */
 	const char *stack;      /* -k lines joined with '\n', or NULL */
+	int killed;             /* EV_TASK_EXIT: ended by a signal */
 	int nfx;
 	int fx_overflow;        /* effects dropped because nfx hit HT_MAX_FX */
 	struct effect fx[HT_MAX_FX];
+	const struct source_traits *traits; /* set by parser_next; NULL
+					       reads as traits_strace */
 };
 /* Every pointer inside an ht_event is valid until the next parser_next()
  * on the same parser.  Consumers copy (or intern) what they keep. */

@@ -1449,6 +1449,7 @@ static int parse_task_line(struct strace *p, const char *s, size_t n,
 		return 1;
 	}
 	ev->call = killed ? "killed" : "exited";
+	ev->killed = killed;
 	if (!killed) {
 		ev->has_ret = 1;
 		ev->ret = code;

@@ -878,9 +878,10 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 		}
 		break;
 	case K_CLOSE:
-		if (nargs > 0 && parse_fd(A(0), L(0), &v) && v.fd >= 0)
-			fx_add(&b, EFF_CLOSE, AT(0), v.fd, -1, v.obj,
-			       v.obj_len);
+		/* close(-1) too: the timeline counts it as harmless */
+		if (nargs > 0 && parse_fd(A(0), L(0), &v))
+			fx_add(&b, EFF_CLOSE, AT(0), v.fd < 0 ? -1 : v.fd, -1,
+			       v.obj, v.obj_len);
 		break;
 	case K_CLOSE_RANGE: {
 		if (nargs < 3 || (mode == FXM_FULL && c->failed))

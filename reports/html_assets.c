@@ -121,6 +121,7 @@ const char html_css[] =
 "margin-right:4px}\n"
 ".count{color:var(--muted);font-weight:500}\n"
 "p.msg{margin:2px 0 12px;font-size:15px}\n"
+"p.cause{margin:-6px 0 12px;font-size:14px;font-weight:600}\n"
 ".offending{background:var(--err-bg);border-radius:6px;"
 "padding:8px 12px 2px;margin:8px 0}\n"
 ".sev-warning .offending{background:var(--warn-bg)}\n"

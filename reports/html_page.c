@@ -10,6 +10,8 @@
 struct group {
 	const struct finding **m;  /* members in id order */
 	int n;
+	int root_id;               /* the root cause of m[0] (itself) */
+	enum severity root_sev;
 };
 
 static int cmp_member(const void *a, const void *b)
@@ -25,13 +27,16 @@ static int cmp_member(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* errors first, then by first occurrence */
+/* root causes, errors first, then by first occurrence; what follows
+ * from a root right after it */
 static int cmp_group(const void *a, const void *b)
 {
 	const struct group *x = a, *y = b;
 
-	if (x->m[0]->severity != y->m[0]->severity)
-		return x->m[0]->severity > y->m[0]->severity ? -1 : 1;
+	if (x->root_sev != y->root_sev)
+		return x->root_sev > y->root_sev ? -1 : 1;
+	if (x->root_id != y->root_id)
+		return x->root_id < y->root_id ? -1 : 1;
 	return x->m[0]->id < y->m[0]->id ? -1 : x->m[0]->id > y->m[0]->id;
 }
 
@@ -54,6 +59,13 @@ static struct group *make_groups(const struct html_data *d,
 		g[n].m = &m[i];
 		g[n].n = 1;
 		n++;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct finding *f = g[i].m[0];
+		const struct finding *r = f->caused_by > 0 &&
+			f->caused_by <= d->nf ? &d->f[f->caused_by - 1] : f;
+		g[i].root_id = r->id;
+		g[i].root_sev = r->severity;
 	}
 	qsort(g, (size_t)n, sizeof *g, cmp_group);
 	*members = m;

@@ -317,6 +317,18 @@ static void headline(struct html_ctx *x, const struct finding *f,
 		hx_text(sb, f->message);
 		sb_puts(sb, "</p>\n");
 	}
+	if (f->caused_by)
+		sb_printf(sb, "<p class=\"cause\">Follows from <a href=\"#F%d"
+			  "\">F%d</a>, its root cause.</p>\n", f->caused_by,
+			  f->caused_by);
+	if (f->nconsequences) {
+		sb_puts(sb, "<p class=\"cause\">What followed from it:");
+		for (int i = 0; i < f->nconsequences; i++)
+			sb_printf(sb, "%s <a href=\"#F%d\">F%d</a>",
+				  i ? "," : "", f->consequences[i],
+				  f->consequences[i]);
+		sb_puts(sb, "</p>\n");
+	}
 }
 
 /* The generation the offending thread last knew, before the number

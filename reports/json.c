@@ -127,6 +127,15 @@ static void findings(struct jsonw *w, const struct finding *f, int n)
 		source(w, &f[i].src, 0);
 		chain(w, &f[i]);
 		jw_kstr(w, "fingerprint", f[i].fingerprint);
+		if (f[i].caused_by)
+			jw_kint(w, "caused_by", f[i].caused_by);
+		if (f[i].nconsequences) {
+			jw_key(w, "consequences");
+			jw_arr(w);
+			for (int k = 0; k < f[i].nconsequences; k++)
+				jw_int(w, f[i].consequences[k]);
+			jw_end_arr(w);
+		}
 		jw_end_obj(w);
 	}
 	jw_end_arr(w);
@@ -144,6 +153,7 @@ static void unexplained(struct jsonw *w, const struct unexplained *u, int n)
 		jw_kstr(w, "call", u[i].call);
 		jw_kstr(w, "error", u[i].error);
 		jw_kstr(w, "reason", u[i].reason);
+		jw_kstr(w, "reason_code", u[i].reason_code);
 		jw_kstr(w, "time", u[i].time);
 		source(w, &u[i].src, 0);
 		jw_kstr(w, "raw", u[i].raw);
@@ -175,6 +185,15 @@ static void summary(struct jsonw *w, const struct capture *c,
 		jw_kint(w, severity_name((enum severity)s), by_sev[s]);
 	jw_end_obj(w);
 	jw_kint(w, "unexplained", nu);
+	jw_key(w, "not_findings");
+	jw_obj(w);
+	jw_kint(w, "sweeps", ts->benign_sweeps);
+	jw_kint(w, "probes", ts->benign_probes);
+	jw_kint(w, "close_negative", ts->benign_negative);
+	jw_kint(w, "handoffs", ts->handoffs);
+	jw_kint(w, "leaks_killed", ts->leaks_killed);
+	jw_kint(w, "leaks_untraced", ts->leaks_untraced);
+	jw_end_obj(w);
 	long skipped = 0;
 	for (int i = 0; i < c->ninputs; i++)
 		skipped += c->inputs[i].skipped;

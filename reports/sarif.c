@@ -39,8 +39,9 @@ static const struct rule_text rule_texts[FK__COUNT] = {
 		"second close. The victim's next call on the number fails "
 		"(EBADF, ENOTSOCK, WSAENOTSOCK) or hits a wrong object. Remove "
 		"the second close, or hand ownership over explicitly. Without "
-		"evidence of a later failure the finding is a warning: a "
-		"legitimate hand-off between threads looks the same." },
+		"a later failure it is reported only as a note, when the "
+		"object's kind changed: a legitimate hand-off between threads "
+		"looks the same." },
 	[FK_STALE_USE] = { "StaleUse",
 		"A thread used a handle number whose object had been replaced",
 		"A thread operated on a number it had used or closed earlier, "

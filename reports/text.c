@@ -150,6 +150,16 @@ static void finding(struct out *o, const struct finding *f)
 	put(o, "\n");
 	tput(o, f->message);
 	put(o, "\n");
+	if (f->caused_by)
+		sb_printf(o->sb, "  follows from: F%d (its root cause)\n",
+			  f->caused_by);
+	if (f->nconsequences) {
+		put(o, "  what followed from it:");
+		for (int i = 0; i < f->nconsequences; i++)
+			sb_printf(o->sb, "%s F%d", i ? "," : "",
+				  f->consequences[i]);
+		put(o, "\n");
+	}
 	if (f->expected && (!f->object || strcmp(f->expected, f->object))) {
 		put(o, "  expected: ");
 		tput(o, f->expected);
@@ -200,6 +210,45 @@ static void finding(struct out *o, const struct finding *f)
 	put(o, "\n\n");
 }
 
+/* What was judged harmless, in one line (nothing when there was none). */
+static void not_findings(struct out *o, const struct timeline_stats *ts)
+{
+	if (!ts->benign && !ts->handoffs && !ts->leaks_killed &&
+	    !ts->leaks_untraced)
+		return;
+	put(o, "not findings:");
+	const char *sep = " ";
+	if (ts->benign_sweeps) {
+		sb_printf(o->sb, "%s%ld EBADF in sweeps over consecutive "
+			  "numbers", sep, ts->benign_sweeps);
+		sep = ", ";
+	}
+	if (ts->benign_probes) {
+		sb_printf(o->sb, "%s%ld EBADF probes", sep, ts->benign_probes);
+		sep = ", ";
+	}
+	if (ts->benign_negative) {
+		sb_printf(o->sb, "%s%ld close(-1)", sep, ts->benign_negative);
+		sep = ", ";
+	}
+	if (ts->handoffs) {
+		sb_printf(o->sb, "%s%ld calls on a number another thread "
+			  "reopened that fit its new object (hand-offs)", sep,
+			  ts->handoffs);
+		sep = ", ";
+	}
+	if (ts->leaks_killed) {
+		sb_printf(o->sb, "%s%ld handles left open by processes killed "
+			  "by a signal", sep, ts->leaks_killed);
+		sep = ", ";
+	}
+	if (ts->leaks_untraced)
+		sb_printf(o->sb, "%s%ld handles open at exit not told as "
+			  "leaks: the capture shows no close at all (closes "
+			  "not traced)", sep, ts->leaks_untraced);
+	put(o, "\n");
+}
+
 void report_text(struct strbuf *sb, const struct capture *c, int color)
 {
 	struct out o = { sb, color };
@@ -208,8 +257,19 @@ void report_text(struct strbuf *sb, const struct capture *c, int color)
 	const struct unexplained *u = timeline_unexplained(c->tl, &nu);
 	header(&o, c);
 	put(&o, "\n");
-	for (int i = 0; i < n; i++)
-		finding(&o, &f[i]);
+	/* root causes first, errors before warnings before notes, each
+	 * followed by what followed from it */
+	for (int sev = SEV_ERROR; sev >= SEV_NOTE; sev--)
+		for (int i = 0; i < n; i++) {
+			if (f[i].caused_by || (int)f[i].severity != sev)
+				continue;
+			finding(&o, &f[i]);
+			for (int k = 0; k < f[i].nconsequences; k++) {
+				int j = f[i].consequences[k] - 1;
+				if (j >= 0 && j < n)
+					finding(&o, &f[j]);
+			}
+		}
 	if (nu > 0) {
 		sb_printf(sb, "unexplained failures (%d):\n", nu);
 		for (int i = 0; i < nu; i++) {
@@ -242,4 +302,5 @@ void report_text(struct strbuf *sb, const struct capture *c, int color)
 		sep = ", ";
 	}
 	sb_printf(sb, "%s; %d unexplained failures\n", n ? ")" : "", nu);
+	not_findings(&o, timeline_stats(c->tl));
 }

@@ -59,11 +59,18 @@ const char *fstrf(struct timeline *tl, const char *fmt, ...)
 
 /* "fd 8" for strace, "handle 0x1A4" for ETW (Windows shows handles in
  * hex). */
-const char *hname(struct timeline *tl, int etw, int64_t h)
+const char *hname(struct timeline *tl, const struct source_traits *tr,
+		  int64_t h)
 {
-	if (etw)
-		return fstrf(tl, "handle 0x%" PRIX64, (uint64_t)h);
-	return fstrf(tl, "fd %" PRId64, h);
+	if (tr->handle_hex)
+		return fstrf(tl, "%s 0x%" PRIX64, tr->noun, (uint64_t)h);
+	return fstrf(tl, "%s %" PRId64, tr->noun, h);
+}
+
+/* An event built without traits (by hand, in tests) reads as Linux. */
+const struct source_traits *traits_of_event(const struct ht_event *ev)
+{
+	return ev->traits ? ev->traits : &traits_strace;
 }
 
 static const char *obj_of(const struct evcopy *e)
@@ -82,7 +89,7 @@ static const char *where(struct timeline *tl, const struct evcopy *e,
 {
 	if (!e || !e->valid)
 		return "an earlier event";
-	if (e->etw && e->event > 0)
+	if (e->event > 0)
 		return fstrf(tl, "event %ld", e->event);
 	if (off && e->file == off->file)
 		return fstrf(tl, "line %ld", e->line);
@@ -97,8 +104,14 @@ long finding_new(struct timeline *tl, enum finding_kind k,
 		return -1;
 	}
 	void *p = tl->findings;
+	size_t cap = tl->capfind;
 	xgrow(&p, &tl->capfind, tl->nfind + 1, sizeof *tl->findings);
 	tl->findings = p;
+	p = tl->fmeta;
+	xgrow(&p, &cap, tl->nfind + 1, sizeof *tl->fmeta);
+	tl->fmeta = p;
+	memset(&tl->fmeta[tl->nfind], 0, sizeof *tl->fmeta);
+	tl->fmeta[tl->nfind].cause = -1;
 	struct finding *f = &tl->findings[tl->nfind];
 	memset(f, 0, sizeof *f);
 	f->id = (int)tl->nfind + 1;
@@ -202,8 +215,35 @@ static void story_add(struct story *s, int *n, const char *role,
 	(*n)++;
 }
 
-/* Fingerprint: kind, number and each core step's role, call and object
- * with volatile numbers normalized.  No line numbers, times or ids. */
+/* The symbols of a -k stack's first frames: " > lib.so(sym+0x1f) [0x..]"
+ * gives "sym" (the module's name when there is no symbol). */
+static void top_frames(struct strbuf *sb, const char *stack, int want)
+{
+	for (const char *p = stack; p && *p && want > 0; want--) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		const char *open = memchr(p, '(', len);
+		const char *a, *b;
+		if (open && open[1] != '+' && open[1] != ')') {
+			a = open + 1;
+			b = a;
+			while (b < p + len && *b != '+' && *b != ')')
+				b++;
+		} else {
+			b = open ? open : p + len;
+			a = b;
+			while (a > p && a[-1] != '/' && a[-1] != ' ')
+				a--;
+		}
+		sb_printf(sb, "|%.*s", (int)(b - a), a);
+		p = eol ? eol + 1 : NULL;
+	}
+}
+
+/* Fingerprint: the bug's shape.  The kind, each core step's role, call
+ * and object kind ("TCP", "file", "anon_inode:[eventfd]"), and with -k
+ * the offending call's top frames.  No numbers, paths, lines, times or
+ * ids: the same bug in two captures gets the same fingerprint. */
 void finding_seal(struct timeline *tl, long fi)
 {
 	if (fi < 0)
@@ -211,30 +251,156 @@ void finding_seal(struct timeline *tl, long fi)
 	struct finding *f = &tl->findings[fi];
 	struct strbuf sb;
 	sb_init(&sb);
-	sb_printf(&sb, "%s|%" PRId64, finding_kind_name(f->kind), f->handle);
+	sb_puts(&sb, finding_kind_name(f->kind));
+	const char *stack = NULL;
 	for (int i = 0; i < f->nchain; i++) {
 		const struct chain_step *c = &f->chain[i];
 		if (strcmp(c->role, "victim") == 0 ||
 		    strcmp(c->role, "failed") == 0)
 			continue;
-		sb_printf(&sb, "|%s:%s:", c->role, c->call ? c->call : "");
-		obj_normalize(&sb, c->object);
+		char kind[64];
+		obj_kind(c->object, kind, sizeof kind);
+		sb_printf(&sb, "|%s:%s:%s", c->role, c->call ? c->call : "",
+			  kind);
+		if (strcmp(c->role, "offending") == 0)
+			stack = c->stack;
 	}
+	top_frames(&sb, stack, 3);
 	uint64_t h = hash64(sb.s ? sb.s : "", sb.len, 0);
 	snprintf(f->fingerprint, sizeof f->fingerprint, "%016" PRIx64, h);
 	sb_free(&sb);
 }
 
-void unexplained_add(struct timeline *tl, const struct evcopy *e,
-		     const char *reason)
+/* The root a finding's cause leads to (causes are set to earlier
+ * findings only, so the walk ends). */
+static long root_of(const struct timeline *tl, long i)
+{
+	while (tl->fmeta[i].cause >= 0 && tl->fmeta[i].cause != i)
+		i = tl->fmeta[i].cause;
+	return i;
+}
+
+/* Stale closes no failure proved harmful are judged now (a note, or a
+ * hand-off left out); withdrawn findings and failures go; the rest get
+ * their ids, and each consequence points to its root. */
+void findings_settle(struct timeline *tl)
+{
+	size_t n = tl->nfind;
+	/* a stale close whose consequence was proven harmful is proven */
+	for (size_t i = 0; i < n; i++) {
+		const struct fmeta *m = &tl->fmeta[i];
+		const struct finding *f = &tl->findings[i];
+		if (m->dropped || m->pending || m->cause < 0 ||
+		    f->severity != SEV_ERROR)
+			continue;
+		long r = root_of(tl, (long)i);
+		if (!tl->fmeta[r].pending)
+			continue;
+		tl->fmeta[r].pending = 0;
+		tl->findings[r].severity = SEV_ERROR;
+		tl->findings[r].evidence = fstrf(tl, "what followed from it "
+			"failed: thread %" PRId64 "'s %s at %s:%ld%s%s",
+			f->tid, f->call ? f->call : "call", f->src.file,
+			f->src.line, f->evidence ? "; " : "",
+			f->evidence ? f->evidence : "");
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct fmeta *m = &tl->fmeta[i];
+		if (!m->pending || m->dropped)
+			continue;
+		enum verdict v = judge_unproven_stale_close(m->kind_changed);
+		const struct verdict_info *vi = verdict_info(v);
+		if (vi->out == O_HANDOFF) {
+			m->dropped = 1;
+			tl->st.handoffs++;
+			continue;
+		}
+		struct finding *f = &tl->findings[i];
+		f->severity = vi->sev;
+		f->evidence = fstrf(tl, "%s; the closer last knew %s, another "
+				    "kind of object than the one it closed",
+				    f->evidence, f->expected);
+	}
+	/* no close in the whole capture: closes are not traced, and what
+	 * is open at an exit says nothing */
+	for (size_t i = 0; i < n && !tl->st.closes; i++)
+		if (tl->findings[i].kind == FK_LEAK && !tl->fmeta[i].dropped) {
+			tl->fmeta[i].dropped = 1;
+			tl->st.leaks_untraced += tl->fmeta[i].nhandles;
+		}
+	long *newid = xcalloc(n + 1, sizeof *newid);
+	int *ncons = xcalloc(n + 1, sizeof *ncons);
+	long k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (tl->fmeta[i].dropped) {
+			free(tl->findings[i].chain);
+			newid[i] = 0;
+			continue;
+		}
+		newid[i] = ++k;
+	}
+	/* causes: to the root, skipping withdrawn ones */
+	for (size_t i = 0; i < n; i++) {
+		if (!newid[i] || tl->fmeta[i].cause < 0)
+			continue;
+		long r = root_of(tl, (long)i);
+		tl->findings[i].caused_by = r != (long)i && newid[r]
+					    ? (int)newid[r] : 0;
+		if (tl->findings[i].caused_by)
+			ncons[r]++;
+	}
+	free(tl->conseq);
+	tl->conseq = xcalloc(k + 1, sizeof *tl->conseq);
+	int at = 0;
+	for (size_t i = 0; i < n; i++) {
+		tl->findings[i].consequences = &tl->conseq[at];
+		tl->findings[i].nconsequences = 0;
+		if (newid[i])
+			at += ncons[i];
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct finding *f = &tl->findings[i];
+		if (!newid[i] || !f->caused_by)
+			continue;
+		long r = root_of(tl, (long)i);
+		struct finding *rf = &tl->findings[r];
+		((int *)rf->consequences)[rf->nconsequences++] =
+			(int)newid[i];
+	}
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!newid[i])
+			continue;
+		tl->findings[w] = tl->findings[i];
+		tl->findings[w].id = (int)newid[i];
+		tl->fmeta[w] = tl->fmeta[i];
+		w++;
+	}
+	tl->nfind = w;
+	free(newid);
+	free(ncons);
+	w = 0;
+	for (size_t i = 0; i < tl->nunexpl; i++)
+		if (!tl->udropped[i])
+			tl->unexpl[w++] = tl->unexpl[i];
+	tl->nunexpl = w;
+}
+
+long unexplained_add(struct timeline *tl, const struct evcopy *e,
+		     const char *reason, const char *code)
 {
 	if (tl->nunexpl >= TL_MAX_FINDINGS) {
 		tl->st.unexplained_dropped++;
-		return;
+		return -1;
 	}
 	void *p = tl->unexpl;
+	size_t cap = tl->capunexpl;
 	xgrow(&p, &tl->capunexpl, tl->nunexpl + 1, sizeof *tl->unexpl);
 	tl->unexpl = p;
+	p = tl->udropped;
+	xgrow(&p, &cap, tl->nunexpl + 1, sizeof *tl->udropped);
+	tl->udropped = p;
+	tl->udropped[tl->nunexpl] = 0;
 	struct unexplained *u = &tl->unexpl[tl->nunexpl++];
 	memset(u, 0, sizeof *u);
 	u->pid = e->pid;
@@ -248,6 +414,25 @@ void unexplained_add(struct timeline *tl, const struct evcopy *e,
 	u->src.file = e->file;
 	u->src.line = e->line;
 	u->src.event = e->event;
+	u->reason_code = code;
+	return (long)tl->nunexpl - 1;
+}
+
+long unexplained_verdict(struct timeline *tl, const struct evcopy *e,
+			 enum verdict v, const struct why *w)
+{
+	return unexplained_add(tl, e, verdict_reason(tl, v, w),
+			       verdict_info(v)->code);
+}
+
+void verdict_withdraw(struct timeline *tl, int is_finding, long idx)
+{
+	if (idx < 0)
+		return;
+	if (is_finding && (size_t)idx < tl->nfind)
+		tl->fmeta[idx].dropped = 1;
+	else if (!is_finding && (size_t)idx < tl->nunexpl)
+		tl->udropped[idx] = 1;
 }
 
 /* ---- thread records as story steps ---------------------------------- */
@@ -289,7 +474,7 @@ static const struct evcopy *rec_event(struct timeline *tl,
 	struct evcopy *x = &tl->tmp2;
 	x->valid = 1;
 	x->role = r->role;
-	x->etw = like->etw;
+	x->tr = like->tr;
 	x->unfinished = 0;
 	x->has_object = 0;
 	x->has_stack = 0;
@@ -353,46 +538,55 @@ static const char *paren(struct timeline *tl, const char *obj)
 	return obj ? fstrf(tl, " (%s)", obj) : "";
 }
 
-/* ---- the detectors' findings ------------------------------------------ */
+/* ---- the findings' stories -------------------------------------------- */
 
-void det_double_close(struct timeline *tl, const struct held *hd)
+long det_double_close(struct timeline *tl, const struct numstate *ns,
+		      const struct evcopy *off, enum verdict v)
 {
-	const struct evcopy *off = &hd->off;
 	long fi = finding_new(tl, FK_DOUBLE_CLOSE, off);
 	if (fi < 0)
-		return;
+		return -1;
+	tl->findings[fi].severity = verdict_info(v)->sev;
+	if (v == V_CLOSE_DOUBLE_ALONE)
+		tl->findings[fi].evidence = "no other thread shared this "
+			"table, so nothing could take the number between the "
+			"two closes: harmless this time, a race once the "
+			"program has threads";
+	const struct gen *g = &ns->cur;
+	const struct evcopy *open = g->create.valid ? &g->create : NULL;
+	const struct evcopy *close = g->close.valid ? &g->close : NULL;
 	struct story s[4];
 	int n = 0;
-	story_add(s, &n, "opened", &hd->open);
-	story_add(s, &n, "closed", &hd->close);
+	story_add(s, &n, "opened", open);
+	story_add(s, &n, "closed", close);
 	story_add(s, &n, "offending", off);
 	story_emit(tl, fi, s, n);
 	struct finding *f = &tl->findings[fi];
-	const char *obj = hd->obj[0] ? hd->obj : NULL;
+	const char *obj = gen_obj(g);
 	f->object = fstr(tl, obj);
 	f->expected = f->object;
-	const char *hn = hname(tl, off->etw, hd->h);
+	const char *hn = hname(tl, off->tr, off->handle);
 	const char *err = off->errname ? off->errname : "an error";
-	if (hd->close.valid && hd->close.tid == off->tid)
+	if (close && close->tid == off->tid)
 		f->message = fstrf(tl, "thread %" PRId64 " closed %s%s twice: "
 				   "its close at %s had already released it "
 				   "and nobody reopened it; this close "
 				   "failed with %s", off->tid, hn,
-				   paren(tl, obj), where(tl, &hd->close, off),
+				   paren(tl, obj), where(tl, close, off),
 				   err);
-	else if (hd->close.valid)
+	else if (close)
 		f->message = fstrf(tl, "thread %" PRId64 " closed %s%s, which "
 				   "thread %" PRId64 " had already closed at "
 				   "%s and nobody reopened; this close failed "
 				   "with %s", off->tid, hn, paren(tl, obj),
-				   hd->close.tid, where(tl, &hd->close, off),
-				   err);
+				   close->tid, where(tl, close, off), err);
 	else
 		f->message = fstrf(tl, "thread %" PRId64 " closed %s%s, which "
 				   "was already closed and not reopened; this "
 				   "close failed with %s", off->tid, hn,
 				   paren(tl, obj), err);
 	finding_seal(tl, fi);
+	return fi;
 }
 
 /* The stale story shared by stale-close and stale-use: the thread's old
@@ -438,22 +632,24 @@ long det_stale_close(struct timeline *tl, struct table *t,
 	if (fi < 0)
 		return -1;
 	struct finding *f = &tl->findings[fi];
-	f->severity = SEV_WARNING;
-	const char *hn = hname(tl, off->etw, off->handle);
+	/* judged when evidence comes, or at the end (findings_settle) */
+	tl->fmeta[fi].pending = 1;
+	tl->fmeta[fi].kind_changed = (unsigned char)obj_kind_differs(
+		gen_object_any(ns, sn->rec.gen), f->object);
+	const char *hn = hname(tl, off->tr, off->handle);
 	f->message = fstrf(tl, "thread %" PRId64 " closed %s%s, which thread "
 			   "%" PRId64 " had opened after %" PRId64 "'s own "
 			   "%s of it (%s)", off->tid, hn,
 			   paren(tl, f->object), victim->creator_tid,
 			   off->tid, rec_verb(sn->rec.role),
 			   where(tl, rec_event(tl, ns, &sn->rec, off), off));
-	f->evidence = fstrf(tl, "none yet: no later call in the trace shows "
-			    "thread %" PRId64 " or another thread still "
-			    "relying on%s; a hand-off of the number cannot "
-			    "be ruled out", victim->creator_tid,
-			    f->object ? fstrf(tl, " %s", f->object)
-				      : " the object");
+	f->evidence = fstrf(tl, "none: no later call in the trace shows "
+			    "thread %" PRId64 " or another thread failing on "
+			    "%s; a hand-off of the number cannot be ruled "
+			    "out", victim->creator_tid,
+			    f->object ? f->object : "the object");
 	finding_seal(tl, fi);
-	/* wait for evidence: a later call by someone relying on victim */
+	/* wait for evidence: a later failure by someone relying on victim */
 	struct upgrade *u;
 	if (!t->up)
 		t->up = xcalloc(TL_UPGRADE, sizeof *t->up);
@@ -467,6 +663,7 @@ long det_stale_close(struct timeline *tl, struct table *t,
 	}
 	u->h = off->handle;
 	u->gen = victim->id;
+	u->owner = victim->creator_tid;
 	u->closer = off->tid;
 	u->finding = fi;
 	u->nvictims = 0;
@@ -474,40 +671,39 @@ long det_stale_close(struct timeline *tl, struct table *t,
 	return fi;
 }
 
-/* A later call on the number by a thread that relied on a generation a
- * stale close destroyed: it failed, or it reached another object. */
-void det_evidence(struct timeline *tl, struct table *t, int relied_gen,
-		  int bad, int hit_gen, const struct evcopy *off)
+/* Failure off (by a thread other than the closer) proves upgrade ui's
+ * stale close harmful: the finding becomes an error. */
+static void evidence_of(struct timeline *tl, struct table *t, long ui,
+			const struct evcopy *off)
 {
-	long ui = up_find(t, off->handle, relied_gen);
-	if (ui < 0)
-		return;
 	struct upgrade *u = &t->up[ui];
-	if (off->tid == u->closer || (!bad && hit_gen == relied_gen))
-		return;
 	struct finding *f = &tl->findings[u->finding];
-	const char *hn = hname(tl, off->etw, off->handle);
 	if (u->nvictims == 0) {
+		tl->fmeta[u->finding].pending = 0;
 		f->severity = SEV_ERROR;
-		if (bad)
-			f->evidence = fstrf(tl, "thread %" PRId64 "'s %s on %s "
-					    "at %s failed with %s after this "
-					    "close: it still relied on the "
-					    "object", off->tid, off->call, hn,
-					    where(tl, off, off),
-					    off->errname ? off->errname
-							 : "an error");
-		else
-			f->evidence = fstrf(tl, "thread %" PRId64 "'s %s on %s "
-					    "at %s reached %s instead of the "
-					    "object it had", off->tid,
-					    off->call, hn, where(tl, off, off),
-					    obj_of(off) ? obj_of(off)
-					    : "another object");
+		f->evidence = fstrf(tl, "thread %" PRId64 "'s %s on %s at %s "
+				    "failed with %s after this close: it "
+				    "still relied on the object", off->tid,
+				    off->call,
+				    hname(tl, off->tr, off->handle),
+				    where(tl, off, off),
+				    off->errname ? off->errname : "an error");
 	}
-	finding_step(tl, u->finding, bad ? "failed" : "victim", off);
+	finding_step(tl, u->finding, "failed", off);
 	if (++u->nvictims >= TL_VICTIMS)
 		*u = t->up[--t->nup];
+}
+
+/* A later call on the number by a thread that relied on a generation a
+ * stale close destroyed.  Only a failure is evidence: a call that
+ * worked fit the object the number named then. */
+void det_evidence(struct timeline *tl, struct table *t, int relied_gen,
+		  int bad, const struct evcopy *off)
+{
+	long ui = up_find(t, off->handle, relied_gen);
+	if (ui < 0 || !bad || off->tid == t->up[ui].closer)
+		return;
+	evidence_of(tl, t, ui, off);
 }
 
 /* Which stale-close destroyed generation gen of h, or -1. */
@@ -517,17 +713,79 @@ long det_stale_close_of(struct table *t, int64_t h, int gen)
 	return ui < 0 ? -1 : t->up[ui].finding;
 }
 
-void det_stale_use(struct timeline *tl, const struct numstate *ns,
-		   const struct snap *sn, const struct gen *now,
-		   const struct evcopy *off, int failed)
+long det_victim_of(struct table *t, int64_t h, int64_t tid, int cur_gen)
+{
+	for (int i = 0; i < t->nup; i++)
+		if (t->up[i].h == h && t->up[i].owner == tid &&
+		    t->up[i].closer != tid && t->up[i].gen + 1 == cur_gen)
+			return i;
+	return -1;
+}
+
+long det_closer_of(struct table *t, int64_t h, int64_t tid, int cur_gen)
+{
+	for (int i = 0; i < t->nup; i++)
+		if (t->up[i].h == h && t->up[i].closer == tid &&
+		    t->up[i].gen == cur_gen)
+			return i;
+	return -1;
+}
+
+/* The KB race where the victim reopened the number itself: thread B's
+ * object was destroyed by A's stale close, B's own open then took the
+ * number, and B's call meant for the destroyed object fails on it. */
+void det_victim_use(struct timeline *tl, struct table *t,
+		    const struct numstate *ns, long ui, const struct gen *now,
+		    const struct evcopy *off)
+{
+	struct upgrade *u = &t->up[ui];
+	long root = u->finding;
+	long fi = finding_new(tl, FK_STALE_USE, off);
+	if (fi < 0)
+		return;
+	const struct finding *r = &tl->findings[root];
+	struct story s[5];
+	int n = 0;
+	story_add(s, &n, "opened", gen_event(ns, u->gen, RO_CREATE));
+	story_add(s, &n, "closed", gen_event(ns, u->gen, RO_CLOSE));
+	story_add(s, &n, "reused", now->create.valid ? &now->create : NULL);
+	story_add(s, &n, "offending", off);
+	story_emit(tl, fi, s, n);
+	struct finding *f = &tl->findings[fi];
+	const char *exp = gen_object_any(ns, u->gen);
+	f->expected = exp ? fstr(tl, exp) : r->object;
+	f->object = fstr(tl, obj_of(off) ? obj_of(off) : gen_obj(now));
+	tl->fmeta[fi].cause = root;
+	const char *hn = hname(tl, off->tr, off->handle);
+	f->message = fstrf(tl, "thread %" PRId64 "'s %s on %s failed with %s: "
+			   "its %s was closed by thread %" PRId64 "'s stale "
+			   "close at %s, and the number now names %s, which "
+			   "this thread opened itself after that close",
+			   off->tid, off->call, hn,
+			   off->errname ? off->errname : "an error",
+			   f->expected ? f->expected : "object", u->closer,
+			   r->src.file == off->file
+			   ? fstrf(tl, "line %ld", r->src.line)
+			   : fstrf(tl, "%s:%ld", r->src.file, r->src.line),
+			   f->object ? f->object : "another object");
+	finding_seal(tl, fi);
+	evidence_of(tl, t, ui, off);
+}
+
+long det_stale_use(struct timeline *tl, struct table *t,
+		   const struct numstate *ns, const struct snap *sn,
+		   const struct gen *now, const struct evcopy *off,
+		   enum verdict v)
 {
 	long fi = stale_story(tl, FK_STALE_USE, ns, sn, now, off);
 	if (fi < 0)
-		return;
+		return -1;
 	struct finding *f = &tl->findings[fi];
-	const char *hn = hname(tl, off->etw, off->handle);
+	f->severity = verdict_info(v)->sev;
+	tl->fmeta[fi].cause = det_stale_close_of(t, off->handle, sn->rec.gen);
+	const char *hn = hname(tl, off->tr, off->handle);
 	const char *mine = where(tl, rec_event(tl, ns, &sn->rec, off), off);
-	if (failed)
+	if (off->failed)
 		f->message = fstrf(tl, "thread %" PRId64 "'s %s on %s failed "
 				   "with %s: the number now names %s, opened by "
 				   "thread %" PRId64 " after %" PRId64 "'s own "
@@ -545,17 +803,25 @@ void det_stale_use(struct timeline *tl, const struct numstate *ns,
 				   f->object ? f->object : "another object",
 				   now->creator_tid, off->tid,
 				   rec_verb(sn->rec.role), mine, f->expected);
+	if (!off->failed)
+		f->evidence = fstrf(tl, "the object's kind changed under the "
+				    "call (%s, then %s) and another thread "
+				    "closed the first one; the call would "
+				    "work on either, so a hand-off of the "
+				    "number cannot be ruled out", f->expected,
+				    f->object ? f->object : "another object");
 	finding_seal(tl, fi);
+	return fi;
 }
 
-void det_use_after_close(struct timeline *tl, struct table *t,
+long det_use_after_close(struct timeline *tl, struct table *t,
 			 const struct numstate *ns, const struct snap *sn,
 			 const struct evcopy *off)
 {
 	const struct gen *last = &ns->cur;
 	long fi = finding_new(tl, FK_USE_AFTER_CLOSE, off);
 	if (fi < 0)
-		return;
+		return -1;
 	struct story s[6];
 	int n = 0;
 	if (sn->has_rec) {
@@ -582,7 +848,7 @@ void det_use_after_close(struct timeline *tl, struct table *t,
 	f->expected = sn->has_rec && sn->rec.gen != last->id
 			      ? fstr(tl, gen_object_any(ns, sn->rec.gen))
 			      : f->object;
-	const char *hn = hname(tl, off->etw, off->handle);
+	const char *hn = hname(tl, off->tr, off->handle);
 	const char *by;
 	if (!last->close.valid)
 		by = "closed earlier";
@@ -594,17 +860,19 @@ void det_use_after_close(struct timeline *tl, struct table *t,
 			   last->close.tid, where(tl, &last->close, off));
 	long sc = det_stale_close_of(t, off->handle, last->id);
 	const char *note = "";
-	if (sc >= 0)
-		note = fstrf(tl, " (a stale close: finding %d)",
-			     tl->findings[sc].id);
-	else if (last->close_kind == CK_RANGE)
+	if (sc >= 0) {
+		note = " (a stale close)";
+		tl->fmeta[fi].cause = sc;
+	} else if (last->close_kind == CK_RANGE) {
 		note = " (by close_range)";
+	}
 	f->message = fstrf(tl, "thread %" PRId64 "'s %s on %s failed with %s: "
 			   "%s%s was %s%s and not reopened", off->tid,
 			   off->call, hn,
 			   off->errname ? off->errname : "an error", hn,
 			   paren(tl, f->object), by, note);
 	finding_seal(tl, fi);
+	return fi;
 }
 
 long det_cwiu(struct timeline *tl, const struct gen *g,
@@ -624,37 +892,76 @@ long det_cwiu(struct timeline *tl, const struct gen *g,
 	f->expected = f->object;
 	f->message = fstrf(tl, "thread %" PRId64 " closed %s%s while thread %"
 			   PRId64 " was blocked in %s on it (since %s)",
-			   off->tid, hname(tl, off->etw, off->handle),
+			   off->tid, hname(tl, off->tr, off->handle),
 			   paren(tl, f->object), blocked->tid, blocked->call,
 			   where(tl, blocked, off));
 	finding_seal(tl, fi);
 	return fi;
 }
 
-void det_leak(struct timeline *tl, const struct numstate *ns,
-	      const struct gen *g, const struct evcopy *exitev)
+void det_leaks(struct timeline *tl, struct numstate *const *v, size_t n,
+	       const struct evcopy *exitev, int pile)
 {
-	const struct evcopy *off = &g->create;
+	const struct gen *g0 = &v[0]->cur;
+	const struct evcopy *off = &g0->create;
 	long fi = finding_new(tl, FK_LEAK, off);
 	if (fi < 0)
 		return;
-	struct story s[3];
-	int n = 0;
-	story_add(s, &n, "opened", off);
-	const struct evcopy *last = ring_find(ns, g->id, RO_USE);
-	story_add(s, &n, "used", last);
-	story_add(s, &n, "exited", exitev);
-	story_emit(tl, fi, s, n);
+	tl->fmeta[fi].nhandles = (long)n;
+	struct story s[TL_LEAK_SHOWN + 2];
+	int k = 0;
+	for (size_t i = 0; i < n && i < TL_LEAK_SHOWN; i++)
+		story_add(s, &k, "opened", &v[i]->cur.create);
+	if (n == 1)
+		story_add(s, &k, "used", ring_find(v[0], g0->id, RO_USE));
+	story_add(s, &k, "exited", exitev);
+	story_emit(tl, fi, s, k);
 	struct finding *f = &tl->findings[fi];
-	f->object = fstr(tl, gen_obj(g));
+	f->object = fstr(tl, gen_obj(g0));
 	f->expected = f->object;
 	f->error = NULL;
-	f->message = fstrf(tl, "%s%s, opened by thread %" PRId64 " at %s, "
-			   "was still open when process %" PRId64 " exited "
-			   "(%s)", hname(tl, off->etw, ns->h),
-			   paren(tl, f->object), off->tid,
-			   where(tl, off, off), exitev->pid,
-			   where(tl, exitev, off));
+	const char *hn = hname(tl, off->tr, v[0]->h);
+	if (n == 1) {
+		f->message = fstrf(tl, "%s%s, opened by thread %" PRId64 " at "
+				   "%s, was still open when process %" PRId64
+				   " exited (%s)", hn, paren(tl, f->object),
+				   off->tid, where(tl, off, off), exitev->pid,
+				   where(tl, exitev, off));
+		finding_seal(tl, fi);
+		return;
+	}
+	struct strbuf sb;
+	sb_init(&sb);
+	for (size_t i = 0; i < n && i < 2 * TL_LEAK_SHOWN; i++) {
+		const char *o = gen_obj(&v[i]->cur);
+		sb_printf(&sb, "%s%s", i ? ", " : "",
+			  hname(tl, off->tr, v[i]->h));
+		if (o && !pile)
+			sb_printf(&sb, " (%s)", o);
+	}
+	if (n > 2 * TL_LEAK_SHOWN)
+		sb_printf(&sb, " and %zu more", n - 2 * TL_LEAK_SHOWN);
+	const struct evcopy *last = &v[n - 1]->cur.create;
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->cur.create.seq > last->seq)
+			last = &v[i]->cur.create;
+	char kind[64];
+	obj_kind(f->object, kind, sizeof kind);
+	if (pile)
+		f->message = fstrf(tl, "process %" PRId64 " opened %zu %ss "
+				   "with %s and never closed them (%s; the "
+				   "first at %s, the last at %s): they "
+				   "accumulated until it ended (%s)",
+				   exitev->pid, n, *kind ? kind : "handle",
+				   off->call, sb.s,
+				   where(tl, off, off), where(tl, last, off),
+				   where(tl, exitev, off));
+	else
+		f->message = fstrf(tl, "process %" PRId64 " exited (%s) with "
+				   "%zu %ss it opened still open: %s",
+				   exitev->pid, where(tl, exitev, off), n,
+				   off->tr->noun, sb.s);
+	sb_free(&sb);
 	finding_seal(tl, fi);
 }
 

@@ -89,7 +89,7 @@ void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 {
 	e->valid = 1;
 	e->role = (unsigned char)role;
-	e->etw = ev->pid >= 0;
+	e->tr = traits_of_event(ev);
 	e->unfinished = ev->phase == PH_ENTRY;
 	e->gen = gen;
 	e->cpu = ev->cpu;
@@ -173,8 +173,8 @@ const char *evc_result(struct timeline *tl, const struct evcopy *e)
 	if (e->unfinished)
 		return "<unfinished ...>";
 	if (e->role == RO_EXIT && !e->has_ret)
-		return e->etw ? NULL : "?";
-	if (e->etw) {
+		return e->tr->win_results ? NULL : "?";
+	if (e->tr->win_results) {
 		if (e->failed || e->err)
 			return e->errname ? fstrf(tl, "%ld %s", e->err,
 						  e->errname)

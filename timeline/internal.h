@@ -14,6 +14,9 @@
 #define TL_STACK_MAX 2000 /* -k stack text kept */
 #define TL_BUSY 20        /* busiest generations shown */
 #define TL_SWEEP 3        /* consecutive closes that make a sweep */
+#define TL_LEAK_PILE 8    /* open at exit from one call and object kind:
+			     a leak that accumulated */
+#define TL_LEAK_SHOWN 6   /* handles of a leak told step by step */
 #define TL_ICACHE 256     /* interned-name cache slots (power of two) */
 /* Handle numbers remembered across all tables before closed ones are
  * forgotten, least recently touched first (1.5-5 KB each), and past
@@ -51,7 +54,6 @@ enum role {
 struct evcopy {
 	int valid;
 	unsigned char role;
-	unsigned char etw;         /* event came from an ETW export */
 	unsigned char has_object, has_stack;
 	unsigned char unfinished;  /* a PH_ENTRY: no result yet */
 	int gen;                   /* generation of the number it touched */
@@ -63,6 +65,7 @@ struct evcopy {
 	int64_t dur;               /* -T duration in ns, 0 unknown */
 	long err, line, event, end_line;
 	long seq;                  /* order of arrival (1-based) */
+	const struct source_traits *tr; /* what its source can tell */
 	char time[40];
 	struct strbuf object, raw, stack;
 };
@@ -83,6 +86,7 @@ enum close_kind {
 struct gen {
 	int id;                    /* 1-based per (table, number); 0 = none */
 	unsigned char origin, inside, cloexec, open, close_kind, displaced;
+	unsigned char dup_made;    /* created by duplicating another number */
 	int64_t creator_tid, closer_tid;
 	long uses;
 	long create_seq;
@@ -106,6 +110,7 @@ struct threc {
 	 * generation by it is a stale close */
 	int failed_on;             /* that generation, or 0 */
 	long failed_line;
+	long failed_fi;            /* its stale-use finding, or -1 */
 };
 
 struct numstate {
@@ -148,6 +153,7 @@ void imap_free(struct imap *m);
 struct upgrade {
 	int64_t h;
 	int gen;                   /* the victim generation */
+	int64_t owner;             /* the thread that opened it */
 	int64_t closer;
 	long finding;              /* index into tl->findings */
 	int nvictims;
@@ -160,6 +166,7 @@ struct table {
 	int64_t pid;
 	int refs;                  /* live tasks using it */
 	int provisional;           /* made for a task seen before its spawn */
+	int shared;                /* two tasks have used it at once */
 	struct imap nums;          /* number -> struct numstate */
 	/* numbers whose current generation is open (and closed ones not
 	 * yet dropped from it): what fork copies, exec and close_range
@@ -185,6 +192,9 @@ struct snap {
 	int pinned;                /* added to the number's pinned */
 	int closed_during;         /* another thread closed it meanwhile */
 	int end_pending;           /* closed at entry, recorded at exit */
+	long seq;                  /* of the event that took it */
+	int late_open;             /* a close: another thread's create of
+				      the number returned while it ran */
 	struct evcopy *blocked;    /* a close: the call blocked on it */
 };
 
@@ -200,14 +210,13 @@ struct pending {
 	struct evcopy entry;
 };
 
-/* An EBADF close held back until we know whether it is part of a sweep. */
+/* A failure on a number not open, made but held until we know whether
+ * it is part of a sweep (then it is withdrawn as harmless). */
 struct held {
-	int kind;                  /* 1 double-close, 2 never-seen close */
+	unsigned char is_finding;  /* else an unexplained failure */
+	long idx;                  /* into tl->findings or tl->unexpl */
 	int64_t h;
-	int gen;
-	struct evcopy off, open, close;
-	char obj[TL_OBJ_MAX + 1];
-	const char *reason;        /* kind 2 */
+	int gen, gen2;             /* shown in Handles once it stands */
 };
 
 struct proc;
@@ -238,7 +247,8 @@ struct task {
 	int spawning;              /* its pending call is a clone/fork */
 	unsigned spawn_flags;      /* that call's EF_SHARE_FILES|EF_THREAD */
 	struct task *spawn_next, *spawn_prev; /* tl's list of them */
-	/* closes in a row over consecutive numbers (sweep detection) */
+	/* one call in a row over consecutive numbers (sweep detection) */
+	char run_call[32];
 	struct table *run_table;
 	int64_t run_last;
 	int run_len;
@@ -292,8 +302,18 @@ struct timeline {
 	int ntables;
 
 	struct finding *findings;
+	struct fmeta {
+		unsigned char pending;  /* a stale close awaiting evidence */
+		unsigned char dropped;  /* withdrawn (sweep, hand-off) */
+		unsigned char kind_changed; /* stale close: the closer knew
+					       another kind of object */
+		long cause;             /* index of its root cause, or -1 */
+		long nhandles;          /* a leak: the numbers it groups */
+	} *fmeta;                  /* beside findings */
 	size_t nfind, capfind;
 	struct unexplained *unexpl;
+	unsigned char *udropped;   /* beside unexpl */
+	int *conseq;               /* every finding's consequences (ids) */
 	size_t nunexpl, capunexpl;
 	struct task_info *tinfo;
 	size_t ntinfo, captinfo;
@@ -325,6 +345,8 @@ enum objclass { OC_UNKNOWN, OC_SOCKET, OC_FILE, OC_PIPE, OC_ANON, OC_OTHER };
 enum objclass obj_class(const char *s);
 int obj_same(const char *a, const char *b);
 int obj_kind_differs(const char *a, const char *b);
+/* "TCP", "file", "pipe", "anon_inode:[eventfd]"...; "" when unknown */
+void obj_kind(const char *s, char *buf, size_t n);
 int obj_has_identity(const char *s);
 void obj_normalize(struct strbuf *sb, const char *s);
 
@@ -356,6 +378,67 @@ void ns_free(struct numstate *ns);
 /* forgets closed idle numbers while more than TL_NUMS_KEEP are kept */
 void table_evict(struct timeline *tl);
 
+/* verdict.c: the one place a finding is decided (rows: verdicts.def) */
+enum outcome { O_MODEL, O_BENIGN, O_HANDOFF, O_FINDING, O_STEP, O_UNEXPL };
+enum verdict {
+#define VERDICT(id, code, out, kind, sev, reason) id,
+#include "verdicts.def"
+#undef VERDICT
+	V__COUNT
+};
+struct verdict_info {
+	const char *code;
+	enum outcome out;
+	enum finding_kind kind;    /* FK__COUNT: none */
+	enum severity sev;
+	const char *reason;        /* template, or NULL */
+};
+const struct verdict_info *verdict_info(enum verdict v);
+
+/* What a use's verdict rests on. */
+struct use_facts {
+	const struct snap *s;      /* the model at the call's entry */
+	const struct gen *g;       /* the generation named then, or NULL */
+	int64_t tid;
+	int culprit;               /* the call's EBADF/ENOTSOCK is about it */
+	int failed;
+	enum err_class errc;
+	unsigned flags;            /* the effect's EF_* */
+	int has_dec;               /* the call showed the object */
+	int notsock_means_open;    /* source trait */
+	int stale;                 /* succeeded on a generation it had not
+				      seen (stale(), not told already) */
+	int kind_changed;          /* the object's kind differs from the
+				      one the thread last knew */
+	int unaware;               /* another thread closed what it knew */
+	int victim;                /* a stale close destroyed a generation
+				      this thread owned */
+	int was_socket;            /* some object at this number was one */
+};
+/* What a close's verdict rests on. */
+struct close_facts {
+	const struct snap *s;
+	const struct gen *g;       /* the generation named at entry */
+	int64_t tid;
+	int negative;              /* close(-1) */
+	int badf;                  /* failed with EBADF */
+	int alone;                 /* no other live task shares the table */
+	int reported_twice;        /* source trait: a second report of the
+				      close just seen */
+};
+/* Placeholders of a reason template. */
+struct why {
+	const char *noun, *obj, *who, *where, *forgot, *sweep;
+};
+int stale(const struct snap *s, const struct gen *g, int64_t tid);
+enum verdict judge_use(const struct use_facts *f);
+enum verdict judge_close(const struct close_facts *f);
+enum verdict judge_unproven_stale_close(int kind_changed);
+int judge_culprit(const struct ht_event *ev, const struct snap *snaps,
+		  const struct gen *const *gens, int64_t tid);
+const char *verdict_reason(struct timeline *tl, enum verdict v,
+			   const struct why *w);
+
 /* detect.c: findings and their stories */
 long finding_new(struct timeline *tl, enum finding_kind k,
 		 const struct evcopy *off);
@@ -366,26 +449,47 @@ void finding_step(struct timeline *tl, long fi, const char *role,
 void finding_seal(struct timeline *tl, long fi);
 const char *fstr(struct timeline *tl, const char *s);
 const char *fstrf(struct timeline *tl, const char *fmt, ...) HT_PRINTF(2, 3);
-const char *hname(struct timeline *tl, int etw, int64_t h);
-void unexplained_add(struct timeline *tl, const struct evcopy *e,
-		     const char *reason);
-void det_double_close(struct timeline *tl, const struct held *hd);
+const char *hname(struct timeline *tl, const struct source_traits *tr,
+		  int64_t h);
+const struct source_traits *traits_of_event(const struct ht_event *ev);
+long unexplained_add(struct timeline *tl, const struct evcopy *e,
+		     const char *reason, const char *code);
+long unexplained_verdict(struct timeline *tl, const struct evcopy *e,
+			 enum verdict v, const struct why *w);
+/* a held finding or failure turned out harmless (part of a sweep) */
+void verdict_withdraw(struct timeline *tl, int is_finding, long idx);
+/* pending stale closes judged, withdrawn ones dropped, ids and links */
+void findings_settle(struct timeline *tl);
+long det_double_close(struct timeline *tl, const struct numstate *ns,
+		      const struct evcopy *off, enum verdict v);
 long det_stale_close(struct timeline *tl, struct table *t,
 		     const struct numstate *ns, const struct snap *sn,
 		     const struct gen *victim, const struct evcopy *off);
 long det_stale_close_of(struct table *t, int64_t h, int gen);
 void det_evidence(struct timeline *tl, struct table *t, int relied_gen,
-		  int bad, int hit_gen, const struct evcopy *off);
-void det_stale_use(struct timeline *tl, const struct numstate *ns,
-		   const struct snap *sn, const struct gen *now,
-		   const struct evcopy *off, int failed);
-void det_use_after_close(struct timeline *tl, struct table *t,
+		  int bad, const struct evcopy *off);
+long det_stale_use(struct timeline *tl, struct table *t,
+		   const struct numstate *ns, const struct snap *sn,
+		   const struct gen *now, const struct evcopy *off,
+		   enum verdict v);
+/* the upgrade of a stale close that destroyed the generation tid opened
+ * just before cur_gen (the one its own reopen then took), or -1 */
+long det_victim_of(struct table *t, int64_t h, int64_t tid, int cur_gen);
+/* the upgrade of tid's own stale close of cur_gen, or -1 */
+long det_closer_of(struct table *t, int64_t h, int64_t tid, int cur_gen);
+void det_victim_use(struct timeline *tl, struct table *t,
+		    const struct numstate *ns, long ui, const struct gen *now,
+		    const struct evcopy *off);
+long det_use_after_close(struct timeline *tl, struct table *t,
 			 const struct numstate *ns, const struct snap *sn,
 			 const struct evcopy *off);
 long det_cwiu(struct timeline *tl, const struct gen *g,
 	      const struct evcopy *blocked, const struct evcopy *off);
-void det_leak(struct timeline *tl, const struct numstate *ns,
-	      const struct gen *g, const struct evcopy *exitev);
+/* n numbers of one table still open when its process ended (exitev):
+ * pile = all from one call and object kind (they accumulated), else
+ * everything the process left open, in one note */
+void det_leaks(struct timeline *tl, struct numstate *const *v, size_t n,
+	       const struct evcopy *exitev, int pile);
 void ginfo_touch(struct timeline *tl, struct table *t, struct numstate *ns,
 		 struct gen *g);
 void ginfo_end(struct timeline *tl, struct table *t, struct numstate *ns,

@@ -49,7 +49,7 @@ enum objclass obj_class(const char *s)
 
 /* The kind of object, finer than the class: the socket protocol, the
  * anon_inode type.  Written to buf; "" when unknown. */
-static void obj_kind(const char *s, char *buf, size_t n)
+void obj_kind(const char *s, char *buf, size_t n)
 {
 	buf[0] = '\0';
 	enum objclass c = obj_class(s);

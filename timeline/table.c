@@ -51,6 +51,7 @@ void gen_reset(struct gen *g)
 	g->id = 0;
 	g->origin = g->inside = g->cloexec = g->open = g->close_kind = 0;
 	g->displaced = 0;
+	g->dup_made = 0;
 	g->creator_tid = g->closer_tid = -1;
 	g->uses = 0;
 	g->create_seq = 0;
@@ -345,6 +346,7 @@ void rec_set(struct numstate *ns, const struct evcopy *e)
 	r->call = e->call;
 	r->failed_on = 0;
 	r->failed_line = 0;
+	r->failed_fi = -1;
 }
 
 static void gen_copy(struct gen *d, const struct gen *s)
@@ -358,6 +360,7 @@ static void gen_copy(struct gen *d, const struct gen *s)
 	d->open = s->open;
 	d->close_kind = s->close_kind;
 	d->displaced = s->displaced;
+	d->dup_made = s->dup_made;
 	d->creator_tid = s->creator_tid;
 	d->closer_tid = s->closer_tid;
 	d->uses = s->uses;

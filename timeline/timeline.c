@@ -38,11 +38,6 @@ static void held_free(struct task *t)
 {
 	if (!t->held)
 		return;
-	for (int i = 0; i < TL_SWEEP - 1; i++) {
-		evc_free(&t->held[i].off);
-		evc_free(&t->held[i].open);
-		evc_free(&t->held[i].close);
-	}
 	free(t->held);
 	t->held = NULL;
 }
@@ -71,7 +66,10 @@ void timeline_free(struct timeline *tl)
 	for (size_t i = 0; i < tl->nfind; i++)
 		free(tl->findings[i].chain);
 	free(tl->findings);
+	free(tl->fmeta);
+	free(tl->conseq);
 	free(tl->unexpl);
+	free(tl->udropped);
 	free(tl->tinfo);
 	free(tl->ginfo);
 	for (int i = 0; i < tl->nbusy; i++)
@@ -167,6 +165,8 @@ static void task_set_table(struct task *t, struct table *tab)
 		DL_UNLINK(t->table->users_first, t->table->users_last, t,
 			  user_prev, user_next);
 	t->table = tab;
+	if (tab && tab->users_first)
+		tab->shared = 1;
 	if (tab)
 		DL_APPEND(tab->users_first, tab->users_last, t, user_prev,
 			  user_next);
@@ -450,14 +450,6 @@ static const char *gobj(const struct gen *g)
 	return g && g->has_object ? g->object.s : NULL;
 }
 
-/* Once numbers have been forgotten (table_evict), "never seen" may
- * mean "seen long ago". */
-static const char *forgot(const struct timeline *tl)
-{
-	return tl->st.numbers_forgotten
-		? ", or closed long ago and forgotten to bound memory" : "";
-}
-
 /* A generation a finding is about: shown in the Handles section. */
 static void involve(struct timeline *tl, struct table *tab,
 		    struct numstate *ns, int id)
@@ -585,7 +577,7 @@ static void infer_share(struct timeline *tl, struct task *t,
 /* ---- snapshots at entry ------------------------------------------------- */
 
 static void snap_take(struct task *t, const struct effect *e, struct snap *s,
-		      int etw)
+		      const struct source_traits *tr)
 {
 	struct numstate *ns = ns_of(t, e->h);
 	s->state = NS_NONE;
@@ -602,7 +594,8 @@ static void snap_take(struct task *t, const struct effect *e, struct snap *s,
 	/* strace decorations are what the number named when the call was
 	 * printed; one naming the previous object means the lines are not
 	 * in kernel order (overlapping calls, merged -ff files). */
-	if (!etw && e->object && s->state == NS_OPEN && ns->cur.has_object &&
+	if (tr->objects_each_use && e->object && s->state == NS_OPEN &&
+	    ns->cur.has_object &&
 	    !obj_same(e->object, ns->cur.object.s) && ns->prev.id &&
 	    ns->prev.has_object && obj_same(e->object, ns->prev.object.s))
 		s->reorder = 1;
@@ -632,14 +625,14 @@ static struct task *blocked_on(struct timeline *tl, struct task *t,
  * thread's create may get it before this close returns. */
 static void close_entry(struct timeline *tl, struct task *t,
 			const struct ht_event *ev, const struct effect *e,
-			struct snap *s, int etw)
+			struct snap *s, const struct source_traits *tr)
 {
 	struct table *tab = t->table;
 	struct numstate *ns = table_get(tl, tab, e->h);
 	if (s->state != NS_OPEN || s->reorder)
 		return;
 	struct gen *g = &ns->cur;
-	if (!etw && e->object && g->has_object &&
+	if (tr->objects_each_use && e->object && g->has_object &&
 	    !obj_same(e->object, g->object.s)) {
 		/* the number changed object where the trace cannot show */
 		end_gen(tl, tab, ns, g, CK_UNSEEN, -1, NULL);
@@ -678,6 +671,7 @@ static void range_close(struct timeline *tl, struct task *t,
 {
 	struct table *tab = t->table;
 	int64_t lo = e->h, hi = e->h2 < 0 ? INT64_MAX : e->h2;
+	tl->st.closes++;
 	for (struct numstate *ns = table_next_open(tab, NULL); ns;
 	     ns = table_next_open(tab, ns)) {
 		if (ns->h < lo || ns->h > hi)
@@ -695,15 +689,16 @@ static void entry_one(struct timeline *tl, struct task *t,
 		      int pending)
 {
 	const struct effect *e = &ev->fx[i];
-	int etw = ev->pid >= 0;
+	const struct source_traits *tr = traits_of_event(ev);
 	memset(s, 0, sizeof *s);
+	s->seq = tl->seq;
 	switch (e->op) {
 	case EFF_USE:
 		if (e->h < 0)
 			return;
-		if (!etw)
+		if (tr->objects_each_use)
 			infer_share(tl, t, e);
-		snap_take(t, e, s, etw);
+		snap_take(t, e, s, tr);
 		if (pending) {
 			struct numstate *ns = table_get(tl, t->table, e->h);
 			ns->npend++;
@@ -720,15 +715,15 @@ static void entry_one(struct timeline *tl, struct task *t,
 	case EFF_DUP:
 		if (e->h < 0)
 			return;
-		snap_take(t, e, s, etw);
+		snap_take(t, e, s, tr);
 		break;
 	case EFF_CLOSE:
 		if (e->h < 0)
 			return;
-		if (!etw)
+		if (tr->objects_each_use)
 			infer_share(tl, t, e);
-		snap_take(t, e, s, etw);
-		close_entry(tl, t, ev, e, s, etw);
+		snap_take(t, e, s, tr);
+		close_entry(tl, t, ev, e, s, tr);
 		break;
 	case EFF_CLOSE_RANGE:
 		if (ev->phase == PH_ENTRY || !ev->failed)
@@ -752,33 +747,46 @@ static int has_exit_group(const struct ht_event *ev)
 	return 0;
 }
 
-/* ---- sweeps: closes over consecutive numbers (closefrom emulation) ------ */
+/* ---- sweeps: one call over consecutive numbers (closefrom emulation,
+ * a start-up walk of fcntl(fd, F_SETFD) over every number) ------------- */
 
-static int close_call(const struct ht_event *ev, int64_t *h)
+/* A call on one number (its effects may also set close-on-exec on it). */
+static int sweep_call(const struct ht_event *ev, int64_t *h)
 {
-	if (ev->nfx != 1 || ev->fx[0].op != EFF_CLOSE)
+	if (ev->nfx < 1 || ev->fx[0].h < 0 ||
+	    (ev->fx[0].op != EFF_CLOSE && ev->fx[0].op != EFF_USE))
 		return 0;
+	for (int i = 1; i < ev->nfx; i++)
+		if (ev->fx[i].h >= 0 && ev->fx[i].h != ev->fx[0].h)
+			return 0;
 	*h = ev->fx[0].h;
 	return 1;
 }
 
+/* The run ended short of a sweep: what it held stands. */
 static void run_flush(struct timeline *tl, struct task *t)
 {
 	for (int i = 0; i < t->nheld; i++) {
 		struct held *hd = &t->held[i];
-		if (hd->kind == 1) {
-			det_double_close(tl, hd);
-			struct numstate *ns = t->run_table &&
-				t->run_table == t->table
-				? table_find(t->table, hd->h) : NULL;
-			if (ns)
-				involve(tl, t->table, ns, hd->gen);
-		} else
-			unexplained_add(tl, &hd->off, hd->reason);
+		struct numstate *ns = hd->is_finding && t->run_table &&
+			t->run_table == t->table
+			? table_find(t->table, hd->h) : NULL;
+		if (ns) {
+			involve(tl, t->table, ns, hd->gen);
+			if (hd->gen2)
+				involve(tl, t->table, ns, hd->gen2);
+		}
 	}
 	t->nheld = 0;
 	t->run_len = 0;
 	t->run_table = NULL;
+}
+
+static void sweep_benign(struct timeline *tl, int is_finding, long idx)
+{
+	verdict_withdraw(tl, is_finding, idx);
+	tl->st.benign++;
+	tl->st.benign_sweeps++;
 }
 
 /* Called when a call completes, before its effects. */
@@ -786,33 +794,39 @@ static void run_step(struct timeline *tl, struct task *t,
 		     const struct ht_event *ev)
 {
 	int64_t h;
-	int is_close = close_call(ev, &h);
-	if (is_close && t->run_len > 0 && t->run_table == t->table &&
-	    h == t->run_last + 1) {
+	int sweepable = sweep_call(ev, &h);
+	const char *call = ev->call ? ev->call : "";
+	if (sweepable && t->run_len > 0 && t->run_table == t->table &&
+	    h == t->run_last + 1 && strcmp(call, t->run_call) == 0) {
 		t->run_len++;
 		t->run_last = h;
-		if (t->run_len >= TL_SWEEP && t->nheld) {
-			tl->st.benign += t->nheld;
+		if (t->run_len >= TL_SWEEP) {
+			for (int i = 0; i < t->nheld; i++)
+				sweep_benign(tl, t->held[i].is_finding,
+					     t->held[i].idx);
 			t->nheld = 0;
 		}
 		return;
 	}
 	run_flush(tl, t);
-	if (is_close) {
+	if (sweepable) {
 		t->run_len = 1;
 		t->run_last = h;
 		t->run_table = t->table;
+		snprintf(t->run_call, sizeof t->run_call, "%s", call);
 	}
 }
 
-/* An EBADF close: a finding or an unexplained failure unless it turns
- * out to be part of a sweep. */
-static void hold(struct timeline *tl, struct task *t, int kind,
-		 const struct numstate *ns, const struct evcopy *off,
-		 const char *reason)
+/* A failure on a number not open (a finding or an unexplained failure,
+ * already made): it stands unless it turns out to be part of a sweep.
+ * gen and gen2 are shown in the Handles section once it stands. */
+static void hold(struct timeline *tl, struct task *t, int is_finding,
+		 long idx, int64_t h, int gen, int gen2)
 {
+	if (idx < 0)
+		return;
 	if (t->run_len >= TL_SWEEP) {
-		tl->st.benign++;
+		sweep_benign(tl, is_finding, idx);
 		return;
 	}
 	if (!t->held)
@@ -820,34 +834,14 @@ static void hold(struct timeline *tl, struct task *t, int kind,
 	if (t->nheld >= TL_SWEEP - 1)
 		run_flush(tl, t);
 	struct held *hd = &t->held[t->nheld++];
-	hd->kind = kind;
-	hd->h = off->handle;
-	hd->gen = ns ? ns->cur.id : 0;
-	hd->reason = reason;
-	evc_copy(&hd->off, off);
-	hd->open.valid = hd->close.valid = 0;
-	hd->obj[0] = '\0';
-	if (kind == 1 && ns) {
-		if (ns->cur.create.valid)
-			evc_copy(&hd->open, &ns->cur.create);
-		if (ns->cur.close.valid)
-			evc_copy(&hd->close, &ns->cur.close);
-		if (ns->cur.has_object)
-			snprintf(hd->obj, sizeof hd->obj, "%s",
-				 ns->cur.object.s);
-	}
+	hd->is_finding = (unsigned char)is_finding;
+	hd->idx = idx;
+	hd->h = h;
+	hd->gen = gen;
+	hd->gen2 = gen2;
 }
 
 /* ---- completing a call --------------------------------------------------- */
-
-static int stale(const struct snap *s, const struct gen *g,
-		 const struct task *t)
-{
-	return s->has_rec && !s->reorder && s->rec.gen > 0 &&
-	       s->rec.gen != g->id && g->origin == OR_TRACE &&
-	       g->creator_tid >= 0 && g->creator_tid != t->tid &&
-	       g->create_seq > s->rec.seq;
-}
 
 /* The thread was never told its object went away: its last act was a
  * use (not its own close) and another thread closed the object.  A
@@ -875,65 +869,130 @@ static const char *gen_object_id(struct numstate *ns, int id)
 	return e && e->has_object ? e->object.s : NULL;
 }
 
-static const char *exec_reason(struct timeline *tl, struct numstate *ns,
-			       int etw)
+/* Where close-on-exec ended the number's last object. */
+static const char *exec_where(struct timeline *tl, struct numstate *ns)
 {
 	const struct evcopy *c = ns->cur.close.valid ? &ns->cur.close : NULL;
-	if (c)
-		return fstrf(tl, "closed by close-on-exec at %s:%ld; the new "
-			     "program never opened this %s", c->file, c->line,
-			     etw ? "handle" : "fd");
-	return "closed by close-on-exec at execve; the new program never "
-	       "opened it";
+	return c ? fstrf(tl, "%s:%ld", c->file, c->line) : "execve";
+}
+
+/* The placeholders every reason may use. */
+static void why_init(struct timeline *tl, struct why *w,
+		     const struct source_traits *tr)
+{
+	memset(w, 0, sizeof *w);
+	w->noun = tr->noun;
+	w->forgot = tl->st.numbers_forgotten
+		? " (or forgotten to bound memory)" : "";
+	w->sweep = tl->st.numbers_forgotten
+		? "a close sweep, or closed long ago and forgotten to bound "
+		  "memory" : "or a close sweep";
+}
+
+/* Who opened what the number names, for a reason. */
+static const char *who_opened(struct timeline *tl, const struct snap *s,
+			      const struct gen *g, const struct task *t)
+{
+	if (g && g->creator_tid == t->tid)
+		return "this thread opened it";
+	if (s->has_rec && s->rec.gen == s->gen)
+		return "this thread used it before";
+	if (g && g->origin == OR_OUTSIDE)
+		return "it was opened outside the trace";
+	if (g && g->creator_tid >= 0)
+		return fstrf(tl, "opened by thread %" PRId64, g->creator_tid);
+	return "its opening is not in the trace";
 }
 
 static void close_exit(struct timeline *tl, struct task *t,
 		       const struct ht_event *ev, const struct effect *e,
-		       struct snap *s, int etw)
+		       struct snap *s)
 {
+	const struct source_traits *tr = traits_of_event(ev);
 	struct table *tab = t->table;
 	struct numstate *ns = table_get(tl, tab, e->h);
-	int bad = ev->failed && ev->errc == ERRC_BADF;
 	struct evcopy *off = &tl->tmp;
-	const char *noun = etw ? "handle" : "fd";
-
-	if (s->reorder) {
+	if (s->state != NS_OPEN && !ev->failed && ev->phase == PH_EXIT &&
+	    ns->cur.id && ns->cur.open && ns->cur.origin == OR_TRACE &&
+	    ns->cur.creator_tid != t->tid && ns->cur.create_seq > s->seq) {
+		/* the close entered on a number the model had closed, another
+		 * thread's create of it returned meanwhile, and the close
+		 * succeeded: the kernel made that object first, and this
+		 * close destroyed it */
+		s->state = NS_OPEN;
+		s->gen = ns->cur.id;
+		s->late_open = 1;
+	}
+	struct gen *g = s->state == NS_OPEN ? ns_gen(ns, s->gen) : NULL;
+	struct close_facts f = {
+		.s = s, .g = g, .tid = t->tid,
+		.badf = ev->failed && ev->errc == ERRC_BADF,
+		/* (never shared: a single-threaded program; a provisional
+		 * table may be shared by another task of unknown origin:
+		 * only when it is the only one, or t is a fork's child with
+		 * its own copy, is t alone) */
+		.alone = !tab->shared &&
+			 (!tab->provisional || (tl->prov_first == t &&
+						tl->prov_last == t) ||
+			  (t->await && t->await_from &&
+			   !(t->await_flags & EF_SHARE_FILES))),
+		.reported_twice = tr->reports_twice &&
+			s->state == NS_CLOSED &&
+			ns->cur.closer_tid == t->tid && ns->nring &&
+			ns->ring[(ns->nring - 1) % TL_RING].seq ==
+			ns->cur.close.seq,
+	};
+	enum verdict v = judge_close(&f);
+	struct why w;
+	why_init(tl, &w, tr);
+	int hit = 0;
+	switch (v) {
+	case V_CLOSE_REORDERED:
 		/* the close of the previous object, printed late */
 		evc_set(tl, off, ev, t, RO_CLOSE, ns->prev.id, e->h, e->object);
 		ring_push_tmp(ns, off);
 		rec_set(ns, off);
 		return;
-	}
-	int hit = 0;
-	if (bad) {
+	case V_CLOSE_BADF_OPEN:
+	case V_CLOSE_DOUBLE:
+	case V_CLOSE_DOUBLE_ALONE:
+	case V_CLOSE_AFTER_EXEC:
+	case V_CLOSE_NEVER_SEEN:
 		evc_set(tl, off, ev, t, RO_CLOSE, ns->cur.id, e->h,
 			e->object ? e->object : gobj(&ns->cur));
-		if (s->state == NS_OPEN) {
-			struct gen *g = ns_gen(ns, s->gen);
-			if (g)
-				g->close_kind = CK_UNSEEN;
-			unexplained_add(tl, off, fstrf(tl, "the %s was open in "
-				"this table as far as the trace shows; it was "
-				"closed by something the trace does not show",
-				noun));
-		} else if (s->state == NS_CLOSED &&
-			   (s->prior_close == CK_CALL ||
-			    s->prior_close == CK_RANGE)) {
-			hold(tl, t, 1, ns, off, NULL);
-		} else if (s->state == NS_CLOSED &&
-			   s->prior_close == CK_EXEC) {
-			hold(tl, t, 2, ns, off, exec_reason(tl, ns, etw));
+		if (v == V_CLOSE_DOUBLE_ALONE) {
+			hold(tl, t, 1, det_double_close(tl, ns, off, v), e->h,
+			     ns->cur.id, 0);
+		} else if (v == V_CLOSE_BADF_OPEN) {
+			struct gen *og = ns_gen(ns, s->gen);
+			if (og)
+				og->close_kind = CK_UNSEEN;
+			unexplained_verdict(tl, off, v, &w);
+		} else if (v == V_CLOSE_DOUBLE) {
+			/* the victim of a stale close closing the object it
+			 * lost, or the culprit closing once more: that close
+			 * is the cause */
+			long vu = det_victim_of(tab, e->h, t->tid, ns->cur.id);
+			if (vu < 0)
+				vu = det_closer_of(tab, e->h, t->tid,
+						   ns->cur.id);
+			long fi = det_double_close(tl, ns, off, v);
+			if (fi >= 0 && vu >= 0)
+				tl->fmeta[fi].cause = tab->up[vu].finding;
+			hold(tl, t, 1, fi, e->h, ns->cur.id, 0);
 		} else {
-			hold(tl, t, 2, ns, off, fstrf(tl, "close of a %s never "
-				"seen open in this table (closed before the "
-				"trace started, %sa close sweep%s)", noun,
-				*forgot(tl) ? "" : "or ", forgot(tl)));
+			w.where = exec_where(tl, ns);
+			hold(tl, t, 0, unexplained_verdict(tl, off, v, &w),
+			     e->h, 0, 0);
 		}
-	} else if (s->state == NS_OPEN) {
-		struct gen *g = ns_gen(ns, s->gen);
+		break;
+	case V_CLOSE_OK:
+	case V_CLOSE_STALE:
 		hit = s->gen;
 		evc_set(tl, off, ev, t, RO_CLOSE, s->gen, e->h,
 			e->object ? e->object : gobj(g));
+		if (s->late_open)
+			end_gen(tl, tab, ns, g, CK_CALL, t->tid, off);
 		if (g && g->closer_tid == t->tid) {
 			evc_copy(&g->close, off);
 			if (s->end_pending)
@@ -941,8 +1000,18 @@ static void close_exit(struct timeline *tl, struct task *t,
 			else if (g->info >= 0)
 				ginfo_touch(tl, tab, ns, g);
 		}
-		if (g && stale(s, g, t)) {
-			det_stale_close(tl, tab, ns, s, g, off);
+		if (v == V_CLOSE_STALE) {
+			/* a victim of an earlier stale close closing what
+			 * it believed was its own: that close is the cause */
+			long vu = det_victim_of(tab, e->h, t->tid, g->id);
+			long cause = vu >= 0 ? tab->up[vu].finding : -1;
+			/* or its own failed stale use of this object: the
+			 * same bug, told first */
+			if (cause < 0 && s->rec.failed_on == g->id)
+				cause = s->rec.failed_fi;
+			long fi = det_stale_close(tl, tab, ns, s, g, off);
+			if (fi >= 0)
+				tl->fmeta[fi].cause = cause;
 			involve(tl, tab, ns, s->rec.gen);
 			involve(tl, tab, ns, g->id);
 		}
@@ -952,27 +1021,184 @@ static void close_exit(struct timeline *tl, struct task *t,
 			ns->cwiu_tid = s->blocked->tid;
 			involve(tl, tab, ns, s->gen);
 		}
-	} else if (etw && s->state == NS_CLOSED && ns->cur.closer_tid ==
-		   t->tid && ns->nring && ns->ring[(ns->nring - 1) %
-		   TL_RING].seq == ns->cur.close.seq) {
+		break;
+	case V_CLOSE_TWICE_REPORTED:
 		/* one close reported by two providers (CloseHandle and
 		 * Winsock's SockClose) */
 		hit = ns->cur.id;
 		evc_set(tl, off, ev, t, RO_CLOSE, hit, e->h, e->object);
-	} else {
+		break;
+	default: {
 		/* closed fine: it was open, opened before the trace (never
 		 * seen) or by something the trace does not show */
-		struct gen *g = start_gen(tl, ns, s->state == NS_NONE
-					  ? OR_OUTSIDE : OR_UNSEEN, -1,
-					  e->object);
-		hit = g->id;
-		evc_set(tl, off, ev, t, RO_CLOSE, g->id, e->h, e->object);
-		end_gen(tl, tab, ns, g, CK_CALL, t->tid, off);
+		struct gen *ng = start_gen(tl, ns, s->state == NS_NONE
+					   ? OR_OUTSIDE : OR_UNSEEN, -1,
+					   e->object);
+		hit = ng->id;
+		evc_set(tl, off, ev, t, RO_CLOSE, ng->id, e->h, e->object);
+		end_gen(tl, tab, ns, ng, CK_CALL, t->tid, off);
+		break;
+	}
 	}
 	if (s->has_rec)
-		det_evidence(tl, tab, s->rec.gen, bad, hit, off);
+		det_evidence(tl, tab, s->rec.gen, f.badf, off);
 	ring_push_tmp(ns, off);
 	rec_set(ns, off);
+}
+
+/* A use the call's EBADF/ENOTSOCK is about. */
+static enum verdict use_failed(struct timeline *tl, struct task *t,
+		       const struct ht_event *ev, const struct effect *e,
+		       struct snap *s, int *hitp, int *failed_on,
+		       long *failed_fi)
+{
+	const struct source_traits *tr = traits_of_event(ev);
+	struct table *tab = t->table;
+	struct numstate *ns = table_get(tl, tab, e->h);
+	const char *dec = e->object;
+	struct evcopy *off = &tl->tmp;
+	struct gen *g = s->state == NS_OPEN ? ns_gen(ns, s->gen) : NULL;
+	long victim = g && !stale(s, g, t->tid)
+		? det_victim_of(tab, e->h, t->tid, g->id) : -1;
+	const char *old = s->has_rec ? gen_object_id(ns, s->rec.gen) : NULL;
+	struct use_facts f = {
+		.s = s, .g = g, .tid = t->tid, .culprit = 1,
+		.failed = ev->failed, .errc = ev->errc, .flags = e->flags,
+		.has_dec = dec != NULL,
+		.notsock_means_open = tr->notsock_means_open,
+		.victim = victim >= 0,
+		.was_socket = obj_class(gobj(&ns->prev)) == OC_SOCKET ||
+			      obj_class(old) == OC_SOCKET,
+	};
+	enum verdict v = judge_use(&f);
+	int hit = s->state == NS_OPEN ? s->gen : 0;
+	evc_set(tl, off, ev, t, RO_USE, hit ? hit : ns->cur.id, e->h,
+		dec ? dec : hit ? gobj(g) : NULL);
+	struct why w;
+	why_init(tl, &w, tr);
+	w.obj = dec ? dec : gobj(g);
+	if (v == V_USE_OUTSIDE_NOTSOCK && !dec)
+		v = V_USE_OUTSIDE_UNKNOWN;
+	switch (v) {
+	case V_USE_PROBE:
+		tl->st.benign++;
+		tl->st.benign_probes++;
+		break;
+	case V_USE_CWIU_FAILED:
+		if (ns->cwiu_finding >= 0 && ns->cwiu_tid == t->tid)
+			finding_step(tl, ns->cwiu_finding, "failed", off);
+		break;
+	case V_USE_AFTER_CLOSE:
+		hold(tl, t, 1, det_use_after_close(tl, tab, ns, s, off), e->h,
+		     ns->cur.id, s->has_rec ? s->rec.gen : 0);
+		break;
+	case V_USE_STALE_FAILED:
+		*failed_fi = det_stale_use(tl, tab, ns, s, g, off, v);
+		involve(tl, tab, ns, s->rec.gen);
+		involve(tl, tab, ns, g->id);
+		*failed_on = g->id;
+		break;
+	case V_USE_VICTIM_FAILED:
+		det_victim_use(tl, tab, ns, victim, g, off);
+		involve(tl, tab, ns, g->id);
+		break;
+	case V_USE_OUTSIDE_NOTSOCK:
+	case V_USE_OUTSIDE_UNKNOWN:
+		if (s->state == NS_NONE) {
+			/* not a socket, so it is open: inherited */
+			struct gen *ng = start_gen(tl, ns, OR_OUTSIDE, -1, dec);
+			hit = ng->id;
+			off->gen = hit;
+		}
+		unexplained_verdict(tl, off, v, &w);
+		break;
+	case V_USE_EXEC_CLOSED:
+	case V_USE_ENDED_UNSEEN:
+	case V_USE_NEVER_SEEN:
+		w.where = exec_where(tl, ns);
+		hold(tl, t, 0, unexplained_verdict(tl, off, v, &w), e->h, 0, 0);
+		break;
+	case V_USE_STALE_AGAIN:
+		w.where = fstrf(tl, "line %ld", s->rec.failed_line);
+		unexplained_verdict(tl, off, v, &w);
+		*failed_on = g->id;
+		break;
+	default:
+		w.who = who_opened(tl, s, g, t);
+		unexplained_verdict(tl, off, v, &w);
+		break;
+	}
+	*hitp = hit;
+	return v;
+}
+
+/* A use that worked (or failed for another reason): the number was
+ * valid, so the model keeps in step with it; then the verdict. */
+static void use_ok(struct timeline *tl, struct task *t,
+		   const struct ht_event *ev, const struct effect *e,
+		   struct snap *s, int *hitp)
+{
+	const struct source_traits *tr = traits_of_event(ev);
+	struct table *tab = t->table;
+	struct numstate *ns = table_get(tl, tab, e->h);
+	const char *dec = e->object;
+	struct evcopy *off = &tl->tmp;
+	struct gen *g = NULL;
+	int hit = 0;
+	int same = 0;   /* dec is g's object text already */
+	if (s->reorder) {
+		g = &ns->prev;
+	} else if (s->state == NS_OPEN) {
+		g = ns_gen(ns, s->gen);
+		if (g && g->open && tr->objects_each_use && dec &&
+		    g->has_object) {
+			same = strcmp(dec, g->object.s) == 0;
+			if (!same && !obj_same(dec, g->object.s)) {
+				end_gen(tl, tab, ns, g, CK_UNSEEN, -1, NULL);
+				g = start_gen(tl, ns, OR_UNSEEN, -1, dec);
+				same = 1;
+			}
+		}
+	} else if (!ns->cur.id || !ns->cur.open) {
+		g = start_gen(tl, ns, ns->cur.id ? OR_UNSEEN : OR_OUTSIDE, -1,
+			      dec);
+	} else {
+		g = &ns->cur;
+	}
+	if (g) {
+		hit = g->id;
+		g->uses++;
+		/* (gen_set_object would find the text unchanged) */
+		if (dec && g->open && (tr->objects_each_use ||
+				       !g->has_object) &&
+		    !s->reorder && !same) {
+			gen_set_object(g, dec);
+			if (g == &ns->cur)
+				prov_index(tl, ns);
+		}
+	}
+	evc_set(tl, off, ev, t, RO_USE, hit, e->h, dec ? dec : gobj(g));
+	struct use_facts f = {
+		.s = s, .g = g, .tid = t->tid, .failed = ev->failed,
+		.errc = ev->errc, .flags = e->flags, .has_dec = dec != NULL,
+		.stale = !ev->failed && g && s->state == NS_OPEN &&
+			 hit == s->gen && stale(s, g, t->tid) &&
+			 s->rec.failed_on != g->id,   /* told already */
+	};
+	if (f.stale) {
+		f.kind_changed = obj_kind_differs(
+			gen_object_id(ns, s->rec.gen), gobj(g));
+		f.unaware = unaware(ns, s, t);
+	}
+	enum verdict v = judge_use(&f);
+	if (v == V_USE_HANDOFF) {
+		tl->st.handoffs++;
+	} else if (v == V_USE_SILENT_STALE) {
+		det_stale_use(tl, tab, ns, s, g, off, v);
+		involve(tl, tab, ns, s->rec.gen);
+		involve(tl, tab, ns, g->id);
+	}
+	*hitp = hit;
 }
 
 static void use_exit(struct timeline *tl, struct task *t,
@@ -981,158 +1207,30 @@ static void use_exit(struct timeline *tl, struct task *t,
 {
 	struct table *tab = t->table;
 	struct numstate *ns = table_get(tl, tab, e->h);
-	int etw = ev->pid >= 0;
-	const char *noun = etw ? "handle" : "fd";
-	const char *dec = e->object;
 	struct evcopy *off = &tl->tmp;
 	int hit = 0;
 	int failed_on = 0;      /* a stale use that failed: see threc */
+	long failed_fi = -1;
 
-	if (culprit && (e->flags & EF_PROBE) && ev->errc == ERRC_BADF) {
-		tl->st.benign++;
-		evc_set(tl, off, ev, t, RO_USE, ns->cur.id, e->h, dec);
-		ring_push_tmp(ns, off);
-		return;
-	}
 	if (culprit) {
-		hit = s->state == NS_OPEN ? s->gen : 0;
-		struct gen *g = ns_gen(ns, s->gen);
-		evc_set(tl, off, ev, t, RO_USE, hit ? hit : ns->cur.id, e->h,
-			dec ? dec : hit ? gobj(g) : NULL);
-		if (s->closed_during) {
-			if (ns->cwiu_finding >= 0 && ns->cwiu_tid == t->tid)
-				finding_step(tl, ns->cwiu_finding, "failed",
-					     off);
-		} else if (s->state == NS_CLOSED) {
-			if (s->prior_close == CK_EXEC)
-				unexplained_add(tl, off,
-						exec_reason(tl, ns, etw));
-			else if (s->prior_close == CK_CALL ||
-				 s->prior_close == CK_RANGE ||
-				 s->prior_close == CK_DUP) {
-				det_use_after_close(tl, tab, ns, s, off);
-				involve(tl, tab, ns, ns->cur.id);
-				if (s->has_rec)
-					involve(tl, tab, ns, s->rec.gen);
-			} else
-				unexplained_add(tl, off, fstrf(tl, "the %s's "
-					"last object ended where the trace "
-					"cannot show", noun));
-		} else if (s->state == NS_NONE) {
-			if (ev->errc == ERRC_NOTSOCK && !etw) {
-				/* not a socket, so it is open: inherited */
-				struct gen *ng = start_gen(tl, ns, OR_OUTSIDE,
-							   -1, dec);
-				hit = ng->id;
-				off->gen = hit;
-				unexplained_add(tl, off, dec
-					? fstrf(tl, "opened outside the trace "
-						"(%s), not a socket", dec)
-					: "opened outside the trace, object "
-					  "unknown");
-			} else {
-				unexplained_add(tl, off, fstrf(tl, "%s never "
-					"seen in this table%s", noun,
-					*forgot(tl) ? " (or forgotten to "
-					"bound memory)" : ""));
-			}
-		} else if (g && stale(s, g, t)) {
-			if (s->rec.failed_on == g->id) {
-				unexplained_add(tl, off, fstrf(tl, "failed "
-					"again on the %s another thread "
-					"reopened (the first failure, line "
-					"%ld, is a stale-use finding)", noun,
-					s->rec.failed_line));
-			} else {
-				det_stale_use(tl, ns, s, g, off, 1);
-				involve(tl, tab, ns, s->rec.gen);
-				involve(tl, tab, ns, g->id);
-			}
-			failed_on = g->id;
-		} else if (g && g->origin == OR_OUTSIDE && !g->has_object &&
-			   !dec) {
-			unexplained_add(tl, off, "opened outside the trace, "
-					"object unknown");
-		} else {
-			const char *obj = dec ? dec : gobj(g);
-			const char *who = g && g->creator_tid == t->tid
-				? "this thread opened it"
-				: s->has_rec && s->rec.gen == s->gen
-				? "this thread used it before"
-				: g && g->origin == OR_OUTSIDE
-				? "it was opened outside the trace"
-				: g && g->creator_tid >= 0
-				? fstrf(tl, "opened by thread %" PRId64,
-					g->creator_tid)
-				: "its opening is not in the trace";
-			if (ev->errc == ERRC_BADF)
-				unexplained_add(tl, off, fstrf(tl, "wrong "
-					"access mode or %s type: the number is "
-					"open (%s; %s)", noun,
-					obj ? obj : "object unknown", who));
-			else
-				unexplained_add(tl, off, fstrf(tl, "not a "
-					"socket: the number names %s (%s)",
-					obj ? obj : "an object not known",
-					who));
+		if (use_failed(tl, t, ev, e, s, &hit, &failed_on,
+			       &failed_fi) ==
+		    V_USE_PROBE) {
+			ring_push_tmp(ns, off);
+			return;
 		}
 	} else if (!ev->failed || (ev->errc != ERRC_BADF &&
 				   ev->errc != ERRC_NOTSOCK)) {
-		/* the number was valid: keep the model in step with it */
-		struct gen *g = NULL;
-		int same = 0;   /* dec is g's object text already */
-		if (s->reorder) {
-			g = &ns->prev;
-		} else if (s->state == NS_OPEN) {
-			g = ns_gen(ns, s->gen);
-			if (g && g->open && !etw && dec && g->has_object) {
-				same = strcmp(dec, g->object.s) == 0;
-				if (!same && !obj_same(dec, g->object.s)) {
-					end_gen(tl, tab, ns, g, CK_UNSEEN, -1,
-						NULL);
-					g = start_gen(tl, ns, OR_UNSEEN, -1,
-						      dec);
-					same = 1;
-				}
-			}
-		} else if (!ns->cur.id || !ns->cur.open) {
-			g = start_gen(tl, ns, ns->cur.id ? OR_UNSEEN
-					     : OR_OUTSIDE, -1, dec);
-		} else {
-			g = &ns->cur;
-		}
-		if (g) {
-			hit = g->id;
-			g->uses++;
-			/* (gen_set_object would find the text unchanged) */
-			if (dec && g->open && (!etw || !g->has_object) &&
-			    !s->reorder && !same) {
-				gen_set_object(g, dec);
-				if (g == &ns->cur)
-					prov_index(tl, ns);
-			}
-		}
-		evc_set(tl, off, ev, t, RO_USE, hit, e->h,
-			dec ? dec : gobj(g));
-		if (!ev->failed && g && s->state == NS_OPEN &&
-		    hit == s->gen && stale(s, g, t) &&
-		    s->rec.failed_on != g->id &&   /* told already */
-		    (obj_kind_differs(gen_object_id(ns, s->rec.gen),
-				      gobj(g)) ||
-		     unaware(ns, s, t))) {
-			det_stale_use(tl, ns, s, g, off, 0);
-			involve(tl, tab, ns, s->rec.gen);
-			involve(tl, tab, ns, g->id);
-		}
+		use_ok(tl, t, ev, e, s, &hit);
 	} else {
 		/* failed because of another handle of the same call */
 		hit = s->state == NS_OPEN ? s->gen : 0;
-		evc_set(tl, off, ev, t, RO_USE, hit, e->h, dec);
+		evc_set(tl, off, ev, t, RO_USE, hit, e->h, e->object);
 	}
 	if (s->closed_during && ns->cwiu_tid == t->tid)
 		finding_step_dur(tl, ns->cwiu_finding, t->tid, ev->dur);
 	if (s->has_rec)
-		det_evidence(tl, tab, s->rec.gen, culprit, hit, off);
+		det_evidence(tl, tab, s->rec.gen, culprit, off);
 	long line = off->line;
 	ring_push_tmp(ns, off);
 	struct threc *r = failed_on ? rec_find(ns, t->tid) : NULL;
@@ -1142,6 +1240,7 @@ static void use_exit(struct timeline *tl, struct task *t,
 		/* the failure shows it never learnt of the new object */
 		r->failed_on = failed_on;
 		r->failed_line = line;
+		r->failed_fi = failed_fi;
 	}
 }
 
@@ -1149,13 +1248,13 @@ static void do_create(struct timeline *tl, struct task *t,
 		      const struct ht_event *ev, struct table *tab, int64_t h,
 		      const char *obj, int cloexec)
 {
-	int etw = ev->pid >= 0;
 	struct numstate *ns = table_get(tl, tab, h);
 	struct gen *g = &ns->cur;
 	if (g->id && g->open) {
 		const struct evcopy *last = ns->ring && ns->nring
 			? &ns->ring[(ns->nring - 1) % TL_RING] : NULL;
-		if (etw && g->creator_tid == t->tid && last &&
+		if (traits_of_event(ev)->reports_twice &&
+		    g->creator_tid == t->tid && last &&
 		    last->seq == g->create_seq) {
 			/* one creation reported by two providers */
 			if (!g->has_object)
@@ -1214,6 +1313,7 @@ static void do_dup(struct timeline *tl, struct task *t,
 		sb_puts(&tl->sb, obj);
 	char *copy = obj ? xstrdup(tl->sb.s) : NULL;
 	do_create(tl, t, ev, dst, e->h2, copy, (e->flags & EF_CLOEXEC) != 0);
+	tns->cur.dup_made = 1;
 	free(copy);
 }
 
@@ -1439,6 +1539,28 @@ static void exit_group(struct timeline *tl, struct task *t,
 	task_die(tl, t, ev, t);
 }
 
+/* A number left open when its table ends, with what groups it. */
+struct leak_item {
+	struct numstate *ns;
+	const char *call;
+	char kind[32];
+};
+
+static int leak_cmp_key(const struct leak_item *x, const struct leak_item *y)
+{
+	int c = strcmp(x->call, y->call);
+	return c ? c : strcmp(x->kind, y->kind);
+}
+
+static int leak_cmp(const void *a, const void *b)
+{
+	const struct leak_item *x = a, *y = b;
+	int c = leak_cmp_key(x, y);
+	if (c)
+		return c;
+	return x->ns->h < y->ns->h ? -1 : x->ns->h > y->ns->h;
+}
+
 static int ns_num_cmp(const void *a, const void *b)
 {
 	const struct numstate *x = *(struct numstate *const *)a;
@@ -1446,38 +1568,82 @@ static int ns_num_cmp(const void *a, const void *b)
 	return x->h < y->h ? -1 : x->h > y->h;
 }
 
+/* Whether an open number at the end is the program's to close: opened in
+ * the trace, not stdio 0-2, not a shell's fd 255 (its script or tty,
+ * duplicated there on purpose and kept to the end). */
+static int leak_eligible(const struct numstate *ns)
+{
+	const struct gen *g = &ns->cur;
+	if (g->origin != OR_TRACE || !g->inside || !g->create.valid)
+		return 0;
+	if (g->create.tr->stdio_fds && ns->h >= 0 && ns->h <= 2)
+		return 0;
+	return !(ns->h == 255 && g->dup_made);
+}
+
+/* Leaks at a table's end: numbers of one call and object kind that piled
+ * up (TL_LEAK_PILE or more) each make a finding; the rest the process
+ * left open make one note, unless a signal killed it (its cleanup never
+ * ran: nothing to blame). */
+static void table_leaks(struct timeline *tl, struct table *tab,
+			const struct evcopy *exitev, int killed)
+{
+	size_t n = 0, cap = 0;
+	struct leak_item *v = NULL;
+	for (struct numstate *ns = table_next_open(tab, NULL); ns;
+	     ns = table_next_open(tab, ns)) {
+		if (!leak_eligible(ns))
+			continue;
+		xgrow((void **)&v, &cap, n + 1, sizeof *v);
+		v[n].ns = ns;
+		v[n].call = ns->cur.create.call ? ns->cur.create.call : "";
+		obj_kind(gobj(&ns->cur), v[n].kind, sizeof v[n].kind);
+		n++;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof *v, leak_cmp);
+	struct numstate **grp = n ? xcalloc(n, sizeof *grp) : NULL;
+	struct numstate **rest = n ? xcalloc(n, sizeof *rest) : NULL;
+	size_t nrest = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && leak_cmp_key(&v[i], &v[j]) == 0)
+			j++;
+		if (j - i >= TL_LEAK_PILE) {
+			for (size_t k = i; k < j; k++)
+				grp[k - i] = v[k].ns;
+			det_leaks(tl, grp, j - i, exitev, 1);
+		} else {
+			for (size_t k = i; k < j; k++)
+				rest[nrest++] = v[k].ns;
+		}
+		i = j;
+	}
+	if (killed) {
+		tl->st.leaks_killed += (long)nrest;
+	} else if (nrest) {
+		qsort(rest, nrest, sizeof *rest, ns_num_cmp);
+		det_leaks(tl, rest, nrest, exitev, 0);
+	}
+	for (size_t i = 0; i < n; i++)
+		ginfo_touch(tl, tab, v[i].ns, &v[i].ns->cur);
+	free(grp);
+	free(rest);
+	free(v);
+}
+
 static void table_end(struct timeline *tl, struct table *tab,
 		      const struct ht_event *ev, const struct task *by)
 {
-	struct evcopy *x = &tl->tmp2;
-	evc_set(tl, x, ev, by, RO_EXIT, 0, -1, NULL);
-	/* open numbers, by number, for a stable order */
-	size_t n = 0, cap = 0;
-	struct numstate **open = NULL;
-	for (struct numstate *ns = table_next_open(tab, NULL); ns;
-	     ns = table_next_open(tab, ns)) {
-		xgrow((void **)&open, &cap, n + 1, sizeof *open);
-		open[n++] = ns;
-	}
-	if (n > 1)
-		qsort(open, n, sizeof *open, ns_num_cmp);
 	struct evcopy exitcopy;
 	memset(&exitcopy, 0, sizeof exitcopy);
-	evc_copy(&exitcopy, x);
-	for (size_t i = 0; i < n; i++) {
-		struct numstate *ns = open[i];
-		struct gen *g = &ns->cur;
-		/* fds 0-2 are the program's stdio, released by the exit */
-		int stdio = !g->create.etw && ns->h >= 0 && ns->h <= 2;
-		if (g->origin == OR_TRACE && g->inside && g->create.valid &&
-		    !stdio) {
-			det_leak(tl, ns, g, &exitcopy);
-			ginfo_touch(tl, tab, ns, g);
-		}
-		end_gen(tl, tab, ns, g, CK_END, -1, NULL);
-	}
+	evc_set(tl, &exitcopy, ev, by, RO_EXIT, 0, -1, NULL);
+	table_leaks(tl, tab, &exitcopy, ev->type == EV_TASK_EXIT &&
+		    ev->killed);
+	for (struct numstate *ns = table_next_open(tab, NULL); ns;
+	     ns = table_next_open(tab, ns))
+		end_gen(tl, tab, ns, &ns->cur, CK_END, -1, NULL);
 	evc_free(&exitcopy);
-	free(open);
 	table_free(tl, tab);
 }
 
@@ -1489,46 +1655,18 @@ static int in_pend(const struct pending *p, const struct effect *e)
 	return -1;
 }
 
-/* Which handle of a failed call the EBADF/ENOTSOCK is about: the one the
- * timeline shows closed or never opened, else a stale one, else the
- * first (socket-only handles first for ENOTSOCK). */
+/* judge_culprit, given what each effect's number named at entry */
 static int culprit_of(struct task *t, const struct ht_event *ev,
 		      const struct snap *snaps)
 {
-	if (!ev->failed || (ev->errc != ERRC_BADF &&
-			    ev->errc != ERRC_NOTSOCK))
-		return -1;
-	int sockonly = 0;
-	for (int i = 0; i < ev->nfx; i++)
-		if ((ev->fx[i].op == EFF_USE || ev->fx[i].op == EFF_DUP) &&
-		    (ev->fx[i].flags & EF_SOCKET_ONLY))
-			sockonly = 1;
-	int best = -1, bestscore = -1;
-	for (int i = 0; i < ev->nfx; i++) {
-		const struct effect *e = &ev->fx[i];
-		if ((e->op != EFF_USE && e->op != EFF_DUP) || e->h < 0)
-			continue;
-		if (ev->errc == ERRC_NOTSOCK && sockonly &&
-		    !(e->flags & EF_SOCKET_ONLY))
-			continue;
-		const struct snap *s = &snaps[i];
-		int score = 0;
-		if (s->state != NS_OPEN) {
-			score = 3;
-		} else {
-			struct numstate *ns = ns_of(t, e->h);
-			struct gen *g = ns ? ns_gen(ns, s->gen) : NULL;
-			if (g && stale(s, g, t))
-				score = 2;
-			else if (g && g->origin == OR_OUTSIDE)
-				score = 1;
-		}
-		if (score > bestscore) {
-			bestscore = score;
-			best = i;
-		}
+	const struct gen *gens[HT_MAX_FX];
+	int n = ev->nfx < HT_MAX_FX ? ev->nfx : HT_MAX_FX;
+	for (int i = 0; i < n; i++) {
+		struct numstate *ns = snaps[i].state == NS_OPEN
+			? ns_of(t, ev->fx[i].h) : NULL;
+		gens[i] = ns ? ns_gen(ns, snaps[i].gen) : NULL;
 	}
-	return best;
+	return judge_culprit(ev, snaps, gens, t->tid);
 }
 
 static void exit_part(struct timeline *tl, struct task *t,
@@ -1550,10 +1688,16 @@ static void exit_part(struct timeline *tl, struct task *t,
 					  (e->flags & EF_CLOEXEC) != 0);
 			break;
 		case EFF_CLOSE:
+			tl->st.closes++;
 			if (e->h >= 0) {
-				close_exit(tl, t, ev, e, s, ev->pid >= 0);
+				close_exit(tl, t, ev, e, s);
 				if (ev->failed)
 					explained = 1;
+			} else if (ev->failed && ev->errc == ERRC_BADF) {
+				/* close(-1): an unset variable's cleanup */
+				tl->st.benign++;
+				tl->st.benign_negative++;
+				explained = 1;
 			}
 			break;
 		case EFF_USE:
@@ -1615,9 +1759,10 @@ static void exit_part(struct timeline *tl, struct task *t,
 	}
 	if (!explained && ev->failed && (ev->errc == ERRC_BADF ||
 					 ev->errc == ERRC_NOTSOCK)) {
+		struct why w;
+		why_init(tl, &w, traits_of_event(ev));
 		evc_set(tl, &tl->tmp, ev, t, RO_USE, 0, -1, NULL);
-		unexplained_add(tl, &tl->tmp, "no handle argument known for "
-				"this call");
+		unexplained_verdict(tl, &tl->tmp, V_CALL_NO_HANDLE, &w);
 	}
 }
 
@@ -1804,6 +1949,7 @@ void timeline_finish(struct timeline *tl)
 	tl->finished = 1;
 	for (struct task *t = tl->task_first; t; t = t->next_all)
 		run_flush(tl, t);
+	findings_settle(tl);
 	ginfo_finish(tl);
 }
 

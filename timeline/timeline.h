@@ -66,13 +66,21 @@ struct finding {
 	struct source_loc src;     /* the offending call */
 	struct chain_step *chain;
 	int nchain;
-	char fingerprint[17];      /* 16 hex digits, line-number independent */
+	char fingerprint[17];      /* 16 hex digits: the bug's shape (kind,
+				      calls, object kinds, roles), not its
+				      numbers or lines */
+	int caused_by;             /* id of the finding this one follows
+				      from (its root cause), 0 if a root */
+	const int *consequences;   /* ids of the findings that follow from
+				      this one, in order */
+	int nconsequences;
 };
 
 /* A failure with ENOTSOCK/EBADF/10038... no finding explains. */
 struct unexplained {
 	int64_t pid, tid, handle;
 	const char *call, *error, *reason, *time, *raw;
+	const char *reason_code;   /* stable name of the reason */
 	struct source_loc src;
 };
 
@@ -110,8 +118,19 @@ struct timeline_stats {
 	long generations;
 	/* added by timeline/: */
 	long tables;               /* handle tables made (fork, exec...) */
-	long benign;               /* EBADF results judged harmless: close
-				      sweeps over unopened numbers, probes */
+	long benign;               /* EBADF results judged harmless: the
+				      three below */
+	long benign_sweeps;        /* one call over consecutive numbers */
+	long benign_probes;        /* F_GETFD-style probes */
+	long benign_negative;      /* close(-1) */
+	long leaks_killed;         /* open numbers of processes killed by a
+				      signal: not told as left open */
+	long leaks_untraced;       /* leaks not told: the capture shows no
+				      close at all (closes not traced) */
+	long closes;               /* close effects seen */
+	long handoffs;             /* calls (and closes) on a number another
+				      thread reopened that fit its new
+				      object: hand-offs, not findings */
 	long findings_dropped;     /* over the cap (TL_MAX_FINDINGS) */
 	long unexplained_dropped;  /* over the cap (TL_MAX_FINDINGS) */
 	long numbers_forgotten;    /* closed numbers dropped to bound memory */

@@ -18,6 +18,7 @@
 #   close-range-exec  100000 close_range and execve in a process that
 #                     remembers 16000 closed numbers
 #   many-leaks        100000 fds open in scattered order at exit_group
+#                     (one close first: closes are traced)
 #   shared-unseen     80000 threads never seen created, each shown by a
 #                     decoration to share the first one's table
 #   live-threads      200000 threads each blocked in a call at once: past

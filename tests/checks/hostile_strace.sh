@@ -67,7 +67,8 @@ expect empty --exit 2 --stderr-re 'empty\.txt: empty'
 run_ht absurd-timestamps "$S/absurd-timestamps.txt"
 expect absurd-timestamps --exit 0,1 --no-fatal --events-min 5
 run_ht relative-overflow "$S/relative-overflow.txt"
-expect relative-overflow --exit 1 --no-fatal --finding double-close
+# (one thread: its double close is a note, so exit 0)
+expect relative-overflow --exit 0 --no-fatal --finding double-close
 # 120000 midnight wraps (a clock flapping between 23:59 and 00:00)
 awk 'BEGIN { for (i = 0; i < 120000; i++) {
 	printf "100   23:59:59.%06d getpid() = 100 <0.000001>\n", i % 1000000

@@ -24,6 +24,9 @@ T_THREAD, T_EVENT = gen.T_THREAD, gen.T_EVENT
 def procs_live(s, n):
     s.process(10, 0, 100, 104, 3, 100, 4, "p.exe", "p.exe")
     s.thread(11, 0, 100, 104, 3, 100, 104)
+    # one handle closed: closes are traced, what is open at an end counts
+    s.handle(12, 0, 100, 104, 32, 0xFFFFC28200000000, 0x44, T_EVENT)
+    s.handle(13, 0, 100, 104, 33, 0xFFFFC28200000000, 0x44, T_EVENT)
     us = 1000
     for i in range(n):
         pid, tid = 1000 + 4 * i, 5000000 + 4 * i

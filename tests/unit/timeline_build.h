@@ -36,6 +36,7 @@ static inline void b_call(struct bld *b, long line, int64_t tid,
 	ev->phase = PH_FULL;
 	ev->call = call;
 	ev->pid = b->pid;
+	ev->traits = b->pid >= 0 ? &traits_etw : &traits_strace;
 	ev->tid = tid;
 	ev->cpu = b->cpu;
 	ev->ts = (int64_t)line * 1000;

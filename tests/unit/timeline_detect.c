@@ -80,7 +80,7 @@ static void test_race(void)
 	const struct timeline *tl = b.tl;
 	int n;
 	const struct finding *f = timeline_findings(tl, &n);
-	CHECK_INT("race: findings", n, 6);
+	CHECK_INT("race: findings", n, 5);   /* the two leaks are one note */
 	CHECK_INT("race: unexplained", n_unexplained(tl), 0);
 
 	const struct finding *dc = find_kind(tl, FK_DOUBLE_CLOSE, 0);
@@ -171,15 +171,18 @@ static void test_race(void)
 		CHECK("race: use-after-close names the stale close",
 		      strstr(uac->message, "stale") != NULL);
 	}
-	/* the pipe main never closes */
-	CHECK_INT("race: leaks", n_kind(tl, FK_LEAK), 2);
+	/* the pipe main never closes: both ends in one note */
+	CHECK_INT("race: leaks", n_kind(tl, FK_LEAK), 1);
 	const struct finding *lk = find_kind(tl, FK_LEAK, 0);
 	if (lk) {
 		CHECK_INT("race: leak handle", lk->handle, 6);
 		CHECK_INT("race: leak line", lk->src.line, 37);
 		CHECK_INT("race: leak severity", lk->severity, SEV_NOTE);
 		CHECK_STR("race: leak chain", roles(lk, buf, sizeof buf),
-			  "opened,used,exited");
+			  "opened,exited");
+		CHECK("race: leak names both ends",
+		      strstr(lk->message, "fd 6 (pipe:") &&
+		      strstr(lk->message, "fd 7 (pipe:"));
 		CHECK_INT("race: leak exit line",
 			  step_role(lk, "exited", 0)->src.line, 133);
 	}
@@ -306,8 +309,9 @@ static void test_split_close_decorated(void)
 	timeline_free(b.tl);
 }
 
-/* A hands the number to B: B closes it without ever using it.  Without
- * later evidence this is only a warning. */
+/* A hands the number to B: B closes it without ever using it.  No later
+ * failure shows harm and the object's kind is the same: a hand-off,
+ * counted, not a finding. */
 static void test_handoff(void)
 {
 	struct bld b;
@@ -329,14 +333,35 @@ static void test_handoff(void)
 	/* worker 101 closes the new connection without reading it */
 	b_close(&b, 6, 101, 8, "TCP:[1->3]", 0);
 	timeline_finish(b.tl);
+	(void)buf;
+	CHECK_INT("hand-off: no finding", n_findings(b.tl), 0);
+	CHECK_INT("hand-off: counted", timeline_stats(b.tl)->handoffs, 1);
+	timeline_free(b.tl);
+}
+
+/* The same with another kind of object at the number (the closer knew
+ * a pipe, it closes a socket): a note, its evidence says a hand-off
+ * cannot be ruled out. */
+static void test_handoff_kind_changed(void)
+{
+	struct bld b;
+	char buf[128];
+	b_init(&b);
+	b_spawn(&b, 1, 100, 101, EF_SHARE_FILES | EF_THREAD);
+	b_open(&b, 2, 101, 8, "pipe:[4]", 0);
+	b_close(&b, 3, 101, 8, "pipe:[4]", 0);
+	b_open(&b, 4, 100, 8, "TCP:[1->3]", 0);
+	b_close(&b, 5, 101, 8, "TCP:[1->3]", 0);
+	timeline_finish(b.tl);
 	const struct finding *sc = find_kind(b.tl, FK_STALE_CLOSE, 0);
-	CHECK_INT("hand-off: one finding", n_findings(b.tl), 1);
-	CHECK("hand-off: stale-close", sc != NULL);
+	CHECK_INT("kind changed: one finding", n_findings(b.tl), 1);
+	CHECK("kind changed: stale-close", sc != NULL);
 	if (sc) {
-		CHECK_INT("hand-off: a warning", sc->severity, SEV_WARNING);
-		CHECK("hand-off: evidence says none",
-		      sc->evidence && strncmp(sc->evidence, "none", 4) == 0);
-		CHECK_STR("hand-off: chain", roles(sc, buf, sizeof buf),
+		CHECK_INT("kind changed: a note", sc->severity, SEV_NOTE);
+		CHECK("kind changed: evidence says none",
+		      sc->evidence && strncmp(sc->evidence, "none", 4) == 0 &&
+		      strstr(sc->evidence, "cannot be ruled out"));
+		CHECK_STR("kind changed: chain", roles(sc, buf, sizeof buf),
 			  "opened,closed,reused,offending");
 	}
 	timeline_free(b.tl);
@@ -426,8 +451,10 @@ static void test_unexplained(void)
 			  "fd never seen in this table");
 		CHECK_INT("unexplained: never seen handle", u[0].handle, 42);
 		CHECK_INT("unexplained: never seen line", u[0].src.line, 1);
-		CHECK("unexplained: not a socket",
-		      strncmp(u[1].reason, "not a socket", 12) == 0);
+		CHECK("unexplained: never was a socket",
+		      strncmp(u[1].reason, "never was a socket", 18) == 0);
+		CHECK_STR("unexplained: its code", u[1].reason_code,
+			  "never-a-socket");
 		CHECK("unexplained: wrong access mode",
 		      strncmp(u[2].reason, "wrong access mode", 17) == 0);
 		CHECK_STR("unexplained: outside",
@@ -440,7 +467,9 @@ static void test_unexplained(void)
 	timeline_free(b.tl);
 }
 
-/* A thread writes successfully into a file that replaced its socket. */
+/* A thread writes successfully into a file that replaced its socket,
+ * which another thread closed: the call works on either, so this is a
+ * note (a hand-off cannot be ruled out), never an error. */
 static void test_stale_use_success(void)
 {
 	struct bld b;
@@ -455,7 +484,7 @@ static void test_stale_use_success(void)
 	const struct finding *f = find_kind(b.tl, FK_STALE_USE, 0);
 	CHECK("stale-use success: found", f != NULL);
 	if (f) {
-		CHECK_INT("stale-use success: error", f->severity, SEV_ERROR);
+		CHECK_INT("stale-use success: note", f->severity, SEV_NOTE);
 		CHECK_INT("stale-use success: line", f->src.line, 6);
 		CHECK("stale-use success: no error name", f->error == NULL);
 		CHECK_STR("stale-use success: expected", f->expected,
@@ -482,7 +511,10 @@ static void test_same_kind_reuse(void)
 }
 
 /* stale-use.c part 2: the logger's log is closed by the rotator, the db
- * gets the number, the logger's next write lands in the db (= 22). */
+ * gets the number, the logger's next write lands in the db (= 22).  A
+ * file for a file: the trace cannot tell this from a thread pool moving
+ * the number between threads (libuv does it all the time), so it is a
+ * hand-off, counted, not a finding. */
 static void test_stale_use_unaware(void)
 {
 	struct bld b;
@@ -499,21 +531,9 @@ static void test_stale_use_unaware(void)
 	b_use(&b, 15, 101, "write", 3, "/w/stale-use.db", 0, NULL, 0);
 	b_close(&b, 16, 103, 3, "/w/stale-use.db", 0);
 	timeline_finish(b.tl);
-	CHECK_INT("unaware: one finding", n_findings(b.tl), 1);
-	const struct finding *f = find_kind(b.tl, FK_STALE_USE, 0);
-	CHECK("unaware: stale-use", f != NULL);
-	if (f) {
-		CHECK_INT("unaware: line", f->src.line, 15);
-		CHECK_INT("unaware: error", f->severity, SEV_ERROR);
-		CHECK_STR("unaware: chain", roles(f, buf, sizeof buf),
-			  "opened,used,closed,reused,offending");
-		CHECK_INT("unaware: closed by the rotator",
-			  step_role(f, "closed", 0)->tid, 102);
-		CHECK_INT("unaware: reused by the db",
-			  step_role(f, "reused", 0)->tid, 103);
-		CHECK_STR("unaware: expected", f->expected,
-			  "/w/stale-use.log");
-	}
+	(void)buf;
+	CHECK_INT("unaware: no finding", n_findings(b.tl), 0);
+	CHECK_INT("unaware: a hand-off", timeline_stats(b.tl)->handoffs, 1);
 	timeline_free(b.tl);
 }
 
@@ -540,9 +560,10 @@ static void test_stale_close_cascade(void)
 	if (a && c) {
 		CHECK_INT("cascade: first is an error", a->severity,
 			  SEV_ERROR);
-		CHECK_INT("cascade: first's victim step", step_role(a,
-			  "victim", 0) ? step_role(a, "victim", 0)->tid : 0,
-			  101);
+		CHECK_INT("cascade: second follows from the first",
+			  c->caused_by, a->id);
+		CHECK_INT("cascade: the first lists it", a->nconsequences >= 1
+			  ? a->consequences[0] : 0, c->id);
 		CHECK("cascade: evidence names the close",
 		      strstr(a->evidence, "close") != NULL);
 		CHECK_INT("cascade: second by 101", c->tid, 101);
@@ -599,6 +620,7 @@ int main(void)
 	test_split_close();
 	test_split_close_decorated();
 	test_handoff();
+	test_handoff_kind_changed();
 	test_handoff_used();
 	test_close_while_in_use();
 	test_unexplained();
