@@ -34,7 +34,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 
 .PHONY: all deps check demo bench fuzz install uninstall clean lint
 
-all: deps-ok $(BUILD)/handletrail handletrail
+all: deps-ok $(BUILD)/handletrail handletrail $(BUILD)/etl-dump
 
 # The binary at the top is the normal build; SAN builds stay in their dir.
 handletrail: $(BUILD)/handletrail
@@ -67,7 +67,12 @@ deps-ok:
 	   $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null; } || \
 	 CC="$(CC)" sh tools/deps.sh build
 
-check: deps-ok $(BUILD)/handletrail $(if $(SAN),,handletrail) $(UNIT_BINS)
+# etl-dump: what the .etl reader sees (tests/checks/etl_real.sh)
+$(BUILD)/etl-dump: tools/etl_dump.c $(BUILD)/libhandletrail.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libhandletrail.a \
+		$(LIBS_ALL)
+
+check: deps-ok $(BUILD)/handletrail $(if $(SAN),,handletrail) $(BUILD)/etl-dump $(UNIT_BINS)
 	@sh tools/deps.sh test
 	@BUILD=$(BUILD) SAN=$(SAN) sh tests/run.sh
 

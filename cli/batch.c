@@ -80,7 +80,7 @@ static const char batch_usage[] =
 "      --junit FILE        also write JUnit XML (a testsuite per capture)\n"
 "  -f, --format FMT        input format: auto, strace, perf-trace,\n"
 "                          perf-script, trace-cmd, etw-xml,\n"
-"                          perfview-xml (default auto)\n"
+"                          perfview-xml, etl (default auto)\n"
 "  -r, --rules FILE        ETW rules mapping events to handle operations\n"
 "      --force             analyse every capture again\n"
 "      --prune             remove results of captures no longer in INPUT\n"

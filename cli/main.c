@@ -140,7 +140,7 @@ int main(int argc, char **argv)
 			if (format_parse(optarg, &ao.format) < 0)
 				die("--format: unknown format '%s' (auto, "
 				    "strace, perf-trace, perf-script, trace-cmd, "
-				    "etw-xml, perfview-xml)", optarg);
+				    "etw-xml, perfview-xml, etl)", optarg);
 			break;
 		case 'h':
 			usage(stdout);

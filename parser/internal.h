@@ -72,4 +72,11 @@ void *etw_open(struct instream *in, enum ht_format f,
 int etw_next(void *p, struct ht_event *ev, struct ht_error *err);
 void etw_close(void *p);
 
+/* binary .etl: etl_sniff says whether the bytes start like one */
+int etl_sniff(const char *buf, size_t n);
+void *etl_open(struct instream *in, const struct parser_options *o,
+	       struct input_stats *st, struct ht_error *err);
+int etl_next(void *p, struct ht_event *ev, struct ht_error *err);
+void etl_close(void *p);
+
 #endif

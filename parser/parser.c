@@ -14,6 +14,7 @@ static const char *const format_names[] = {
 	[FMT_PERF_TRACE] = "perf-trace",
 	[FMT_PERF_SCRIPT] = "perf-script",
 	[FMT_TRACE_CMD] = "trace-cmd",
+	[FMT_ETL] = "etl",
 };
 
 const char *format_name(enum ht_format f)
@@ -128,7 +129,7 @@ struct parser *parser_open(const char *path, const struct parser_options *o,
 	if (f == FMT_AUTO) {
 		const char *head;
 		size_t n = instream_peek(in, &head, 65536);
-		f = etw_sniff(head, n);
+		f = etl_sniff(head, n) ? FMT_ETL : etw_sniff(head, n);
 		if (f == FMT_AUTO)
 			f = (enum ht_format)perf_sniff(head, n);
 		if (f == FMT_AUTO && strace_sniff(head, n))
@@ -149,7 +150,8 @@ struct parser *parser_open(const char *path, const struct parser_options *o,
 		if (f == FMT_AUTO) {
 			ht_error_set(err, instream_path(in), 0,
 				     "cannot tell the format: neither strace, "
-				     "perf or trace-cmd output nor ETW/PerfView "
+				     "perf or trace-cmd output, an .etl file "
+				     "nor ETW/PerfView "
 				     "event XML "
 				     "(use --format to force one)");
 			instream_close(in);
@@ -165,6 +167,8 @@ struct parser *parser_open(const char *path, const struct parser_options *o,
 		p->impl = perf_trace_open(in, o, st, err);
 	else if (f == FMT_PERF_SCRIPT || f == FMT_TRACE_CMD)
 		p->impl = perf_open(in, f, o, st, err);
+	else if (f == FMT_ETL)
+		p->impl = etl_open(in, o, st, err);
 	else
 		p->impl = etw_open(in, f, o, st, err);
 	if (!p->impl) {
@@ -185,8 +189,8 @@ const struct source_traits traits_etw = {
 
 static const struct source_traits *traits_of(enum ht_format f)
 {
-	return f == FMT_ETW_XML || f == FMT_PERFVIEW_XML ? &traits_etw
-							 : &traits_strace;
+	return f == FMT_ETW_XML || f == FMT_PERFVIEW_XML || f == FMT_ETL
+	       ? &traits_etw : &traits_strace;
 }
 
 int parser_next(struct parser *p, struct ht_event *ev, struct ht_error *err)
@@ -198,6 +202,8 @@ int parser_next(struct parser *p, struct ht_event *ev, struct ht_error *err)
 		r = perf_trace_next(p->impl, ev, err);
 	else if (p->format == FMT_PERF_SCRIPT || p->format == FMT_TRACE_CMD)
 		r = perf_next(p->impl, ev, err);
+	else if (p->format == FMT_ETL)
+		r = etl_next(p->impl, ev, err);
 	else
 		r = etw_next(p->impl, ev, err);
 	ev->traits = traits_of(p->format);
@@ -214,6 +220,8 @@ void parser_close(struct parser *p)
 		perf_trace_close(p->impl);
 	else if (p->format == FMT_PERF_SCRIPT || p->format == FMT_TRACE_CMD)
 		perf_close(p->impl);
+	else if (p->format == FMT_ETL)
+		etl_close(p->impl);
 	else
 		etw_close(p->impl);
 	free(p);

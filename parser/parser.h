@@ -1,5 +1,6 @@
 /* parser/parser.h - the face of parser/: every input format (strace text,
- * perf / trace-cmd text, ETW XML exports) becomes one stream of normalized struct ht_event. */
+ * perf / trace-cmd text, ETW XML exports, binary .etl files) becomes one
+ * stream of normalized struct ht_event. */
 #ifndef HANDLETRAIL_PARSER_H
 #define HANDLETRAIL_PARSER_H
 
@@ -14,6 +15,7 @@ enum ht_format {
 	FMT_PERF_TRACE,   /* perf trace -o FILE text */
 	FMT_PERF_SCRIPT,  /* perf script of raw_syscalls / syscalls:* */
 	FMT_TRACE_CMD,    /* trace-cmd report (or tracefs trace) text */
+	FMT_ETL,          /* binary ETW trace file (.etl) */
 };
 const char *format_name(enum ht_format f);         /* "strace", ... */
 int format_parse(const char *s, enum ht_format *f); /* -1 if unknown */

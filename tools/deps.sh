@@ -27,9 +27,10 @@ if [ "$what" = test ]; then
 	# groff: the man page check; python3-jsonschema: JSON/SARIF schema
 	# checks (brings python3); strace: real captures; parallel: batch
 	# sharding; libxml2-utils/xz-utils/zstd: input checks; chromium:
-	# the HTML report in a browser; valgrind: memory check.
+	# the HTML report in a browser; valgrind: memory check; 7zip: the
+	# real .etl in ../shared/etw-real/etwanalyzer/TraceLoggingTester.7z.
 	for p in groff-base strace python3-jsonschema parallel libxml2-utils \
-		 xz-utils zstd chromium valgrind; do
+		 xz-utils zstd chromium valgrind 7zip; do
 		have_pkg "$p" || add "$p"
 	done
 fi

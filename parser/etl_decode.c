@@ -1,0 +1,661 @@
+/* parser/etl_decode.c - turns one binary .etl record into the flat record
+ * (struct etw_rec) an XML export of it would give: the same provider and
+ * class guids, ids and field names, values as text.  The payload layouts
+ * are data (etl_layouts.def); TraceLogging events describe themselves. */
+#include <string.h>
+#include "etl.h"
+
+#define SYSTEM_TRACE "{9e814aad-3204-11d2-9a82-006008a86939}"
+
+struct etl_layout {
+	int kernel;
+	int group;
+	const char *guid;
+	int lo, hi, vmin, vmax;
+	const char *fields;
+};
+
+static const struct etl_layout layouts[] = {
+#define ETL_KERNEL(group, lo, hi, vmin, vmax, fields) \
+	{ 1, group, NULL, lo, hi, vmin, vmax, fields },
+#define ETL_MANIFEST(guid, lo, hi, vmin, vmax, fields) \
+	{ 0, -1, guid, lo, hi, vmin, vmax, fields },
+#include "etl_layouts.def"
+#undef ETL_KERNEL
+#undef ETL_MANIFEST
+};
+#define NLAYOUTS (sizeof layouts / sizeof layouts[0])
+
+/* kernel groups: the class guid an export names, and a name to count by */
+static const struct {
+	int group;
+	const char *name, *guid;
+} groups[] = {
+	{ 0x00, "Kernel/EventTrace", "{68fdd900-4a3e-11d1-84f4-0000f80464e3}" },
+	{ 0x01, "Kernel/DiskIo", NULL },
+	{ 0x02, "Kernel/PageFault", NULL },
+	{ 0x03, "Kernel/Process", "{3d6fa8d0-fe05-11d0-9dda-00c04fd7ba7c}" },
+	{ 0x04, "Kernel/FileIo", NULL },
+	{ 0x05, "Kernel/Thread", "{3d6fa8d1-fe05-11d0-9dda-00c04fd7ba7c}" },
+	{ 0x06, "Kernel/TcpIp", NULL },
+	{ 0x07, "Kernel/Job", NULL },
+	{ 0x08, "Kernel/UdpIp", NULL },
+	{ 0x09, "Kernel/Registry", NULL },
+	{ 0x0A, "Kernel/DbgPrint", NULL },
+	{ 0x0B, "Kernel/SysConfig", NULL },
+	{ 0x0D, "Kernel/Pool", NULL },
+	{ 0x0F, "Kernel/PerfInfo", NULL },
+	{ 0x10, "Kernel/Heap", NULL },
+	{ 0x11, "Kernel/Object", "{89497f50-effe-4440-8cf2-ce6b1cdcaca7}" },
+	{ 0x12, "Kernel/Power", NULL },
+	{ 0x13, "Kernel/Modbound", NULL },
+	{ 0x14, "Kernel/Image", NULL },
+	{ 0x15, "Kernel/Dpc", NULL },
+	{ 0x16, "Kernel/CacheManager", NULL },
+	{ 0x17, "Kernel/CritSec", NULL },
+	{ 0x18, "Kernel/StackWalk", NULL },
+	{ 0x1A, "Kernel/Alpc", NULL },
+	{ 0x1B, "Kernel/SplitIo", NULL },
+	{ 0x1C, "Kernel/ThreadPool", NULL },
+};
+
+/* manifest providers handletrail knows by name */
+static const struct {
+	const char *guid, *name;
+} providers[] = {
+	{ "{22fb2cd6-0e7b-422b-a0c7-2fad1fd0e716}",
+	  "Microsoft-Windows-Kernel-Process" },
+	{ "{bde46aea-2357-51fe-7367-d5296f530bd1}",
+	  "Microsoft-Windows-Winsock-Sockets" },
+	{ "{e53c6823-7bb8-44bb-90dc-3f86090d48a6}",
+	  "Microsoft-Windows-Winsock-AFD" },
+	{ "{b3e675d7-2554-4f18-830b-2762732560de}", "KernelTraceControl/ImageID" },
+	{ "{9b79ee91-b5fd-41c0-a243-4248e266e9d0}", "Kernel/SysConfig" },
+	{ "{bbccf6c1-6cd1-48c4-80ff-839482e37671}",
+	  "KernelTraceControl/MetaData" },
+	{ "{e13c0d23-ccbc-4e12-931b-d9cc2eee27e4}",
+	  "Microsoft-Windows-DotNETRuntime" },
+	{ "{a669021c-c450-4609-a035-5af59af4df18}",
+	  "Microsoft-Windows-DotNETRuntimeRundown" },
+};
+
+static int is_kernel_htype(int t)
+{
+	return t == ETL_SYSTEM32 || t == ETL_SYSTEM64 || t == ETL_COMPACT32 ||
+	       t == ETL_COMPACT64 || t == ETL_PERFINFO32 ||
+	       t == ETL_PERFINFO64;
+}
+
+static int is_event_htype(int t)
+{
+	return t == ETL_EVENT32 || t == ETL_EVENT64;
+}
+
+static uint16_t u16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t u32(const unsigned char *p)
+{
+	return (uint32_t)u16(p) | (uint32_t)u16(p + 2) << 16;
+}
+
+static uint64_t u64(const unsigned char *p)
+{
+	return (uint64_t)u32(p) | (uint64_t)u32(p + 4) << 32;
+}
+
+/* a TraceLogging string (NUL-terminated UTF-8) within n bytes, or NULL */
+static const char *tl_cstr(const unsigned char *p, size_t n, size_t *len)
+{
+	const void *z = memchr(p, 0, n);
+	if (!z)
+		return NULL;
+	*len = (size_t)((const unsigned char *)z - p);
+	return (const char *)p;
+}
+
+void etl_provider_name(const struct etl_record *e, char *buf, size_t n)
+{
+	if (is_kernel_htype(e->htype)) {
+		for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+			if (groups[i].group == e->group) {
+				snprintf(buf, n, "%s", groups[i].name);
+				return;
+			}
+		snprintf(buf, n, "Kernel/group 0x%02x", e->group & 0xff);
+		return;
+	}
+	if (e->traits && e->traits_len > 2) {
+		size_t l;
+		const char *s = tl_cstr(e->traits + 2, e->traits_len - 2, &l);
+		if (s && l) {
+			snprintf(buf, n, "%.*s", (int)l, s);
+			return;
+		}
+	}
+	char g[40];
+	etl_format_guid(e->guid, g, sizeof g);
+	for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++)
+		if (!strcmp(providers[i].guid, g)) {
+			snprintf(buf, n, "%s", providers[i].name);
+			return;
+		}
+	snprintf(buf, n, "%s", e->have_guid ? g : "?");
+}
+
+/* ---- fields ---------------------------------------------------------------- */
+
+struct cur {
+	const unsigned char *p;
+	size_t n, k;
+	int ptr64;
+};
+
+static void add(struct etw_rec *r, const char *name, size_t nl,
+		const char *val, size_t vl)
+{
+	if (r->nfields >= ETW_MAX_FIELDS) {
+		r->cut = 1;
+		return;
+	}
+	uint32_t a = etw_rec_add(r, name, nl);
+	uint32_t b = etw_rec_add(r, val, vl);
+	if ((nl && !a) || (vl && !b))
+		return;
+	r->f[r->nfields].name = a;
+	r->f[r->nfields].value = b;
+	r->nfields++;
+}
+
+/* UTF-16LE (NUL-terminated within n bytes, or all n) as UTF-8 in sb;
+ * returns the bytes consumed, or -1 without a NUL when one is needed */
+static long utf16(struct strbuf *sb, const unsigned char *p, size_t n,
+		  int need_nul)
+{
+	size_t k = 0;
+	for (; k + 2 <= n; k += 2) {
+		uint32_t c = u16(p + k);
+		if (!c)
+			return (long)(k + 2);
+		if (c >= 0xD800 && c < 0xDC00 && k + 4 <= n &&
+		    u16(p + k + 2) >= 0xDC00 && u16(p + k + 2) < 0xE000) {
+			c = 0x10000 + ((c - 0xD800) << 10) +
+			    (u16(p + k + 2) - 0xDC00);
+			k += 2;
+		} else if (c >= 0xD800 && c < 0xE000) {
+			c = 0xFFFD;
+		}
+		char o[4];
+		size_t m;
+		if (c < 0x80) {
+			o[0] = (char)c;
+			m = 1;
+		} else if (c < 0x800) {
+			o[0] = (char)(0xC0 | c >> 6);
+			o[1] = (char)(0x80 | (c & 63));
+			m = 2;
+		} else if (c < 0x10000) {
+			o[0] = (char)(0xE0 | c >> 12);
+			o[1] = (char)(0x80 | (c >> 6 & 63));
+			o[2] = (char)(0x80 | (c & 63));
+			m = 3;
+		} else {
+			o[0] = (char)(0xF0 | c >> 18);
+			o[1] = (char)(0x80 | (c >> 12 & 63));
+			o[2] = (char)(0x80 | (c >> 6 & 63));
+			o[3] = (char)(0x80 | (c & 63));
+			m = 4;
+		}
+		if (sb->len < 2048)
+			sb_add(sb, o, m);
+	}
+	return need_nul ? -1 : (long)k;
+}
+
+static void hexbytes(struct strbuf *sb, const unsigned char *p, size_t n)
+{
+	sb_puts(sb, "0x");
+	for (size_t i = 0; i < n && i < 256; i++)
+		sb_printf(sb, "%02X", p[i]);
+}
+
+/* A SID at p: "S-1-5-21-..." in sb; its length, or -1 */
+static long sid(struct strbuf *sb, const unsigned char *p, size_t n)
+{
+	if (n < 8 || 8 + (size_t)p[1] * 4 > n)
+		return -1;
+	uint64_t auth = 0;
+	for (int i = 2; i < 8; i++)
+		auth = auth << 8 | p[i];
+	sb_printf(sb, "S-%u-%llu", p[0], (unsigned long long)auth);
+	for (int i = 0; i < p[1]; i++)
+		sb_printf(sb, "-%u", u32(p + 8 + i * 4));
+	return 8 + (long)p[1] * 4;
+}
+
+/* One field of type t at c; its text in sb.  0, or -1 when the payload
+ * is too short for it. */
+static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval)
+{
+	const unsigned char *p = c->p + c->k;
+	size_t left = c->n - c->k;
+	size_t w = 0;
+	long m;
+	switch (t) {
+	case 'p':
+		w = c->ptr64 ? 8 : 4;
+		if (left < w)
+			return -1;
+		sb_printf(sb, "0x%llX", (unsigned long long)(c->ptr64 ? u64(p)
+							      : u32(p)));
+		break;
+	case 'x': case 'u': case 'i': case 'B': case 'L':
+		w = 4;
+		if (left < w)
+			return -1;
+		if (t == 'x')
+			sb_printf(sb, "0x%X", u32(p));
+		else if (t == 'i')
+			sb_printf(sb, "%d", (int32_t)u32(p));
+		else if (t == 'B')
+			sb_puts(sb, u32(p) ? "true" : "false");
+		else
+			sb_printf(sb, "%u", u32(p));
+		*lenval = u32(p);
+		break;
+	case 'X': case 'q':
+		w = 8;
+		if (left < w)
+			return -1;
+		sb_printf(sb, t == 'X' ? "0x%llX" : "%llu",
+			  (unsigned long long)u64(p));
+		break;
+	case 'h':
+		w = 2;
+		if (left < w)
+			return -1;
+		sb_printf(sb, "%u", u16(p));
+		break;
+	case 'b':
+		w = 1;
+		if (left < w)
+			return -1;
+		sb_printf(sb, "%u", p[0]);
+		break;
+	case 'w':
+		m = utf16(sb, p, left, 1);
+		if (m < 0)
+			return -1;
+		w = (size_t)m;
+		break;
+	case 'a': {
+		const unsigned char *z = memchr(p, 0, left);
+		if (!z)
+			return -1;
+		w = (size_t)(z - p) + 1;
+		for (size_t i = 0; i + 1 < w && i < 1024; i++)
+			sb_putc(sb, p[i] >= 32 && p[i] < 127 ? (char)p[i] : '?');
+		break;
+	}
+	case 's': {
+		if (left < 4)
+			return -1;
+		if (u32(p) == 0) {
+			w = 4;
+			break;
+		}
+		size_t head = c->ptr64 ? 16 : 8;
+		if (left < head)
+			return -1;
+		m = sid(sb, p + head, left - head);
+		if (m < 0)
+			return -1;
+		w = head + (size_t)m;
+		break;
+	}
+	case 'S':
+		m = sid(sb, p, left);
+		if (m < 0)
+			return -1;
+		w = (size_t)m;
+		break;
+	case 'y':
+		w = *lenval;
+		if (left < w)
+			return -1;
+		hexbytes(sb, p, w);
+		break;
+	default:
+		return -1;
+	}
+	c->k += w;
+	return 0;
+}
+
+/* Decodes the payload by a layout string; 1, or -1 (why in r->bad). */
+static int by_layout(const struct etl_record *e, const char *spec,
+		     struct etw_rec *r)
+{
+	struct cur c = { e->payload, e->len, 0, e->ptr64 };
+	struct strbuf sb;
+	sb_init(&sb);
+	int optional = 0, rc = 1;
+	uint32_t lenval = 0;
+	for (const char *s = spec; *s;) {
+		while (*s == ' ')
+			s++;
+		if (*s == '|') {
+			optional = 1;
+			s++;
+			continue;
+		}
+		if (!*s)
+			break;
+		char t = *s;
+		const char *name = s + 2;
+		size_t nl = strcspn(name, " ");
+		s = name + nl;
+		if (optional && c.k >= c.n)
+			break;
+		sb_reset(&sb);
+		if (field(&c, t, &sb, &lenval) < 0) {
+			if (optional)
+				break;
+			snprintf(r->bad, sizeof r->bad, "payload of %zu bytes "
+				 "too short for its %.*s field", e->len,
+				 (int)nl, name);
+			rc = -1;
+			break;
+		}
+		add(r, name, nl, sb.s ? sb.s : "", sb.len);
+	}
+	sb_free(&sb);
+	return rc;
+}
+
+/* ---- TraceLogging -------------------------------------------------------- */
+
+enum {
+	TL_UNICODESTRING = 1, TL_ANSISTRING, TL_INT8, TL_UINT8, TL_INT16,
+	TL_UINT16, TL_INT32, TL_UINT32, TL_INT64, TL_UINT64, TL_FLOAT,
+	TL_DOUBLE, TL_BOOL32, TL_BINARY, TL_GUID, TL_POINTER_UNUSED,
+	TL_FILETIME, TL_SYSTEMTIME, TL_SID, TL_HEXINT32, TL_HEXINT64,
+	TL_COUNTEDSTRING, TL_COUNTEDANSISTRING, TL_STRUCT, TL_COUNTEDBINARY,
+};
+
+/* One scalar TraceLogging value of in-type t; 0 or -1 (too short). */
+static int tl_value(struct cur *c, int t, struct strbuf *sb)
+{
+	const unsigned char *p = c->p + c->k;
+	size_t left = c->n - c->k, w;
+	long m;
+	switch (t) {
+	case TL_UNICODESTRING:
+		m = utf16(sb, p, left, 1);
+		if (m < 0)
+			return -1;
+		w = (size_t)m;
+		break;
+	case TL_ANSISTRING: {
+		const unsigned char *z = memchr(p, 0, left);
+		if (!z)
+			return -1;
+		w = (size_t)(z - p) + 1;
+		sb_add(sb, (const char *)p, w - 1 > 1024 ? 1024 : w - 1);
+		break;
+	}
+	case TL_INT8: case TL_UINT8:
+		if (left < 1)
+			return -1;
+		sb_printf(sb, t == TL_INT8 ? "%d" : "%u",
+			  t == TL_INT8 ? (int)(int8_t)p[0] : (int)p[0]);
+		w = 1;
+		break;
+	case TL_INT16: case TL_UINT16:
+		if (left < 2)
+			return -1;
+		sb_printf(sb, "%d", t == TL_INT16 ? (int)(int16_t)u16(p)
+						  : (int)u16(p));
+		w = 2;
+		break;
+	case TL_INT32: case TL_UINT32: case TL_HEXINT32: case TL_BOOL32:
+	case TL_FLOAT:
+		if (left < 4)
+			return -1;
+		if (t == TL_INT32)
+			sb_printf(sb, "%d", (int32_t)u32(p));
+		else if (t == TL_HEXINT32)
+			sb_printf(sb, "0x%X", u32(p));
+		else if (t == TL_BOOL32)
+			sb_puts(sb, u32(p) ? "true" : "false");
+		else if (t == TL_FLOAT) {
+			float f;
+			uint32_t v = u32(p);
+			memcpy(&f, &v, 4);
+			sb_printf(sb, "%g", (double)f);
+		} else
+			sb_printf(sb, "%u", u32(p));
+		w = 4;
+		break;
+	case TL_INT64: case TL_UINT64: case TL_HEXINT64: case TL_DOUBLE:
+	case TL_FILETIME:
+		if (left < 8)
+			return -1;
+		if (t == TL_INT64)
+			sb_printf(sb, "%lld", (long long)u64(p));
+		else if (t == TL_HEXINT64)
+			sb_printf(sb, "0x%llX", (unsigned long long)u64(p));
+		else if (t == TL_DOUBLE) {
+			double d;
+			uint64_t v = u64(p);
+			memcpy(&d, &v, 8);
+			sb_printf(sb, "%g", d);
+		} else
+			sb_printf(sb, "%llu", (unsigned long long)u64(p));
+		w = 8;
+		break;
+	case TL_GUID:
+		if (left < 16)
+			return -1;
+		{
+			char g[40];
+			etl_format_guid(p, g, sizeof g);
+			sb_puts(sb, g);
+		}
+		w = 16;
+		break;
+	case TL_SYSTEMTIME:
+		if (left < 16)
+			return -1;
+		sb_printf(sb, "%04u-%02u-%02uT%02u:%02u:%02u.%03u", u16(p),
+			  u16(p + 2), u16(p + 6), u16(p + 8), u16(p + 10),
+			  u16(p + 12), u16(p + 14));
+		w = 16;
+		break;
+	case TL_SID:
+		m = sid(sb, p, left);
+		if (m < 0)
+			return -1;
+		w = (size_t)m;
+		break;
+	case TL_BINARY: case TL_COUNTEDSTRING: case TL_COUNTEDANSISTRING:
+	case TL_COUNTEDBINARY:
+		if (left < 2 || left - 2 < u16(p))
+			return -1;
+		w = 2 + (size_t)u16(p);
+		if (t == TL_COUNTEDSTRING)
+			utf16(sb, p + 2, u16(p), 0);
+		else if (t == TL_COUNTEDANSISTRING)
+			sb_add(sb, (const char *)p + 2, u16(p) > 1024 ? 1024
+								    : u16(p));
+		else
+			hexbytes(sb, p + 2, u16(p));
+		break;
+	default:
+		return -1;
+	}
+	c->k += w;
+	return 0;
+}
+
+/* Event name and fields from the EVENT_SCHEMA_TL item: u16 size, tag
+ * bytes (while bit 7 is set), the name, then per field its name, in-type
+ * (bit 7: out-type follows; bits 5-6: constant or variable count) and,
+ * after the out-type, tag bytes while its bit 7 is set. */
+static int tl_decode(const struct etl_record *e, struct etw_rec *r)
+{
+	const unsigned char *m = e->tl_schema;
+	size_t n = e->tl_len, k = 2, l;
+	if (n < 3 || u16(m) > n)
+		goto bad;
+	n = u16(m) >= 3 ? u16(m) : n;
+	while (k < n && (m[k] & 0x80))
+		k++;
+	k++;
+	if (k >= n)
+		goto bad;
+	const char *name = tl_cstr(m + k, n - k, &l);
+	if (!name)
+		goto bad;
+	r->event_name = etw_rec_add(r, name, l);
+	k += l + 1;
+	struct cur c = { e->payload, e->len, 0, e->ptr64 };
+	struct strbuf sb;
+	sb_init(&sb);
+	int rc = 1;
+	while (k < n) {
+		const char *fname = tl_cstr(m + k, n - k, &l);
+		if (!fname || k + l + 1 >= n) {
+			rc = -1;
+			break;
+		}
+		k += l + 1;
+		int in = m[k++];
+		int out = 0;
+		if (in & 0x80) {
+			if (k >= n) {
+				rc = -1;
+				break;
+			}
+			out = m[k++];
+			if (out & 0x80)
+				while (k < n && (m[k++] & 0x80))
+					;
+		}
+		int t = in & 0x1f;
+		unsigned count = 1;
+		if ((in & 0x60) == 0x20) {         /* constant count */
+			if (k + 2 > n) {
+				rc = -1;
+				break;
+			}
+			count = u16(m + k);
+			k += 2;
+		} else if ((in & 0x60) == 0x60) {  /* custom: skip schema */
+			if (k + 2 > n) {
+				rc = -1;
+				break;
+			}
+			k += 2 + u16(m + k);
+			rc = 0;   /* its payload cannot be read without it */
+			break;
+		}
+		if (t == TL_STRUCT)
+			continue;  /* its members follow as fields */
+		if ((in & 0x60) == 0x40) {         /* variable count */
+			if (c.n - c.k < 2) {
+				rc = -1;
+				break;
+			}
+			count = u16(c.p + c.k);
+			c.k += 2;
+		}
+		sb_reset(&sb);
+		for (unsigned i = 0; i < count; i++) {
+			if (i)
+				sb_putc(&sb, ',');
+			if (tl_value(&c, t, &sb) < 0) {
+				rc = -1;
+				break;
+			}
+		}
+		if (rc < 0)
+			break;
+		add(r, fname, l, sb.s ? sb.s : "", sb.len);
+	}
+	sb_free(&sb);
+	if (rc < 0)
+		snprintf(r->bad, sizeof r->bad, "TraceLogging event whose "
+			 "payload does not follow its schema");
+	return rc < 0 ? -1 : 1;
+bad:
+	snprintf(r->bad, sizeof r->bad, "unreadable TraceLogging schema");
+	return -1;
+}
+
+/* ---- the record --------------------------------------------------------------- */
+
+static const struct etl_layout *find_layout(const struct etl_record *e,
+					    const char *g)
+{
+	int kernel = is_kernel_htype(e->htype);
+	for (size_t i = 0; i < NLAYOUTS; i++) {
+		const struct etl_layout *l = &layouts[i];
+		if (l->kernel != kernel)
+			continue;
+		int num = kernel ? e->type : e->id;
+		if (kernel ? l->group != e->group : strcmp(l->guid, g + 1) ||
+		    strlen(g) != strlen(l->guid) + 2)
+			continue;
+		if (num < l->lo || num > l->hi || (int)e->version < l->vmin ||
+		    (int)e->version > l->vmax)
+			continue;
+		return l;
+	}
+	return NULL;
+}
+
+int etl_decode(const struct etl_record *e, struct etw_rec *r)
+{
+	char g[40], t[40];
+	etw_rec_reset(r);
+	r->cpu = e->cpu;
+	r->pid = e->pid;
+	r->tid = e->tid;
+	r->version = e->version;
+	r->opcode = e->opcode;
+	r->task = e->task;
+	etl_format_time(e->ft, t, sizeof t);
+	r->time_text = etw_rec_add(r, t, strlen(t));
+	etl_format_guid(e->guid, g, sizeof g);
+	if (is_kernel_htype(e->htype)) {
+		r->event_id = 0;
+		r->opcode = e->type;
+		r->provider_guid = etw_rec_add(r, SYSTEM_TRACE,
+					       strlen(SYSTEM_TRACE));
+		for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+			if (groups[i].group == e->group && groups[i].guid)
+				r->event_guid = etw_rec_add(r, groups[i].guid,
+					strlen(groups[i].guid));
+	} else if (is_event_htype(e->htype)) {
+		r->event_id = e->id;
+		r->provider_guid = etw_rec_add(r, g, strlen(g));
+		char pn[128];
+		etl_provider_name(e, pn, sizeof pn);
+		if (pn[0] != '{')
+			r->provider_name = etw_rec_add(r, pn, strlen(pn));
+	} else if (e->have_guid) {
+		/* classic EVENT_TRACE_HEADER: the guid names the class */
+		r->event_id = 0;
+		r->provider_guid = etw_rec_add(r, g, strlen(g));
+		r->event_guid = r->provider_guid;
+	}
+	if (is_event_htype(e->htype) && e->tl_schema)
+		return tl_decode(e, r);
+	const struct etl_layout *l = find_layout(e, g);
+	if (!l)
+		return 0;
+	return by_layout(e, l->fields, r);
+}
