@@ -182,10 +182,11 @@ static void finish(struct etl_parser *p)
 			    p->prov[i].records > p->prov[i].decoded)
 				v[n++] = p->prov[i];
 		qsort(v, n, sizeof *v, by_undecoded);
+		size_t np = n + (p->prov_other ? 1 : 0);
 		int k = snprintf(msg, sizeof msg, "%ld of %ld records not "
 				 "decoded (no layout for their provider or "
-				 "event; %zu providers):", p->undecoded,
-				 p->st->lines, n + (p->prov_other ? 1 : 0));
+				 "event; %zu provider%s):", p->undecoded,
+				 p->st->lines, np, np == 1 ? "" : "s");
 		for (size_t i = 0; i < n && i < 3 && k > 0 &&
 		     (size_t)k < sizeof msg; i++)
 			k += snprintf(msg + k, sizeof msg - (size_t)k,
@@ -231,6 +232,12 @@ int etl_next(void *vp, struct ht_event *ev, struct ht_error *err)
 			input_stats_skip(p->st, e->seq, "event %ld at byte "
 					 "0x%llx+0x%x: %s", e->seq, e->offset,
 					 e->boff, p->rec.bad);
+			continue;
+		}
+		if (rc == 0 && e->group == 0 && e->type == 0 &&
+		    (e->htype == ETL_SYSTEM32 || e->htype == ETL_SYSTEM64)) {
+			if (pc)
+				pc->decoded++;   /* the logfile header */
 			continue;
 		}
 		if (rc == 0) {

@@ -278,11 +278,11 @@ static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval)
 			return -1;
 		sb_printf(sb, "%u", u16(p));
 		break;
-	case 'b':
+	case 'b': case 'c':
 		w = 1;
 		if (left < w)
 			return -1;
-		sb_printf(sb, "%u", p[0]);
+		sb_printf(sb, t == 'c' ? "0x%X" : "%u", p[0]);
 		break;
 	case 'w':
 		m = utf16(sb, p, left, 1);
@@ -606,8 +606,9 @@ static const struct etl_layout *find_layout(const struct etl_record *e,
 		if (l->kernel != kernel)
 			continue;
 		int num = kernel ? e->type : e->id;
-		if (kernel ? l->group != e->group : strcmp(l->guid, g + 1) ||
-		    strlen(g) != strlen(l->guid) + 2)
+		/* g is "{...}", the table's guids have no braces */
+		if (kernel ? l->group != e->group :
+		    strncmp(l->guid, g + 1, 36) != 0)
 			continue;
 		if (num < l->lo || num > l->hi || (int)e->version < l->vmin ||
 		    (int)e->version > l->vmax)

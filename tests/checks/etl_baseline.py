@@ -72,6 +72,10 @@ by_key = {}
 for e in evs:
     by_key.setdefault((round(e["ms"], 3), e["cpu"], e["len"]), []).append(e)
 
+def ival(v):
+    return int(v, 0) if v else None
+
+
 matched = checked = 0
 for line in base.splitlines()[1:]:
     m = re.match(r"EVENT ([\d,.]+): (\S.*?) (PID=.*)$", line)
@@ -93,21 +97,30 @@ for line in base.splitlines()[1:]:
     if name.startswith("Windows Kernel/Process/") and "ProcessID" in kv \
             and "PerfCtr" not in name:
         checked += 1
-        ok = any(c["f"].get("ProcessId") == str(num(kv["ProcessID"])) and
-                 c["f"].get("ParentId") == str(num(kv["ParentID"])) and
+        ok = any(ival(c["f"].get("ProcessId")) == num(kv["ProcessID"]) and
+                 ival(c["f"].get("ParentId")) == num(kv["ParentID"]) and
                  c["f"].get("ImageFileName") == kv["ImageFileName"]
                  for c in cands)
         if not ok:
             fail.append("Process fields differ: %s" % line[:160])
+    if name.startswith("Microsoft-Windows-Kernel-Process/ProcessStart"):
+        checked += 1
+        ok = any(ival(c["f"].get("ProcessID")) == num(kv["ProcessID"]) and
+                 ival(c["f"].get("ParentProcessID")) ==
+                 num(kv["ParentProcessID"]) and
+                 ival(c["f"].get("SessionID")) == num(kv["SessionID"])
+                 for c in cands)
+        if not ok:
+            fail.append("Kernel-Process fields differ: %s" % line[:160])
     if name.startswith("Windows Kernel/Thread/"):
         checked += 1
-        ok = any(c["f"].get("ProcessId") == str(num(kv["PID"])) and
-                 c["f"].get("TThreadId") == str(num(kv["TID"])) for c in cands)
+        ok = any(ival(c["f"].get("ProcessId")) == num(kv["PID"]) and
+                 ival(c["f"].get("TThreadId")) == num(kv["TID"]) for c in cands)
         if not ok:
             fail.append("Thread fields differ: %s" % line[:160])
 
 print("baseline: %d events matched by time, CPU and length; %d Process/"
-      "Thread payloads compared" % (matched, checked))
+      "Thread/Kernel-Process payloads compared" % (matched, checked))
 for f in fail[:30]:
     print("FAIL:", f)
 if len(fail) > 30:
