@@ -11,7 +11,7 @@ FUZZ_BUILD         := build-fuzz
 FUZZ_SECONDS       ?= 60
 FUZZ_SMOKE_SECONDS ?= 45
 FUZZ_TARGETS       ?= strace_line strace_pipeline etw_xml rules perf_script \
-                      perf_trace
+                      perf_trace etl xpress
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all \
                -fno-omit-frame-pointer
 # The timeline's caps low: inputs of a few KB reach the forgetting of

@@ -30,6 +30,7 @@ dict_of() {
 	etw_xml) echo fuzz/etw.dict ;;
 	rules) echo fuzz/rules.dict ;;
 	perf_*) echo fuzz/perf.dict ;;
+	etl|xpress) echo fuzz/etl.dict ;;
 	esac
 }
 

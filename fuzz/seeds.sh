@@ -71,6 +71,31 @@ candidates | while read -r f; do
 		case $f in */perf/*.perf-trace.txt) add "$f" ;; esac ;;
 	esac
 done
+# .etl files: the samples and the small real ones; for the decoder, each
+# compressed buffer of them as (stated size, compressed bytes)
+if [ "$t" = etl ] || [ "$t" = xpress ]; then
+	for f in samples/etw/*.etl "$shared"/etw-real/*/*.etl; do
+		[ -f "$f" ] && [ "$(wc -c <"$f")" -le "$max" ] || continue
+		if [ "$t" = etl ]; then
+			add "$f"
+		else
+			python3 - "$f" "$out" <<'PY'
+import os, struct, sys
+d = open(sys.argv[1], "rb").read()
+o = 0
+while o + 0x48 <= len(d):
+    size, filled = struct.unpack_from("<I", d, o)[0], struct.unpack_from("<I", d, o + 0x30)[0]
+    if size < 0x48 or o + size > len(d):
+        break
+    if struct.unpack_from("<H", d, o + 0x34)[0] & 0x40:
+        name = "%s-%x" % (os.path.basename(sys.argv[1]), o)
+        with open(os.path.join(sys.argv[2], name), "wb") as f:
+            f.write(struct.pack("<H", (filled - 0x48) & 0xFFFF) + d[o + 0x48:o + size])
+    o += size
+PY
+		fi
+	done
+fi
 # the fixed trace of fuzz_rules is a fair start for every XML reader
 [ "$t" = etw_xml ] && cp fuzz/rules-trace.xml "$out/rules-trace.xml"
 [ "$t" = rules ] && cp fuzz/rules-seed.xml "$out/rules-seed.xml"

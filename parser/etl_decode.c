@@ -235,6 +235,33 @@ static long sid(struct strbuf *sb, const unsigned char *p, size_t n)
 	return 8 + (long)p[1] * 4;
 }
 
+static void put_hex(struct strbuf *sb, uint64_t v, int upper)
+{
+	const char *d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char b[20];
+	int k = (int)sizeof b;
+	do {
+		b[--k] = d[v & 15];
+		v >>= 4;
+	} while (v);
+	b[--k] = 'x';
+	b[--k] = '0';
+	sb_add(sb, b + k, sizeof b - (size_t)k);
+}
+
+static void put_dec(struct strbuf *sb, uint64_t v, int neg)
+{
+	char b[24];
+	int k = (int)sizeof b;
+	do {
+		b[--k] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		b[--k] = '-';
+	sb_add(sb, b + k, sizeof b - (size_t)k);
+}
+
 /* One field of type t at c; its text in sb.  0, or -1 when the payload
  * is too short for it. */
 static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval)
@@ -248,41 +275,47 @@ static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval)
 		w = c->ptr64 ? 8 : 4;
 		if (left < w)
 			return -1;
-		sb_printf(sb, "0x%llX", (unsigned long long)(c->ptr64 ? u64(p)
-							      : u32(p)));
+		put_hex(sb, c->ptr64 ? u64(p) : u32(p), 1);
 		break;
 	case 'x': case 'u': case 'i': case 'B': case 'L':
 		w = 4;
 		if (left < w)
 			return -1;
 		if (t == 'x')
-			sb_printf(sb, "0x%X", u32(p));
+			put_hex(sb, u32(p), 1);
 		else if (t == 'i')
-			sb_printf(sb, "%d", (int32_t)u32(p));
+			put_dec(sb, (int32_t)u32(p) < 0 ? 0u - (uint64_t)
+				(int64_t)(int32_t)u32(p) : u32(p),
+				(int32_t)u32(p) < 0);
 		else if (t == 'B')
 			sb_puts(sb, u32(p) ? "true" : "false");
 		else
-			sb_printf(sb, "%u", u32(p));
+			put_dec(sb, u32(p), 0);
 		*lenval = u32(p);
 		break;
 	case 'X': case 'q':
 		w = 8;
 		if (left < w)
 			return -1;
-		sb_printf(sb, t == 'X' ? "0x%llX" : "%llu",
-			  (unsigned long long)u64(p));
+		if (t == 'X')
+			put_hex(sb, u64(p), 1);
+		else
+			put_dec(sb, u64(p), 0);
 		break;
 	case 'h':
 		w = 2;
 		if (left < w)
 			return -1;
-		sb_printf(sb, "%u", u16(p));
+		put_dec(sb, u16(p), 0);
 		break;
 	case 'b': case 'c':
 		w = 1;
 		if (left < w)
 			return -1;
-		sb_printf(sb, t == 'c' ? "0x%X" : "%u", p[0]);
+		if (t == 'c')
+			put_hex(sb, p[0], 1);
+		else
+			put_dec(sb, p[0], 0);
 		break;
 	case 'w':
 		m = utf16(sb, p, left, 1);

@@ -80,35 +80,94 @@ static int is_64(int t)
 	       t == ETL_PERFINFO64 || t == ETL_EVENT64 || t == ETL_INSTANCE64;
 }
 
+/* digits, right-aligned in width w (zero-padded) */
+static char *put_digits(char *p, uint64_t v, int w)
+{
+	for (int i = w - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + w;
+}
+
 void etl_format_time(int64_t ft, char *buf, size_t n)
 {
+	/* callers keep ft in 1970-2255 (clamp_ft); the day's text is cached:
+	 * a trace spans few days and this runs once per record */
+	static int64_t cached_day = INT64_MIN;
+	static char day_text[12];
+	if (n < 29) {
+		if (n)
+			buf[0] = '\0';
+		return;
+	}
 	int64_t t = ft - FILETIME_UNIX_EPOCH;
-	int64_t secs = t >= 0 ? t / 10000000 : -((-t + 9999999) / 10000000);
-	int64_t frac = t - secs * 10000000;
-	int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-	int64_t sod = secs - days * 86400;
-	/* civil from days (Howard Hinnant's algorithm) */
-	int64_t z = days + 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = yoe + era * 400;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int64_t d = doy - (153 * mp + 2) / 5 + 1;
-	int64_t m = mp < 10 ? mp + 3 : mp - 9;
-	y += m <= 2;
-	snprintf(buf, n, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%07lldZ",
-		 (long long)y, (long long)m, (long long)d,
-		 (long long)(sod / 3600), (long long)(sod / 60 % 60),
-		 (long long)(sod % 60), (long long)frac);
+	if (t < 0)
+		t = 0;
+	int64_t secs = t / 10000000, frac = t % 10000000;
+	int64_t days = secs / 86400, sod = secs % 86400;
+	if (days != cached_day) {
+		/* civil from days (Howard Hinnant's algorithm) */
+		int64_t z = days + 719468;
+		int64_t era = z / 146097;
+		int64_t doe = z - era * 146097;
+		int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) /
+			      365;
+		int64_t y = yoe + era * 400;
+		int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+		int64_t mp = (5 * doy + 2) / 153;
+		int64_t d = doy - (153 * mp + 2) / 5 + 1;
+		int64_t m = mp < 10 ? mp + 3 : mp - 9;
+		y += m <= 2;
+		char *q = put_digits(day_text, (uint64_t)y, 4);
+		*q++ = '-';
+		q = put_digits(q, (uint64_t)m, 2);
+		*q++ = '-';
+		q = put_digits(q, (uint64_t)d, 2);
+		*q = '\0';
+		cached_day = days;
+	}
+	char *p = buf;
+	memcpy(p, day_text, 10);
+	p += 10;
+	*p++ = 'T';
+	p = put_digits(p, (uint64_t)(sod / 3600), 2);
+	*p++ = ':';
+	p = put_digits(p, (uint64_t)(sod / 60 % 60), 2);
+	*p++ = ':';
+	p = put_digits(p, (uint64_t)(sod % 60), 2);
+	*p++ = '.';
+	p = put_digits(p, (uint64_t)frac, 7);
+	*p++ = 'Z';
+	*p = '\0';
 }
+
+static const char hexd[] = "0123456789abcdef";
 
 void etl_format_guid(const unsigned char *g, char *buf, size_t n)
 {
-	snprintf(buf, n, "{%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x}",
-		 u32(g), u16(g + 4), u16(g + 6), g[8], g[9], g[10], g[11],
-		 g[12], g[13], g[14], g[15]);
+	/* {data1-data2-data3-data4[0..1]-data4[2..7]}, the first three
+	 * little-endian; -1 is a dash */
+	static const signed char order[] = { 3, 2, 1, 0, -1, 5, 4, -1, 7, 6,
+					     -1, 8, 9, -1, 10, 11, 12, 13, 14,
+					     15 };
+	if (n < 39) {
+		if (n)
+			buf[0] = '\0';
+		return;
+	}
+	char *p = buf;
+	*p++ = '{';
+	for (size_t i = 0; i < sizeof order; i++) {
+		if (order[i] < 0) {
+			*p++ = '-';
+			continue;
+		}
+		*p++ = hexd[g[order[i]] >> 4];
+		*p++ = hexd[g[order[i]] & 15];
+	}
+	*p++ = '}';
+	*p = '\0';
 }
 
 /* ---- the reader ----------------------------------------------------------- */
@@ -329,24 +388,27 @@ static int load_buffer(struct etl_reader *r, struct cpu_stream *s)
 	return 0;
 }
 
+/* FILETIMEs kept to years 1970-2255, where nanoseconds since the epoch
+ * fit an int64: a lying clock cannot overflow what follows */
+#define FT_MIN FILETIME_UNIX_EPOCH
+#define FT_MAX (FILETIME_UNIX_EPOCH + 9000000000000000000LL / 100)
+
+static int64_t clamp_ft(__int128 v)
+{
+	return v < FT_MIN ? FT_MIN : v > FT_MAX ? FT_MAX : (int64_t)v;
+}
+
 static int64_t to_filetime(const struct etl_reader *r, int64_t ticks)
 {
 	const struct etl_logfile *lf = &r->lf;
 	if (lf->clock_type == 2 || lf->perf_freq <= 0)
-		return ticks;   /* system time: already a FILETIME */
-	int64_t f = lf->perf_freq;
-	int64_t d = ticks - lf->start_ticks;
-	int64_t q = d / f, rem = d % f;
-	if (rem < 0) {
-		rem += f;
-		q--;
-	}
-	/* floor(d * 1e7 / f) without overflow */
-	__int128 t = (__int128)rem * 10000000;
-	int64_t sub = (int64_t)(t / f);
-	if (t < 0 && t % f)
-		sub--;
-	return lf->start_time + q * 10000000 + sub;
+		return clamp_ft(ticks);   /* system time: already a FILETIME */
+	__int128 d = (__int128)ticks - lf->start_ticks;
+	__int128 t = d * 10000000;
+	__int128 q = t / lf->perf_freq;
+	if (t < 0 && t % lf->perf_freq)
+		q--;                      /* floor */
+	return clamp_ft((__int128)lf->start_time + q);
 }
 
 /* EVENT_HEADER extended items: the TraceLogging ones are kept. */

@@ -64,8 +64,11 @@ static void header(struct out *o, const struct capture *c)
 			  st->compression[0] ? ", " : "", st->compression,
 			  st->lines, st->events, st->skipped);
 		for (int k = 0; k < st->nsamples; k++) {
-			sb_printf(o->sb, "  skipped line %ld: ",
-				  st->samples[k].line);
+			if (st->samples[k].line > 0)
+				sb_printf(o->sb, "  skipped line %ld: ",
+					  st->samples[k].line);
+			else   /* binary input: the reason names the byte */
+				put(o, "  skipped: ");
 			tput(o, st->samples[k].reason);
 			put(o, "\n");
 		}

@@ -9,6 +9,7 @@
 # encoder is checked, on every run, to give byte for byte the payloads of
 # the real PerfView dumps in shared/etw-real/etwanalyzer/.
 #   python3 samples/etw/etl_gen.py OUTDIR [SHARED]   (all stories, 4 forms)
+#   python3 samples/etw/etl_gen.py --big OUT MB [compressed]   (benchmarks)
 import os, re, struct, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -424,7 +425,53 @@ def leak_story():
     return s
 
 
+def write_big(path, mb, compressed):
+    """For benchmarks: the clean server story again and again (each copy one
+    second later), with the KB story every 100th copy, 64-bit, 64 KiB
+    buffers written as each CPU's buffer fills, as a logger does."""
+    clean, kb = gen.clean_story(), gen.kb_story()
+    size = 64 * 1024
+    cur = {0: [], 1: []}
+    used = {0: 0x48, 1: 0x48}
+    seq, c, last_us = 1, 0, 0
+    out = open(path, "wb")
+    out.write(b"\0" * 1024)      # the header buffer, written at the end
+    written = 1024
+    while written < mb * 1048576:
+        story = kb if c % 100 == 99 else clean
+        for e in sorted(story.evs, key=lambda e: e.us):
+            e2 = gen.Ev(e.us + c * 1000000, e.cpu, e.pid, e.tid, e.kind,
+                        e.num, e.fields, e.pname)
+            r = record(e2, True)
+            n = len(r) + (-len(r) % 8)
+            if used[e.cpu] + n > size:
+                b = buffer(e.cpu, cur[e.cpu], size, 0, compressed, seq,
+                           ticks(e2.us))
+                out.write(b)
+                written += len(b)
+                seq += 1
+                cur[e.cpu], used[e.cpu] = [], 0x48
+            cur[e.cpu].append(r)
+            used[e.cpu] += n
+            last_us = e2.us
+        c += 1
+    for cpu in (0, 1):
+        if cur[cpu]:
+            out.write(buffer(cpu, cur[cpu], size, 0, compressed, seq,
+                             ticks(last_us)))
+            seq += 1
+    hdr = logfile_header(True, seq, 2, compressed, "clean-server (big)",
+                         last_us)
+    out.seek(0)
+    out.write(buffer(0, [hdr], 1024, 4, False, 0, START_TICKS))
+    out.close()
+
+
 def main():
+    if len(sys.argv) > 3 and sys.argv[1] == "--big":
+        write_big(sys.argv[2], int(sys.argv[3]),
+                  len(sys.argv) > 4 and sys.argv[4] == "compressed")
+        return
     outdir = sys.argv[1]
     shared = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
         HERE, "..", "..", "..", "shared")

@@ -7,7 +7,7 @@
 need_python
 D=$top/tests/data/fuzz-regressions
 found=0
-for t in strace_line strace_pipeline etw_xml rules perf_script perf_trace; do
+for t in strace_line strace_pipeline etw_xml rules perf_script perf_trace etl; do
 	[ -d "$D/$t" ] || continue
 	for f in "$D/$t"/*; do
 		[ -f "$f" ] || continue
@@ -56,6 +56,11 @@ PY
 		perf_trace)
 			run_ht "$b" --format perf-trace "$f"
 			expect "$b" --exit 0,1,2 ;;
+		etl)
+			for fmt in auto etl; do
+				run_ht "$b-$fmt" --format "$fmt" "$f"
+				expect "$b-$fmt" --exit 0,1,2
+			done ;;
 		esac
 	done
 done

@@ -1,0 +1,41 @@
+#!/bin/sh
+# tools/bench-etl.sh - binary .etl throughput and peak memory: handletrail
+# beside cat of the same file, on a large generated handle capture (plain
+# 64 KiB buffers; a smaller compressed one, since the writer's compressor
+# is slow Python) and on the largest real file, TraceLoggingTester.etl
+# (43 MB, 20 CPUs, records displaced by up to 166,109 events; unpacked
+# into $B when 7z is there).  Called by tools/bench.sh with HT and B set.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tools/bench-lib.sh"
+MBE=${BENCH_ETL_MB:-200}
+MBC=${BENCH_ETL_COMPRESSED_MB:-16}
+big=$B/big.etl
+if [ ! -s "$big" ] || [ "$(du -m "$big" | cut -f1)" -lt "$MBE" ]; then
+	python3 "$top/samples/etw/etl_gen.py" --big "$big" "$MBE" || exit 0
+fi
+bigc=$B/big.compressed.etl
+if [ ! -s "$bigc" ]; then
+	python3 "$top/samples/etw/etl_gen.py" --big "$bigc" "$MBC" compressed || exit 0
+fi
+run() {   # label file
+	size=$(stat -c %s "$2")
+	recs=$("$HT" --format etl "$2" 2>/dev/null | sed -n 's/^input: .*: \([0-9]*\) lines, \([0-9]*\) events.*/\1 \2/p')
+	echo ".etl: $1: $((size / 1048576)) MB, ${recs%% *} records, ${recs##* } events to the model"
+	measure "cat" "$size" cat "$2"
+	measure "handletrail --json" "$size" "$HT" --json /dev/null "$2"
+	# events per second over CPU time, from the same run
+	awk -v r="${recs%% *}" -v f="$B/time" 'BEGIN {
+		getline l < f; while ((getline m < f) > 0) l = m
+		split(l, t, " "); c = t[2] + t[3]
+		printf "  %-30s %9.0f records/s cpu\n", "handletrail", (c > 0 ? r / c : 0) }'
+}
+run "generated handle capture" "$big"
+run "generated, compressed buffers" "$bigc"
+z7=$(command -v 7zz || command -v 7z || command -v 7za || true)
+tlt=$B/TraceLoggingTester.etl
+if [ ! -s "$tlt" ] && [ -n "$z7" ] && [ -f "$top/../shared/etw-real/etwanalyzer/TraceLoggingTester.7z" ]; then
+	"$z7" x -y -o"$B" "$top/../shared/etw-real/etwanalyzer/TraceLoggingTester.7z" >/dev/null
+fi
+[ -s "$tlt" ] && run "real TraceLoggingTester.etl" "$tlt"
+exit 0
