@@ -249,6 +249,7 @@ int etl_next(void *vp, struct ht_event *ev, struct ht_error *err)
 		p->rec.ts = ns;
 		p->rec.line = e->seq;
 		p->rec.index = e->seq;
+		p->rec.offset = e->offset + (e->compressed ? 0 : e->boff);
 		int got = etw_sem_event(p->sem, &p->rec, ev);
 		if (got) {
 			p->more = got == 2;

@@ -20,6 +20,7 @@ struct etw_field {
 struct etw_rec {
 	long line;           /* line of the <Event start tag */
 	long index;          /* 1-based <Event> index in file order */
+	long long offset;    /* .etl: byte offset of the record, else 0 */
 	int64_t ts;          /* ns: epoch (SystemTime) or trace start (MSec) */
 	int cpu;             /* Execution@ProcessorID, -1 when absent */
 	int64_t pid, tid;    /* header values, -1 when absent */

@@ -692,6 +692,7 @@ static void ev_init(struct etw_sem *s, const struct etw_rec *r,
 	ev->src.file = s->path;
 	ev->src.line = r->line;
 	ev->src.event = r->index;
+	ev->src.offset = r->offset;
 }
 
 /* ---- Object Manager ------------------------------------------------------ */

@@ -24,11 +24,15 @@ int format_parse(const char *s, enum ht_format *f); /* -1 if unknown */
 
 /* Where an event comes from.  line is 1-based and names the line where
  * the call STARTS (the <unfinished ...> line of a split call); event is
- * the 1-based index of the <Event> element for XML inputs, else 0. */
+ * the 1-based index of the <Event> element for XML inputs, else 0.  For a
+ * binary .etl both are the event's 1-based position in time order. */
 struct source_loc {
 	const char *file;  /* path as given on the command line */
 	long line;
 	long event;
+	long long offset;  /* binary (.etl) inputs: the byte offset of the
+			      event's record in the file (of its buffer when
+			      the buffer is compressed); 0 for text inputs */
 };
 
 enum ev_type {

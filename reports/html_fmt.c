@@ -238,7 +238,10 @@ void hc_loc(struct html_ctx *x, const struct source_loc *l)
 	sb_puts(x->sb, "\">");
 	hx_text(x->sb, hc_basename(l->file));
 	sb_printf(x->sb, ":%ld", l->line);
-	if (l->event > 0)
+	if (l->event > 0 && l->offset > 0)
+		sb_printf(x->sb, " (event %ld, byte 0x%llx)", l->event,
+			  l->offset);
+	else if (l->event > 0)
 		sb_printf(x->sb, " (event %ld)", l->event);
 	sb_puts(x->sb, "</span>");
 }

@@ -11,6 +11,8 @@ static void source(struct jsonw *w, const struct source_loc *s, long end)
 	jw_kint(w, "line", s->line);
 	if (s->event > 0)
 		jw_kint(w, "event", s->event);
+	if (s->offset > 0)
+		jw_kint(w, "offset", s->offset);
 	if (end > 0)
 		jw_kint(w, "end_line", end);
 	jw_end_obj(w);

@@ -37,7 +37,10 @@ static void loc(struct out *o, const struct source_loc *s)
 {
 	tput(o, s->file);
 	sb_printf(o->sb, ":%ld", s->line);
-	if (s->event > 0)
+	if (s->event > 0 && s->offset > 0)   /* .etl: time order, byte */
+		sb_printf(o->sb, " (event %ld, byte 0x%llx)", s->event,
+			  s->offset);
+	else if (s->event > 0)
 		sb_printf(o->sb, " (event %ld)", s->event);
 }
 

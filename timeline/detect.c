@@ -128,6 +128,7 @@ long finding_new(struct timeline *tl, enum finding_kind k,
 	f->src.file = off->file;
 	f->src.line = off->line;
 	f->src.event = off->event;
+	f->src.offset = off->offset;
 	return (long)tl->nfind++;
 }
 
@@ -167,6 +168,7 @@ void finding_step(struct timeline *tl, long fi, const char *role,
 	s->src.file = e->file;
 	s->src.line = e->line;
 	s->src.event = e->event;
+	s->src.offset = e->offset;
 	s->end_line = e->end_line;
 	s->raw = fstr(tl, e->raw.s ? e->raw.s : "");
 	s->stack = e->has_stack ? fstr(tl, e->stack.s) : NULL;
@@ -414,6 +416,7 @@ long unexplained_add(struct timeline *tl, const struct evcopy *e,
 	u->src.file = e->file;
 	u->src.line = e->line;
 	u->src.event = e->event;
+	u->src.offset = e->offset;
 	u->reason_code = code;
 	return (long)tl->nunexpl - 1;
 }
@@ -996,12 +999,14 @@ static void ginfo_fill(struct timeline *tl, struct generation_info *gi,
 		gi->opened.file = g->create.file;
 		gi->opened.line = g->create.line;
 		gi->opened.event = g->create.event;
+		gi->opened.offset = g->create.offset;
 		gi->open_ts = g->create.ts;
 	}
 	if (closed_in && g->close.valid) {
 		gi->closed.file = g->close.file;
 		gi->closed.line = g->close.line;
 		gi->closed.event = g->close.event;
+		gi->closed.offset = g->close.offset;
 		gi->close_ts = g->close.ts;
 	}
 	gi->uses = g->uses;

@@ -108,6 +108,7 @@ void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 	e->err = ev->err;
 	e->line = ev->src.line;
 	e->event = ev->src.event;
+	e->offset = ev->src.offset;
 	e->end_line = ev->end_line;
 	e->seq = tl->seq;
 	size_t k = ev->time_text ? strnlen(ev->time_text, sizeof e->time - 1)

@@ -64,6 +64,7 @@ struct evcopy {
 	int64_t pid, tid, ts, ret, handle;
 	int64_t dur;               /* -T duration in ns, 0 unknown */
 	long err, line, event, end_line;
+	long long offset;          /* source_loc.offset */
 	long seq;                  /* order of arrival (1-based) */
 	const struct source_traits *tr; /* what its source can tell */
 	char time[40];

@@ -1377,6 +1377,7 @@ static void set_created(struct timeline *tl, struct task *c,
 					  strlen(ev->src.file) : 0);
 	ti->created.line = ev->src.line;
 	ti->created.event = ev->src.event;
+	ti->created.offset = ev->src.offset;
 	ti->parent_tid = parent->tid;
 	ti->is_thread = is_thread;
 	ti->pid = c->proc ? c->proc->pid : c->tid;

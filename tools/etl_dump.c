@@ -9,7 +9,7 @@
 #include "../parser/etl.h"
 
 struct prov {
-	char name[80];
+	char name[200];
 	long n, decoded;
 };
 
@@ -69,8 +69,8 @@ int main(int argc, char **argv)
 	} else {
 		printf("logfile: none\n");
 	}
-	struct prov *pv = NULL;
-	size_t np = 0, cap = 0;
+	struct prov *pv = NULL, *tl = NULL;
+	size_t np = 0, cap = 0, ntl = 0, captl = 0;
 	struct etl_record e;
 	struct etw_rec rec;
 	memset(&rec, 0, sizeof rec);
@@ -98,6 +98,24 @@ int main(int argc, char **argv)
 			pv[k].decoded++;
 		if (rc < 0)
 			bad++;
+		if (e.tl_schema && rc >= 0 && rec.event_name) {
+			/* TraceLogging: provider/event names from the schema */
+			char tn[200];
+			snprintf(tn, sizeof tn, "%s/%s", name,
+				 etw_str(&rec, rec.event_name));
+			for (k = 0; k < ntl && strcmp(tl[k].name, tn); k++)
+				;
+			if (k == ntl) {
+				if (ntl == captl)
+					xgrow((void **)&tl, &captl, ntl + 1,
+					      sizeof *tl);
+				memset(&tl[ntl], 0, sizeof tl[ntl]);
+				snprintf(tl[ntl].name, sizeof tl[ntl].name,
+					 "%s", tn);
+				ntl++;
+			}
+			tl[k].n++;
+		}
 		if (e.seq > show)
 			continue;
 		printf("event %ld %s cpu %d pid %lld tid %lld %s %s", e.seq,
@@ -132,12 +150,16 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < np; k++)
 		printf("provider %s: %ld records, %ld decoded\n", pv[k].name,
 		       pv[k].n, pv[k].decoded);
+	qsort(tl, ntl, sizeof *tl, by_name);
+	for (size_t k = 0; k < ntl; k++)
+		printf("tracelogging %s: %ld\n", tl[k].name, tl[k].n);
 	etl_format_time(first, t0, sizeof t0);
 	etl_format_time(last, t1, sizeof t1);
 	printf("time: first %s last %s\n", t0, t1);
 	for (int k = 0; k < st.nsamples; k++)
 		printf("problem: %s\n", st.samples[k].reason);
 	free(pv);
+	free(tl);
 	free(rec.buf);
 	etl_reader_close(r);
 	return 0;
