@@ -190,7 +190,8 @@ static void input_block(struct html_ctx *x, const struct input_stats *in)
 	sb_puts(sb, "</code></dd>\n");
 	sb_printf(sb, "<dt>read</dt><dd>%ld %s, %ld events", in->lines,
 		  in->format == FMT_ETW_XML || in->format == FMT_PERFVIEW_XML
-		  ? "lines (XML)" : "lines",
+		  ? "lines (XML)" : in->format == FMT_ETL ? "records (.etl)"
+		  : "lines",
 		  in->events);
 	if (in->bytes > 0)
 		sb_printf(sb, ", %lld bytes", in->bytes);
@@ -567,7 +568,8 @@ void html_render(struct strbuf *sb, const struct html_data *d)
 	memset(by_kind, 0, sizeof by_kind);
 	for (int i = 0; i < d->c->ninputs; i++)
 		if (d->c->inputs[i].format == FMT_ETW_XML ||
-		    d->c->inputs[i].format == FMT_PERFVIEW_XML)
+		    d->c->inputs[i].format == FMT_PERFVIEW_XML ||
+		    d->c->inputs[i].format == FMT_ETL)
 			x.windows = 1;
 	capture_span(&x, &x.ts0, &b);
 	for (int i = 0; i < d->nf; i++) {
