@@ -15,6 +15,22 @@
 long etl_xpress_decode(const unsigned char *in, size_t n, unsigned char *out,
 		       size_t cap);
 
+/* little-endian fields */
+static inline uint16_t le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)le16(p) | (uint32_t)le16(p + 2) << 16;
+}
+
+static inline uint64_t le64(const unsigned char *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
 #define ETL_BUFFER_HEADER 0x48
 #define ETL_MAX_BUFFER (64u << 20)   /* a buffer size beyond this lies */
 

@@ -91,21 +91,6 @@ static int is_event_htype(int t)
 	return t == ETL_EVENT32 || t == ETL_EVENT64;
 }
 
-static uint16_t u16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t u32(const unsigned char *p)
-{
-	return (uint32_t)u16(p) | (uint32_t)u16(p + 2) << 16;
-}
-
-static uint64_t u64(const unsigned char *p)
-{
-	return (uint64_t)u32(p) | (uint64_t)u32(p + 4) << 32;
-}
-
 /* a TraceLogging string (NUL-terminated UTF-8) within n bytes, or NULL */
 static const char *tl_cstr(const unsigned char *p, size_t n, size_t *len)
 {
@@ -153,22 +138,6 @@ struct cur {
 	int ptr64;
 };
 
-static void add(struct etw_rec *r, const char *name, size_t nl,
-		const char *val, size_t vl)
-{
-	if (r->nfields >= ETW_MAX_FIELDS) {
-		r->cut = 1;
-		return;
-	}
-	uint32_t a = etw_rec_add(r, name, nl);
-	uint32_t b = etw_rec_add(r, val, vl);
-	if ((nl && !a) || (vl && !b))
-		return;
-	r->f[r->nfields].name = a;
-	r->f[r->nfields].value = b;
-	r->nfields++;
-}
-
 /* UTF-16LE (NUL-terminated within n bytes, or all n) as UTF-8 in sb;
  * returns the bytes consumed, or -1 without a NUL when one is needed */
 static long utf16(struct strbuf *sb, const unsigned char *p, size_t n,
@@ -176,13 +145,13 @@ static long utf16(struct strbuf *sb, const unsigned char *p, size_t n,
 {
 	size_t k = 0;
 	for (; k + 2 <= n; k += 2) {
-		uint32_t c = u16(p + k);
+		uint32_t c = le16(p + k);
 		if (!c)
 			return (long)(k + 2);
 		if (c >= 0xD800 && c < 0xDC00 && k + 4 <= n &&
-		    u16(p + k + 2) >= 0xDC00 && u16(p + k + 2) < 0xE000) {
+		    le16(p + k + 2) >= 0xDC00 && le16(p + k + 2) < 0xE000) {
 			c = 0x10000 + ((c - 0xD800) << 10) +
-			    (u16(p + k + 2) - 0xDC00);
+			    (le16(p + k + 2) - 0xDC00);
 			k += 2;
 		} else if (c >= 0xD800 && c < 0xE000) {
 			c = 0xFFFD;
@@ -231,7 +200,7 @@ static long sid(struct strbuf *sb, const unsigned char *p, size_t n)
 		auth = auth << 8 | p[i];
 	sb_printf(sb, "S-%u-%llu", p[0], (unsigned long long)auth);
 	for (int i = 0; i < p[1]; i++)
-		sb_printf(sb, "-%u", u32(p + 8 + i * 4));
+		sb_printf(sb, "-%u", le32(p + 8 + i * 4));
 	return 8 + (long)p[1] * 4;
 }
 
@@ -275,38 +244,38 @@ static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval)
 		w = c->ptr64 ? 8 : 4;
 		if (left < w)
 			return -1;
-		put_hex(sb, c->ptr64 ? u64(p) : u32(p), 1);
+		put_hex(sb, c->ptr64 ? le64(p) : le32(p), 1);
 		break;
 	case 'x': case 'u': case 'i': case 'B': case 'L':
 		w = 4;
 		if (left < w)
 			return -1;
 		if (t == 'x')
-			put_hex(sb, u32(p), 1);
+			put_hex(sb, le32(p), 1);
 		else if (t == 'i')
-			put_dec(sb, (int32_t)u32(p) < 0 ? 0u - (uint64_t)
-				(int64_t)(int32_t)u32(p) : u32(p),
-				(int32_t)u32(p) < 0);
+			put_dec(sb, (int32_t)le32(p) < 0 ? 0u - (uint64_t)
+				(int64_t)(int32_t)le32(p) : le32(p),
+				(int32_t)le32(p) < 0);
 		else if (t == 'B')
-			sb_puts(sb, u32(p) ? "true" : "false");
+			sb_puts(sb, le32(p) ? "true" : "false");
 		else
-			put_dec(sb, u32(p), 0);
-		*lenval = u32(p);
+			put_dec(sb, le32(p), 0);
+		*lenval = le32(p);
 		break;
 	case 'X': case 'q':
 		w = 8;
 		if (left < w)
 			return -1;
 		if (t == 'X')
-			put_hex(sb, u64(p), 1);
+			put_hex(sb, le64(p), 1);
 		else
-			put_dec(sb, u64(p), 0);
+			put_dec(sb, le64(p), 0);
 		break;
 	case 'h':
 		w = 2;
 		if (left < w)
 			return -1;
-		put_dec(sb, u16(p), 0);
+		put_dec(sb, le16(p), 0);
 		break;
 	case 'b': case 'c':
 		w = 1;
@@ -335,7 +304,7 @@ static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval)
 	case 's': {
 		if (left < 4)
 			return -1;
-		if (u32(p) == 0) {
+		if (le32(p) == 0) {
 			w = 4;
 			break;
 		}
@@ -402,7 +371,7 @@ static int by_layout(const struct etl_record *e, const char *spec,
 			rc = -1;
 			break;
 		}
-		add(r, name, nl, sb.s ? sb.s : "", sb.len);
+		etw_rec_field(r, name, nl, sb.s ? sb.s : "", sb.len);
 	}
 	sb_free(&sb);
 	return rc;
@@ -449,8 +418,8 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
 	case TL_INT16: case TL_UINT16:
 		if (left < 2)
 			return -1;
-		sb_printf(sb, "%d", t == TL_INT16 ? (int)(int16_t)u16(p)
-						  : (int)u16(p));
+		sb_printf(sb, "%d", t == TL_INT16 ? (int)(int16_t)le16(p)
+						  : (int)le16(p));
 		w = 2;
 		break;
 	case TL_INT32: case TL_UINT32: case TL_HEXINT32: case TL_BOOL32:
@@ -458,18 +427,18 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
 		if (left < 4)
 			return -1;
 		if (t == TL_INT32)
-			sb_printf(sb, "%d", (int32_t)u32(p));
+			sb_printf(sb, "%d", (int32_t)le32(p));
 		else if (t == TL_HEXINT32)
-			sb_printf(sb, "0x%X", u32(p));
+			sb_printf(sb, "0x%X", le32(p));
 		else if (t == TL_BOOL32)
-			sb_puts(sb, u32(p) ? "true" : "false");
+			sb_puts(sb, le32(p) ? "true" : "false");
 		else if (t == TL_FLOAT) {
 			float f;
-			uint32_t v = u32(p);
+			uint32_t v = le32(p);
 			memcpy(&f, &v, 4);
 			sb_printf(sb, "%g", (double)f);
 		} else
-			sb_printf(sb, "%u", u32(p));
+			sb_printf(sb, "%u", le32(p));
 		w = 4;
 		break;
 	case TL_INT64: case TL_UINT64: case TL_HEXINT64: case TL_DOUBLE:
@@ -477,16 +446,16 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
 		if (left < 8)
 			return -1;
 		if (t == TL_INT64)
-			sb_printf(sb, "%lld", (long long)u64(p));
+			sb_printf(sb, "%lld", (long long)le64(p));
 		else if (t == TL_HEXINT64)
-			sb_printf(sb, "0x%llX", (unsigned long long)u64(p));
+			sb_printf(sb, "0x%llX", (unsigned long long)le64(p));
 		else if (t == TL_DOUBLE) {
 			double d;
-			uint64_t v = u64(p);
+			uint64_t v = le64(p);
 			memcpy(&d, &v, 8);
 			sb_printf(sb, "%g", d);
 		} else
-			sb_printf(sb, "%llu", (unsigned long long)u64(p));
+			sb_printf(sb, "%llu", (unsigned long long)le64(p));
 		w = 8;
 		break;
 	case TL_GUID:
@@ -502,9 +471,9 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
 	case TL_SYSTEMTIME:
 		if (left < 16)
 			return -1;
-		sb_printf(sb, "%04u-%02u-%02uT%02u:%02u:%02u.%03u", u16(p),
-			  u16(p + 2), u16(p + 6), u16(p + 8), u16(p + 10),
-			  u16(p + 12), u16(p + 14));
+		sb_printf(sb, "%04u-%02u-%02uT%02u:%02u:%02u.%03u", le16(p),
+			  le16(p + 2), le16(p + 6), le16(p + 8), le16(p + 10),
+			  le16(p + 12), le16(p + 14));
 		w = 16;
 		break;
 	case TL_SID:
@@ -515,16 +484,16 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
 		break;
 	case TL_BINARY: case TL_COUNTEDSTRING: case TL_COUNTEDANSISTRING:
 	case TL_COUNTEDBINARY:
-		if (left < 2 || left - 2 < u16(p))
+		if (left < 2 || left - 2 < le16(p))
 			return -1;
-		w = 2 + (size_t)u16(p);
+		w = 2 + (size_t)le16(p);
 		if (t == TL_COUNTEDSTRING)
-			utf16(sb, p + 2, u16(p), 0);
+			utf16(sb, p + 2, le16(p), 0);
 		else if (t == TL_COUNTEDANSISTRING)
-			sb_add(sb, (const char *)p + 2, u16(p) > 1024 ? 1024
-								    : u16(p));
+			sb_add(sb, (const char *)p + 2, le16(p) > 1024 ? 1024
+								    : le16(p));
 		else
-			hexbytes(sb, p + 2, u16(p));
+			hexbytes(sb, p + 2, le16(p));
 		break;
 	default:
 		return -1;
@@ -541,9 +510,9 @@ static int tl_decode(const struct etl_record *e, struct etw_rec *r)
 {
 	const unsigned char *m = e->tl_schema;
 	size_t n = e->tl_len, k = 2, l;
-	if (n < 3 || u16(m) > n)
+	if (n < 3 || le16(m) > n)
 		goto bad;
-	n = u16(m) >= 3 ? u16(m) : n;
+	n = le16(m) >= 3 ? le16(m) : n;
 	while (k < n && (m[k] & 0x80))
 		k++;
 	k++;
@@ -584,14 +553,14 @@ static int tl_decode(const struct etl_record *e, struct etw_rec *r)
 				rc = -1;
 				break;
 			}
-			count = u16(m + k);
+			count = le16(m + k);
 			k += 2;
 		} else if ((in & 0x60) == 0x60) {  /* custom: skip schema */
 			if (k + 2 > n) {
 				rc = -1;
 				break;
 			}
-			k += 2 + u16(m + k);
+			k += 2 + le16(m + k);
 			rc = 0;   /* its payload cannot be read without it */
 			break;
 		}
@@ -602,7 +571,7 @@ static int tl_decode(const struct etl_record *e, struct etw_rec *r)
 				rc = -1;
 				break;
 			}
-			count = u16(c.p + c.k);
+			count = le16(c.p + c.k);
 			c.k += 2;
 		}
 		sb_reset(&sb);
@@ -616,7 +585,7 @@ static int tl_decode(const struct etl_record *e, struct etw_rec *r)
 		}
 		if (rc < 0)
 			break;
-		add(r, fname, l, sb.s ? sb.s : "", sb.len);
+		etw_rec_field(r, fname, l, sb.s ? sb.s : "", sb.len);
 	}
 	sb_free(&sb);
 	if (rc < 0)

@@ -18,21 +18,6 @@
 /* how far to look for the next buffer after a header that lies */
 #define RESYNC_WINDOW (4u << 20)
 
-static uint16_t u16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t u32(const unsigned char *p)
-{
-	return (uint32_t)u16(p) | (uint32_t)u16(p + 2) << 16;
-}
-
-static uint64_t u64(const unsigned char *p)
-{
-	return (uint64_t)u32(p) | (uint64_t)u32(p + 4) << 32;
-}
-
 const char *etl_htype_name(int t)
 {
 	static const char *const names[] = {
@@ -242,21 +227,21 @@ static struct cpu_stream *stream_for(struct etl_reader *r, int cpu)
  * before it a byte followed by the Alignment byte. */
 static int buffer_cpu(const unsigned char *h)
 {
-	return (u16(h + 0x34) & 0x20) ? u16(h + 0x28) : h[0x28];
+	return (le16(h + 0x34) & 0x20) ? le16(h + 0x28) : h[0x28];
 }
 
 static int plausible(const struct etl_reader *r, const unsigned char *h,
 		     long long off)
 {
-	uint32_t size = u32(h), filled = u32(h + 0x30);
-	unsigned flags = u16(h + 0x34);
+	uint32_t size = le32(h), filled = le32(h + 0x30);
+	unsigned flags = le16(h + 0x34);
 	if (size < ETL_BUFFER_HEADER + 8 || size > ETL_MAX_BUFFER ||
 	    (long long)size > r->fsize - off)
 		return 0;
 	if (filled < ETL_BUFFER_HEADER || filled > ETL_MAX_BUFFER ||
 	    (!(flags & 0x40) && filled > size))
 		return 0;
-	return flags < 0x100 && u16(h + 0x36) < 16;
+	return flags < 0x100 && le16(h + 0x36) < 16;
 }
 
 /* After a buffer header that cannot be true: the next offset where one
@@ -298,13 +283,13 @@ static void index_buffers(struct etl_reader *r)
 			long long next = resync(r, off);
 			char why[96];
 			snprintf(why, sizeof why, "buffer size %u / filled %u "
-				 "cannot be right", u32(h), u32(h + 0x30));
-			if (u32(h) >= ETL_BUFFER_HEADER + 8 &&
-			    u32(h) <= ETL_MAX_BUFFER &&
-			    (long long)u32(h) > r->fsize - off)
+				 "cannot be right", le32(h), le32(h + 0x30));
+			if (le32(h) >= ETL_BUFFER_HEADER + 8 &&
+			    le32(h) <= ETL_MAX_BUFFER &&
+			    (long long)le32(h) > r->fsize - off)
 				snprintf(why, sizeof why, "buffer of %u bytes "
 					 "cut short at the end of the file",
-					 u32(h));
+					 le32(h));
 			problem(r, off, "%s; skipped", why);
 			if (next < 0) {
 				r->counts.bytes_skipped += r->fsize - off;
@@ -318,19 +303,19 @@ static void index_buffers(struct etl_reader *r)
 		if (!s) {
 			problem(r, off, "%s", "more than 4096 CPUs; buffer "
 				"skipped");
-			off += u32(h);
+			off += le32(h);
 			continue;
 		}
 		if (s->nbufs == s->capbufs)
 			xgrow((void **)&s->bufs, &s->capbufs, s->nbufs + 1,
 			      sizeof *s->bufs);
 		s->bufs[s->nbufs].off = off;
-		s->bufs[s->nbufs].size = u32(h);
+		s->bufs[s->nbufs].size = le32(h);
 		s->nbufs++;
 		r->counts.buffers++;
-		if (u16(h + 0x34) & 0x40)
+		if (le16(h + 0x34) & 0x40)
 			r->counts.compressed++;
-		off += u32(h);
+		off += le32(h);
 	}
 }
 
@@ -348,9 +333,9 @@ static int load_buffer(struct etl_reader *r, struct cpu_stream *s)
 			problem(r, b->off, "%s", "unreadable buffer");
 			continue;
 		}
-		uint32_t filled = u32(s->data + 0x30);
+		uint32_t filled = le32(s->data + 0x30);
 		s->off = b->off;
-		s->compressed = (u16(s->data + 0x34) & 0x40) != 0;
+		s->compressed = (le16(s->data + 0x34) & 0x40) != 0;
 		if (s->compressed) {
 			if (filled > s->cap) {
 				unsigned char *d = xmalloc(filled);
@@ -417,8 +402,8 @@ static void ext_items(struct etl_record *e, const unsigned char *p,
 {
 	size_t k = 0;
 	for (int guard = 0; guard < 64 && k + 8 <= n; guard++) {
-		uint16_t size = u16(p + k + 0), type = u16(p + k + 2);
-		uint16_t link = u16(p + k + 4), dsz = u16(p + k + 6);
+		uint16_t size = le16(p + k + 0), type = le16(p + k + 2);
+		uint16_t link = le16(p + k + 4), dsz = le16(p + k + 6);
 		(void)size;
 		if (k + 8 + dsz > n)
 			break;
@@ -444,7 +429,7 @@ static int parse_record(struct etl_reader *r, struct cpu_stream *s)
 	size_t pos = s->pos;
 	if (pos + 8 > s->end)
 		return 0;
-	uint32_t marker = u32(b + pos);
+	uint32_t marker = le32(b + pos);
 	if (marker == 0 || marker == 0xffffffffu)
 		return 0;  /* padding to the end of the buffer */
 	int t = b[pos + 2];
@@ -457,7 +442,7 @@ static int parse_record(struct etl_reader *r, struct cpu_stream *s)
 			"buffer skipped", what);
 		return -1;
 	}
-	size_t size = size_at_4(t) ? u16(b + pos + 4) : u16(b + pos);
+	size_t size = size_at_4(t) ? le16(b + pos + 4) : le16(b + pos);
 	if (size < hs || pos + size > s->end) {
 		problem(r, s->off + (long long)pos, "%s record whose size does "
 			"not fit its buffer; rest of the buffer skipped",
@@ -479,45 +464,45 @@ static int parse_record(struct etl_reader *r, struct cpu_stream *s)
 	switch (t) {
 	case ETL_SYSTEM32: case ETL_SYSTEM64:
 	case ETL_COMPACT32: case ETL_COMPACT64:
-		e->version = u16(p);
+		e->version = le16(p);
 		e->type = p[6];
 		e->group = p[7];
-		e->tid = u32(p + 8);
-		e->pid = u32(p + 12);
-		e->ticks = (int64_t)u64(p + 16);
+		e->tid = le32(p + 8);
+		e->pid = le32(p + 12);
+		e->ticks = (int64_t)le64(p + 16);
 		break;
 	case ETL_PERFINFO32: case ETL_PERFINFO64:
-		e->version = u16(p);
+		e->version = le16(p);
 		e->type = p[6];
 		e->group = p[7];
-		e->ticks = (int64_t)u64(p + 8);
+		e->ticks = (int64_t)le64(p + 8);
 		break;
 	case ETL_FULL32: case ETL_FULL64:
 	case ETL_INSTANCE32: case ETL_INSTANCE64:
 		e->type = p[4];
 		e->level = p[5];
-		e->version = u16(p + 6);
-		e->tid = u32(p + 8);
-		e->pid = u32(p + 12);
-		e->ticks = (int64_t)u64(p + 16);
+		e->version = le16(p + 6);
+		e->tid = le32(p + 8);
+		e->pid = le32(p + 12);
+		e->ticks = (int64_t)le64(p + 16);
 		memcpy(e->guid, p + 24, 16);
 		e->have_guid = 1;
 		e->opcode = e->type;
 		break;
 	case ETL_EVENT32: case ETL_EVENT64:
-		e->flags = u16(p + 4);
-		e->tid = u32(p + 8);
-		e->pid = u32(p + 12);
-		e->ticks = (int64_t)u64(p + 16);
+		e->flags = le16(p + 4);
+		e->tid = le32(p + 8);
+		e->pid = le32(p + 12);
+		e->ticks = (int64_t)le64(p + 16);
 		memcpy(e->guid, p + 24, 16);
 		e->have_guid = 1;
-		e->id = u16(p + 40);
+		e->id = le16(p + 40);
 		e->version = p[42];
 		e->channel = p[43];
 		e->level = p[44];
 		e->opcode = p[45];
-		e->task = u16(p + 46);
-		e->keyword = u64(p + 48);
+		e->task = le16(p + 46);
+		e->keyword = le64(p + 48);
 		break;
 	}
 	/* the kernel's "no process/thread" */
@@ -590,7 +575,7 @@ static void read_logfile(struct etl_reader *r)
 	unsigned char h[ETL_BUFFER_HEADER];
 	if (read_at(r, 0, h, sizeof h) < 0 || !plausible(r, h, 0))
 		return;
-	size_t n = u32(h);
+	size_t n = le32(h);
 	unsigned char *b = xmalloc(n);
 	if (read_at(r, 0, b, n) < 0 || n < ETL_BUFFER_HEADER + 0x20 + 0x110) {
 		free(b);
@@ -598,28 +583,28 @@ static void read_logfile(struct etl_reader *r)
 	}
 	const unsigned char *p = b + ETL_BUFFER_HEADER;
 	int t = p[2];
-	size_t size = u16(p + 4);
+	size_t size = le16(p + 4);
 	if ((t != ETL_SYSTEM32 && t != ETL_SYSTEM64) || p[6] != 0 ||
 	    p[7] != 0 || size > n - ETL_BUFFER_HEADER || size < 0x20 + 0x110) {
 		free(b);
 		return;
 	}
 	struct etl_logfile *lf = &r->lf;
-	lf->start_ticks = (int64_t)u64(p + 16);
+	lf->start_ticks = (int64_t)le64(p + 16);
 	const unsigned char *q = p + 0x20;
 	size_t qn = size - 0x20;
-	lf->buffer_size = u32(q);
+	lf->buffer_size = le32(q);
 	memcpy(lf->version, q + 4, 4);
-	lf->build = u32(q + 8);
-	lf->ncpus = u32(q + 12);
-	lf->end_time = (int64_t)u64(q + 16);
-	lf->timer_res = u32(q + 24);
-	lf->max_file_mb = u32(q + 28);
-	lf->mode = u32(q + 32);
-	lf->buffers_written = u32(q + 36);
-	lf->ptr_size = u32(q + 44);
-	lf->events_lost = u32(q + 48);
-	lf->cpu_mhz = u32(q + 52);
+	lf->build = le32(q + 8);
+	lf->ncpus = le32(q + 12);
+	lf->end_time = (int64_t)le64(q + 16);
+	lf->timer_res = le32(q + 24);
+	lf->max_file_mb = le32(q + 28);
+	lf->mode = le32(q + 32);
+	lf->buffers_written = le32(q + 36);
+	lf->ptr_size = le32(q + 44);
+	lf->events_lost = le32(q + 48);
+	lf->cpu_mhz = le32(q + 52);
 	size_t ps = lf->ptr_size == 4 ? 4 : 8;
 	size_t tz = 56 + 2 * ps;
 	size_t at = (tz + 172 + 7) & ~(size_t)7;
@@ -627,12 +612,12 @@ static void read_logfile(struct etl_reader *r)
 		free(b);
 		return;
 	}
-	lf->tz_bias = (int32_t)u32(q + tz);
-	lf->boot_time = (int64_t)u64(q + at);
-	lf->perf_freq = (int64_t)u64(q + at + 8);
-	lf->start_time = (int64_t)u64(q + at + 16);
-	lf->clock_type = u32(q + at + 24);
-	lf->buffers_lost = u32(q + at + 28);
+	lf->tz_bias = (int32_t)le32(q + tz);
+	lf->boot_time = (int64_t)le64(q + at);
+	lf->perf_freq = (int64_t)le64(q + at + 8);
+	lf->start_time = (int64_t)le64(q + at + 16);
+	lf->clock_type = le32(q + at + 24);
+	lf->buffers_lost = le32(q + at + 28);
 	/* LoggerName and LogFileName follow as UTF-16 */
 	size_t k = at + 32;
 	char *dst[2] = { lf->logger_name, lf->logfile_name };
@@ -640,7 +625,7 @@ static void read_logfile(struct etl_reader *r)
 	for (int i = 0; i < 2; i++) {
 		size_t o = 0;
 		while (k + 2 <= qn) {
-			uint16_t c = u16(q + k);
+			uint16_t c = le16(q + k);
 			k += 2;
 			if (!c)
 				break;

@@ -5,16 +5,6 @@
  * match that reaches before the start of the output. */
 #include "etl.h"
 
-static uint32_t rd16(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-static uint32_t rd32(const unsigned char *p)
-{
-	return rd16(p) | rd16(p + 2) << 16;
-}
-
 /* The match length after the 3 bits of the match token: 7 means a
  * nibble follows (two matches share one byte), 15 there a byte, 255
  * there a 16-bit (or, when 0, a 32-bit) length.  -1 when the input
@@ -41,12 +31,12 @@ static long match_length(const unsigned char *in, size_t n, size_t *ip,
 		if (len == 255) {
 			if (*ip + 2 > n)
 				return -1;
-			len = rd16(in + *ip);
+			len = le16(in + *ip);
 			*ip += 2;
 			if (len == 0) {
 				if (*ip + 4 > n)
 					return -1;
-				len = rd32(in + *ip);
+				len = le32(in + *ip);
 				*ip += 4;
 			}
 			if (len < 15 + 7 || len > (1u << 30))
@@ -68,7 +58,7 @@ long etl_xpress_decode(const unsigned char *in, size_t n, unsigned char *out,
 		if (nflags == 0) {
 			if (ip + 4 > n)
 				return (long)op;  /* input ends: done */
-			flags = rd32(in + ip);
+			flags = le32(in + ip);
 			ip += 4;
 			nflags = 32;
 		}
@@ -85,7 +75,7 @@ long etl_xpress_decode(const unsigned char *in, size_t n, unsigned char *out,
 			return (long)op;          /* the end of the stream */
 		if (ip + 2 > n)
 			return -1;
-		uint32_t tok = rd16(in + ip);
+		uint32_t tok = le16(in + ip);
 		ip += 2;
 		size_t off = (tok >> 3) + 1;
 		long len = match_length(in, n, &ip, &nibble_at, tok & 7u);

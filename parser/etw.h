@@ -44,6 +44,9 @@ struct etw_rec {
 
 void etw_rec_reset(struct etw_rec *r);
 uint32_t etw_rec_add(struct etw_rec *r, const char *s, size_t n);
+/* adds a named field (or sets r->cut when the record is full) */
+void etw_rec_field(struct etw_rec *r, const char *name, size_t nl,
+		   const char *val, size_t vl);
 static inline const char *etw_str(const struct etw_rec *r, uint32_t off)
 {
 	return r->buf + off;

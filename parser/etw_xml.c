@@ -232,8 +232,8 @@ const char *etw_field(const struct etw_rec *r, const char *name)
 	return NULL;
 }
 
-static void rec_field(struct etw_rec *r, const char *name, size_t nl,
-		      const char *val, size_t vl)
+void etw_rec_field(struct etw_rec *r, const char *name, size_t nl,
+		   const char *val, size_t vl)
 {
 	if (r->nfields >= ETW_MAX_FIELDS) {
 		r->cut = 1;
@@ -719,7 +719,7 @@ static void capture_done(struct etw_parser *p, struct etw_rec *r,
 		r->opcode = to_long(r, "Opcode", tmp);
 		break;
 	case CAP_DATA:
-		rec_field(r, p->name.s ? p->name.s : "", p->name.len, s, n);
+		etw_rec_field(r, p->name.s ? p->name.s : "", p->name.len, s, n);
 		break;
 	case CAP_R_EVENTNAME:
 		r->event_name = etw_rec_add(r, s, n);
@@ -849,7 +849,7 @@ static void event_attrs(struct etw_parser *p, struct etw_rec *r,
 			    strcmp(n, "TID") && strcmp(n, "PName") &&
 			    strcmp(n, "EventName") &&
 			    strcmp(n, "ProviderName"))
-				rec_field(r, n, strlen(n), v, vl);
+				etw_rec_field(r, n, strlen(n), v, vl);
 			continue;
 		}
 		if (pv_header_attr(p, r, n, v, vl))
@@ -857,7 +857,7 @@ static void event_attrs(struct etw_parser *p, struct etw_rec *r,
 		for (int i = 0; i < PV_NHDR; i++)
 			if (!strcmp(n, pv_hdr_names[i]))
 				pv->field_of[i] = r->nfields;
-		rec_field(r, n, strlen(n), v, vl);
+		etw_rec_field(r, n, strlen(n), v, vl);
 	}
 	xmlTextReaderMoveToElement(rd);
 }
