@@ -89,9 +89,9 @@ build() {
 	mkdir -p "$work"
 	gcc -std=c11 -Wall -Wextra -O2 -pthread -o "$work/load" "$here/load/load.c" || die "load.c"
 	gcc -std=c11 -Wall -Wextra -O2 -pthread -o "$work/pool" "$here/c-pool/pool.c" || die "pool.c"
-	gcc -std=c11 -Wall -Wextra -O2 -pthread -o "$work/forkexec" \
+	gcc -std=c11 -Wall -Wextra -O2 -pthread -I"$here/include" -o "$work/forkexec" \
 		"$here/fork-exec-threads/forkexec.c" || die "forkexec.c"
-	gcc -std=c11 -Wall -Wextra -O2 -pthread -o "$work/spawn" \
+	gcc -std=c11 -Wall -Wextra -O2 -pthread -I"$here/include" -o "$work/spawn" \
 		"$here/posix-spawn-threads/spawn.c" || die "spawn.c"
 	(cd "$work" && env GOCACHE=$work/gocache GOTOOLCHAIN=local GO111MODULE=off \
 		go build -o "$work/goserver" "$here/go-http/server.go") || die "server.go"

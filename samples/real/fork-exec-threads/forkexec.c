@@ -17,7 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int rounds;
+#include "run-threads.h"
+
 
 static void *runner(void *arg)
 {
@@ -45,14 +46,5 @@ static void *runner(void *arg)
 
 int main(int argc, char **argv)
 {
-	int n = argc > 1 ? atoi(argv[1]) : 2;
-	rounds = argc > 2 ? atoi(argv[2]) : 20;
-	if (n < 1 || n > 16)
-		return 2;
-	pthread_t t[16];
-	for (int i = 0; i < n; i++)
-		pthread_create(&t[i], NULL, runner, NULL);
-	for (int i = 0; i < n; i++)
-		pthread_join(t[i], NULL);
-	return 0;
+	return run_threads(argc, argv, runner);
 }
