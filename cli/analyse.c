@@ -1,8 +1,10 @@
 /* cli/analyse.c - turns the files of one capture into one timeline: opens
  * a parser per file and merges their events in time order. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cli.h"
 
 /* The per-thread files of `strace -ff -o x` are x.<TID>, possibly
@@ -27,6 +29,29 @@ size_t ff_split(const char *path, int64_t *tid)
 		return 0;
 	*tid = strtoll(path + d, NULL, 10);
 	return d - 1;
+}
+
+const char *file_type_name(unsigned mode)
+{
+	return S_ISFIFO(mode) ? "a FIFO" : S_ISCHR(mode) ? "a character device"
+	       : S_ISBLK(mode) ? "a block device" : S_ISSOCK(mode) ? "a socket"
+	       : S_ISDIR(mode) ? "a folder" : "not a regular file";
+}
+
+int check_regular(const char *path, const char *what, struct ht_error *err)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		ht_error_set(err, path, 0, "%s: cannot read: %s", what,
+			     strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ht_error_set(err, path, 0, "%s: not a regular file (%s)", what,
+			     file_type_name(st.st_mode));
+		return -1;
+	}
+	return 0;
 }
 
 static int64_t ff_suffix_tid(const char *path)

@@ -9,14 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 #include "batch.h"
 #include "jsonr.h"
 
 #define MAX_DEPTH 64
+#define HT_STR_(x) #x
+#define HT_STR(x) HT_STR_(x)
 #define MAX_DIRNAME 100
 
 struct bfile {
@@ -59,6 +65,8 @@ struct batch {
 	struct bcap *caps;
 	size_t ncaps, capcaps;
 	long not_traces;     /* files in folders that are not traces */
+	long too_deep;       /* folders below MAX_DEPTH, not walked */
+	int lock_fd;
 	int usage_error;
 };
 
@@ -89,6 +97,25 @@ static const char batch_usage[] =
 "\n"
 "Exit status: the worst over all captures: 0 clean, 1 findings of\n"
 "severity warning or error, 2 a capture could not be analysed.\n";
+
+/* "handletrail: batch: PATH: what", the path escaped as the text report
+ * escapes trace text: a file name cannot drive the terminal. */
+static void say(const char *msg)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	esc_term(&sb, msg, strlen(msg));
+	fprintf(stderr, "handletrail: batch: %s\n", sb.s ? sb.s : "");
+	sb_free(&sb);
+}
+
+static void say_path(const char *what, const char *path)
+{
+	char *m = xmalloc(strlen(path) + strlen(what) + 3);
+	sprintf(m, "%s: %s", path, what);
+	say(m);
+	free(m);
+}
 
 char *batch_path(const char *a, const char *b)
 {
@@ -345,14 +372,24 @@ static int is_result_dir(const struct batch *b, const char *dir,
 	return r;
 }
 
+static void too_deep(struct batch *b, const char *path)
+{
+	if (!b->too_deep++)
+		say_path("folder deeper than " HT_STR(MAX_DEPTH) " levels, "
+			 "not read (and any deeper ones)", path);
+}
+
 static void walk(struct batch *b, const char *dir, const char *rel,
 		 int depth)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
-		if (!b->quiet)
-			fprintf(stderr, "handletrail: batch: %s: cannot read "
-				"folder: %s\n", dir, strerror(errno));
+		if (!b->quiet) {
+			char msg[200];
+			snprintf(msg, sizeof msg, "cannot read folder: %s",
+				 strerror(errno));
+			say_path(msg, dir);
+		}
 		return;
 	}
 	char **names = NULL;
@@ -375,10 +412,12 @@ static void walk(struct batch *b, const char *dir, const char *rel,
 			if (S_ISDIR(st.st_mode)) {
 				/* symlinked folders are not followed: no
 				 * loops, no walking out of the archive */
-				if (!S_ISLNK(lst.st_mode) &&
-				    depth < MAX_DEPTH &&
-				    !is_result_dir(b, path, &st))
+				int skip = S_ISLNK(lst.st_mode) ||
+					   is_result_dir(b, path, &st);
+				if (!skip && depth < MAX_DEPTH)
 					walk(b, path, r, depth + 1);
+				else if (!skip)
+					too_deep(b, path);
 			} else if (S_ISREG(st.st_mode)) {
 				if (!ignored_name(names[i]) &&
 				    is_trace(b, path))
@@ -481,6 +520,18 @@ static void discover(struct batch *b, char **args, int nargs)
 			char *label = arg_label(a);
 			walk(b, a, label, 0);
 			free(label);
+		} else if (!S_ISREG(st.st_mode)) {
+			/* a FIFO or device never ends (or never starts):
+			 * an unattended batch must not wait on it */
+			struct bcap *c = new_cap(b);
+			c->name = xstrdup(args[i]);
+			c->rel = xstrdup(args[i]);
+			char msg[300];
+			snprintf(msg, sizeof msg, "not a regular file (%s): "
+				 "batch reads only files and folders; pipe it "
+				 "to `handletrail -` instead",
+				 file_type_name(st.st_mode));
+			c->error = xstrdup(msg);
 		} else {
 			const char *base = strrchr(a, '/') ? strrchr(a, '/') + 1
 							   : a;
@@ -671,7 +722,7 @@ static void hex64(char out[17], uint64_t v)
 
 static int write_manifest(const struct batch *b, const struct bcap *c,
 			  const char *state, int status, const char *error,
-			  struct ht_error *err)
+			  int retry, struct ht_error *err)
 {
 	struct strbuf sb;
 	struct jsonw w;
@@ -707,13 +758,15 @@ static int write_manifest(const struct batch *b, const struct bcap *c,
 	jw_kstr(&w, "state", state);
 	jw_kint(&w, "status", status);
 	jw_kstr(&w, "error", error);
+	jw_key(&w, "retry");
+	jw_bool(&w, retry);
 	jw_key(&w, "perfetto");
 	jw_bool(&w, b->perfetto && strcmp(state, "failed") != 0 &&
 		    strcmp(state, "crashed") != 0);
 	jw_end_obj(&w);
 	char *dir = batch_path(b->outdir, c->dir);
 	char *path = batch_path(dir, BATCH_MANIFEST);
-	int r = write_file_atomic(path, sb.s, sb.len, err);
+	int r = write_file_replace(path, sb.s, sb.len, err);
 	free(path);
 	free(dir);
 	sb_free(&sb);
@@ -796,6 +849,9 @@ static int can_reuse(const struct batch *b, const struct bcap *c,
 		if (strcmp(jv_kstr(&in->kids[i], "path", ""),
 			   c->files[i]->path) != 0)
 			return 0;
+	const struct jv *retry = jv_get(m, "retry");
+	if (retry && retry->type == JV_BOOL && retry->boolean)
+		return 0;  /* failed for a reason outside the capture */
 	if (strcmp(state, "failed") == 0)
 		return 1;
 	if (strcmp(state, "ok") != 0 && strcmp(state, "partial") != 0)
@@ -843,7 +899,32 @@ static void hash_capture(struct bcap *c)
 	c->hash = chash_end(&h);
 }
 
+/* A capture's folder right below OUTDIR: created when missing; a symlink
+ * or anything but a folder there is never written through. */
+static int capture_dir(const char *dir, struct ht_error *err)
+{
+	struct stat st;
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		ht_error_set(err, dir, 0, "cannot create folder: %s",
+			     strerror(errno));
+		return -1;
+	}
+	if (lstat(dir, &st) != 0)
+		st.st_mode = 0;
+	if (!S_ISDIR(st.st_mode)) {
+		ht_error_set(err, dir, 0, "%s where the capture's results go; "
+			     "not written through, remove it to get them",
+			     S_ISLNK(st.st_mode) ? "a symlink"
+						  : file_type_name(st.st_mode));
+		return -1;
+	}
+	return 0;
+}
+
 /* --- running one capture ----------------------------------------------- */
+
+/* A worker's exit status when not even the failure could be recorded. */
+#define WORKER_NO_WRITE 3
 
 static void unlink_in(const struct batch *b, const struct bcap *c,
 		      const char *name)
@@ -861,24 +942,46 @@ static int write_in(const struct batch *b, const struct bcap *c,
 {
 	char *dir = batch_path(b->outdir, c->dir);
 	char *path = batch_path(dir, name);
-	int r = write_file_atomic(path, sb->s ? sb->s : "", sb->len, err);
+	int r = write_file_replace(path, sb->s ? sb->s : "", sb->len, err);
 	free(path);
 	free(dir);
 	return r;
 }
 
-static void fail_capture(const struct batch *b, const struct bcap *c,
-			 const char *state, const char *msg)
+/* Whether an error came from the machine rather than the capture (a full
+ * disk, a flaky device, memory, limits, permissions): such a failure is
+ * recorded but not reused, the next run tries again.  The messages carry
+ * strerror()'s text. */
+static int transient_error(const char *msg)
+{
+	static const int errs[] = {
+		ENOSPC, EDQUOT, EIO, ENOMEM, EMFILE, ENFILE, EAGAIN, EINTR,
+		ETIMEDOUT, ESTALE, EBUSY, ENOLCK, ENOBUFS, EACCES, EPERM,
+		EFBIG, EROFS,
+	};
+	for (size_t i = 0; i < sizeof errs / sizeof errs[0]; i++)
+		if (strstr(msg, strerror(errs[i])))
+			return 1;
+	return 0;
+}
+
+/* Records a capture that gave no report.  Returns -1 when not even the
+ * manifest could be written (the next run then tries again). */
+static int fail_capture(const struct batch *b, const struct bcap *c,
+			const char *state, const char *msg, int retry)
 {
 	struct ht_error err;
 	unlink_in(b, c, BATCH_REPORT_JSON);
 	unlink_in(b, c, BATCH_REPORT_HTML);
 	unlink_in(b, c, BATCH_PERFETTO);
-	if (write_manifest(b, c, state, 2, msg, &err) < 0) {
+	if (write_manifest(b, c, state, 2, msg, retry ||
+			   transient_error(msg), &err) < 0) {
 		char buf[1200];
 		ht_error_format(&err, buf, sizeof buf);
 		fprintf(stderr, "handletrail: batch: %s\n", buf);
+		return -1;
 	}
+	return 0;
 }
 
 /* The work of one worker process; returns the capture's status. */
@@ -886,10 +989,9 @@ static int run_capture(const struct batch *b, const struct bcap *c)
 {
 	struct ht_error err;
 	char buf[1200];
-	if (c->error) {
-		fail_capture(b, c, "failed", c->error);
-		return 2;
-	}
+	if (c->error)
+		return fail_capture(b, c, "failed", c->error, 0) < 0
+		       ? WORKER_NO_WRITE : 2;
 	const char **paths = xcalloc((size_t)c->nfiles + 1, sizeof *paths);
 	for (int i = 0; i < c->nfiles; i++)
 		paths[i] = c->files[i]->path;
@@ -898,8 +1000,8 @@ static int run_capture(const struct batch *b, const struct bcap *c)
 	free(paths);
 	if (r < 0) {
 		ht_error_format(&err, buf, sizeof buf);
-		fail_capture(b, c, "failed", buf);
-		return 2;
+		return fail_capture(b, c, "failed", buf, 0) < 0
+		       ? WORKER_NO_WRITE : 2;
 	}
 	free((char *)cap.name);
 	cap.name = xstrdup(c->name);
@@ -925,12 +1027,13 @@ static int run_capture(const struct batch *b, const struct bcap *c)
 	sb_free(&sb);
 	if (r == 0)
 		r = write_manifest(b, c, cap.fatal ? "partial" : "ok", status,
-				   cap.fatal, &err);
+				   cap.fatal, 0, &err);
 	capture_free(&cap);
 	if (r < 0) {
+		/* the results could not be written: not the capture's fault */
 		ht_error_format(&err, buf, sizeof buf);
-		fail_capture(b, c, "failed", buf);
-		return 2;
+		return fail_capture(b, c, "failed", buf, 1) < 0
+		       ? WORKER_NO_WRITE : 2;
 	}
 	return status;
 }
@@ -989,16 +1092,44 @@ static void worker_died(const struct batch *b, struct bcap *c, int wst)
 		c->status = WEXITSTATUS(wst);
 		return;
 	}
-	if (WIFSIGNALED(wst))
+	int sig = WIFSIGNALED(wst) ? WTERMSIG(wst) : 0;
+	const char *state = "crashed";
+	if (sig == SIGKILL || sig == SIGTERM || sig == SIGINT ||
+	    sig == SIGHUP || sig == SIGXCPU) {
+		/* the out-of-memory killer, a time limit or a person */
+		snprintf(msg, sizeof msg, "the worker was killed (signal %d, "
+			 "%s); tried again on the next run", sig,
+			 strsignal(sig));
+		state = "interrupted";
+	} else if (sig) {
 		snprintf(msg, sizeof msg, "the analysis crashed (signal %d, "
-			 "%s); please report this with the trace",
-			 WTERMSIG(wst), strsignal(WTERMSIG(wst)));
-	else
+			 "%s); please report this with the trace", sig,
+			 strsignal(sig));
+	} else if (WIFEXITED(wst) && WEXITSTATUS(wst) == WORKER_NO_WRITE) {
+		snprintf(msg, sizeof msg, "the results could not be written "
+			 "(see the messages above); tried again on the next "
+			 "run");
+		state = "interrupted";
+	} else {
 		snprintf(msg, sizeof msg, "the analysis failed (worker exit "
 			 "status %d); please report this with the trace",
 			 WIFEXITED(wst) ? WEXITSTATUS(wst) : -1);
-	fail_capture(b, c, "crashed", msg);
+	}
+	fail_capture(b, c, state, msg, 1);
 	c->status = 2;
+}
+
+/* In a new worker: it dies with the batch (a killed batch leaves no
+ * worker writing into OUTDIR behind it) and does not hold the lock. */
+static void worker_start(const struct batch *b, pid_t parent)
+{
+	if (b->lock_fd >= 0)
+		close(b->lock_fd);
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	if (getppid() != parent)
+		_exit(WORKER_NO_WRITE);  /* the parent died before prctl */
 }
 
 /* Runs the captures in todo with up to b->jobs worker processes, largest
@@ -1022,9 +1153,11 @@ static void run_all(struct batch *b, struct bcap **todo, size_t n)
 			struct bcap *c = todo[next++];
 			unlink_in(b, c, BATCH_MANIFEST);
 			fflush(NULL);
+			pid_t parent = getpid();
 			pid_t pid = fork();
 			if (pid == 0) {
 				free(run);  /* the parent's bookkeeping */
+				worker_start(b, parent);
 				int st = run_capture(b, c);
 				fflush(NULL);
 				_exit(st);
@@ -1033,7 +1166,7 @@ static void run_all(struct batch *b, struct bcap **todo, size_t n)
 				char msg[200];
 				snprintf(msg, sizeof msg, "cannot start a "
 					 "worker: %s", strerror(errno));
-				fail_capture(b, c, "crashed", msg);
+				fail_capture(b, c, "interrupted", msg, 1);
 				c->status = 2;
 				pr.done++;
 				continue;
@@ -1073,16 +1206,86 @@ static void run_all(struct batch *b, struct bcap **todo, size_t n)
 
 /* --- prune --------------------------------------------------------------- */
 
+static const char *const our_files[] = {
+	BATCH_MANIFEST, BATCH_REPORT_JSON, BATCH_REPORT_HTML, BATCH_PERFETTO,
+};
+
+static int our_file(const char *name)
+{
+	for (size_t k = 0; k < sizeof our_files / sizeof our_files[0]; k++)
+		if (strcmp(name, our_files[k]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether folder fd (named name in OUTDIR) is provably a capture folder
+ * this tool wrote: a regular manifest.json of our schema and tool that
+ * names this very folder, and nothing in it but our files. */
+static int provably_ours(int fd, const char *name)
+{
+	int mfd = openat(fd, BATCH_MANIFEST, O_RDONLY | O_NOFOLLOW |
+			 O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	if (mfd < 0)
+		return 0;
+	if (fstat(mfd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > (1 << 24)) {
+		close(mfd);
+		return 0;
+	}
+	struct strbuf sb;
+	sb_init(&sb);
+	char buf[65536];
+	ssize_t r;
+	while ((r = read(mfd, buf, sizeof buf)) > 0 && sb.len < (1u << 24))
+		sb_add(&sb, buf, (size_t)r);
+	close(mfd);
+	struct ht_error err;
+	struct jdoc *doc = NULL;
+	const struct jv *m = json_parse(sb.s ? sb.s : "", sb.len, name, &doc,
+					&err);
+	int ok = m &&
+		 strcmp(jv_kstr(m, "schema", ""), BATCH_MANIFEST_SCHEMA) == 0 &&
+		 strcmp(jv_kstr(jv_get(m, "tool"), "name", ""),
+			"handletrail") == 0 &&
+		 strcmp(jv_kstr(m, "dir", ""), name) == 0;
+	jdoc_free(doc);
+	sb_free(&sb);
+	if (!ok)
+		return 0;
+	int dfd = dup(fd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return 0;
+	}
+	struct dirent *e;
+	while (ok && (e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			ok = our_file(e->d_name);
+	closedir(d);
+	return ok;
+}
+
+/* Removes the results of captures no longer among the inputs: only
+ * folders right below OUTDIR that are provably ours, never through a
+ * symlink (every step is relative to a folder opened with O_NOFOLLOW). */
 static void prune(const struct batch *b)
 {
-	DIR *d = opendir(b->outdir);
-	if (!d)
+	int ofd = open(b->outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = ofd >= 0 ? fdopendir(dup(ofd)) : NULL;
+	if (!d) {
+		if (ofd >= 0)
+			close(ofd);
 		return;
+	}
 	const char **dirs = xcalloc(b->ncaps + 1, sizeof *dirs);
 	for (size_t i = 0; i < b->ncaps; i++)
 		dirs[i] = b->caps[i].dir;
 	if (b->ncaps)
 		qsort(dirs, b->ncaps, sizeof *dirs, str_cmp);
+	long kept = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
@@ -1090,26 +1293,65 @@ static void prune(const struct batch *b)
 		const char *key = e->d_name;
 		if (bsearch(&key, dirs, b->ncaps, sizeof *dirs, str_cmp))
 			continue;
-		char *dir = batch_path(b->outdir, e->d_name);
-		char *m = batch_path(dir, BATCH_MANIFEST);
-		if (access(m, F_OK) == 0) {
-			static const char *const ours[] = {
-				BATCH_MANIFEST, BATCH_REPORT_JSON,
-				BATCH_REPORT_HTML, BATCH_PERFETTO,
-			};
-			for (size_t k = 0; k < sizeof ours / sizeof ours[0];
-			     k++) {
-				char *p = batch_path(dir, ours[k]);
-				unlink(p);
-				free(p);
-			}
-			rmdir(dir);
+		int fd = openat(ofd, e->d_name, O_RDONLY | O_DIRECTORY |
+				O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;  /* a file, a symlink: not a capture folder */
+		if (!provably_ours(fd, e->d_name)) {
+			close(fd);
+			kept += reserved_dir(e->d_name) == 0;
+			continue;
 		}
-		free(m);
-		free(dir);
+		for (size_t k = 0; k < sizeof our_files / sizeof our_files[0];
+		     k++) {
+			struct stat st;
+			if (fstatat(fd, our_files[k], &st,
+				    AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISREG(st.st_mode))
+				unlinkat(fd, our_files[k], 0);
+		}
+		close(fd);
+		unlinkat(ofd, e->d_name, AT_REMOVEDIR);
 	}
 	closedir(d);
+	close(ofd);
 	free(dirs);
+	if (kept && !b->quiet)
+		fprintf(stderr, "handletrail: batch: --prune kept %ld "
+			"folder%s in %s that batch did not provably write\n",
+			kept, kept == 1 ? "" : "s", b->outdir);
+}
+
+/* One writer per OUTDIR: a full run (and `index`) holds an exclusive
+ * lock, shards of one run a shared one.  The lock file stays (empty:
+ * the results stay byte-identical); the lock goes with the process,
+ * however it ends. */
+int batch_lock(const char *dir, int shared, struct ht_error *err)
+{
+	char *path = batch_path(dir, BATCH_LOCK);
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		ht_error_set(err, path, 0, "cannot create the lock file: %s",
+			     strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
+		int e = errno;
+		if (e == EWOULDBLOCK)
+			ht_error_set(err, dir, 0, "another handletrail batch "
+				     "or index is writing into this folder; "
+				     "wait for it to end or choose another "
+				     "output folder");
+		else
+			ht_error_set(err, path, 0, "cannot lock: %s",
+				     strerror(e));
+		close(fd);
+		free(path);
+		return -1;
+	}
+	free(path);
+	return fd;
 }
 
 /* --- main ---------------------------------------------------------------- */
@@ -1153,9 +1395,10 @@ static int parse_batch_opts(struct batch *b, int argc, char **argv)
 		switch (c) {
 		case 'o': b->outdir = optarg; break;
 		case 'j':
-			b->jobs = (int)strtol(optarg, &e, 10);
-			if (*e || e == optarg || b->jobs < 1 ||
-			    b->jobs > 1024) {
+			errno = 0;
+			long jl = strtol(optarg, &e, 10);
+			b->jobs = jl >= 1 && jl <= 1024 ? (int)jl : 0;
+			if (*e || e == optarg || errno || b->jobs < 1) {
 				fprintf(stderr, "handletrail: batch: -j: "
 					"expected 1 to 1024, not '%s'\n",
 					optarg);
@@ -1210,7 +1453,9 @@ usage:
 static int options_key(struct batch *b, struct ht_error *err)
 {
 	uint64_t rh = 0;
-	if (b->ao.rules_path && hash_file(b->ao.rules_path, &rh, err) < 0)
+	if (b->ao.rules_path &&
+	    (check_regular(b->ao.rules_path, "--rules", err) < 0 ||
+	     hash_file(b->ao.rules_path, &rh, err) < 0))
 		return -1;
 	snprintf(b->optkey, sizeof b->optkey, "format=%s rules=%016llx",
 		 b->ao.format == FMT_AUTO ? "auto" : format_name(b->ao.format),
@@ -1241,12 +1486,14 @@ int batch_main(int argc, char **argv)
 	struct ht_error err;
 	char buf[1200];
 	memset(&b, 0, sizeof b);
+	b.lock_fd = -1;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	b.jobs = ncpu > 0 ? (int)(ncpu > 1024 ? 1024 : ncpu) : 1;
 	int r = parse_batch_opts(&b, argc, argv);
 	if (r != 0)
 		return r > 0 ? 0 : 2;
-	if (batch_mkdir_p(b.outdir, &err) < 0 || options_key(&b, &err) < 0) {
+	if (batch_mkdir_p(b.outdir, &err) < 0 || options_key(&b, &err) < 0 ||
+	    (b.lock_fd = batch_lock(b.outdir, b.shard_n > 0, &err)) < 0) {
 		ht_error_format(&err, buf, sizeof buf);
 		fprintf(stderr, "handletrail: batch: %s\n", buf);
 		return 2;
@@ -1260,7 +1507,7 @@ int batch_main(int argc, char **argv)
 	static const char mtext[] = "handletrail batch results: batch runs "
 				    "do not read this folder as input\n";
 	if (access(marker, F_OK) != 0 &&
-	    write_file_atomic(marker, mtext, sizeof mtext - 1, &err) < 0) {
+	    write_file_replace(marker, mtext, sizeof mtext - 1, &err) < 0) {
 		ht_error_format(&err, buf, sizeof buf);
 		fprintf(stderr, "handletrail: batch: %s\n", buf);
 		free(marker);
@@ -1290,10 +1537,9 @@ int batch_main(int argc, char **argv)
 		if (c->selected) {
 			nsel++;
 			char *dir = batch_path(b.outdir, c->dir);
-			if (batch_mkdir_p(dir, &err) < 0) {
+			if (capture_dir(dir, &err) < 0) {
 				ht_error_format(&err, buf, sizeof buf);
-				fprintf(stderr, "handletrail: batch: %s\n",
-					buf);
+				say(buf);
 				c->status = 2;
 			} else if (m && !b.force && can_reuse(&b, c, m)) {
 				c->reused = 1;
@@ -1339,6 +1585,10 @@ int batch_main(int argc, char **argv)
 		else
 			fprintf(stderr, "; index of %d: %s/index.html\n",
 				nindexed, b.outdir);
+		if (b.too_deep)
+			fprintf(stderr, "handletrail: batch: %ld folder%s "
+				"deeper than %d levels not read\n", b.too_deep,
+				b.too_deep == 1 ? "" : "s", MAX_DEPTH);
 		if (b.not_traces)
 			fprintf(stderr, "handletrail: batch: %ld file%s in "
 				"the folders %s not traces\n", b.not_traces,
@@ -1346,5 +1596,6 @@ int batch_main(int argc, char **argv)
 				b.not_traces == 1 ? "is" : "are");
 	}
 	free_batch(&b);
+	close(b.lock_fd);
 	return worst;
 }

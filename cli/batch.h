@@ -12,6 +12,7 @@
 #define BATCH_REPORT_HTML "report.html"
 #define BATCH_PERFETTO "trace.perfetto.json"
 #define BATCH_MARKER ".handletrail-batch"  /* in OUTDIR: not an input */
+#define BATCH_LOCK ".handletrail-batch.lock"  /* one writer per OUTDIR */
 #define BATCH_MANIFEST_SCHEMA "handletrail-batch-capture/1"
 
 /* Reads the results under each of dirs and writes dest/index.html,
@@ -25,6 +26,11 @@ int batch_index_build(const char *dest, const char *const *dirs, int ndirs,
 /* Whole file into a NUL-terminated buffer (caller frees), or NULL with
  * err filled. */
 char *batch_read_file(const char *path, size_t *n, struct ht_error *err);
+
+/* Takes the lock of result folder dir (shared: shards of one run may
+ * share it).  Returns the descriptor holding it, or -1 with err filled
+ * (another run holds it). */
+int batch_lock(const char *dir, int shared, struct ht_error *err);
 
 /* mkdir -p */
 int batch_mkdir_p(const char *path, struct ht_error *err);

@@ -11,10 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "batch.h"
 #include "jsonr.h"
 
 #define MAX_LINKS 20   /* occurrences linked per fingerprint */
+/* Result folders may come from other machines: what they say is
+ * untrusted input.  A report never holds more findings than the
+ * analysis keeps (timeline/detect.c); more are not read. */
+#define MAX_READ_FINDINGS 100000
 
 /* What the index page and JUnit keep of a finding. */
 struct frec {
@@ -75,6 +80,26 @@ static const struct jv *read_json(const char *dir, const char *name,
 	return v;
 }
 
+/* A number from a result file, clamped to [lo, hi]. */
+static long long kint_in(const struct jv *o, const char *k, long long dflt,
+			 long long lo, long long hi)
+{
+	long long v = jv_kint(o, k, dflt);
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* The states batch writes; anything else is shown as "failed". */
+static const char *known_state(const char *s)
+{
+	static const char *const states[] = {
+		"ok", "partial", "failed", "crashed", "interrupted",
+	};
+	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
+		if (strcmp(s, states[i]) == 0)
+			return states[i];
+	return NULL;
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
@@ -101,10 +126,10 @@ static void read_source(const struct jv *o, struct source_loc *src,
 {
 	const struct jv *s = jv_get(o, "source");
 	src->file = jv_kstr(s, "file", NULL);
-	src->line = (long)jv_kint(s, "line", 0);
-	src->event = (long)jv_kint(s, "event", 0);
+	src->line = (long)kint_in(s, "line", 0, 0, LONG_MAX);
+	src->event = (long)kint_in(s, "event", 0, 0, LONG_MAX);
 	if (end_line)
-		*end_line = (long)jv_kint(s, "end_line", 0);
+		*end_line = (long)kint_in(s, "end_line", 0, 0, LONG_MAX);
 }
 
 static int64_t read_ts(const struct jv *o, const char *k)
@@ -121,7 +146,7 @@ static void read_finding(const struct jv *o, int i, struct finding *f)
 	f->kind = (enum finding_kind)kind_index(jv_kstr(o, "kind", ""));
 	f->severity = (enum severity)severity_index(jv_kstr(o, "severity",
 							    ""));
-	f->id = (int)jv_kint(o, "id", i + 1);
+	f->id = (int)kint_in(o, "id", i + 1, 1, INT_MAX);
 	f->pid = jv_kint(o, "pid", -1);
 	f->tid = jv_kint(o, "tid", -1);
 	f->handle = jv_kint(o, "handle", -1);
@@ -147,7 +172,7 @@ static void read_finding(const struct jv *o, int i, struct finding *f)
 		st->role = jv_kstr(e, "role", NULL);
 		st->pid = jv_kint(e, "pid", -1);
 		st->tid = jv_kint(e, "tid", -1);
-		st->cpu = (int)jv_kint(e, "cpu", -1);
+		st->cpu = (int)kint_in(e, "cpu", -1, -1, INT_MAX);
 		st->call = jv_kstr(e, "call", NULL);
 		st->object = jv_kstr(e, "object", NULL);
 		st->result = jv_kstr(e, "result", NULL);
@@ -156,7 +181,7 @@ static void read_finding(const struct jv *o, int i, struct finding *f)
 		read_source(e, &st->src, &st->end_line);
 		st->raw = jv_kstr(e, "raw", NULL);
 		st->stack = jv_kstr(e, "stack", NULL);
-		st->generation = (int)jv_kint(e, "generation", 0);
+		st->generation = (int)kint_in(e, "generation", 0, 0, INT_MAX);
 	}
 }
 
@@ -165,8 +190,13 @@ static void read_capture(struct index *ix, int from, const char *rdir,
 {
 	char *dir = batch_path(rdir, name);
 	struct ht_error err;
-	struct jdoc *doc;
-	const struct jv *m = read_json(dir, BATCH_MANIFEST, &doc, &err);
+	struct jdoc *doc = NULL;
+	struct stat st;
+	const struct jv *m = NULL;
+	/* a symlinked folder is not a capture's results: it would take the
+	 * index (and its links) outside the result folder */
+	if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		m = read_json(dir, BATCH_MANIFEST, &doc, &err);
 	free(dir);
 	if (!m || strcmp(jv_kstr(m, "schema", ""), BATCH_MANIFEST_SCHEMA)) {
 		jdoc_free(doc);
@@ -180,10 +210,16 @@ static void read_capture(struct index *ix, int from, const char *rdir,
 	c->dir = xstrdup(name);
 	c->name = xstrdup(jv_kstr(m, "name", name));
 	c->hash = xstrdup(jv_kstr(m, "hash", ""));
-	c->state = xstrdup(jv_kstr(m, "state", "failed"));
+	const char *state = known_state(jv_kstr(m, "state", ""));
+	c->state = xstrdup(state ? state : "failed");
 	c->error = dup_or_null(jv_kstr(m, "error", NULL));
-	c->status = (int)jv_kint(m, "status", 2);
-	c->size = jv_kint(m, "size", 0);
+	if (!state && !c->error)
+		c->error = xstrdup("the manifest's state is not one batch "
+				   "writes");
+	c->status = (int)kint_in(m, "status", 2, 0, 2);
+	if (!state)
+		c->status = 2;
+	c->size = kint_in(m, "size", 0, 0, LLONG_MAX);
 	c->events = -1;
 	c->span = -1;
 	c->worst = -1;
@@ -347,7 +383,7 @@ static void take_summary(struct icap *c, const struct jv *rep)
 	const struct jv *sum = jv_get(rep, "summary");
 	const struct jv *in = jv_get(rep, "inputs");
 	c->have_report = 1;
-	c->events = jv_kint(sum, "events", -1);
+	c->events = kint_in(sum, "events", -1, -1, LLONG_MAX);
 	int64_t a = read_ts(sum, "ts_first"), b = read_ts(sum, "ts_last");
 	uint64_t d = (uint64_t)b - (uint64_t)a;  /* no overflow when b >= a */
 	c->span = a == TS_NONE || b == TS_NONE || b < a ||
@@ -359,7 +395,8 @@ static void take_summary(struct icap *c, const struct jv *rep)
 		c->compression = xstrdup(jv_kstr(e, "compression", ""));
 		c->ninputs = in->n;
 		for (int i = 0; i < in->n; i++)
-			c->skipped += (long)jv_kint(&in->kids[i], "skipped", 0);
+			c->skipped += (long)kint_in(&in->kids[i], "skipped",
+						    0, 0, INT_MAX);
 	}
 }
 
@@ -476,6 +513,8 @@ static void emit_capture(struct icap *c, const char *rdir,
 	}
 	const struct jv *fs = jv_get(rep, "findings");
 	int n = fs && fs->type == JV_ARR ? fs->n : 0;
+	if (n > MAX_READ_FINDINGS)
+		n = MAX_READ_FINDINGS;
 	struct finding *f = xcalloc((size_t)n + 1, sizeof *f);
 	struct finding *known = xcalloc((size_t)n + 1, sizeof *known);
 	int nknown = 0;
@@ -693,7 +732,8 @@ static const char css[] =
 ".sev-error{color:#fff;background:#b3261e}.sev-warning{background:#f6c343}"
 ".sev-note{background:#dbe9f6}\n"
 ".st-ok{color:#1e6b2a}.st-findings{color:#8a5a00}"
-".st-failed,.st-crashed,.st-partial{color:#b3261e;font-weight:bold}\n"
+".st-failed,.st-crashed,.st-partial,.st-interrupted{color:#b3261e;"
+"font-weight:bold}\n"
 "code,.fp{font-family:ui-monospace,monospace;font-size:.92em}\n"
 ".controls{margin:.3em 0}.controls input[type=search]{width:20em}\n"
 ".err{color:#b3261e;white-space:pre-wrap}\n"
@@ -952,8 +992,10 @@ static void captures_table(struct strbuf *sb, const struct index *ix)
 			sb_puts(sb, "<td data-v=\"0\">&mdash;</td>");
 		sb_printf(sb, "<td class=\"n%s\">%ld</td>",
 			  c->skipped ? "" : " z", c->skipped);
-		sb_printf(sb, "<td class=\"st-%s\">%s", status_word(c),
-			  status_word(c));
+		sb_puts(sb, "<td class=\"st-");
+		h(sb, status_word(c));
+		sb_puts(sb, "\">");
+		h(sb, status_word(c));
 		if (c->error) {
 			sb_puts(sb, ": <span class=\"err\">");
 			h(sb, c->error);
@@ -1060,15 +1102,20 @@ static void index_html(struct strbuf *sb, const struct index *ix)
 	int nf = 0;
 	for (size_t i = 0; i < ix->n; i++)
 		nf += ix->c[i].nf;
+	char css_hash[64], js_hash[64];
+	html_csp_hash(css_hash, css);
+	html_csp_hash(js_hash, js);
 	sb_puts(sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 		"<meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, "
-		"initial-scale=1\">\n"
-		"<meta http-equiv=\"Content-Security-Policy\" content=\""
-		"default-src 'none'; style-src 'unsafe-inline'; "
-		"script-src 'unsafe-inline'; img-src data:\">\n");
+		"initial-scale=1\">\n");
+	/* only the page's own style and script (by hash); nothing loads */
+	sb_printf(sb, "<meta http-equiv=\"Content-Security-Policy\" "
+		  "content=\"default-src 'none'; style-src %s; script-src %s; "
+		  "img-src data:; base-uri 'none'; form-action 'none'\">\n",
+		  css_hash, js_hash);
 	sb_printf(sb, "<title>handletrail: %zu captures, %d findings</title>"
-		  "\n<style>\n%s</style>\n</head>\n<body>\n", ix->n, nf, css);
+		  "\n<style>%s</style>\n</head>\n<body>\n", ix->n, nf, css);
 	sb_printf(sb, "<header><h1>handletrail batch report</h1>\n"
 		  "<p class=\"sub\">%zu capture%s, %d finding%s. Each capture "
 		  "links to its own report; every finding there tells its "
@@ -1078,7 +1125,7 @@ static void index_html(struct strbuf *sb, const struct index *ix)
 	captures_table(sb, ix);
 	findings_table(sb, ix);
 	failed_list(sb, ix);
-	sb_printf(sb, "<footer>handletrail %s</footer>\n<script>\n%s"
+	sb_printf(sb, "<footer>handletrail %s</footer>\n<script>%s"
 		  "</script>\n</body>\n</html>\n", HT_VERSION, js);
 }
 
@@ -1087,8 +1134,10 @@ static void index_html(struct strbuf *sb, const struct index *ix)
 static int write_out(const char *dest, const char *name,
 		     const struct strbuf *sb, struct ht_error *err)
 {
+	/* replaced, never written through: a result folder from elsewhere
+	 * may hold a symlink by that name */
 	char *path = batch_path(dest, name);
-	int r = write_file_atomic(path, sb->s ? sb->s : "", sb->len, err);
+	int r = write_file_replace(path, sb->s ? sb->s : "", sb->len, err);
 	free(path);
 	return r;
 }
@@ -1226,14 +1275,18 @@ int index_main(int argc, char **argv)
 	}
 	if (!dest)
 		dest = dirs[0];
-	if (batch_mkdir_p(dest, &err) < 0) {
+	int lock = -1;
+	if (batch_mkdir_p(dest, &err) < 0 ||
+	    (lock = batch_lock(dest, 0, &err)) < 0) {
 		ht_error_format(&err, buf, sizeof buf);
 		fprintf(stderr, "handletrail: index: %s\n", buf);
 		return 2;
 	}
 	int worst, n;
-	if (batch_index_build(dest, dirs, ndirs, junit_path, &worst, &n,
-			      &err) < 0) {
+	int r = batch_index_build(dest, dirs, ndirs, junit_path, &worst, &n,
+				  &err);
+	close(lock);
+	if (r < 0) {
 		ht_error_format(&err, buf, sizeof buf);
 		fprintf(stderr, "handletrail: index: %s\n", buf);
 		return 2;

@@ -24,6 +24,13 @@ void capture_free(struct capture *c);
  * of "x" and sets *tid; 0 when path is not such a file. */
 size_t ff_split(const char *path, int64_t *tid);
 
+/* "a FIFO", "a character device", ... for messages */
+const char *file_type_name(unsigned mode);
+/* 0 when path is a regular file, else -1 with err naming what it is
+ * (what: the option, e.g. "--rules").  Reading a FIFO or /dev/zero as a
+ * rules file would never end. */
+int check_regular(const char *path, const char *what, struct ht_error *err);
+
 /* batch mode: handletrail batch ... and handletrail index ... */
 int batch_main(int argc, char **argv);
 int index_main(int argc, char **argv);

@@ -191,6 +191,11 @@ int main(int argc, char **argv)
 
 	struct capture cap;
 	struct ht_error err;
+	if (ao.rules_path && check_regular(ao.rules_path, "--rules", &err) < 0) {
+		char buf[1200];
+		ht_error_format(&err, buf, sizeof buf);
+		die("%s", buf);
+	}
 	if (analyse_capture((const char *const *)argv + optind, argc - optind,
 			    &ao, &cap, &err) < 0) {
 		char buf[1200];

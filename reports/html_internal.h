@@ -97,10 +97,9 @@ void html_story(struct html_ctx *x, const struct finding *const *members,
 void html_svg_timeline(struct html_ctx *x, const struct finding *f,
 		       int64_t culprit, int64_t victim);
 
-/* The page's style sheet and script (html_assets.c), and the CSP source
- * for them: "'sha256-BASE64'" of the exact text. */
+/* The page's style sheet and script (html_assets.c); html_csp_hash()
+ * (reports.h) gives the CSP source for them. */
 extern const char html_css[];
 extern const char html_js[];
-void html_csp_hash(char out[64], const char *text);
 
 #endif

@@ -46,6 +46,10 @@ struct sarif_log;
 struct sarif_log *sarif_begin(struct strbuf *sb);
 void sarif_add(struct sarif_log *l, const struct sarif_capture *c);
 void sarif_end(struct sarif_log *l);  /* finishes the document, frees l */
+/* The Content-Security-Policy source "'sha256-BASE64'" of an inline
+ * <style> or <script> text, so a page allows exactly its own (also the
+ * batch index page's) and nothing a trace string might smuggle in. */
+void html_csp_hash(char out[64], const char *text);
 /* Chrome trace-event JSON timeline (reports/perfetto.c) */
 void report_perfetto(struct strbuf *sb, const struct capture *c);
 

@@ -398,37 +398,31 @@ void esc_term(struct strbuf *sb, const char *s, size_t n)
 	}
 }
 
-int write_file_atomic(const char *path, const char *data, size_t n,
-		      struct ht_error *err)
+/* /dev/stdout, /dev/fd/N, /proc/self/fd/N: the descriptor itself, so a
+ * shell's redirection (append mode, a pipe) is honoured; -1 otherwise. */
+static int named_fd(const char *path)
 {
-	if (strcmp(path, "-") == 0) {
-		if (fwrite(data, 1, n, stdout) != n || fflush(stdout) != 0) {
-			ht_error_set(err, "<stdout>", 0, "write failed: %s",
-				     strerror(errno));
-			return -1;
-		}
-		return 0;
+	static const char *const pre[] = { "/dev/fd/", "/proc/self/fd/" };
+	if (strcmp(path, "/dev/stdout") == 0)
+		return 1;
+	if (strcmp(path, "/dev/stderr") == 0)
+		return 2;
+	for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++) {
+		size_t l = strlen(pre[i]);
+		if (strncmp(path, pre[i], l) != 0 || !path[l])
+			continue;
+		char *e;
+		long fd = strtol(path + l, &e, 10);
+		if (!*e && fd >= 0 && fd < 1024 && path[l] >= '0' &&
+		    path[l] <= '9')
+			return (int)fd;
 	}
-	size_t pl = strlen(path);
-	char *tmp = xmalloc(pl + 32);
-	snprintf(tmp, pl + 32, "%s.tmp.%ld", path, (long)getpid());
-	struct stat sb;
-	int fd;
-	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		/* a FIFO, terminal or device is written to, never replaced */
-		free(tmp);
-		tmp = NULL;
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-	} else {
-		/* O_EXCL: a link planted at the temp name is not followed */
-		unlink(tmp);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	}
-	if (fd < 0) {
-		ht_error_set(err, path, 0, "cannot write: %s", strerror(errno));
-		free(tmp);
-		return -1;
-	}
+	return -1;
+}
+
+static int write_all(int fd, const char *path, const char *data, size_t n,
+		     struct ht_error *err)
+{
 	size_t off = 0;
 	while (off < n) {
 		ssize_t w = write(fd, data + off, n - off);
@@ -436,22 +430,68 @@ int write_file_atomic(const char *path, const char *data, size_t n,
 			continue;
 		if (w <= 0) {
 			ht_error_set(err, path, 0, "write failed: %s",
-				     strerror(errno));
-			close(fd);
-			if (tmp)
-				unlink(tmp);
-			free(tmp);
+				     w < 0 ? strerror(errno) : "no progress");
 			return -1;
 		}
 		off += (size_t)w;
 	}
-	if (close(fd) != 0 || (tmp && rename(tmp, path) != 0)) {
+	return 0;
+}
+
+int write_file_replace(const char *path, const char *data, size_t n,
+		       struct ht_error *err)
+{
+	size_t pl = strlen(path);
+	char *tmp = xmalloc(pl + 32);
+	snprintf(tmp, pl + 32, "%s.tmp.%ld", path, (long)getpid());
+	/* O_EXCL: a link planted at the temp name is not followed */
+	unlink(tmp);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
 		ht_error_set(err, path, 0, "cannot write: %s", strerror(errno));
-		if (tmp)
-			unlink(tmp);
 		free(tmp);
 		return -1;
 	}
+	int r = write_all(fd, path, data, n, err);
+	if (close(fd) != 0 && r == 0) {
+		ht_error_set(err, path, 0, "cannot write: %s", strerror(errno));
+		r = -1;
+	}
+	if (r == 0 && rename(tmp, path) != 0) {
+		ht_error_set(err, path, 0, "cannot write: %s", strerror(errno));
+		r = -1;
+	}
+	if (r < 0)
+		unlink(tmp);
 	free(tmp);
-	return 0;
+	return r;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t n,
+		      struct ht_error *err)
+{
+	int nfd = strcmp(path, "-") == 0 ? 1 : named_fd(path);
+	if (nfd >= 0) {
+		fflush(stdout);
+		if (write_all(nfd, nfd == 1 && path[0] == '-' ? "<stdout>"
+				   : path, data, n, err) < 0)
+			return -1;
+		return 0;
+	}
+	struct stat sb;
+	if (lstat(path, &sb) != 0 || S_ISREG(sb.st_mode))
+		return write_file_replace(path, data, n, err);
+	/* a FIFO, terminal, device or a symlink the user named is written
+	 * through, never replaced */
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0) {
+		ht_error_set(err, path, 0, "cannot write: %s", strerror(errno));
+		return -1;
+	}
+	int r = write_all(fd, path, data, n, err);
+	if (close(fd) != 0 && r == 0) {
+		ht_error_set(err, path, 0, "cannot write: %s", strerror(errno));
+		r = -1;
+	}
+	return r;
 }

@@ -125,8 +125,15 @@ void jw_kint(struct jsonw *w, const char *k, long long v);
 uint64_t hash64(const void *p, size_t n, uint64_t seed);
 
 /* Write a file atomically: data goes to a temp file beside path which
- * is renamed over path on success.  path "-" writes stdout. */
+ * is renamed over path on success.  path "-" (and /dev/stdout,
+ * /dev/fd/N) writes that descriptor; a FIFO, device or symlink is
+ * written through, never replaced. */
 int write_file_atomic(const char *path, const char *data, size_t n,
 		      struct ht_error *err);
+/* The same, but always by a temp file and rename: whatever sits at path
+ * (a symlink, a FIFO) is replaced, never written through.  For files in
+ * folders this tool owns (batch results). */
+int write_file_replace(const char *path, const char *data, size_t n,
+		       struct ht_error *err);
 
 #endif
