@@ -54,6 +54,34 @@ int check_regular(const char *path, const char *what, struct ht_error *err)
 	return 0;
 }
 
+int etw_format(enum ht_format f)
+{
+	return f == FMT_ETW_XML || f == FMT_PERFVIEW_XML || f == FMT_ETL;
+}
+
+/* A format the user forced, on bytes that gave no event at all: that is
+ * not a clean capture but input of another kind.  0, or -1 with err (and
+ * out freed). */
+static int said_nothing(struct capture *out, const struct analyse_options *o,
+			struct ht_error *err)
+{
+	long long bytes = 0;
+	long events = 0, lines = 0;
+	for (int i = 0; i < out->ninputs; i++) {
+		bytes += out->inputs[i].bytes;
+		events += out->inputs[i].events;
+		lines += out->inputs[i].lines;
+	}
+	if (o->format == FMT_AUTO || events > 0 || bytes == 0 || out->fatal)
+		return 0;
+	ht_error_set(err, out->inputs[0].path ? out->inputs[0].path : "", 0,
+		     "read as --format %s, but no event was found in it "
+		     "(%ld line%s): is it %s?", format_name(o->format), lines,
+		     lines == 1 ? "" : "s", format_name(o->format));
+	capture_free(out);
+	return -1;
+}
+
 static int64_t ff_suffix_tid(const char *path)
 {
 	int64_t tid = -1;
@@ -330,8 +358,23 @@ int analyse_capture(const char *const *paths, int npaths,
 	}
 	timeline_finish(tl);
 	whole_capture(out, tl);
+	for (int i = 0; i < npaths && o->rules_path; i++)
+		if (!etw_format(out->inputs[i].format))
+			input_stats_limit(&out->inputs[i], "--rules maps ETW "
+				"events; it does nothing for this input");
 	const struct timeline_stats *ts = timeline_stats(tl);
 	untraced_note(out, ts);
+	if (ts->findings_dropped || ts->unexplained_dropped) {
+		char msg[300];
+		int nf, nu;
+		timeline_findings(tl, &nf);
+		timeline_unexplained(tl, &nu);
+		snprintf(msg, sizeof msg, "%ld findings and %ld unexplained "
+			 "failures past the cap were counted, not listed (the "
+			 "first %d and %d are)", ts->findings_dropped,
+			 ts->unexplained_dropped, nf, nu);
+		input_stats_limit(&out->inputs[0], msg);
+	}
 	if (ts->numbers_forgotten) {
 		char msg[300];
 		snprintf(msg, sizeof msg, "%ld closed handle numbers forgotten "
@@ -353,7 +396,7 @@ int analyse_capture(const char *const *paths, int npaths,
 		src_close(&src[i]);
 	free(src);
 	out->tl = tl;
-	return 0;
+	return said_nothing(out, o, err);
 }
 
 void capture_free(struct capture *c)

@@ -6,6 +6,7 @@
  * Memory: one report.json at a time plus a small record per finding. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -51,6 +52,7 @@ struct icap {
 	long long events;    /* -1 unknown */
 	int64_t span;        /* ns, -1 unknown */
 	long skipped;
+	long dropped;        /* findings past the analysis' cap */
 	int by_kind[FK__COUNT];
 	int by_sev[3];
 	int worst;           /* -1: no finding */
@@ -384,6 +386,7 @@ static void take_summary(struct icap *c, const struct jv *rep)
 	const struct jv *in = jv_get(rep, "inputs");
 	c->have_report = 1;
 	c->events = kint_in(sum, "events", -1, -1, LLONG_MAX);
+	c->dropped = (long)kint_in(sum, "findings_dropped", 0, 0, LONG_MAX);
 	int64_t a = read_ts(sum, "ts_first"), b = read_ts(sum, "ts_last");
 	uint64_t d = (uint64_t)b - (uint64_t)a;  /* no overflow when b >= a */
 	c->span = a == TS_NONE || b == TS_NONE || b < a ||
@@ -454,6 +457,7 @@ static void jsonl_summary(struct strbuf *sb, const struct icap *c,
 	}
 	jw_kint(&w, "skipped_lines", c->skipped);
 	jw_kint(&w, "findings", c->nf);
+	jw_kint(&w, "findings_dropped", c->dropped);
 	kind_counts(&w, "by_kind", c->by_kind, FK__COUNT, 0);
 	kind_counts(&w, "by_severity", c->by_sev, 3, 1);
 	jw_kstr(&w, "worst", c->worst < 0 ? NULL
@@ -558,6 +562,7 @@ static void emit_capture(struct icap *c, const char *rdir,
 			paths[np++] = c->paths[i];
 	struct sarif_capture sc = {
 		c->name, paths, np, known, nknown, c->error, c->skipped,
+		c->dropped,
 	};
 	sarif_add(sarif, &sc);
 	free(paths);
@@ -859,8 +864,8 @@ static struct fpgroup *group_findings(const struct index *ix, size_t *ng)
 static void totals(struct strbuf *sb, const struct index *ix)
 {
 	int t[FK__COUNT][3];
-	int nfailed = 0, nlost = 0;
-	long lost = 0;
+	int nfailed = 0, nlost = 0, ncapped = 0;
+	long lost = 0, dropped = 0;
 	memset(t, 0, sizeof t);
 	for (size_t i = 0; i < ix->n; i++) {
 		const struct icap *c = &ix->c[i];
@@ -868,6 +873,8 @@ static void totals(struct strbuf *sb, const struct index *ix)
 			if (c->f[j].kind < FK__COUNT)
 				t[c->f[j].kind][c->f[j].severity]++;
 		nfailed += c->status == 2;
+		ncapped += c->dropped > 0;
+		dropped += c->dropped;
 		if (c->skipped) {
 			nlost++;
 			lost += c->skipped;
@@ -903,6 +910,11 @@ static void totals(struct strbuf *sb, const struct index *ix)
 	if (lost)
 		sb_puts(sb, " A capture with lost lines may miss findings: "
 			"its report lists the lines and why.");
+	if (dropped)
+		sb_printf(sb, " %ld findings in %d capture%s past the "
+			  "analysis' cap were counted, not listed here or in "
+			  "the feeds.", dropped, ncapped,
+			  ncapped == 1 ? "" : "s");
 	sb_puts(sb, "</p>\n</section>\n");
 }
 
@@ -1001,6 +1013,10 @@ static void captures_table(struct strbuf *sb, const struct index *ix)
 			h(sb, c->error);
 			sb_puts(sb, "</span>");
 		}
+		if (c->dropped)
+			sb_printf(sb, "; <span class=\"err\">%ld findings "
+				  "past the cap not listed</span>",
+				  c->dropped);
 		sb_puts(sb, "</td></tr>\n");
 	}
 	sb_puts(sb, "</tbody>\n</table>\n<p>Columns ");
@@ -1131,6 +1147,70 @@ static void index_html(struct strbuf *sb, const struct index *ix)
 
 /* --- building -------------------------------------------------------- */
 
+/* A feed written as it is made (findings.jsonl and findings.sarif hold
+ * every finding of every capture): into a temp file beside the target,
+ * renamed over it at the end, so memory stays per capture. */
+struct stream {
+	char *path, *tmp;
+	int fd;
+	int failed;
+	struct ht_error err;
+};
+
+static int stream_open(struct stream *s, const char *dest, const char *name,
+		       struct ht_error *err)
+{
+	memset(s, 0, sizeof *s);
+	s->path = batch_path(dest, name);
+	size_t n = strlen(s->path) + 32;
+	s->tmp = xmalloc(n);
+	snprintf(s->tmp, n, "%s.tmp.%ld", s->path, (long)getpid());
+	unlink(s->tmp);
+	s->fd = open(s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (s->fd < 0) {
+		ht_error_set(err, s->path, 0, "cannot write: %s",
+			     strerror(errno));
+		free(s->path);
+		free(s->tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static void stream_flush(struct stream *s, struct strbuf *sb)
+{
+	if (!s->failed && sb->len &&
+	    write_all(s->fd, s->path, sb->s, sb->len, &s->err) < 0)
+		s->failed = 1;
+	sb_reset(sb);
+}
+
+/* Finishes the file (rename) or, after a failure, removes the temp. */
+static int stream_close(struct stream *s, int ok, struct ht_error *err)
+{
+	int r = 0;
+	if (close(s->fd) != 0 && !s->failed) {
+		ht_error_set(&s->err, s->path, 0, "cannot write: %s",
+			     strerror(errno));
+		s->failed = 1;
+	}
+	if (ok && !s->failed && rename(s->tmp, s->path) != 0) {
+		ht_error_set(&s->err, s->path, 0, "cannot write: %s",
+			     strerror(errno));
+		s->failed = 1;
+	}
+	if (!ok || s->failed) {
+		unlink(s->tmp);
+		if (s->failed) {
+			*err = s->err;
+			r = -1;
+		}
+	}
+	free(s->path);
+	free(s->tmp);
+	return r;
+}
+
 static int write_out(const char *dest, const char *name,
 		     const struct strbuf *sb, struct ht_error *err)
 {
@@ -1173,20 +1253,32 @@ int batch_index_build(const char *dest, const char *const *dirs, int ndirs,
 	ix.n = m;
 
 	struct strbuf jsonl, sarif;
+	struct stream jst, sst;
 	sb_init(&jsonl);
 	sb_init(&sarif);
-	struct sarif_log *sl = sarif_begin(&sarif);
-	for (size_t i = 0; i < ix.n && r == 0; i++) {
-		emit_capture(&ix.c[i], dirs[ix.c[i].from], &jsonl, sl);
-		if (ix.c[i].status > *worst)
-			*worst = ix.c[i].status;
+	if (r == 0 && stream_open(&jst, dest, "findings.jsonl", err) < 0)
+		r = -1;
+	if (r == 0 && stream_open(&sst, dest, "findings.sarif", err) < 0) {
+		stream_close(&jst, 0, err);
+		r = -1;
 	}
-	sarif_end(sl);
+	if (r == 0) {
+		struct sarif_log *sl = sarif_begin(&sarif);
+		for (size_t i = 0; i < ix.n; i++) {
+			emit_capture(&ix.c[i], dirs[ix.c[i].from], &jsonl,
+				     sl);
+			if (ix.c[i].status > *worst)
+				*worst = ix.c[i].status;
+			stream_flush(&jst, &jsonl);
+			stream_flush(&sst, &sarif);
+		}
+		sarif_end(sl);
+		stream_flush(&sst, &sarif);
+		r = stream_close(&jst, 1, err);
+		if (stream_close(&sst, r == 0, err) < 0)
+			r = -1;
+	}
 	*ncaptures = (int)ix.n;
-	if (r == 0)
-		r = write_out(dest, "findings.jsonl", &jsonl, err);
-	if (r == 0)
-		r = write_out(dest, "findings.sarif", &sarif, err);
 	sb_free(&jsonl);
 	sb_free(&sarif);
 	struct strbuf sb;

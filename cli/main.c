@@ -107,6 +107,37 @@ static int want_color(const char *when, const char *path)
 	return strcmp(path, "-") == 0 && isatty(STDOUT_FILENO);
 }
 
+/* path with its folder resolved ("./x", "d/../x" and "x" are one file),
+ * allocated; the path itself when its folder does not resolve */
+static char *resolved(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path) + 1)
+			  : xstrdup(".");
+	char *real = realpath(dir, NULL);
+	free(dir);
+	if (!real)
+		return xstrdup(path);
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_printf(&sb, "%s/%s", real, slash ? slash + 1 : path);
+	free(real);
+	return sb_detach(&sb);
+}
+
+static int same_output(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
+		       !S_ISCHR(sa.st_mode);  /* /dev/null twice is fine */
+	char *ra = resolved(a), *rb = resolved(b);
+	int same = strcmp(ra, rb) == 0;
+	free(ra);
+	free(rb);
+	return same;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "batch") == 0)
@@ -175,6 +206,17 @@ int main(int argc, char **argv)
 		nstdout += outs[i] && strcmp(outs[i], "-") == 0;
 	if (nstdout > 1)
 		die("only one report can go to standard output ('-')");
+	/* two reports into one file: the later would silently replace the
+	 * earlier */
+	const char *const names[] = { "--json", "--html", "--text", "--sarif",
+				      "--perfetto" };
+	for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
+		for (size_t k = i + 1; k < sizeof outs / sizeof outs[0]; k++)
+			if (outs[i] && outs[k] && strcmp(outs[i], "-") != 0 &&
+			    same_output(outs[i], outs[k]))
+				die("%s %s and %s %s name the same file; give "
+				    "each report its own", names[i], outs[i],
+				    names[k], outs[k]);
 	/* a report written over a trace would destroy the input */
 	for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++) {
 		struct stat so, si;
@@ -232,6 +274,12 @@ int main(int argc, char **argv)
 	}
 	sb_free(&sb);
 	int status = capture_status(&cap);
+	for (int i = 0; ao.rules_path && i < cap.ninputs; i++)
+		if (!etw_format(cap.inputs[i].format)) {
+			say("warning: --rules maps ETW events; it does nothing "
+			    "for this input", "");
+			break;
+		}
 	if (cap.fatal)
 		say(cap.fatal, " (the reports cover the events before this "
 		    "point)");

@@ -96,6 +96,7 @@ struct leader {
 	int64_t rel_ns;
 	size_t ts_off, ts_len;
 	int has_n, has_i;
+	int bad_time;            /* HH:MM:SS no clock shows (25:61:61) */
 	size_t body;
 };
 
@@ -504,8 +505,11 @@ static int leader_fast(const char *s, size_t n, struct leader *ld,
 		if (!is_digit(s[i]) || !is_digit(s[i + 1]) ||
 		    s[i + 2] != ':' || !is_digit(s[i + 3]) ||
 		    !is_digit(s[i + 4]) || s[i + 5] != ':' ||
-		    !is_digit(s[i + 6]) || !is_digit(s[i + 7]))
-			return 0;
+		    !is_digit(s[i + 6]) || !is_digit(s[i + 7]) ||
+		    s[i] > '2' || (s[i] == '2' && s[i + 1] > '3') ||
+		    s[i + 3] > '5' || s[i + 6] > '6' ||
+		    (s[i + 6] == '6' && s[i + 7] > '0'))
+			return 0;   /* the long way says why it is impossible */
 		secs = ((s[i] - '0') * 10 + (s[i + 1] - '0')) * 3600 +
 		       (s[i + 3] - '0') * 600 + (s[i + 4] - '0') * 60 +
 		       (s[i + 6] - '0') * 10 + (s[i + 7] - '0');
@@ -533,6 +537,7 @@ static int leader_fast(const char *s, size_t n, struct leader *ld,
 	ld->has_rel = 0;
 	ld->rel_ns = 0;
 	ld->has_n = ld->has_i = 0;
+	ld->bad_time = 0;
 	ld->secs = secs;
 	ld->frac_ns = ((((((int64_t)(f[0] - '0') * 10 + (f[1] - '0')) * 10 +
 			  (f[2] - '0')) * 10 + (f[3] - '0')) * 10 +
@@ -606,6 +611,10 @@ static void parse_leader(const char *s, size_t n, struct leader *ld,
 		    is_digit(s[e + 2]) && s[e + 3] == ':' &&
 		    is_digit(s[e + 4]) && is_digit(s[e + 5])) {
 			ld->stamp = 1;
+			/* 23:59:60 is a leap second; 25:61:61 is no time */
+			ld->bad_time = a > 23 || s[e + 1] > '5' ||
+				       s[e + 4] > '6' ||
+				       (s[e + 4] == '6' && s[e + 5] > '0');
 			ld->secs = a * 3600 + (s[e + 1] - '0') * 600 +
 				   (s[e + 2] - '0') * 60 + (s[e + 4] - '0') * 10
 				   + (s[e + 5] - '0');
@@ -1767,6 +1776,10 @@ static int handle_line(struct strace *p, const char *s, size_t n, long ln,
 	if (n >= 3 && s[0] == ' ' && (s[1] == '>' || s[1] == '|') &&
 	    s[2] == ' ')
 		return 0;   /* a stack or dump line with no call before it */
+	if (ln == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+		s += 3;   /* a UTF-8 byte-order mark an editor added */
+		n -= 3;
+	}
 	int sum = summary_shape(s, n);
 	if (sum == 2)
 		p->feat |= FT_SUMMARY;
@@ -1774,6 +1787,13 @@ static int handle_line(struct strace *p, const char *s, size_t n, long ln,
 		return 0;   /* the -c/-C table: strace's, not a call */
 	struct leader ld;
 	parse_leader(s, n, &ld, &p->memo);
+	if (ld.bad_time) {
+		snprintf(p->why, sizeof p->why, "impossible time of day "
+			 "'%.*s'", (int)(ld.ts_len < 40 ? ld.ts_len : 40),
+			 s + ld.ts_off);
+		skip_line(p, ln);
+		return 0;
+	}
 	/* every line's stamp counts (-r sums deltas), parsed or not */
 	p->cur_ts = joined ? p->join_ts : stamp_ns(p, &ld, ln);
 	int r = parse_body(p, s, n, ln, &ld, ev);
@@ -2020,7 +2040,7 @@ static int line_shape(const char *s, size_t n, int cut)
 int strace_sniff(const char *buf, size_t n)
 {
 	int good = 0, bad = 0, lines = 0;
-	size_t i = 0;
+	size_t i = n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 	struct strbuf clean;  /* --color=always captures are strace too */
 	sb_init(&clean);
 	while (i < n && lines < 40) {

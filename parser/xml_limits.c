@@ -1,14 +1,20 @@
 /* parser/xml_limits.c - counts the attributes of each start tag in a
  * stream of XML bytes so that an element with hundreds of thousands of
  * them is refused before libxml2 spends minutes on it, and notes the line
- * where each <Event start tag begins.  Tolerant by design: PIs and UTF-16
- * bytes may confuse it only towards counting less (UTF-16's zero bytes
- * are skipped), and the limit is far above any real event. */
+ * where each <Event start tag begins.  It follows the grammar of what
+ * can hide a '>' or a '<' (comments, CDATA, processing instructions
+ * ending only at "?>", a DOCTYPE with quoted strings and an internal
+ * subset holding comments and PIs): none of them puts it out of step
+ * with libxml2, so none lets a tag past uncounted.  UTF-16's zero bytes
+ * are skipped; the limit is far above any real event. */
 #include <stdlib.h>
 #include "xml_limits.h"
 #include "../util/util.h"
 
-enum { S_TEXT, S_LT, S_TAG, S_QUOTE, S_OTHER, S_BANG, S_COMMENT, S_CDATA };
+enum {
+	S_TEXT, S_LT, S_TAG, S_QUOTE, S_OTHER, S_BANG, S_COMMENT, S_CDATA,
+	S_PI, S_DECL, S_DQUOTE,
+};
 
 static int name_start(unsigned char c)
 {
@@ -87,6 +93,43 @@ static void name_end(struct xml_scan *s)
 	s->name_len = -2;   /* the name is over */
 }
 
+/* One byte of a declaration (<!DOCTYPE x [ ... ]>).  Its internal subset
+ * holds declarations with quoted strings, comments and PIs; a comment or
+ * PI there returns here (s->ret), a '>' ends it only outside the subset. */
+static void decl_step(struct xml_scan *s, unsigned char c)
+{
+	if (s->decl_lt == 1 && c == '?') {
+		s->state = S_PI;
+		s->ret = S_DECL;
+		s->dash = 0;
+		s->decl_lt = 0;
+		return;
+	}
+	if ((s->decl_lt == 1 && c == '!') || (s->decl_lt == 2 && c == '-')) {
+		s->decl_lt++;
+		return;
+	}
+	if (s->decl_lt == 3 && c == '-') {
+		s->state = S_COMMENT;
+		s->ret = S_DECL;
+		s->dash = 0;
+		s->decl_lt = 0;
+		return;
+	}
+	s->decl_lt = c == '<';
+	if (c == '"' || c == '\'') {
+		s->quote = (char)c;
+		s->state = S_DQUOTE;
+	} else if (c == '[') {
+		s->depth++;
+	} else if (c == ']' && s->depth > 0) {
+		s->depth--;
+	} else if (c == '>' && s->depth == 0) {
+		s->state = S_TEXT;
+		s->ret = S_TEXT;
+	}
+}
+
 int xml_scan_feed(struct xml_scan *s, const char *buf, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -105,7 +148,10 @@ int xml_scan_feed(struct xml_scan *s, const char *buf, size_t n)
 		case S_LT:
 			if (c == 0)
 				break;  /* UTF-16: the other half of '<' */
-			if (name_start(c)) {
+			if (c == '?') {
+				s->state = S_PI;
+				s->dash = 0;
+			} else if (name_start(c)) {
 				s->state = S_TAG;
 				s->attrs = 0;
 				s->name_len = 0;
@@ -147,9 +193,30 @@ int xml_scan_feed(struct xml_scan *s, const char *buf, size_t n)
 				s->dash = 0;
 			} else if (c == '[' && s->dash == 0) {
 				s->state = S_CDATA;
+			} else if (name_start(c) && s->dash == 0) {
+				s->state = S_DECL;   /* <!DOCTYPE ... */
+				s->depth = 0;
+				s->decl_lt = 0;
 			} else if (c != '-') {
 				s->state = c == '>' ? S_TEXT : S_OTHER;
 			}
+			break;
+		case S_PI:        /* until "?>" ('>' alone does not end it) */
+			if (c == 0)
+				break;
+			if (c == '>' && s->dash)
+				s->state = s->ret;
+			else
+				s->dash = c == '?';
+			break;
+		case S_DECL:      /* a declaration: quotes, [subset] */
+			if (c == 0)
+				break;
+			decl_step(s, c);
+			break;
+		case S_DQUOTE:
+			if (c == (unsigned char)s->quote)
+				s->state = S_DECL;
 			break;
 		case S_COMMENT:   /* until "-->" */
 		case S_CDATA:     /* until "]]>" */
@@ -158,7 +225,8 @@ int xml_scan_feed(struct xml_scan *s, const char *buf, size_t n)
 			if (c == (s->state == S_COMMENT ? '-' : ']'))
 				s->dash++;
 			else if (c == '>' && s->dash >= 2)
-				s->state = S_TEXT;
+				s->state = s->state == S_COMMENT ? s->ret
+								 : S_TEXT;
 			else
 				s->dash = 0;
 			break;

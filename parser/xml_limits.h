@@ -23,7 +23,12 @@ struct xml_scan {
 	 * name has matched so far (-1: not an Event) */
 	long tag_line;
 	int name_len;
-	int dash;     /* '-' or ']' run before a '>' in a comment/CDATA */
+	int dash;     /* '-' or ']' run before a '>' in a comment/CDATA;
+			 a '?' before it in a PI */
+	int ret;      /* the state a comment or PI returns to (S_TEXT, 0,
+			 or inside a DOCTYPE's subset) */
+	long depth;   /* '[' nesting in a declaration */
+	int decl_lt;  /* "<", "<!", "<!-" seen in a declaration */
 	/* lines of <Event start tags not yet taken (a ring; the reader of
 	 * the elements is behind the bytes by libxml2's read-ahead) */
 	long *q;

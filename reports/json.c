@@ -196,6 +196,11 @@ static void summary(struct jsonw *w, const struct capture *c,
 	jw_kint(w, "leaks_killed", ts->leaks_killed);
 	jw_kint(w, "leaks_untraced", ts->leaks_untraced);
 	jw_end_obj(w);
+	/* only past the cap: reports under it keep their bytes */
+	if (ts->findings_dropped)
+		jw_kint(w, "findings_dropped", ts->findings_dropped);
+	if (ts->unexplained_dropped)
+		jw_kint(w, "unexplained_dropped", ts->unexplained_dropped);
 	long skipped = 0;
 	for (int i = 0; i < c->ninputs; i++)
 		skipped += c->inputs[i].skipped;

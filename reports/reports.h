@@ -37,6 +37,7 @@ struct sarif_capture {
 	int nfindings;
 	const char *error;           /* failed or broke off: why, else NULL */
 	long skipped;                /* lines lost to parse errors */
+	long dropped;                /* findings past the cap, not listed */
 };
 void report_sarif_captures(struct strbuf *sb, const struct sarif_capture *c,
 			   int n);

@@ -504,6 +504,10 @@ void sarif_add(struct sarif_log *l, const struct sarif_capture *c)
 	if (c->skipped > 0)
 		note(l, "warning", "capture %s: %ld trace lines could not be "
 		     "parsed and were skipped", name, c->skipped);
+	if (c->dropped > 0)
+		note(l, "warning", "capture %s: %ld findings past the cap were "
+		     "counted, not listed (the first %d are)", name,
+		     c->dropped, c->nfindings);
 	l->a.names = xrealloc(l->a.names, (size_t)(l->a.nnames + 1) *
 			      sizeof *l->a.names);
 	l->a.names[l->a.nnames++] = name;
@@ -602,6 +606,7 @@ void report_sarif(struct strbuf *sb, const struct capture *const *caps,
 		c[i].npaths = cap->ninputs;
 		c[i].findings = timeline_findings(cap->tl, &c[i].nfindings);
 		c[i].error = cap->fatal;
+		c[i].dropped = timeline_stats(cap->tl)->findings_dropped;
 	}
 	report_sarif_captures(sb, c, n);
 	for (int i = 0; i < n; i++)

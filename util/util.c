@@ -420,8 +420,8 @@ static int named_fd(const char *path)
 	return -1;
 }
 
-static int write_all(int fd, const char *path, const char *data, size_t n,
-		     struct ht_error *err)
+int write_all(int fd, const char *path, const char *data, size_t n,
+	      struct ht_error *err)
 {
 	size_t off = 0;
 	while (off < n) {

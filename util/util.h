@@ -130,6 +130,9 @@ uint64_t hash64(const void *p, size_t n, uint64_t seed);
  * written through, never replaced. */
 int write_file_atomic(const char *path, const char *data, size_t n,
 		      struct ht_error *err);
+/* write(2) until all n bytes are out; -1 with err naming path. */
+int write_all(int fd, const char *path, const char *data, size_t n,
+	      struct ht_error *err);
 /* The same, but always by a temp file and rename: whatever sits at path
  * (a symlink, a FIFO) is replaced, never written through.  For files in
  * folders this tool owns (batch results). */
