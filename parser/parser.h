@@ -180,7 +180,8 @@ struct input_stats {
 	char *path;           /* as given ("-" shows as "<stdin>") */
 	enum ht_format format;
 	char flags[128];      /* detected capture flags, e.g. "-f -tt -T -yy" */
-	char limits[1024];    /* what the capture cannot show, '\n'-separated */
+	char limits[2048];    /* what the capture cannot show, '\n'-separated
+				 (room for every bound the analysis states) */
 	char compression[8];  /* "", "gzip", "xz", "zstd" */
 	long lines;           /* lines (or XML events) read */
 	long events;          /* events produced */

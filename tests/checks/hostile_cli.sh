@@ -134,8 +134,9 @@ bad = []
 j = json.load(open(t + "/cap.json"))
 if not j["summary"].get("findings_dropped"):
     bad.append("JSON summary has no findings_dropped")
-if not any("past the cap" in l for l in j["inputs"][0]["limits"]):
-    bad.append("JSON limits do not state the cap")
+if not any("past the cap" in l and l.endswith("are)")
+           for l in j["inputs"][0]["limits"]):
+    bad.append("JSON limits do not state the cap whole: %r" % j["inputs"][0]["limits"])
 if "past the cap" not in open(t + "/cap.text").read():
     bad.append("text report does not state the cap")
 s = json.load(open(t + "/cap.sarif"))
@@ -157,6 +158,26 @@ for b in bad:
 if not bad:
     print("ok:   finding-cap-stated (JSON, text, SARIF, index, feeds)")
 sys.exit(1 if bad else 0)
+PY
+
+# 6. a bound is stated whole, however many other limits apply (four
+# limits used to cut the fifth mid-sentence)
+python3 - "$t/lim.txt" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(20000):
+        fd = 100 + i
+        f.write('100 10:00:00.000001 openat(AT_FDCWD, "/tmp/a%d", O_RDONLY) = %d\n' % (i, fd))
+        f.write('100 10:00:00.000002 close(%d) = 0\n' % fd)
+        f.write('101 10:00:00.000003 openat(AT_FDCWD, "/tmp/b%d", O_RDONLY) = %d\n' % (i, fd))
+        f.write('100 10:00:00.000004 close(%d) = 0\n' % fd)
+PY
+"$HT" --json "$t/lim.json" "$t/lim.txt" >/dev/null 2>&1
+python3 - "$t/lim.json" <<'PY' && ok "limits-whole (every limit stated to its end)" || bad "limits-whole: a limit was cut"
+import json, sys
+lim = json.load(open(sys.argv[1]))["inputs"][0]["limits"]
+sys.exit(0 if len(lim) >= 4 and any(l.endswith("number never seen")
+                                   for l in lim) else 1)
 PY
 
 # 6. the XML attribute guard follows the grammar: a PI, comment or CDATA
