@@ -146,11 +146,13 @@ int main(int argc, char **argv)
 		if (c.by_htype[t])
 			printf("header %s: %ld\n", etl_htype_name(t),
 			       c.by_htype[t]);
-	qsort(pv, np, sizeof *pv, by_name);
+	if (np)   /* qsort's base may not be NULL, even for 0 items */
+		qsort(pv, np, sizeof *pv, by_name);
 	for (size_t k = 0; k < np; k++)
 		printf("provider %s: %ld records, %ld decoded\n", pv[k].name,
 		       pv[k].n, pv[k].decoded);
-	qsort(tl, ntl, sizeof *tl, by_name);
+	if (ntl)
+		qsort(tl, ntl, sizeof *tl, by_name);
 	for (size_t k = 0; k < ntl; k++)
 		printf("tracelogging %s: %ld\n", tl[k].name, tl[k].n);
 	etl_format_time(first, t0, sizeof t0);
