@@ -195,6 +195,17 @@ static void fdseen_spawn(struct ptasks *ts, struct ptask *parent,
 	fdseen_unref(old);
 }
 
+void fdseen_outside_only(struct ht_event *ev)
+{
+	int k = 0;
+	for (int i = 0; i < ev->nfx; i++)
+		if (ev->fx[i].op == EFF_OUTSIDE)
+			ev->fx[k++] = ev->fx[i];
+	ev->nfx = k;
+	ev->type = EV_TASK_INFO;
+	ev->phase = PH_FULL;
+}
+
 static int wants_outside(const struct ht_event *ev, const struct effect *e)
 {
 	if ((e->op != EFF_USE && e->op != EFF_CLOSE) || e->h < 0 ||
@@ -747,17 +758,8 @@ static int call_event(struct perf *p, struct ptask *t, enum ev_phase ph,
 		p->n_pipes++;
 	if (fdseen_event(&p->tasks, t, ev, unseen, p->n_clone_unknown > 0) &&
 	    ph == PH_ENTRY) {
-		/* the model takes a call in flight as it stood at entry: the
-		 * numbers open before the trace go first, as an event of
-		 * their own, and the entry follows (p->reemit) */
-		int k = 0;
-		for (int i = 0; i < ev->nfx; i++)
-			if (ev->fx[i].op == EFF_OUTSIDE)
-				ev->fx[k++] = ev->fx[i];
-		ev->nfx = k;
-		ev->type = EV_TASK_INFO;
-		ev->phase = PH_FULL;
-		p->reemit = t->tid;
+		fdseen_outside_only(ev);
+		p->reemit = t->tid;    /* the entry follows */
 		return 1;
 	}
 	if (ph != PH_ENTRY)

@@ -66,6 +66,12 @@ void ptask_set_raw(struct ptask *t, const char *s, size_t n);
 int fdseen_event(struct ptasks *ts, struct ptask *t, struct ht_event *ev,
 		 int unseen_new, int off);   /* EFF_OUTSIDE added */
 
+/* The model takes a call in flight as it stood at entry: when
+ * fdseen_event added EFF_OUTSIDE to an entry, those go first as an event
+ * of their own (ev keeps only them) and the caller emits the entry again
+ * afterwards. */
+void fdseen_outside_only(struct ht_event *ev);
+
 /* An event with nothing in it yet but where it comes from. */
 void perf_ev_init(struct ht_event *ev, enum ev_type type, enum ev_phase ph,
 		  const char *path, long line, int64_t tid, int cpu,

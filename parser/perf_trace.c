@@ -388,17 +388,8 @@ static int effects(struct ptrace_rd *p, struct ptask *t, enum fx_mode mode,
 		     mode != FXM_ENTRY && ev->has_ret && !ev->failed ? 2 : 0;
 	if (fdseen_event(&p->tasks, t, ev, unseen, p->n_clone_unknown > 0) &&
 	    mode == FXM_ENTRY) {
-		/* numbers open before the trace go to the model ahead of the
-		 * blocked call, which it reads as it stood at entry; the
-		 * entry follows (p->reemit) */
-		int k = 0;
-		for (int i = 0; i < ev->nfx; i++)
-			if (ev->fx[i].op == EFF_OUTSIDE)
-				ev->fx[k++] = ev->fx[i];
-		ev->nfx = k;
-		ev->type = EV_TASK_INFO;
-		ev->phase = PH_FULL;
-		p->reemit = t->tid;
+		fdseen_outside_only(ev);
+		p->reemit = t->tid;    /* the entry follows */
 		return 1;
 	}
 	if (mode != FXM_ENTRY) {
