@@ -401,6 +401,7 @@ int analyse_capture(const char *const *paths, int npaths,
 
 void capture_free(struct capture *c)
 {
+	capture_unselect(c);
 	for (int i = 0; i < c->ninputs; i++)
 		free(c->inputs[i].path);
 	free(c->inputs);

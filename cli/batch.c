@@ -57,7 +57,8 @@ struct batch {
 	int perfetto, quiet, force, prune;
 	const char *junit;
 	struct analyse_options ao;
-	char optkey[64];     /* analysis options that change results */
+	struct selection sel;  /* triage options: what the reports show */
+	char optkey[400];    /* analysis options that change results */
 	dev_t out_dev;
 	ino_t out_ino;
 	struct bfile *files;
@@ -79,24 +80,16 @@ static const char batch_usage[] =
 "one capture.  Results whose traces and tool version did not change are\n"
 "reused.\n"
 "\n"
-"Options:\n"
-"  -o, --output OUTDIR     where the results go (required)\n"
-"  -j, --jobs N            worker processes (default: number of CPUs)\n"
-"      --shard K/N         only the K-th of N shares of the captures, by\n"
-"                          content hash; merge with `handletrail index`\n"
-"      --perfetto          also write trace.perfetto.json per capture\n"
-"      --junit FILE        also write JUnit XML (a testsuite per capture)\n"
-"  -f, --format FMT        input format: auto, strace, perf-trace,\n"
-"                          perf-script, trace-cmd, etw-xml,\n"
-"                          perfview-xml, etl (default auto)\n"
-"  -r, --rules FILE        ETW rules mapping events to handle operations\n"
-"      --force             analyse every capture again\n"
-"      --prune             remove results of captures no longer in INPUT\n"
-"  -q, --quiet             no progress line and no summary\n"
-"  -h, --help              show this help and exit\n"
+"The triage options select the findings of every capture's reports (and so\n"
+"of the index and the feeds) as in a single run.\n"
+"\n"
+"Options:\n";
+
+static const char batch_usage_tail[] =
 "\n"
 "Exit status: the worst over all captures: 0 clean, 1 findings of\n"
-"severity warning or error, 2 a capture could not be analysed.\n";
+"severity warning or error (with triage options: among those selected),\n"
+"2 a capture could not be analysed.\n";
 
 /* "handletrail: batch: PATH: what", the path escaped as the text report
  * escapes trace text: a file name cannot drive the terminal. */
@@ -1038,6 +1031,7 @@ static int run_capture(const struct batch *b, const struct bcap *c)
 	}
 	free((char *)cap.name);
 	cap.name = xstrdup(c->name);
+	capture_select(&cap, &b->sel);
 	struct strbuf sb;
 	sb_init(&sb);
 	int status = capture_status(&cap);
@@ -1404,68 +1398,77 @@ static int parse_shard(const char *s, int *k, int *n)
 	return 0;
 }
 
+/* An option of batch's own (the triage ones go to b->sel).  0, or -1
+ * after saying what was wrong. */
+static int batch_option(struct batch *b, const char *name, const char *arg)
+{
+	char *e;
+	if (strcmp(name, "output") == 0) {
+		b->outdir = arg;
+	} else if (strcmp(name, "jobs") == 0) {
+		errno = 0;
+		long jl = strtol(arg, &e, 10);
+		b->jobs = jl >= 1 && jl <= 1024 ? (int)jl : 0;
+		if (*e || e == arg || errno || b->jobs < 1) {
+			fprintf(stderr, "handletrail: batch: -j: expected 1 to "
+				"1024, not '%s'\n", arg);
+			return -1;
+		}
+	} else if (strcmp(name, "shard") == 0) {
+		if (parse_shard(arg, &b->shard_k, &b->shard_n) < 0) {
+			fprintf(stderr, "handletrail: batch: --shard: expected "
+				"K/N with 1 <= K <= N, not '%s'\n", arg);
+			return -1;
+		}
+	} else if (strcmp(name, "format") == 0) {
+		if (format_parse(arg, &b->ao.format) < 0) {
+			fprintf(stderr, "handletrail: batch: --format: unknown "
+				"format '%s'\n", arg);
+			return -1;
+		}
+	} else {
+		b->perfetto |= strcmp(name, "perfetto") == 0;
+		b->junit = strcmp(name, "junit") == 0 ? arg : b->junit;
+		if (strcmp(name, "rules") == 0)
+			b->ao.rules_path = arg;
+		b->force |= strcmp(name, "force") == 0;
+		b->prune |= strcmp(name, "prune") == 0;
+		b->quiet |= strcmp(name, "quiet") == 0;
+	}
+	return 0;
+}
+
+/* 0 to run, 1 after --help, -1 on a usage error */
 static int parse_batch_opts(struct batch *b, int argc, char **argv)
 {
-	enum { O_SHARD = 256, O_PERFETTO, O_JUNIT, O_FORCE, O_PRUNE };
-	static const struct option lo[] = {
-		{ "output", 1, NULL, 'o' },
-		{ "jobs", 1, NULL, 'j' },
-		{ "shard", 1, NULL, O_SHARD },
-		{ "perfetto", 0, NULL, O_PERFETTO },
-		{ "junit", 1, NULL, O_JUNIT },
-		{ "format", 1, NULL, 'f' },
-		{ "rules", 1, NULL, 'r' },
-		{ "force", 0, NULL, O_FORCE },
-		{ "prune", 0, NULL, O_PRUNE },
-		{ "quiet", 0, NULL, 'q' },
-		{ "help", 0, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-	char *e;
+	char shorts[64], msg[400];
+	struct option *lo = opt_table('B', shorts, sizeof shorts);
+	int c, r = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:j:f:r:qh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'o': b->outdir = optarg; break;
-		case 'j':
-			errno = 0;
-			long jl = strtol(optarg, &e, 10);
-			b->jobs = jl >= 1 && jl <= 1024 ? (int)jl : 0;
-			if (*e || e == optarg || errno || b->jobs < 1) {
-				fprintf(stderr, "handletrail: batch: -j: "
-					"expected 1 to 1024, not '%s'\n",
-					optarg);
-				return -1;
-			}
-			break;
-		case O_SHARD:
-			if (parse_shard(optarg, &b->shard_k, &b->shard_n) < 0) {
-				fprintf(stderr, "handletrail: batch: --shard: "
-					"expected K/N with 1 <= K <= N, not "
-					"'%s'\n", optarg);
-				return -1;
-			}
-			break;
-		case O_PERFETTO: b->perfetto = 1; break;
-		case O_JUNIT: b->junit = optarg; break;
-		case 'f':
-			if (format_parse(optarg, &b->ao.format) < 0) {
-				fprintf(stderr, "handletrail: batch: --format: "
-					"unknown format '%s'\n", optarg);
-				return -1;
-			}
-			break;
-		case 'r': b->ao.rules_path = optarg; break;
-		case O_FORCE: b->force = 1; break;
-		case O_PRUNE: b->prune = 1; break;
-		case 'q': b->quiet = 1; break;
-		case 'h':
+	while (r == 0 && (c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		const struct optdef *d = opt_def(c, 'B');
+		if (!d) {
+			r = -1;
+		} else if (strcmp(d->lng, "help") == 0) {
 			fputs(batch_usage, stdout);
-			return 1;
-		default:
-			goto usage;
+			opt_usage(stdout, 'B');
+			fputs(batch_usage_tail, stdout);
+			r = 1;
+		} else if (strchr(d->cmds, 'T')) {
+			if (selection_option(&b->sel, d->lng, d->arg ? optarg
+					     : NULL, msg, sizeof msg) < 0) {
+				fprintf(stderr, "handletrail: batch: %s\n", msg);
+				r = -1;
+			}
+		} else if (batch_option(b, d->lng, optarg) < 0) {
+			r = -1;
 		}
 	}
+	free(lo);
+	if (r > 0)
+		return 1;
+	if (r < 0)
+		goto usage;
 	if (!b->outdir) {
 		fputs("handletrail: batch: no output folder (-o OUTDIR)\n",
 		      stderr);
@@ -1490,9 +1493,10 @@ static int options_key(struct batch *b, struct ht_error *err)
 	    (check_regular(b->ao.rules_path, "--rules", err) < 0 ||
 	     hash_file(b->ao.rules_path, &rh, err) < 0))
 		return -1;
-	snprintf(b->optkey, sizeof b->optkey, "format=%s rules=%016llx",
+	snprintf(b->optkey, sizeof b->optkey, "format=%s rules=%016llx%s%s",
 		 b->ao.format == FMT_AUTO ? "auto" : format_name(b->ao.format),
-		 (unsigned long long)rh);
+		 (unsigned long long)rh, b->sel.said[0] ? " select=" : "",
+		 b->sel.said);
 	return 0;
 }
 
@@ -1519,6 +1523,7 @@ int batch_main(int argc, char **argv)
 	struct ht_error err;
 	char buf[1200];
 	memset(&b, 0, sizeof b);
+	selection_init(&b.sel);
 	b.lock_fd = -1;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	b.jobs = ncpu > 0 ? (int)(ncpu > 1024 ? 1024 : ncpu) : 1;

@@ -560,11 +560,23 @@ static void emit_capture(struct icap *c, const char *rdir,
 	else
 		for (int i = 0; i < c->npaths; i++)
 			paths[np++] = c->paths[i];
+	/* a report of selected findings (batch --kind ...) says so */
+	const struct jv *sel = jv_get(rep, "selection");
+	struct strbuf said;
+	sb_init(&said);
+	if (sel)
+		sb_printf(&said, "selected by %s: %lld of %lld findings shown, "
+			  "%lld left out", jv_kstr(sel, "options", ""),
+			  jv_kint(sel, "findings_shown", 0),
+			  jv_kint(sel, "findings_total", 0),
+			  jv_kint(sel, "findings_left_out", 0) +
+			  jv_kint(sel, "findings_folded", 0));
 	struct sarif_capture sc = {
 		c->name, paths, np, known, nknown, c->error, c->skipped,
-		c->dropped,
+		c->dropped, sel ? said.s : NULL,
 	};
 	sarif_add(sarif, &sc);
+	sb_free(&said);
 	free(paths);
 	for (int i = 0; i < n; i++)
 		free(f[i].chain);
@@ -1308,12 +1320,9 @@ static const char index_usage[] =
 "many RESULTDIRs (shards, other machines) into one index.html,\n"
 "findings.jsonl and findings.sarif.\n"
 "\n"
-"Options:\n"
-"  -o, --output DIR   where the merged files go (default: the RESULTDIR,\n"
-"                     when there is only one)\n"
-"      --junit FILE   also write JUnit XML (a testsuite per capture)\n"
-"  -q, --quiet        no summary line\n"
-"  -h, --help         show this help and exit\n"
+"Options:\n";
+
+static const char index_usage_tail[] =
 "\n"
 "Exit status: the worst over all captures: 0 clean, 1 findings of\n"
 "severity warning or error, 2 a capture could not be analysed or the\n"
@@ -1321,29 +1330,34 @@ static const char index_usage[] =
 
 int index_main(int argc, char **argv)
 {
-	enum { O_JUNIT = 256 };
-	static const struct option lo[] = {
-		{ "output", 1, NULL, 'o' },
-		{ "junit", 1, NULL, O_JUNIT },
-		{ "quiet", 0, NULL, 'q' },
-		{ "help", 0, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *dest = NULL, *junit_path = NULL;
 	int quiet = 0, c;
+	char shorts[64];
+	struct option *lo = opt_table('I', shorts, sizeof shorts);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:qh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'o': dest = optarg; break;
-		case O_JUNIT: junit_path = optarg; break;
-		case 'q': quiet = 1; break;
-		case 'h': fputs(index_usage, stdout); return 0;
-		default:
+	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		const struct optdef *d = opt_def(c, 'I');
+		const char *o = d ? d->lng : "";
+		if (strcmp(o, "output") == 0) {
+			dest = optarg;
+		} else if (strcmp(o, "junit") == 0) {
+			junit_path = optarg;
+		} else if (strcmp(o, "quiet") == 0) {
+			quiet = 1;
+		} else if (strcmp(o, "help") == 0) {
+			fputs(index_usage, stdout);
+			opt_usage(stdout, 'I');
+			fputs(index_usage_tail, stdout);
+			free(lo);
+			return 0;
+		} else {
 			fputs("Try 'handletrail index --help' for more "
 			      "information.\n", stderr);
+			free(lo);
 			return 2;
 		}
 	}
+	free(lo);
 	int ndirs = argc - optind;
 	if (ndirs < 1 || (!dest && ndirs > 1)) {
 		fputs(ndirs < 1

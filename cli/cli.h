@@ -3,7 +3,26 @@
 #ifndef HANDLETRAIL_CLI_H
 #define HANDLETRAIL_CLI_H
 
+#include <getopt.h>
+#include <stdio.h>
 #include "../reports/reports.h"
+
+/* One row of cli/options.def. */
+struct optdef {
+	const char *lng;
+	int sh;                    /* short option char, or 0 */
+	int arg;                   /* takes an argument */
+	const char *argname, *cmds, *help;
+};
+extern const struct optdef optdefs[];   /* ends with a NULL lng */
+/* The getopt_long table of command cmd ('M' main, 'B' batch, 'I' index;
+ * allocated) and its short options ("+o:qh").  A long-only option's val
+ * is 256 + its row in optdefs. */
+struct option *opt_table(char cmd, char *shorts, size_t nshorts);
+/* The row getopt_long's val stands for in command cmd, or NULL. */
+const struct optdef *opt_def(int val, char cmd);
+/* The options of command cmd as --help lists them. */
+void opt_usage(FILE *f, char cmd);
 
 struct analyse_options {
 	enum ht_format format;

@@ -25,12 +25,16 @@ static const char usage_head[] =
 static const char usage_tail[] =
 "\n"
 "Exit status: 0 no finding of severity warning or error, 1 such findings,\n"
-"2 usage error or unreadable input.\n"
+"2 usage error or unreadable input.  With triage options only the\n"
+"selected findings count.\n"
 "\n"
 "Examples:\n"
 "  handletrail trace.txt\n"
 "  handletrail --json report.json --html report.html trace.txt.gz\n"
 "  handletrail x.1234 x.1235 x.1236       (strace -ff -o x)\n"
+"  handletrail --min-severity error --summary trace.txt\n"
+"  handletrail --kind stale-close,stale-use --thread 17208 trace.txt\n"
+"  handletrail --finding F2 --html f2.html trace.txt\n"
 "  handletrail batch -o out samples/\n"
 "\n"
 "Capture with: strace -f -ttt -T -yy -o trace.txt PROGRAM\n"
@@ -61,23 +65,9 @@ static HT_NORETURN HT_PRINTF(1, 2) void die(const char *fmt, ...)
 static void usage(FILE *f)
 {
 	fputs(usage_head, f);
-#define OPT(lng, sh, arg, argname, help) {                              \
-		char left[40];                                          \
-		snprintf(left, sizeof left, "-%c, --%s%s%s", sh, lng,   \
-			 arg ? " " : "", argname);                      \
-		fprintf(f, "  %-24s %s\n", left, help);                 \
-	}
-#include "options.def"
-#undef OPT
+	opt_usage(f, 'M');
 	fputs(usage_tail, f);
 }
-
-static const struct option long_opts[] = {
-#define OPT(lng, sh, arg, argname, help) { lng, arg, NULL, sh },
-#include "options.def"
-#undef OPT
-	{ NULL, 0, NULL, 0 }
-};
 
 struct outputs {
 	const char *json, *html, *text, *sarif, *perfetto;
@@ -148,17 +138,19 @@ int main(int argc, char **argv)
 	struct analyse_options ao = { FMT_AUTO, NULL };
 	struct outputs out = { 0 };
 	const char *color = "auto";
-	char shorts[64] = "+";
-#define OPT(lng, sh, arg, argname, help) {                              \
-		size_t l = strlen(shorts);                              \
-		shorts[l] = sh;                                         \
-		shorts[l + 1] = arg ? ':' : '\0';                       \
-		shorts[l + 2] = '\0';                                   \
-	}
-#include "options.def"
-#undef OPT
+	struct selection sel;
+	selection_init(&sel);
+	char shorts[64], msg[400];
+	struct option *long_opts = opt_table('M', shorts, sizeof shorts);
 	int c;
 	while ((c = getopt_long(argc, argv, shorts, long_opts, NULL)) != -1) {
+		const struct optdef *d = opt_def(c, 'M');
+		if (d && strchr(d->cmds, 'T')) {
+			if (selection_option(&sel, d->lng, d->arg ? optarg
+					     : NULL, msg, sizeof msg) < 0)
+				die("%s", msg);
+			continue;
+		}
 		switch (c) {
 		case 'J': out.json = optarg; break;
 		case 'H': out.html = optarg; break;
@@ -175,16 +167,20 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			free(long_opts);
 			return EXIT_CLEAN;
 		case 'V':
 			printf("handletrail %s\n", HT_VERSION);
+			free(long_opts);
 			return EXIT_CLEAN;
 		default:
 			fputs("Try 'handletrail --help' for more "
 			      "information.\n", stderr);
+			free(long_opts);
 			return EXIT_TROUBLE;
 		}
 	}
+	free(long_opts);
 	if (optind >= argc) {
 		fputs("handletrail: no TRACE given\n"
 		      "Try 'handletrail --help' for more information.\n",
@@ -243,6 +239,16 @@ int main(int argc, char **argv)
 		char buf[1200];
 		ht_error_format(&err, buf, sizeof buf);
 		die("%s", buf);
+	}
+	capture_select(&cap, &sel);
+	if (sel.finding > cap.view.total) {
+		int n = cap.view.total;
+		capture_free(&cap);
+		if (n == 0)
+			die("--finding %d: the capture has no finding",
+			    sel.finding);
+		die("--finding %d: the capture has %d finding%s (F1 to F%d)",
+		    sel.finding, n, n == 1 ? "" : "s", n);
 	}
 	struct strbuf sb;
 	sb_init(&sb);

@@ -7,8 +7,8 @@ void report_html(struct strbuf *sb, const struct capture *c)
 	struct html_data d = { .c = c };
 
 	if (c->tl) {
-		d.f = timeline_findings(c->tl, &d.nf);
-		d.u = timeline_unexplained(c->tl, &d.nu);
+		d.f = capture_findings(c, &d.nf);
+		d.u = capture_unexplained(c, &d.nu);
 		d.t = timeline_tasks(c->tl, &d.nt);
 		d.g = timeline_generations(c->tl, &d.ng);
 		d.st = timeline_stats(c->tl);

@@ -40,6 +40,23 @@ static int cmp_group(const void *a, const void *b)
 	return x->m[0]->id < y->m[0]->id ? -1 : x->m[0]->id > y->m[0]->id;
 }
 
+/* the finding with this id among d's (in id order; a selection may
+ * leave ids out), or NULL */
+static const struct finding *by_id(const struct html_data *d, int id)
+{
+	int lo = 0, hi = d->nf;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (d->f[mid].id == id)
+			return &d->f[mid];
+		if (d->f[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 static struct group *make_groups(const struct html_data *d,
 				 const struct finding ***members, int *ngroups)
 {
@@ -62,8 +79,10 @@ static struct group *make_groups(const struct html_data *d,
 	}
 	for (int i = 0; i < n; i++) {
 		const struct finding *f = g[i].m[0];
-		const struct finding *r = f->caused_by > 0 &&
-			f->caused_by <= d->nf ? &d->f[f->caused_by - 1] : f;
+		const struct finding *r = f->caused_by > 0 ?
+			by_id(d, f->caused_by) : NULL;
+		if (!r)
+			r = f;
 		g[i].root_id = r->id;
 		g[i].root_sev = r->severity;
 	}
@@ -115,6 +134,15 @@ static void verdict(struct html_ctx *x, const int *by_sev, int ngroups)
 		sb_puts(sb, " \xe2\x80\x94 everything below is from the part "
 			"read before that point.</p>\n");
 	}
+	struct strbuf said;
+	sb_init(&said);
+	if (x->d->c && capture_selection_said(x->d->c, &said)) {
+		sb_puts(sb, "<p class=\"banner warning\"><b>Selection:</b> ");
+		hx_text(sb, said.s);
+		sb_puts(sb, ". The counts below are of the findings shown; "
+			"run without the triage options for all.</p>\n");
+	}
+	sb_free(&said);
 	if (x->d->st && (x->d->st->findings_dropped ||
 			 x->d->st->unexplained_dropped))
 		sb_printf(sb, "<p class=\"banner warning\"><b>Capped:</b> the "

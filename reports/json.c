@@ -215,12 +215,31 @@ static void summary(struct jsonw *w, const struct capture *c,
 	jw_end_obj(w);
 }
 
+/* what the triage options selected: only when some were given */
+static void selection(struct jsonw *w, const struct capture *c)
+{
+	if (!c->sel)
+		return;
+	const struct capture_view *v = &c->view;
+	jw_key(w, "selection");
+	jw_obj(w);
+	jw_kstr(w, "options", c->sel->said);
+	jw_kint(w, "findings_total", v->total);
+	jw_kint(w, "findings_shown", v->nf);
+	jw_kint(w, "findings_left_out", v->left_out);
+	jw_kint(w, "findings_folded", v->folded);
+	jw_kint(w, "unexplained_total", v->utotal);
+	jw_kint(w, "unexplained_shown", v->nu);
+	jw_kint(w, "unexplained_left_out", v->uleft_out);
+	jw_end_obj(w);
+}
+
 void report_json(struct strbuf *sb, const struct capture *c)
 {
 	struct jsonw w;
 	int n, nu;
-	const struct finding *f = timeline_findings(c->tl, &n);
-	const struct unexplained *u = timeline_unexplained(c->tl, &nu);
+	const struct finding *f = capture_findings(c, &n);
+	const struct unexplained *u = capture_unexplained(c, &nu);
 	jw_init(&w, sb, 2);
 	jw_obj(&w);
 	jw_kstr(&w, "schema", "handletrail-report/1");
@@ -233,5 +252,6 @@ void report_json(struct strbuf *sb, const struct capture *c)
 	findings(&w, f, n);
 	unexplained(&w, u, nu);
 	summary(&w, c, f, n, nu);
+	selection(&w, c);
 	jw_end_obj(&w);
 }

@@ -528,7 +528,7 @@ void report_perfetto(struct strbuf *sb, const struct capture *c)
 {
 	struct pf p;
 	int nf, ng;
-	const struct finding *f = timeline_findings(c->tl, &nf);
+	const struct finding *f = capture_findings(c, &nf);
 	const struct generation_info *g = timeline_generations(c->tl, &ng);
 	const struct timeline_stats *st = timeline_stats(c->tl);
 	memset(&p, 0, sizeof p);
@@ -566,6 +566,11 @@ void report_perfetto(struct strbuf *sb, const struct capture *c)
 		? "microseconds since the first event of the trace"
 		: "no timestamps in the trace: 1 microsecond per trace line");
 	jw_kstr(&w, "coverage", "calls on the handles of findings only");
+	struct strbuf said;
+	sb_init(&said);
+	if (capture_selection_said(c, &said))
+		jw_kstr(&w, "selection", said.s);
+	sb_free(&said);
 	jw_end_obj(&w);
 	/* the array is written by hand: one event per line */
 	sb_puts(sb, ",\"traceEvents\":[\n");

@@ -5,6 +5,38 @@
 
 #include "../timeline/timeline.h"
 
+/* What the triage options (--min-severity, --kind, --process, --thread,
+ * --handle, --finding, --summary) ask of a report.  Zeroed plus
+ * selection_init(): everything. */
+struct selection {
+	enum severity min_severity;
+	unsigned kinds;              /* bit (1 << kind) each; 0: every kind */
+	int64_t pid, tid;            /* -1: any */
+	int64_t handle;
+	int has_handle;
+	int finding;                 /* one finding's id; 0: any */
+	int summary;                 /* root causes only, one line each */
+	char said[256];              /* the options as given, for reports */
+};
+void selection_init(struct selection *s);
+/* One triage option (its long name without "--") and its argument.
+ * 0, or -1 with msg saying what was wrong. */
+int selection_option(struct selection *s, const char *name, const char *arg,
+		     char *msg, size_t msgsize);
+int selection_active(const struct selection *s);
+
+/* The part of a capture the reports show (reports/select.c). */
+struct capture_view {
+	struct finding *f;           /* selected findings, in id order */
+	int nf;
+	struct unexplained *u;
+	int nu;
+	int total, left_out;         /* findings in all; left out */
+	int folded;                  /* --summary: told in their root's line */
+	int utotal, uleft_out;       /* unexplained failures */
+	int worst;                   /* worst severity selected, -1 none */
+};
+
 /* One analysed capture: its input files and the resulting timeline. */
 struct capture {
 	const char *name;            /* display name of the capture */
@@ -13,10 +45,27 @@ struct capture {
 	const struct timeline *tl;
 	const char *fatal;           /* a fatal parse error message, or NULL
 					(then the results are partial) */
+	const struct selection *sel; /* set by capture_select(), else NULL */
+	struct capture_view view;
 };
 
+/* Applies s to c before any report is written: the reports then show
+ * only what s selects and say what was left out (view.total: how many
+ * findings there are, ids 1 to total). */
+void capture_select(struct capture *c, const struct selection *s);
+void capture_unselect(struct capture *c);
+/* What the reports show: the selection, or everything. */
+const struct finding *capture_findings(const struct capture *c, int *n);
+const struct unexplained *capture_unexplained(const struct capture *c,
+					      int *n);
+/* The finding shown with this id, or NULL. */
+const struct finding *capture_finding(const struct capture *c, int id);
+/* "--kind stale-close: 3 of 12 findings shown, 9 left out ..." for every
+ * report to state; 0 (nothing appended) without a selection. */
+int capture_selection_said(const struct capture *c, struct strbuf *sb);
+
 /* Exit status of a capture: 2 when it broke off (fatal), else 1 when a
- * finding is a warning or an error, else 0. */
+ * selected finding is a warning or an error, else 0. */
 int capture_status(const struct capture *c);
 
 /* Each renderer appends to sb.  Output depends only on the capture, never
@@ -38,6 +87,8 @@ struct sarif_capture {
 	const char *error;           /* failed or broke off: why, else NULL */
 	long skipped;                /* lines lost to parse errors */
 	long dropped;                /* findings past the cap, not listed */
+	const char *selection;       /* what triage options left out, or
+					NULL */
 };
 void report_sarif_captures(struct strbuf *sb, const struct sarif_capture *c,
 			   int n);

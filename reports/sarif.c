@@ -504,6 +504,8 @@ void sarif_add(struct sarif_log *l, const struct sarif_capture *c)
 	if (c->skipped > 0)
 		note(l, "warning", "capture %s: %ld trace lines could not be "
 		     "parsed and were skipped", name, c->skipped);
+	if (c->selection)
+		note(l, "note", "capture %s: %s", name, c->selection);
 	if (c->dropped > 0)
 		note(l, "warning", "capture %s: %ld findings past the cap were "
 		     "counted, not listed (the first %d are)", name,
@@ -594,6 +596,7 @@ void report_sarif(struct strbuf *sb, const struct capture *const *caps,
 {
 	struct sarif_capture *c = xcalloc((size_t)n + 1, sizeof *c);
 	const char ***paths = xcalloc((size_t)n + 1, sizeof *paths);
+	struct strbuf *said = xcalloc((size_t)n + 1, sizeof *said);
 	for (int i = 0; i < n; i++) {
 		const struct capture *cap = caps[i];
 		paths[i] = xcalloc((size_t)cap->ninputs + 1, sizeof **paths);
@@ -604,13 +607,19 @@ void report_sarif(struct strbuf *sb, const struct capture *const *caps,
 		c[i].name = cap->name;
 		c[i].paths = paths[i];
 		c[i].npaths = cap->ninputs;
-		c[i].findings = timeline_findings(cap->tl, &c[i].nfindings);
+		c[i].findings = capture_findings(cap, &c[i].nfindings);
 		c[i].error = cap->fatal;
 		c[i].dropped = timeline_stats(cap->tl)->findings_dropped;
+		sb_init(&said[i]);
+		if (capture_selection_said(cap, &said[i]))
+			c[i].selection = said[i].s;
 	}
 	report_sarif_captures(sb, c, n);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		free(paths[i]);
+		sb_free(&said[i]);
+	}
 	free(paths);
+	free(said);
 	free(c);
 }

@@ -140,6 +140,26 @@ static void step(struct out *o, const struct chain_step *s)
 	}
 }
 
+/* "stale-close handle 5 (obj) file:12 in thread 7 close()" */
+static void summary_line(struct out *o, const struct finding *f)
+{
+	sb_printf(o->sb, "%s handle %" PRId64, finding_kind_name(f->kind),
+		  f->handle);
+	if (f->object) {
+		put(o, " (");
+		tput(o, f->object);
+		put(o, ")");
+	}
+	put(o, " ");
+	loc(o, &f->src);
+	sb_printf(o->sb, " in thread %" PRId64, f->tid);
+	if (f->call) {
+		put(o, " ");
+		tput(o, f->call);
+		put(o, "()");
+	}
+}
+
 static void finding(struct out *o, const struct finding *f)
 {
 	sgr(o, sev_color(f->severity));
@@ -198,22 +218,25 @@ static void finding(struct out *o, const struct finding *f)
 		put(o, "\n");
 	}
 	sb_printf(o->sb, "  fingerprint: %s\n", f->fingerprint);
-	sb_printf(o->sb, "SUMMARY: handletrail: %s handle %" PRId64,
-		  finding_kind_name(f->kind), f->handle);
-	if (f->object) {
-		put(o, " (");
-		tput(o, f->object);
-		put(o, ")");
-	}
-	put(o, " ");
-	loc(o, &f->src);
-	sb_printf(o->sb, " in thread %" PRId64, f->tid);
-	if (f->call) {
-		put(o, " ");
-		tput(o, f->call);
-		put(o, "()");
-	}
+	put(o, "SUMMARY: handletrail: ");
+	summary_line(o, f);
 	put(o, "\n\n");
+}
+
+/* --summary: a root cause and what followed from it, in one line */
+static void summary_root(struct out *o, const struct finding *f)
+{
+	sgr(o, sev_color(f->severity));
+	sb_printf(o->sb, "F%d %s:", f->id, severity_name(f->severity));
+	sgr(o, "0");
+	put(o, " ");
+	summary_line(o, f);
+	if (f->caused_by)
+		sb_printf(o->sb, "; follows from F%d", f->caused_by);
+	for (int k = 0; k < f->nconsequences; k++)
+		sb_printf(o->sb, "%s F%d", k ? "," : "; what followed from it:",
+			  f->consequences[k]);
+	put(o, "\n");
 }
 
 /* What was judged harmless, in one line (nothing when there was none). */
@@ -259,23 +282,35 @@ void report_text(struct strbuf *sb, const struct capture *c, int color)
 {
 	struct out o = { sb, color };
 	int n, nu;
-	const struct finding *f = timeline_findings(c->tl, &n);
-	const struct unexplained *u = timeline_unexplained(c->tl, &nu);
+	const struct finding *f = capture_findings(c, &n);
+	const struct unexplained *u = capture_unexplained(c, &nu);
 	header(&o, c);
+	if (capture_selection_said(c, sb))
+		put(&o, "\n");
 	put(&o, "\n");
-	/* root causes first, errors before warnings before notes, each
-	 * followed by what followed from it */
+	/* root causes first (a finding whose root is not shown is one),
+	 * errors before warnings before notes, each followed by what
+	 * followed from it */
 	for (int sev = SEV_ERROR; sev >= SEV_NOTE; sev--)
 		for (int i = 0; i < n; i++) {
-			if (f[i].caused_by || (int)f[i].severity != sev)
+			if ((int)f[i].severity != sev ||
+			    (f[i].caused_by && capture_finding(c,
+							       f[i].caused_by)))
 				continue;
+			if (c->sel && c->sel->summary) {
+				summary_root(&o, &f[i]);
+				continue;
+			}
 			finding(&o, &f[i]);
 			for (int k = 0; k < f[i].nconsequences; k++) {
-				int j = f[i].consequences[k] - 1;
-				if (j >= 0 && j < n)
-					finding(&o, &f[j]);
+				const struct finding *g = capture_finding(c,
+					f[i].consequences[k]);
+				if (g)
+					finding(&o, g);
 			}
 		}
+	if (c->sel && c->sel->summary && n)
+		put(&o, "\n");
 	if (nu > 0) {
 		sb_printf(sb, "unexplained failures (%d):\n", nu);
 		for (int i = 0; i < nu; i++) {
@@ -292,6 +327,8 @@ void report_text(struct strbuf *sb, const struct capture *c, int color)
 		}
 		put(&o, "\n");
 	}
+	/* the summary line ends the report */
+	not_findings(&o, timeline_stats(c->tl));
 	int by_kind[FK__COUNT] = { 0 }, by_sev[3] = { 0 };
 	for (int i = 0; i < n; i++) {
 		by_kind[f[i].kind]++;
@@ -308,5 +345,4 @@ void report_text(struct strbuf *sb, const struct capture *c, int color)
 		sep = ", ";
 	}
 	sb_printf(sb, "%s; %d unexplained failures\n", n ? ")" : "", nu);
-	not_findings(&o, timeline_stats(c->tl));
 }

@@ -6,11 +6,37 @@ set -u
 cd "$top"
 fail=0
 help=$("$HT" --help) || { echo "--help failed"; exit 1; }
-for o in $(sed -n 's/^OPT("\([a-z-]*\)".*/\1/p' cli/options.def); do
-	echo "$help" | grep -q -- "--$o" || { echo "--help lacks --$o"; fail=1; }
-	grep -q -- "\\\\-\\\\-$o" doc/handletrail.1 ||
-		{ echo "man page lacks --$o"; fail=1; }
+t=$(mktemp -d)
+# The option table, one "name commands" line per row (M main, B batch,
+# I index, T triage), against each command's --help and the man page's
+# sections, both ways: an option in one and not the other fails.
+sed -n 's/^OPT("\([a-z-]*\)", *[^,]*, *[01], *"[^"]*", *"\([A-Z]*\)".*/\1 \2/p' \
+	cli/options.def >"$t/rows"
+[ -s "$t/rows" ] || { echo "no rows read from cli/options.def"; exit 1; }
+for cmd in M B I; do
+	case $cmd in
+	M) "$HT" --help ;; B) "$HT" batch --help ;; I) "$HT" index --help ;;
+	esac | sed -n 's/^  \(-[A-Za-z], \)\{0,1\} *--\([a-z-]*\).*/\2/p' |
+		sort -u >"$t/help.$cmd"
+	awk -v c=$cmd 'index($2, c) { print $1 }' "$t/rows" | sort -u >"$t/table.$cmd"
+	diff "$t/table.$cmd" "$t/help.$cmd" >"$t/d" ||
+		{ echo "--help of $cmd differs from cli/options.def (< table, > help):"; cat "$t/d"; fail=1; }
 done
+awk '{ s = $2 ~ /T/ ? "TRIAGE OPTIONS" : ""
+       if (s) { print s "|" $1; next }
+       if ($2 ~ /M/) print "OPTIONS|" $1
+       if ($2 ~ /B/) print "BATCH OPTIONS|" $1
+       if ($2 ~ /I/) print "INDEX OPTIONS|" $1 }' "$t/rows" | sort -u >"$t/table.man"
+awk '/^\.SH / { sec = $0; sub(/^\.SH /, "", sec); gsub(/"/, "", sec); next }
+     /^\.TP/ { tp = 1; next }
+     tp && sec ~ /OPTIONS$/ { tp = 0
+	if (match($0, /\\-\\-[a-z\\-]*/)) {
+		o = substr($0, RSTART + 4, RLENGTH - 4); gsub(/\\/, "", o)
+		print sec "|" o } }
+     { tp = 0 }' doc/handletrail.1 | sort -u >"$t/man"
+diff "$t/table.man" "$t/man" >"$t/d" ||
+	{ echo "doc/handletrail.1 differs from cli/options.def (< table, > man page):"; cat "$t/d"; fail=1; }
+rm -rf "$t"
 for k in $(sed -n 's/.*X(FK_[A-Z_]*, *"\([a-z-]*\)".*/\1/p' timeline/timeline.h); do
 	grep -q "^.B $k" doc/handletrail.1 || { echo "man page lacks finding $k"; fail=1; }
 	grep -q "\`$k\`" README.md || { echo "README lacks finding $k"; fail=1; }
