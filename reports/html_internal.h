@@ -24,7 +24,8 @@ void html_render(struct strbuf *sb, const struct html_data *d);
 
 /* Limits that keep a report of a huge trace small.  Whatever they cut is
  * said on the page. */
-#define HTML_GROUP_CAP   1000   /* finding groups listed (table + section) */
+#define HTML_GROUP_CAP   1000   /* finding groups drawn as a section */
+#define HTML_ROW_CAP     20000  /* findings listed in the findings table */
 #define HTML_STORY_CAP   100    /* groups that get the full story */
 #define HTML_OCC_ROWS    20     /* occurrences of a group shown as rows */
 #define HTML_ANCHOR_CAP  20000  /* #F anchors for further occurrences */

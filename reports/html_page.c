@@ -121,6 +121,37 @@ static void page_head(struct html_ctx *x, int nerr, int nwarn)
 	sb_printf(sb, "</title>\n<style>%s</style>\n</head>\n", html_css);
 }
 
+/* How much of the findings the page tells, honestly: the caps of
+ * html_internal.h fold the rest. */
+static void told(struct html_ctx *x, int ngroups, int nf)
+{
+	struct strbuf *sb = x->sb;
+	int drawn = ngroups < HTML_GROUP_CAP ? ngroups : HTML_GROUP_CAP;
+	int full = ngroups < HTML_STORY_CAP ? ngroups : HTML_STORY_CAP;
+	int listed = nf < HTML_ROW_CAP ? nf : HTML_ROW_CAP;
+
+	if (full == ngroups)
+		sb_puts(sb, "Each one is told as a story below, with the trace "
+			"lines it rests on");
+	else
+		sb_printf(sb, "The first %d distinct findings are told as a "
+			  "story below; %d more show their headline and "
+			  "offending call only", full, drawn - full);
+	if (drawn < ngroups)
+		sb_printf(sb, ", and %d more are not drawn", ngroups - drawn);
+	if (ngroups < nf)
+		sb_puts(sb, "; findings with the same fingerprint are told "
+			"once, the others listed under it");
+	if (listed < nf)
+		sb_printf(sb, ". The table lists the first %d of the %d "
+			  "findings; the JSON report has them all", listed,
+			  nf);
+	else
+		sb_puts(sb, ". The table lists every finding: filter it by "
+			"field (fd:5, tid:17208, kind:stale-close)");
+	sb_puts(sb, ".");
+}
+
 static void verdict(struct html_ctx *x, const int *by_sev, int ngroups)
 {
 	struct strbuf *sb = x->sb;
@@ -162,8 +193,9 @@ static void verdict(struct html_ctx *x, const int *by_sev, int ngroups)
 				  nnote == 1 ? "" : "s");
 		if (ngroups < nerr + nwarn + nnote)
 			sb_printf(sb, " (%d distinct)", ngroups);
-		sb_puts(sb, " in this capture. Each one is told as a story "
-			"below, with the trace lines it rests on.</p>\n");
+		sb_puts(sb, " in this capture. ");
+		told(x, ngroups, nerr + nwarn + nnote);
+		sb_puts(sb, "</p>\n");
 	} else {
 		sb_puts(sb, "<p class=\"banner clean\"><b>No errors or "
 			"warnings</b>");
@@ -348,19 +380,51 @@ static void summary_counts(struct html_ctx *x, int (*by_kind)[3])
 	sb_puts(sb, "</tbody>\n</table>\n");
 }
 
-static void table_row(struct html_ctx *x, const struct group *g)
+/* The anchor a finding's row links to: its own #F<id> where the page has
+ * one (the first of a drawn group is its section; the others get one in
+ * its occurrence list while html_story()'s HTML_ANCHOR_CAP lasts), else
+ * its group's section, else none (0).  *anchors: what is left of that
+ * cap, spent as html_story() spends it. */
+static int row_target(int gi, int mi, int *anchors)
+{
+	if (gi >= HTML_GROUP_CAP)
+		return 0;
+	if (mi == 0)
+		return 1;
+	if (*anchors > 0) {
+		(*anchors)--;
+		return 1;
+	}
+	return -1;
+}
+
+/* One finding: its fields as data-* attributes for the filter
+ * ("fd:5 tid:17208 kind:stale-close"), its group's size in "count". */
+static void table_row(struct html_ctx *x, const struct group *g, int mi,
+		      int target)
 {
 	struct strbuf *sb = x->sb;
-	const struct finding *f = g->m[0];
+	const struct finding *f = g->m[mi];
 	struct hc_span sp;
 	const char *sev = hc_sev_name(f->severity);
 	const struct task_info *t;
 
 	hc_span(f, &sp);
-	sb_printf(sb, "<tr data-kind=\"%s\" data-sev=\"%s\">"
-		  "<td data-v=\"%d\"><a href=\"#F%d\">F%d</a></td>",
-		  hc_kind_name(f->kind), sev, f->id, f->id, f->id);
-	sb_printf(sb, "<td><span class=\"kind\">%s</span></td>",
+	sb_printf(sb, "<tr data-kind=\"%s\" data-sev=\"%s\" data-id=\"%d\" "
+		  "data-fd=\"%" PRId64 "\" data-pid=\"%" PRId64 "\" "
+		  "data-tid=\"%" PRId64 "\" data-line=\"%ld\" data-g=\"%d\">",
+		  hc_kind_name(f->kind), sev, f->id, f->handle, f->pid,
+		  f->tid, f->src.line, g->m[0]->id);
+	if (target > 0)
+		sb_printf(sb, "<td data-v=\"%d\"><a href=\"#F%d\">F%d</a>",
+			  f->id, f->id, f->id);
+	else if (target < 0)
+		sb_printf(sb, "<td data-v=\"%d\">F%d <a href=\"#F%d\" "
+			  "title=\"its group's story\">\xe2\x86\x92" "F%d</a>",
+			  f->id, f->id, g->m[0]->id, g->m[0]->id);
+	else
+		sb_printf(sb, "<td data-v=\"%d\">F%d", f->id, f->id);
+	sb_printf(sb, "</td><td><span class=\"kind\">%s</span></td>",
 		  hc_kind_name(f->kind));
 	sb_printf(sb, "<td data-v=\"%d\"><span class=\"sev %s\">%s</span>"
 		  "</td>", (int)f->severity, sev, sev);
@@ -406,23 +470,29 @@ static void table_row(struct html_ctx *x, const struct group *g)
 	sb_puts(sb, "</td></tr>\n");
 }
 
+/* Every finding one row (up to HTML_ROW_CAP), its group's story first
+ * in group order, so that each one is reachable and the filter finds
+ * it by its own thread, number and line. */
 static void findings_table(struct html_ctx *x, const struct group *g,
-			   int ngroups)
+			   int ngroups, int nf)
 {
 	struct strbuf *sb = x->sb;
-	int shown = ngroups < HTML_GROUP_CAP ? ngroups : HTML_GROUP_CAP;
+	int rows = 0, anchors = HTML_ANCHOR_CAP;
 
 	if (!ngroups) {
 		sb_puts(sb, "<p class=\"none\">No findings.</p>\n");
 		return;
 	}
 	sb_puts(sb, "<div class=\"filters js\"><label>Filter <input "
-		"type=\"search\" id=\"filter\" placeholder=\"thread, fd, "
-		"object, line\xe2\x80\xa6\"></label> <label>severity <select "
+		"type=\"search\" id=\"filter\" placeholder=\"fd:5 tid:17208 "
+		"kind:stale-close, or any text\" title=\"fields: fd (or "
+		"handle), pid, tid, kind, sev, id, line; words match any "
+		"text of the row\"></label> <label>severity <select "
 		"id=\"sevfilter\"><option value=\"\">any</option><option>error"
 		"</option><option>warning</option><option>note</option>"
 		"</select></label> <span id=\"shown\"></span></div>\n");
-	sb_puts(sb, "<table class=\"findings sortable\" id=\"ftable\">\n"
+	sb_puts(sb, "<div class=\"ftwrap\">\n"
+		"<table class=\"findings sortable\" id=\"ftable\">\n"
 		"<thead><tr><th>#</th><th>kind</th><th>severity</th>"
 		"<th class=\"num\" title=\"occurrences with this fingerprint\">"
 		"count</th><th class=\"num\">process</th><th>thread</th>"
@@ -430,13 +500,16 @@ static void findings_table(struct html_ctx *x, const struct group *g,
 		"<th class=\"num\">time</th><th>trace line</th>"
 		"<th class=\"num\" title=\"from the first close (the cause) to "
 		"the failure (the symptom)\">span</th></tr></thead>\n<tbody>\n");
-	for (int i = 0; i < shown; i++)
-		table_row(x, &g[i]);
-	sb_puts(sb, "</tbody>\n</table>\n");
-	if (shown < ngroups)
+	for (int i = 0; i < ngroups && rows < HTML_ROW_CAP; i++)
+		for (int k = 0; k < g[i].n && rows < HTML_ROW_CAP; k++, rows++)
+			table_row(x, &g[i], k, row_target(i, k, &anchors));
+	sb_puts(sb, "</tbody>\n</table>\n</div>\n");
+	if (rows < nf)
 		sb_printf(sb, "<p class=\"cap\">Only the first %d of %d "
-			  "distinct findings are listed; the JSON report has "
-			  "them all.</p>\n", shown, ngroups);
+			  "findings are listed; the JSON report has them all, "
+			  "and the triage options (--kind, --thread, --handle, "
+			  "--finding ...) make a page of fewer.</p>\n", rows,
+			  nf);
 }
 
 static void handles_section(struct html_ctx *x)
@@ -626,7 +699,7 @@ void html_render(struct strbuf *sb, const struct html_data *d)
 
 	sb_puts(sb, "<section id=\"summary\">\n<h2>Summary</h2>\n");
 	summary_counts(&x, by_kind);
-	findings_table(&x, groups, ngroups);
+	findings_table(&x, groups, ngroups, d->nf);
 	sb_puts(sb, "</section>\n");
 
 	sb_puts(sb, "<section id=\"findings\">\n<h2>Findings</h2>\n");

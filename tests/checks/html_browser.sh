@@ -3,7 +3,9 @@
 # and loads them from file:// in headless Chromium: every report's script
 # must run to its end with no console message or CSP violation, and every
 # finding of the JSON report must have its #F anchor, a story and an SVG
-# timeline in the rendered DOM.  A probe drives sorting, filtering and j/k.
+# timeline in the rendered DOM.  A probe drives sorting, filtering (also by
+# field: fd:5, tid:17208, kind:stale-close) and j/k; a page of 5000
+# findings must list and link every one and filter them by field.
 # Pages, DOMs and screenshots land in $BUILD/html-check/.  77: no Chromium.
 set -u
 top=${top:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -210,7 +212,14 @@ q.value='no-such-text-anywhere'; q.dispatchEvent(new Event('input'));
 if(visible()!==0)bad.push('filter hides rows');
 if(n&&!secs[0].hidden)bad.push('filter hides stories');
 q.value=''; q.dispatchEvent(new Event('input'));
-if(visible()!==n)bad.push('filter cleared');
+var rows=d.querySelectorAll('#ftable tbody tr').length;
+if(visible()!==rows)bad.push('filter cleared');
+[['tid:17208',1],['fd:5',2],['fd:0x5',2],['kind:stale-close',1],
+ ['kind:stale sev:error',2],['id:F2',1],['pid:17207 tid:17207',1],
+ ['tid:1',0]].forEach(function(t){
+ q.value=t[0]; q.dispatchEvent(new Event('input'));
+ if(visible()!==t[1])bad.push(t[0]+' shows '+visible());});
+q.value=''; q.dispatchEvent(new Event('input'));
 key('j'); if(n&&d.querySelector('section.cur')!==secs[0])bad.push('j first');
 if(n>1){key('j'); if(d.querySelector('section.cur')!==secs[1])bad.push('j');
  key('k'); if(d.querySelector('section.cur')!==secs[0])bad.push('k');}
@@ -237,6 +246,76 @@ PY
 	fi
 }
 [ -f "$out/kb-socket.f-tt-T-yy.html" ] && probe kb-socket.f-tt-T-yy
+
+# 5000 findings: the KB sample 2500 times over, TIDs shifted by 100000
+# and the log file named per copy.  Every finding is a row of the table,
+# every row's link lands on an anchor, a field filter finds one thread's
+# finding among them, and at most 500 rows are laid out at once (the
+# rest a click away, the count said).  The times are printed, not judged.
+big=$out/big5000
+awk -v n=2500 '
+	function letters(c,  s) { s = ""
+		do { s = s sprintf("%c", 97 + c % 26); c = int(c / 26) }
+		while (c > 0)
+		return s }
+	{ line[NR] = $0 }
+	END { for (c = 0; c < n; c++) { l = letters(c)
+		for (i = 1; i <= NR; i++) { s = line[i]
+			if (match(s, /^[0-9]+ /)) {
+				t = substr(s, 1, RLENGTH - 1) + c * 100000
+				s = t substr(s, RLENGTH) }
+			gsub(/kb-socket\.log/, "kb-" l ".log", s); print s } } }' \
+	"$S/kb-socket.f-tt-T-yy.txt" >"$big.txt"
+"$HT" --html "$big.html" "$big.txt" >/dev/null 2>&1
+rm -f "$big.txt"
+python3 - "$big.html" "$big.probe.html" <<'PY'
+import re, sys
+s = open(sys.argv[1], encoding='utf-8').read()
+s = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n', '', s)
+probe = r"""<script>
+(function(){var d=document,bad=[],times=[];
+function visible(){return Array.prototype.filter.call(
+ d.querySelectorAll('#ftable tbody tr'),function(x){return !x.hidden;}).length;}
+var q=d.getElementById('filter'),sh=d.getElementById('shown');
+var rows=d.querySelectorAll('#ftable tbody tr').length;
+if(rows!==5000)bad.push(rows+' rows');
+var miss=0;Array.prototype.forEach.call(d.querySelectorAll('#ftable a[href^="#F"]'),
+ function(a){if(!d.getElementById(a.getAttribute('href').slice(1)))miss++;});
+if(miss)bad.push(miss+' row links without their anchor');
+if(visible()!==500)bad.push('listed at load: '+visible());
+function f(v,want,said){var t0=performance.now();q.value=v;
+ q.dispatchEvent(new Event('input'));d.body.offsetHeight;
+ times.push(v+' '+Math.round(performance.now()-t0)+' ms');
+ if(visible()!==want)bad.push(v+' shows '+visible());
+ if(said&&sh.textContent!==said)bad.push(v+' says '+sh.textContent);}
+f('tid:17208',1,'1 of 5000 findings match');
+f('tid:249917208 fd:5',1);
+f('kind:stale-close',500,'2500 of 5000 findings match, the first 500 listed');
+d.querySelector('button.more').click();
+if(visible()!==1000)bad.push('more lists '+visible());
+f('',500,'5000 findings, the first 500 listed');
+d.body.setAttribute('data-probe',bad.length?bad.join(','):'ok');
+d.body.setAttribute('data-times',times.join('; '));
+})();
+</script>
+"""
+open(sys.argv[2], 'w', encoding='utf-8').write(
+    s.replace('</body>', probe + '</body>'))
+PY
+res=""
+for try in 1 2; do
+	chrome --dump-dom "file://$big.probe.html" >"$big.dom" 2>/dev/null
+	res=$(grep -o 'data-probe="[^"]*"' "$big.dom")
+	[ -n "$res" ] && break
+done
+if [ "$res" = 'data-probe="ok"' ]; then
+	echo "ok   big5000: $(wc -c <"$big.html") bytes; $(grep -o 'data-times="[^"]*"' "$big.dom")"
+else
+	echo "FAIL big5000: ${res:-no result}"
+	fails=$((fails + 1))
+fi
+grep -q 'The table lists every finding' "$big.html" ||
+	{ echo "FAIL big5000: the banner does not say the table lists all"; fails=$((fails + 1)); }
 
 echo "pages, DOMs and screenshots: $out"
 [ "$fails" -eq 0 ]

@@ -491,7 +491,13 @@ static void test_caps(void)
 	d.nf = n;
 	sb_init(&sb);
 	html_render(&sb, &d);
-	CHECK("group cap said", strstr(sb.s, "Only the first 1000 of 2501"));
+	CHECK("group cap said", strstr(sb.s, "The first 100 distinct findings "
+		"are told as a story below; 900 more show their headline and "
+		"offending call only, and 1501 more are not drawn"));
+	CHECK("every finding listed", strstr(sb.s, "data-id=\"3000\"") &&
+	      strstr(sb.s, "The table lists every finding"));
+	CHECK("a finding not drawn is not linked",
+	      strstr(sb.s, "<td data-v=\"3000\">F3000</td>"));
 	CHECK("story cap said", strstr(sb.s, "Full story omitted"));
 	CHECK("chain cap said", strstr(sb.s, "earlier steps not shown"));
 	CHECK("raw cap said", strstr(sb.s, "more bytes of this line not "
