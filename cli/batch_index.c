@@ -53,6 +53,8 @@ struct icap {
 	int64_t span;        /* ns, -1 unknown */
 	long skipped;
 	long dropped;        /* findings past the analysis' cap */
+	char *selected;      /* triage options of its reports, or NULL */
+	long left_out;       /* findings they left out (or folded) */
 	int by_kind[FK__COUNT];
 	int by_sev[3];
 	int worst;           /* -1: no finding */
@@ -291,6 +293,7 @@ static void free_icap(struct icap *c)
 		free(c->paths[i]);
 	free(c->paths);
 	free(c->prefix);
+	free(c->selected);
 	free(c->dir);
 	free(c->name);
 	free(c->hash);
@@ -387,6 +390,14 @@ static void take_summary(struct icap *c, const struct jv *rep)
 	c->have_report = 1;
 	c->events = kint_in(sum, "events", -1, -1, LLONG_MAX);
 	c->dropped = (long)kint_in(sum, "findings_dropped", 0, 0, LONG_MAX);
+	const struct jv *sel = jv_get(rep, "selection");
+	if (sel) {
+		c->selected = xstrdup(jv_kstr(sel, "options", ""));
+		c->left_out = (long)(kint_in(sel, "findings_left_out", 0, 0,
+					     INT_MAX) +
+				     kint_in(sel, "findings_folded", 0, 0,
+					     INT_MAX));
+	}
 	int64_t a = read_ts(sum, "ts_first"), b = read_ts(sum, "ts_last");
 	uint64_t d = (uint64_t)b - (uint64_t)a;  /* no overflow when b >= a */
 	c->span = a == TS_NONE || b == TS_NONE || b < a ||
@@ -1125,6 +1136,37 @@ static void failed_list(struct strbuf *sb, const struct index *ix)
 			"events before the error.</p>\n</section>\n");
 }
 
+/* Reports made with triage options (batch --kind ...) list only what
+ * those selected: the page says so, never silently. */
+static void selection_said(struct strbuf *sb, const struct index *ix)
+{
+	const char *first = NULL;
+	int mixed = 0;
+	long left = 0;
+	for (size_t i = 0; i < ix->n; i++) {
+		const char *s = ix->c[i].selected;
+		if (!s && first)
+			mixed = 1;
+		if (!s)
+			continue;
+		if (first && strcmp(first, s) != 0)
+			mixed = 1;
+		if (!first)
+			first = s;
+		left += ix->c[i].left_out;
+	}
+	if (!first)
+		return;
+	sb_puts(sb, "<p class=\"sub\"><b>Selected:</b> the reports were made "
+		"with ");
+	if (mixed)
+		sb_puts(sb, "differing triage options (see each report)");
+	else
+		esc_html(sb, first, strlen(first));
+	sb_printf(sb, "; %ld finding%s left out of them are not counted "
+		  "here.</p>\n", left, left == 1 ? "" : "s");
+}
+
 static void index_html(struct strbuf *sb, const struct index *ix)
 {
 	int nf = 0;
@@ -1149,6 +1191,7 @@ static void index_html(struct strbuf *sb, const struct index *ix)
 		  "links to its own report; every finding there tells its "
 		  "story line by line.</p></header>\n", ix->n,
 		  ix->n == 1 ? "" : "s", nf, nf == 1 ? "" : "s");
+	selection_said(sb, ix);
 	totals(sb, ix);
 	captures_table(sb, ix);
 	findings_table(sb, ix);
