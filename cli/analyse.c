@@ -384,6 +384,15 @@ int analyse_capture(const char *const *paths, int npaths,
 			 ts->numbers_forgotten, ts->numbers_kept);
 		input_stats_limit(&out->inputs[0], msg);
 	}
+	if (ts->involved_forgotten) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "%ld handle numbers that findings "
+			 "refer to forgotten to bound memory (%ld kept, most "
+			 "recently used first): a later close or use of one "
+			 "is told without the history those findings show",
+			 ts->involved_forgotten, ts->involved_kept);
+		input_stats_limit(&out->inputs[0], msg);
+	}
 	if (ts->open_forgotten) {
 		char msg[300];
 		snprintf(msg, sizeof msg, "%ld open handle numbers forgotten "

@@ -1017,7 +1017,7 @@ void ginfo_touch(struct timeline *tl, struct table *t, struct numstate *ns,
 {
 	if (!g || !g->id)
 		return;
-	ns->involved = 1;
+	ns_involve(tl, ns);
 	if (g->info < 0) {
 		void *p = tl->ginfo;
 		xgrow(&p, &tl->capginfo, tl->nginfo + 1, sizeof *tl->ginfo);

@@ -28,6 +28,13 @@
 #ifndef TL_NUMS_MAX
 #define TL_NUMS_MAX 131072
 #endif
+/* Numbers a finding refers to are kept before others (a later event on
+ * one is told with its history), but only so many: past this the least
+ * recently touched of them are forgotten too, or a capture of stale
+ * closes would keep every number it ever closed. */
+#ifndef TL_INVOLVED_KEEP
+#define TL_INVOLVED_KEEP 16384
+#endif
 #define TL_EVICT_STEP 8   /* numbers examined per event when over */
 /* Dead tasks kept whole (a late exit line, a clone returning after its
  * child ended); older ones keep only their task_info, so that a million
@@ -300,6 +307,7 @@ struct timeline {
 	 * without asking every provisional task */
 	struct imap prov_objs;
 	long nnums;
+	long ninvolved;            /* numbers kept with involved set */
 	int ntables;
 
 	struct finding *findings;
@@ -378,6 +386,8 @@ void rec_set(struct numstate *ns, const struct evcopy *e);
 void ns_free(struct numstate *ns);
 /* forgets closed idle numbers while more than TL_NUMS_KEEP are kept */
 void table_evict(struct timeline *tl);
+/* a finding refers to a generation of ns */
+void ns_involve(struct timeline *tl, struct numstate *ns);
 
 /* verdict.c: the one place a finding is decided (rows: verdicts.def) */
 enum outcome { O_MODEL, O_BENIGN, O_HANDOFF, O_FINDING, O_STEP, O_UNEXPL };

@@ -94,6 +94,7 @@ void table_free(struct timeline *tl, struct table *t)
 		if (ns) {
 			lru_unlink(tl, ns);
 			tl->nnums--;
+			tl->ninvolved -= ns->involved;
 			ns_free(ns);
 		}
 	}
@@ -151,14 +152,38 @@ static int has_upgrade(const struct table *t, int64_t h)
 	return 0;
 }
 
+void ns_involve(struct timeline *tl, struct numstate *ns)
+{
+	if (!ns->involved)
+		tl->ninvolved++;
+	ns->involved = 1;
+}
+
 /* A number can be forgotten when nothing refers to it: closed, no call
- * pending on it, no finding about it, no stale close waiting for
- * evidence on it.  What is lost is its history: a later double close or
- * use of it is then told as a failure on a number never seen. */
-static int forgettable(const struct numstate *ns, int open_too)
+ * pending on it, no stale close waiting for evidence on it, and no
+ * finding about it while few numbers have one.  What is lost is its
+ * history: a later double close or use of it is then told as a failure
+ * on a number never seen. */
+static int forgettable(const struct numstate *ns, int open_too,
+		       int involved_too)
 {
 	return (open_too || !(ns->cur.id && ns->cur.open)) && !ns->npend &&
-	       !ns->pinned && !ns->involved && !has_upgrade(ns->tab, ns->h);
+	       !ns->pinned && (involved_too || !ns->involved) &&
+	       !has_upgrade(ns->tab, ns->h);
+}
+
+static void count_forgotten(struct timeline *tl, const struct numstate *ns)
+{
+	if (ns->involved) {
+		tl->st.involved_forgotten++;
+		tl->st.involved_kept = TL_INVOLVED_KEEP;
+	} else if (ns->cur.id && ns->cur.open) {
+		tl->st.open_forgotten++;
+		tl->st.open_kept = TL_NUMS_MAX;
+	} else {
+		tl->st.numbers_forgotten++;
+		tl->st.numbers_kept = TL_NUMS_KEEP;
+	}
 }
 
 /* Past TL_NUMS_MAX even open numbers go (a trace that opens a million
@@ -168,8 +193,8 @@ void table_evict(struct timeline *tl)
 {
 	for (int k = 0; k < TL_EVICT_STEP && tl->nnums > TL_NUMS_KEEP; k++) {
 		struct numstate *ns = tl->lru_first;
-		int open = ns->cur.id && ns->cur.open;
-		if (!forgettable(ns, tl->nnums > TL_NUMS_MAX)) {
+		if (!forgettable(ns, tl->nnums > TL_NUMS_MAX,
+				 tl->ninvolved > TL_INVOLVED_KEEP)) {
 			/* kept: look at it again after the others */
 			lru_touch(tl, ns);
 			continue;
@@ -178,13 +203,8 @@ void table_evict(struct timeline *tl)
 		ns_unopen(ns);
 		imap_del(&ns->tab->nums, ns->h, ns);
 		tl->nnums--;
-		if (open) {
-			tl->st.open_forgotten++;
-			tl->st.open_kept = TL_NUMS_MAX;
-		} else {
-			tl->st.numbers_forgotten++;
-			tl->st.numbers_kept = TL_NUMS_KEEP;
-		}
+		tl->ninvolved -= ns->involved;
+		count_forgotten(tl, ns);
 		ns_free(ns);
 	}
 }
@@ -549,7 +569,8 @@ void table_merge(struct timeline *tl, struct table *dst, struct table *src)
 		}
 		d->npend += s->npend;
 		d->pinned += s->pinned;     /* pend_end unpins d from now on */
-		d->involved |= s->involved;
+		if (s->involved)
+			ns_involve(tl, d);
 		if (d->cwiu_finding < 0) {
 			d->cwiu_finding = s->cwiu_finding;
 			d->cwiu_tid = s->cwiu_tid;

@@ -450,7 +450,8 @@ static const char *gobj(const struct gen *g)
 	return g && g->has_object ? g->object.s : NULL;
 }
 
-/* A generation a finding is about: shown in the Handles section. */
+/* A generation a finding is about: shown in the Handles section (only
+ * for a finding made: past the cap nothing is kept for it). */
 static void involve(struct timeline *tl, struct table *tab,
 		    struct numstate *ns, int id)
 {
@@ -1010,16 +1011,18 @@ static void close_exit(struct timeline *tl, struct task *t,
 			if (cause < 0 && s->rec.failed_on == g->id)
 				cause = s->rec.failed_fi;
 			long fi = det_stale_close(tl, tab, ns, s, g, off);
-			if (fi >= 0)
+			if (fi >= 0) {
 				tl->fmeta[fi].cause = cause;
-			involve(tl, tab, ns, s->rec.gen);
-			involve(tl, tab, ns, g->id);
+				involve(tl, tab, ns, s->rec.gen);
+				involve(tl, tab, ns, g->id);
+			}
 		}
 		if (s->blocked) {
 			long fi = det_cwiu(tl, g, s->blocked, off);
 			ns->cwiu_finding = fi;
 			ns->cwiu_tid = s->blocked->tid;
-			involve(tl, tab, ns, s->gen);
+			if (fi >= 0)
+				involve(tl, tab, ns, s->gen);
 		}
 		break;
 	case V_CLOSE_TWICE_REPORTED:
@@ -1094,8 +1097,10 @@ static enum verdict use_failed(struct timeline *tl, struct task *t,
 		break;
 	case V_USE_STALE_FAILED:
 		*failed_fi = det_stale_use(tl, tab, ns, s, g, off, v);
-		involve(tl, tab, ns, s->rec.gen);
-		involve(tl, tab, ns, g->id);
+		if (*failed_fi >= 0) {
+			involve(tl, tab, ns, s->rec.gen);
+			involve(tl, tab, ns, g->id);
+		}
 		*failed_on = g->id;
 		break;
 	case V_USE_VICTIM_FAILED:
@@ -1193,8 +1198,8 @@ static void use_ok(struct timeline *tl, struct task *t,
 	enum verdict v = judge_use(&f);
 	if (v == V_USE_HANDOFF) {
 		tl->st.handoffs++;
-	} else if (v == V_USE_SILENT_STALE) {
-		det_stale_use(tl, tab, ns, s, g, off, v);
+	} else if (v == V_USE_SILENT_STALE &&
+		   det_stale_use(tl, tab, ns, s, g, off, v) >= 0) {
 		involve(tl, tab, ns, s->rec.gen);
 		involve(tl, tab, ns, g->id);
 	}

@@ -137,6 +137,9 @@ struct timeline_stats {
 	long numbers_kept;         /* the cap they were dropped at */
 	long open_forgotten;       /* open numbers dropped past open_kept */
 	long open_kept;
+	long involved_forgotten;   /* numbers findings refer to, dropped
+				      past involved_kept of them */
+	long involved_kept;
 	/* tasks a clone/fork returned the id of that never show an event
 	 * of their own (strace without -f): what they did is missing */
 	long threads_unseen;       /* clone with CLONE_THREAD */

@@ -47,6 +47,8 @@ printf '  %-44s %s MB of JSON\n' "" "$(($(wc -c <"$W/out.json") >> 20))"
 rm -f "$W/findings.txt"
 
 # scale: what the state costs when numbers and threads run into millions
+sh "$H/make-stale-closes.sh" 400000 >"$W/scale.txt"
+row "strace, 400000 numbers closed stale ($(($(wc -c <"$W/scale.txt") >> 20)) MB)" "$W/scale.txt"
 awk 'BEGIN { for (i = 0; i < 1000000; i++) { fd = 3 + i * 7919 % 2000000000
 	printf "100   10:00:01.%06d openat(AT_FDCWD, \"/x\", O_RDONLY) = %d</x> <0.000001>\n", i, fd
 	printf "100   10:00:01.%06d close(%d</x>) = 0 <0.000001>\n", i, fd } }' \
