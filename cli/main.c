@@ -84,6 +84,30 @@ static void write_or_die(const char *path, struct strbuf *sb)
 	}
 }
 
+static void sarif_out(void *ctx, struct strbuf *sb)
+{
+	outfile_write(ctx, sb->s, sb->len);
+	sb_reset(sb);
+}
+
+/* SARIF is written as it is made: 100,000 findings are 210 MB of it */
+static void write_sarif_or_die(const char *path, const struct capture *cap)
+{
+	struct ht_error err;
+	struct outfile of;
+	struct strbuf sb;
+	sb_init(&sb);
+	if (outfile_open(&of, path, &err) == 0) {
+		report_sarif_stream(&sb, &cap, 1, sarif_out, &of);
+		sb_free(&sb);
+		if (outfile_close(&of, 1, &err) == 0)
+			return;
+	}
+	char buf[1200];
+	ht_error_format(&err, buf, sizeof buf);
+	die("%s", buf);
+}
+
 static int want_color(const char *when, const char *path)
 {
 	if (strcmp(when, "always") == 0)
@@ -262,12 +286,8 @@ int main(int argc, char **argv)
 		write_or_die(out.html, &sb);
 		sb_reset(&sb);
 	}
-	if (out.sarif) {
-		const struct capture *one = &cap;
-		report_sarif(&sb, &one, 1);
-		write_or_die(out.sarif, &sb);
-		sb_reset(&sb);
-	}
+	if (out.sarif)
+		write_sarif_or_die(out.sarif, &cap);
 	if (out.perfetto) {
 		report_perfetto(&sb, &cap);
 		write_or_die(out.perfetto, &sb);

@@ -96,6 +96,12 @@ void report_sarif_captures(struct strbuf *sb, const struct sarif_capture *c,
  * add each capture (its data may be freed after the call), end. */
 struct sarif_log;
 struct sarif_log *sarif_begin(struct strbuf *sb);
+/* Streamed: flush(ctx, sb) writes sb out and resets it, called whenever
+ * sb holds 64 KiB and with the rest at sarif_end. */
+typedef void sarif_flush_fn(void *ctx, struct strbuf *sb);
+void sarif_stream(struct sarif_log *l, sarif_flush_fn *flush, void *ctx);
+void report_sarif_stream(struct strbuf *sb, const struct capture *const *caps,
+			 int n, sarif_flush_fn *flush, void *ctx);
 void sarif_add(struct sarif_log *l, const struct sarif_capture *c);
 void sarif_end(struct sarif_log *l);  /* finishes the document, frees l */
 /* The Content-Security-Policy source "'sha256-BASE64'" of an inline

@@ -429,7 +429,25 @@ struct sarif_log {
 	struct strbuf tmp;
 	struct strbuf notes;  /* notifications: "level\ttext\n" */
 	int ok;
+	sarif_flush_fn *flush;  /* NULL: the whole log stays in sb */
+	void *ctx;
 };
+
+/* Past this many bytes sb goes out: a log of 100,000 findings is never
+ * one string. */
+#define SARIF_CHUNK 65536
+
+void sarif_stream(struct sarif_log *l, sarif_flush_fn *flush, void *ctx)
+{
+	l->flush = flush;
+	l->ctx = ctx;
+}
+
+static void maybe_flush(struct sarif_log *l, size_t at_least)
+{
+	if (l->flush && l->sb->len >= at_least)
+		l->flush(l->ctx, l->sb);
+}
 
 struct sarif_log *sarif_begin(struct strbuf *sb)
 {
@@ -493,8 +511,10 @@ void sarif_add(struct sarif_log *l, const struct sarif_capture *c)
 		for (int s = 0; s < f->nchain; s++)
 			art_copy(&l->a, f->chain[s].src.file, name);
 	}
-	for (int k = 0; k < c->nfindings; k++)
+	for (int k = 0; k < c->nfindings; k++) {
 		result(&l->w, &l->a, &l->tmp, c, &c->findings[k]);
+		maybe_flush(l, SARIF_CHUNK);
+	}
 	/* failed captures and lost lines: a clean result must not look
 	 * like more than it is */
 	if (c->error) {
@@ -538,6 +558,7 @@ void sarif_end(struct sarif_log *l)
 		jw_kstr(w, "capture", l->a.capture[i]);
 		jw_end_obj(w);
 		jw_end_obj(w);
+		maybe_flush(l, SARIF_CHUNK);
 	}
 	jw_end_arr(w);
 	jw_key(w, "invocations");
@@ -560,6 +581,7 @@ void sarif_end(struct sarif_log *l)
 		jw_end_obj(w);
 		jw_end_obj(w);
 		p = nl + 1;
+		maybe_flush(l, SARIF_CHUNK);
 	}
 	jw_end_arr(w);
 	jw_end_obj(w);
@@ -569,6 +591,7 @@ void sarif_end(struct sarif_log *l)
 	jw_end_arr(w);
 	jw_end_obj(w);
 	sb_putc(l->sb, '\n');
+	maybe_flush(l, 1);
 	for (int i = 0; i < l->a.n; i++)
 		free((char *)l->a.path[i]);
 	for (int i = 0; i < l->a.nnames; i++)
@@ -594,6 +617,12 @@ void report_sarif_captures(struct strbuf *sb, const struct sarif_capture *c,
 void report_sarif(struct strbuf *sb, const struct capture *const *caps,
 		  int n)
 {
+	report_sarif_stream(sb, caps, n, NULL, NULL);
+}
+
+void report_sarif_stream(struct strbuf *sb, const struct capture *const *caps,
+			 int n, sarif_flush_fn *flush, void *ctx)
+{
 	struct sarif_capture *c = xcalloc((size_t)n + 1, sizeof *c);
 	const char ***paths = xcalloc((size_t)n + 1, sizeof *paths);
 	struct strbuf *said = xcalloc((size_t)n + 1, sizeof *said);
@@ -614,7 +643,11 @@ void report_sarif(struct strbuf *sb, const struct capture *const *caps,
 		if (capture_selection_said(cap, &said[i]))
 			c[i].selection = said[i].s;
 	}
-	report_sarif_captures(sb, c, n);
+	struct sarif_log *l = sarif_begin(sb);
+	sarif_stream(l, flush, ctx);
+	for (int i = 0; i < n; i++)
+		sarif_add(l, &c[i]);
+	sarif_end(l);
 	for (int i = 0; i < n; i++) {
 		free(paths[i]);
 		sb_free(&said[i]);

@@ -467,31 +467,82 @@ int write_file_replace(const char *path, const char *data, size_t n,
 	return r;
 }
 
+/* a temp beside path; O_EXCL: a link planted at its name is not
+ * followed */
+static int open_temp(struct outfile *o)
+{
+	size_t pl = strlen(o->path);
+	o->tmp = xmalloc(pl + 32);
+	snprintf(o->tmp, pl + 32, "%s.tmp.%ld", o->path, (long)getpid());
+	unlink(o->tmp);
+	o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	return o->fd;
+}
+
+int outfile_open(struct outfile *o, const char *path, struct ht_error *err)
+{
+	memset(o, 0, sizeof *o);
+	o->path = xstrdup(path);
+	int nfd = strcmp(path, "-") == 0 ? 1 : named_fd(path);
+	struct stat sb;
+	if (nfd >= 0) {
+		fflush(stdout);
+		o->fd = nfd;
+		o->named = 1;
+		if (nfd == 1 && path[0] == '-') {
+			free(o->path);
+			o->path = xstrdup("<stdout>");
+		}
+	} else if (lstat(path, &sb) != 0 || S_ISREG(sb.st_mode)) {
+		open_temp(o);
+	} else {
+		/* a FIFO, terminal, device or a symlink the user named is
+		 * written through, never replaced */
+		o->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	}
+	if (o->fd < 0) {
+		ht_error_set(err, path, 0, "cannot write: %s", strerror(errno));
+		free(o->path);
+		free(o->tmp);
+		return -1;
+	}
+	return 0;
+}
+
+void outfile_write(struct outfile *o, const char *data, size_t n)
+{
+	if (!o->failed && n && write_all(o->fd, o->path, data, n, &o->err) < 0)
+		o->failed = 1;
+}
+
+int outfile_close(struct outfile *o, int ok, struct ht_error *err)
+{
+	/* a descriptor named by the user (-, /dev/stdout) stays open */
+	if (!o->named && close(o->fd) != 0 && !o->failed) {
+		ht_error_set(&o->err, o->path, 0, "cannot write: %s",
+			     strerror(errno));
+		o->failed = 1;
+	}
+	if (o->tmp && ok && !o->failed && rename(o->tmp, o->path) != 0) {
+		ht_error_set(&o->err, o->path, 0, "cannot write: %s",
+			     strerror(errno));
+		o->failed = 1;
+	}
+	if (o->tmp && (!ok || o->failed))
+		unlink(o->tmp);
+	if (o->failed)
+		*err = o->err;
+	free(o->path);
+	free(o->tmp);
+	return o->failed ? -1 : 0;
+}
+
 int write_file_atomic(const char *path, const char *data, size_t n,
 		      struct ht_error *err)
 {
-	int nfd = strcmp(path, "-") == 0 ? 1 : named_fd(path);
-	if (nfd >= 0) {
-		fflush(stdout);
-		if (write_all(nfd, nfd == 1 && path[0] == '-' ? "<stdout>"
-				   : path, data, n, err) < 0)
-			return -1;
-		return 0;
-	}
-	struct stat sb;
-	if (lstat(path, &sb) != 0 || S_ISREG(sb.st_mode))
-		return write_file_replace(path, data, n, err);
-	/* a FIFO, terminal, device or a symlink the user named is written
-	 * through, never replaced */
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0) {
-		ht_error_set(err, path, 0, "cannot write: %s", strerror(errno));
+	struct outfile o;
+	if (outfile_open(&o, path, err) < 0)
 		return -1;
-	}
-	int r = write_all(fd, path, data, n, err);
-	if (close(fd) != 0 && r == 0) {
-		ht_error_set(err, path, 0, "cannot write: %s", strerror(errno));
-		r = -1;
-	}
-	return r;
+	outfile_write(&o, data, n);
+	return outfile_close(&o, 1, err);
 }

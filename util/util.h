@@ -130,6 +130,19 @@ uint64_t hash64(const void *p, size_t n, uint64_t seed);
  * written through, never replaced. */
 int write_file_atomic(const char *path, const char *data, size_t n,
 		      struct ht_error *err);
+/* The same, written piece by piece (a report streamed as it is made):
+ * outfile_write records the first failure, outfile_close(ok) renames
+ * the temp over path (or removes it when !ok or a write failed). */
+struct outfile {
+	char *path, *tmp;          /* tmp NULL: written through */
+	int fd;
+	int named;                 /* fd is the user's (-, /dev/fd/N) */
+	int failed;
+	struct ht_error err;
+};
+int outfile_open(struct outfile *o, const char *path, struct ht_error *err);
+void outfile_write(struct outfile *o, const char *data, size_t n);
+int outfile_close(struct outfile *o, int ok, struct ht_error *err);
 /* write(2) until all n bytes are out; -1 with err naming path. */
 int write_all(int fd, const char *path, const char *data, size_t n,
 	      struct ht_error *err);
