@@ -3,7 +3,8 @@
  * one or many result folders and writes index.html, findings.jsonl,
  * findings.sarif and optionally JUnit XML.  Because batch builds its index
  * the same way, merging shards gives the same bytes as one big run.
- * Memory: one report.json at a time plus a small record per finding. */
+ * Memory: one report.json at a time, a record per capture and one per
+ * distinct fingerprint (at most MAX_GROUPS): not a record per finding. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,11 +23,16 @@
  * analysis keeps (timeline/detect.c); more are not read. */
 #define MAX_READ_FINDINGS 100000
 
-/* What the index page and JUnit keep of a finding. */
-struct frec {
-	char fp[17];
-	int kind;            /* FK__COUNT: a kind this build does not know */
-	int severity;
+/* Messages kept for the page and JUnit are cut here: a result folder
+ * from elsewhere may hold anything. */
+#define MAX_MESSAGE 2048
+/* Rows of the findings-by-fingerprint table: a fingerprint is a bug's
+ * shape, so real captures have few; more are counted, not grouped. */
+#define MAX_GROUPS 50000
+
+/* What JUnit keeps per capture and kind: the first warning or error. */
+struct kfirst {
+	int cnt;
 	int id;
 	char *message;
 	char *file;
@@ -57,14 +63,38 @@ struct icap {
 	long left_out;       /* findings they left out (or folded) */
 	int by_kind[FK__COUNT];
 	int by_sev[3];
+	int by_ks[FK__COUNT][3];
 	int worst;           /* -1: no finding */
-	struct frec *f;
-	int nf;
+	struct kfirst bad[FK__COUNT];
+	int nf;              /* findings read (of any kind) */
+};
+
+struct stream;
+static void stream_flush(struct stream *s, struct strbuf *sb);
+
+/* One row of the findings table: findings of one (fingerprint, kind)
+ * across captures, with links to the first MAX_LINKS of them. */
+struct fpgroup {
+	char fp[17];
+	int kind;
+	int severity;        /* the worst */
+	size_t first_cap;
+	char *message;       /* of the first occurrence */
+	int ncap, nocc;
+	size_t lastcap;
+	int nlinks;
+	struct { size_t cap; int id; } link[MAX_LINKS];
 };
 
 struct index {
 	struct icap *c;
 	size_t n, cap;
+	struct fpgroup *g;   /* in order of first occurrence */
+	size_t ng, capg;
+	size_t *slot;        /* hash of (fingerprint, kind): group + 1 */
+	size_t nslot;
+	long ungrouped;      /* findings past MAX_GROUPS fingerprints */
+	struct stream *page; /* index.html, flushed as it is made */
 };
 
 /* --- reading ------------------------------------------------------------- */
@@ -284,11 +314,10 @@ static int icap_cmp(const void *a, const void *b)
 
 static void free_icap(struct icap *c)
 {
-	for (int i = 0; i < c->nf; i++) {
-		free(c->f[i].message);
-		free(c->f[i].file);
+	for (int k = 0; k < FK__COUNT; k++) {
+		free(c->bad[k].message);
+		free(c->bad[k].file);
 	}
-	free(c->f);
 	for (int i = 0; i < c->npaths; i++)
 		free(c->paths[i]);
 	free(c->paths);
@@ -505,10 +534,108 @@ static void jsonl_finding(struct strbuf *sb, const struct icap *c,
 	sb_putc(sb, '\n');
 }
 
+/* s, cut to MAX_MESSAGE bytes at a character boundary */
+static char *message_dup(const char *s)
+{
+	size_t n = strlen(s);
+	if (n <= MAX_MESSAGE)
+		return xstrdup(s);
+	n = MAX_MESSAGE;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	char *m = xmalloc(n + 4);
+	memcpy(m, s, n);
+	memcpy(m + n, "...", 4);
+	return m;
+}
+
+static size_t group_hash(const char *fp, int kind)
+{
+	return (size_t)hash64(fp, strlen(fp), (uint64_t)kind + 1);
+}
+
+static void groups_rehash(struct index *ix)
+{
+	size_t ns = ix->nslot ? ix->nslot * 2 : 1024;
+	free(ix->slot);
+	ix->slot = xcalloc(ns, sizeof *ix->slot);
+	ix->nslot = ns;
+	for (size_t i = 0; i < ix->ng; i++) {
+		size_t j = group_hash(ix->g[i].fp, ix->g[i].kind) & (ns - 1);
+		while (ix->slot[j])
+			j = (j + 1) & (ns - 1);
+		ix->slot[j] = i + 1;
+	}
+}
+
+/* The group of (fp, kind), made at its first occurrence; NULL past
+ * MAX_GROUPS. */
+static struct fpgroup *group_of(struct index *ix, size_t ci, const char *fp,
+				int kind, const char *message)
+{
+	if (ix->ng * 2 >= ix->nslot)
+		groups_rehash(ix);
+	size_t j = group_hash(fp, kind) & (ix->nslot - 1);
+	for (; ix->slot[j]; j = (j + 1) & (ix->nslot - 1)) {
+		struct fpgroup *g = &ix->g[ix->slot[j] - 1];
+		if (g->kind == kind && strcmp(g->fp, fp) == 0)
+			return g;
+	}
+	if (ix->ng >= MAX_GROUPS)
+		return NULL;
+	xgrow((void **)&ix->g, &ix->capg, ix->ng + 1, sizeof *ix->g);
+	struct fpgroup *g = &ix->g[ix->ng];
+	memset(g, 0, sizeof *g);
+	snprintf(g->fp, sizeof g->fp, "%s", fp);
+	g->kind = kind;
+	g->severity = SEV_NOTE;
+	g->first_cap = ci;
+	g->message = message_dup(message);
+	g->lastcap = (size_t)-1;
+	ix->slot[j] = ++ix->ng;
+	return g;
+}
+
+/* A finding of a known kind: counted for the capture, JUnit and the
+ * findings table. */
+static void count_finding(struct index *ix, size_t ci, const struct finding *f)
+{
+	struct icap *c = &ix->c[ci];
+	int k = (int)f->kind, sev = (int)f->severity;
+	const char *msg = f->message ? f->message : "";
+	c->by_kind[k]++;
+	c->by_sev[sev]++;
+	c->by_ks[k][sev]++;
+	if (sev > c->worst)
+		c->worst = sev;
+	if (sev >= SEV_WARNING && c->bad[k].cnt++ == 0) {
+		c->bad[k].id = f->id;
+		c->bad[k].message = message_dup(msg);
+		c->bad[k].file = dup_or_null(f->src.file);
+		c->bad[k].line = f->src.line;
+	}
+	struct fpgroup *g = group_of(ix, ci, f->fingerprint, k, msg);
+	if (!g) {
+		ix->ungrouped++;
+		return;
+	}
+	g->nocc++;
+	if (sev > g->severity)
+		g->severity = sev;
+	if (g->lastcap != ci)
+		g->ncap++;
+	g->lastcap = ci;
+	if (g->nlinks < MAX_LINKS) {
+		g->link[g->nlinks].cap = ci;
+		g->link[g->nlinks++].id = f->id;
+	}
+}
+
 /* Reads the capture's report.json and writes its part of the feeds. */
-static void emit_capture(struct icap *c, const char *rdir,
+static void emit_capture(struct index *ix, size_t ci, const char *rdir,
 			 struct strbuf *jsonl, struct sarif_log *sarif)
 {
+	struct icap *c = &ix->c[ci];
 	struct jdoc *doc = NULL;
 	const struct jv *rep = NULL;
 	if (strcmp(c->state, "ok") == 0 || strcmp(c->state, "partial") == 0) {
@@ -533,23 +660,11 @@ static void emit_capture(struct icap *c, const char *rdir,
 	struct finding *f = xcalloc((size_t)n + 1, sizeof *f);
 	struct finding *known = xcalloc((size_t)n + 1, sizeof *known);
 	int nknown = 0;
-	c->f = xcalloc((size_t)n + 1, sizeof *c->f);
 	c->nf = n;
 	for (int i = 0; i < n; i++) {
 		read_finding(&fs->kids[i], i, &f[i]);
-		struct frec *r = &c->f[i];
-		snprintf(r->fp, sizeof r->fp, "%s", f[i].fingerprint);
-		r->kind = (int)f[i].kind;
-		r->severity = (int)f[i].severity;
-		r->id = f[i].id;
-		r->message = xstrdup(f[i].message ? f[i].message : "");
-		r->file = dup_or_null(f[i].src.file);
-		r->line = f[i].src.line;
-		if (r->kind < FK__COUNT) {
-			c->by_kind[r->kind]++;
-			c->by_sev[r->severity]++;
-			if (r->severity > c->worst)
-				c->worst = r->severity;
+		if (f[i].kind < FK__COUNT) {
+			count_finding(ix, ci, &f[i]);
 			known[nknown++] = f[i];
 		}
 	}
@@ -605,17 +720,10 @@ static void xml_text(struct strbuf *sb, const char *s)
 }
 
 /* The first finding of kind k that is a warning or error, and how many. */
-static const struct frec *first_bad(const struct icap *c, int k, int *cnt)
+static const struct kfirst *first_bad(const struct icap *c, int k, int *cnt)
 {
-	const struct frec *first = NULL;
-	*cnt = 0;
-	for (int j = 0; j < c->nf; j++)
-		if (c->f[j].kind == k && c->f[j].severity >= SEV_WARNING) {
-			if (!first)
-				first = &c->f[j];
-			(*cnt)++;
-		}
-	return first;
+	*cnt = c->bad[k].cnt;
+	return *cnt ? &c->bad[k] : NULL;
 }
 
 static void junit(struct strbuf *sb, const struct index *ix)
@@ -657,7 +765,7 @@ static void junit(struct strbuf *sb, const struct index *ix)
 		for (int k = 0; k < FK__COUNT && c->have_report; k++) {
 			const char *kn =
 				finding_kind_name((enum finding_kind)k);
-			const struct frec *first = first_bad(c, k, &cnt);
+			const struct kfirst *first = first_bad(c, k, &cnt);
 			sb_puts(sb, "    <testcase classname=\"");
 			xml_text(sb, c->dir);
 			sb_printf(sb, "\" name=\"%s\"", kn);
@@ -802,31 +910,10 @@ static const char js[] =
 "});\n"
 "})();\n";
 
-struct fpgroup {
-	const char *fp;
-	int kind;
-	int severity;
-	size_t first_cap;
-	int first_f;
-	int ncap, nocc;
-};
-
-static int fpref_cmp(const void *a, const void *b)
-{
-	const struct fpgroup *x = a, *y = b;
-	int c = strcmp(x->fp, y->fp);
-	if (c)
-		return c;
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	if (x->first_cap != y->first_cap)
-		return x->first_cap < y->first_cap ? -1 : 1;
-	return x->first_f < y->first_f ? -1 : x->first_f > y->first_f;
-}
-
 static int fpgroup_cmp(const void *a, const void *b)
 {
-	const struct fpgroup *x = a, *y = b;
+	const struct fpgroup *x = *(const struct fpgroup *const *)a;
+	const struct fpgroup *y = *(const struct fpgroup *const *)b;
 	if (x->severity != y->severity)
 		return x->severity > y->severity ? -1 : 1;
 	if (x->ncap != y->ncap)
@@ -838,50 +925,22 @@ static int fpgroup_cmp(const void *a, const void *b)
 	return strcmp(x->fp, y->fp);
 }
 
-/* Findings grouped by (fingerprint, kind) across captures. */
-static struct fpgroup *group_findings(const struct index *ix, size_t *ng)
+/* The groups, worst first (pointers into ix->g). */
+static const struct fpgroup **sorted_groups(const struct index *ix)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < ix->n; i++)
-		n += (size_t)ix->c[i].nf;
-	struct fpgroup *all = xcalloc(n + 1, sizeof *all);
-	size_t m = 0;
-	for (size_t i = 0; i < ix->n; i++)
-		for (int j = 0; j < ix->c[i].nf; j++) {
-			const struct frec *f = &ix->c[i].f[j];
-			if (f->kind >= FK__COUNT)
-				continue;
-			all[m].fp = f->fp;
-			all[m].kind = f->kind;
-			all[m].severity = f->severity;
-			all[m].first_cap = i;
-			all[m].first_f = j;
-			m++;
-		}
-	if (m)
-		qsort(all, m, sizeof *all, fpref_cmp);
-	size_t g = 0;
-	for (size_t i = 0; i < m;) {
-		size_t j = i;
-		struct fpgroup grp = all[i];
-		grp.ncap = grp.nocc = 0;
-		size_t lastcap = (size_t)-1;
-		for (; j < m && strcmp(all[j].fp, all[i].fp) == 0 &&
-		       all[j].kind == all[i].kind; j++) {
-			grp.nocc++;
-			if (all[j].severity > grp.severity)
-				grp.severity = all[j].severity;
-			if (all[j].first_cap != lastcap)
-				grp.ncap++;
-			lastcap = all[j].first_cap;
-		}
-		all[g++] = grp;
-		i = j;
-	}
-	if (g)
-		qsort(all, g, sizeof *all, fpgroup_cmp);
-	*ng = g;
-	return all;
+	const struct fpgroup **v = xcalloc(ix->ng + 1, sizeof *v);
+	for (size_t i = 0; i < ix->ng; i++)
+		v[i] = &ix->g[i];
+	if (ix->ng)
+		qsort(v, ix->ng, sizeof *v, fpgroup_cmp);
+	return v;
+}
+
+/* index.html goes out as it is made: past 64 KiB at a row's end */
+static void page_flush(const struct index *ix, struct strbuf *sb)
+{
+	if (ix->page && sb->len >= 65536)
+		stream_flush(ix->page, sb);
 }
 
 static void totals(struct strbuf *sb, const struct index *ix)
@@ -892,9 +951,9 @@ static void totals(struct strbuf *sb, const struct index *ix)
 	memset(t, 0, sizeof t);
 	for (size_t i = 0; i < ix->n; i++) {
 		const struct icap *c = &ix->c[i];
-		for (int j = 0; j < c->nf; j++)
-			if (c->f[j].kind < FK__COUNT)
-				t[c->f[j].kind][c->f[j].severity]++;
+		for (int k = 0; k < FK__COUNT; k++)
+			for (int v = 0; v < 3; v++)
+				t[k][v] += c->by_ks[k][v];
 		nfailed += c->status == 2;
 		ncapped += c->dropped > 0;
 		dropped += c->dropped;
@@ -1041,6 +1100,7 @@ static void captures_table(struct strbuf *sb, const struct index *ix)
 				  "past the cap not listed</span>",
 				  c->dropped);
 		sb_puts(sb, "</td></tr>\n");
+		page_flush(ix, sb);
 	}
 	sb_puts(sb, "</tbody>\n</table>\n<p>Columns ");
 	for (int k = 0; k < FK__COUNT; k++) {
@@ -1055,8 +1115,8 @@ static void captures_table(struct strbuf *sb, const struct index *ix)
 
 static void findings_table(struct strbuf *sb, const struct index *ix)
 {
-	size_t ng;
-	struct fpgroup *g = group_findings(ix, &ng);
+	size_t ng = ix->ng;
+	const struct fpgroup **g = sorted_groups(ix);
 	sb_puts(sb, "<section id=\"findings\"><h2>Findings by fingerprint"
 		"</h2>\n<p>A fingerprint does not depend on line numbers or "
 		"times: the same bug in many captures has one row.</p>\n");
@@ -1077,38 +1137,37 @@ static void findings_table(struct strbuf *sb, const struct index *ix)
 		"<th data-sort=\"num\" class=\"n\">Findings</th>"
 		"<th>Where</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < ng; i++) {
-		const struct icap *fc = &ix->c[g[i].first_cap];
-		const struct frec *ff = &fc->f[g[i].first_f];
-		const char *sev = severity_name((enum severity)g[i].severity);
+		const char *sev = severity_name((enum severity)g[i]->severity);
 		sb_printf(sb, "<tr><td class=\"sev-%s\" data-v=\"%d\">%s</td>"
 			  "<td>%s</td><td class=\"fp\">", sev,
-			  g[i].severity, sev,
-			  finding_kind_name((enum finding_kind)g[i].kind));
-		h(sb, g[i].fp);
+			  g[i]->severity, sev,
+			  finding_kind_name((enum finding_kind)g[i]->kind));
+		h(sb, g[i]->fp);
 		sb_puts(sb, "</td><td class=\"wrap\">");
-		h(sb, ff->message);
+		h(sb, g[i]->message);
 		sb_printf(sb, "</td><td class=\"n\">%d</td><td class=\"n\">%d"
-			  "</td><td class=\"wrap\">", g[i].ncap, g[i].nocc);
-		int shown = 0;
-		for (size_t c = g[i].first_cap; c < ix->n; c++)
-			for (int j = 0; j < ix->c[c].nf; j++) {
-				const struct frec *f = &ix->c[c].f[j];
-				if (f->kind != g[i].kind ||
-				    strcmp(f->fp, g[i].fp) != 0)
-					continue;
-				if (shown++ >= MAX_LINKS)
-					continue;
-				if (shown > 1)
-					sb_puts(sb, ", ");
-				report_link(sb, &ix->c[c], f->id);
-				h(sb, ix->c[c].name);
-				sb_printf(sb, " F%d</a>", f->id);
-			}
-		if (g[i].nocc > MAX_LINKS)
-			sb_printf(sb, " and %d more", g[i].nocc - MAX_LINKS);
+			  "</td><td class=\"wrap\">", g[i]->ncap, g[i]->nocc);
+		for (int j = 0; j < g[i]->nlinks; j++) {
+			const struct icap *c = &ix->c[g[i]->link[j].cap];
+			if (j > 0)
+				sb_puts(sb, ", ");
+			report_link(sb, c, g[i]->link[j].id);
+			h(sb, c->name);
+			sb_printf(sb, " F%d</a>", g[i]->link[j].id);
+		}
+		if (g[i]->nocc > MAX_LINKS)
+			sb_printf(sb, " and %d more", g[i]->nocc - MAX_LINKS);
 		sb_puts(sb, "</td></tr>\n");
+		page_flush(ix, sb);
 	}
-	sb_puts(sb, "</tbody>\n</table>\n</section>\n");
+	sb_puts(sb, "</tbody>\n</table>\n");
+	if (ix->ungrouped)
+		sb_printf(sb, "<p class=\"err\">%ld findings whose fingerprints "
+			  "came after the first %d distinct ones are counted "
+			  "in the totals, not grouped here (findings.jsonl "
+			  "lists every one).</p>\n", ix->ungrouped,
+			  MAX_GROUPS);
+	sb_puts(sb, "</section>\n");
 	free(g);
 }
 
@@ -1266,15 +1325,9 @@ static int stream_close(struct stream *s, int ok, struct ht_error *err)
 	return r;
 }
 
-static int write_out(const char *dest, const char *name,
-		     const struct strbuf *sb, struct ht_error *err)
+static void sarif_to_stream(void *ctx, struct strbuf *sb)
 {
-	/* replaced, never written through: a result folder from elsewhere
-	 * may hold a symlink by that name */
-	char *path = batch_path(dest, name);
-	int r = write_file_replace(path, sb->s ? sb->s : "", sb->len, err);
-	free(path);
-	return r;
+	stream_flush(ctx, sb);
 }
 
 int batch_index_build(const char *dest, const char *const *dirs, int ndirs,
@@ -1319,9 +1372,9 @@ int batch_index_build(const char *dest, const char *const *dirs, int ndirs,
 	}
 	if (r == 0) {
 		struct sarif_log *sl = sarif_begin(&sarif);
+		sarif_stream(sl, sarif_to_stream, &sst);
 		for (size_t i = 0; i < ix.n; i++) {
-			emit_capture(&ix.c[i], dirs[ix.c[i].from], &jsonl,
-				     sl);
+			emit_capture(&ix, i, dirs[ix.c[i].from], &jsonl, sl);
 			if (ix.c[i].status > *worst)
 				*worst = ix.c[i].status;
 			stream_flush(&jst, &jsonl);
@@ -1338,9 +1391,13 @@ int batch_index_build(const char *dest, const char *const *dirs, int ndirs,
 	sb_free(&sarif);
 	struct strbuf sb;
 	sb_init(&sb);
-	if (r == 0) {
+	struct stream pst;
+	if (r == 0 && (r = stream_open(&pst, dest, "index.html", err)) == 0) {
+		ix.page = &pst;
 		index_html(&sb, &ix);
-		r = write_out(dest, "index.html", &sb, err);
+		stream_flush(&pst, &sb);
+		ix.page = NULL;
+		r = stream_close(&pst, 1, err);
 	}
 	if (r == 0 && junit_path) {
 		sb_reset(&sb);
@@ -1351,6 +1408,10 @@ int batch_index_build(const char *dest, const char *const *dirs, int ndirs,
 	for (size_t i = 0; i < ix.n; i++)
 		free_icap(&ix.c[i]);
 	free(ix.c);
+	for (size_t i = 0; i < ix.ng; i++)
+		free(ix.g[i].message);
+	free(ix.g);
+	free(ix.slot);
 	for (int i = 0; i < ndirs; i++)
 		free(prefixes[i]);
 	free(prefixes);
