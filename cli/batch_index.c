@@ -686,6 +686,16 @@ static void emit_capture(struct index *ix, size_t ci, const char *rdir,
 	else
 		for (int i = 0; i < c->npaths; i++)
 			paths[np++] = c->paths[i];
+	struct strbuf lim;
+	sb_init(&lim);
+	for (int i = 0; in && in->type == JV_ARR && i < in->n; i++) {
+		const struct jv *ls = jv_get(&in->kids[i], "limits");
+		for (int k = 0; ls && ls->type == JV_ARR && k < ls->n; k++)
+			if (ls->kids[k].type == JV_STR) {
+				sb_puts(&lim, jv_str(&ls->kids[k], ""));
+				sb_putc(&lim, '\n');
+			}
+	}
 	/* a report of selected findings (batch --kind ...) says so */
 	const struct jv *sel = jv_get(rep, "selection");
 	struct strbuf said;
@@ -699,10 +709,11 @@ static void emit_capture(struct index *ix, size_t ci, const char *rdir,
 			  jv_kint(sel, "findings_folded", 0));
 	struct sarif_capture sc = {
 		c->name, paths, np, known, nknown, c->error, c->skipped,
-		c->dropped, sel ? said.s : NULL,
+		c->dropped, sel ? said.s : NULL, lim.s,
 	};
 	sarif_add(sarif, &sc);
 	sb_free(&said);
+	sb_free(&lim);
 	free(paths);
 	for (int i = 0; i < n; i++)
 		free(f[i].chain);

@@ -89,6 +89,8 @@ struct sarif_capture {
 	long dropped;                /* findings past the cap, not listed */
 	const char *selection;       /* what triage options left out, or
 					NULL */
+	const char *limits;          /* what it cannot show and the bounds
+					reached, '\n'-separated, or NULL */
 };
 void report_sarif_captures(struct strbuf *sb, const struct sarif_capture *c,
 			   int n);

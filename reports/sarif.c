@@ -500,6 +500,31 @@ static void note(struct sarif_log *l, const char *level, const char *fmt,
 	free(m);
 }
 
+/* A capture's limits (its report's limits section: what the trace
+ * cannot show, the memory bounds reached), each once, the first
+ * SARIF_LIMITS of them (notes are kept until the log ends). */
+#define SARIF_LIMITS 16
+static void limit_notes(struct sarif_log *l, const char *name,
+			const char *limits)
+{
+	int shown = 0;
+	for (const char *p = limits; p && *p && shown < SARIF_LIMITS;) {
+		const char *e = strchr(p, '\n');
+		int n = (int)(e ? (size_t)(e - p) : strlen(p));
+		int seen = 0;
+		for (const char *q = limits; q < p && !seen;) {
+			const char *qe = strchr(q, '\n');
+			seen = qe - q == n && memcmp(q, p, (size_t)n) == 0;
+			q = qe + 1;
+		}
+		if (n && !seen) {
+			note(l, "note", "capture %s: %.*s", name, n, p);
+			shown++;
+		}
+		p += n + (e != NULL);
+	}
+}
+
 void sarif_add(struct sarif_log *l, const struct sarif_capture *c)
 {
 	const char *name = xstrdup(c->name ? c->name : "");
@@ -530,6 +555,7 @@ void sarif_add(struct sarif_log *l, const struct sarif_capture *c)
 		note(l, "warning", "capture %s: %ld findings past the cap were "
 		     "counted, not listed (the first %d are)", name,
 		     c->dropped, c->nfindings);
+	limit_notes(l, name, c->limits);
 	l->a.names = xrealloc(l->a.names, (size_t)(l->a.nnames + 1) *
 			      sizeof *l->a.names);
 	l->a.names[l->a.nnames++] = name;
@@ -626,13 +652,20 @@ void report_sarif_stream(struct strbuf *sb, const struct capture *const *caps,
 	struct sarif_capture *c = xcalloc((size_t)n + 1, sizeof *c);
 	const char ***paths = xcalloc((size_t)n + 1, sizeof *paths);
 	struct strbuf *said = xcalloc((size_t)n + 1, sizeof *said);
+	struct strbuf *limits = xcalloc((size_t)n + 1, sizeof *limits);
 	for (int i = 0; i < n; i++) {
 		const struct capture *cap = caps[i];
+		sb_init(&limits[i]);
 		paths[i] = xcalloc((size_t)cap->ninputs + 1, sizeof **paths);
 		for (int k = 0; k < cap->ninputs; k++) {
 			paths[i][k] = cap->inputs[k].path;
 			c[i].skipped += cap->inputs[k].skipped;
+			if (*cap->inputs[k].limits) {
+				sb_puts(&limits[i], cap->inputs[k].limits);
+				sb_putc(&limits[i], '\n');
+			}
 		}
+		c[i].limits = limits[i].s;
 		c[i].name = cap->name;
 		c[i].paths = paths[i];
 		c[i].npaths = cap->ninputs;
@@ -651,8 +684,10 @@ void report_sarif_stream(struct strbuf *sb, const struct capture *const *caps,
 	for (int i = 0; i < n; i++) {
 		free(paths[i]);
 		sb_free(&said[i]);
+		sb_free(&limits[i]);
 	}
 	free(paths);
 	free(said);
+	free(limits);
 	free(c);
 }

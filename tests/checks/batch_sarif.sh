@@ -3,7 +3,8 @@
 # batch (findings.sarif) validates against the OASIS SARIF 2.1.0 schema,
 # and says what the issue asks: a rule with help per kind, results located
 # at the trace line of the offending call, a threadFlow per thread with
-# executionOrder across them, partialFingerprints from the fingerprint.
+# executionOrder across them, partialFingerprints from the fingerprint,
+# the capture's limits stated as notifications.
 set -u
 : "${HT:?}" "${SAMPLES:?}" "${SHARED:?}"
 schema=$SHARED/schemas/sarif-schema-2.1.0.json
@@ -23,6 +24,9 @@ done
 cp "$S/stale-close.f-tt-T-yy.txt" "$t/in/we ird <&\">%.txt"
 "$HT" --sarif "$t/single.sarif" "$S/kb-socket.f-tt-T-yy.txt" >/dev/null
 [ $? -le 1 ] || { echo "FAIL: --sarif exit status"; exit 1; }
+# the single report states the limits too
+"$HT" --sarif - "$S/double-close.f-Y-y.txt" | grep -q '"level":"note","message":{"text":"capture [^"]*double-close.f-Y-y.txt: no timestamps' ||
+	{ echo "FAIL: --sarif does not state the capture's limits"; exit 1; }
 (cd "$t" && "$HT" batch -q -j2 -o out in)
 [ $? -le 1 ] || { echo "FAIL: batch exit status"; exit 1; }
 
@@ -115,6 +119,14 @@ for path in sys.argv[2:4]:
         bad(path + ": no codeFlow spans two threads")
     print("%s: %d results, kinds %s, %d cross-thread flows" %
           (path.rsplit("/", 1)[-1], len(res), sorted(kinds), len(multi)))
+    # a capture's limits (its report's limits section) are stated as
+    # notifications: double-close.f-Y-y.txt has no timestamps
+    notes = [n["message"]["text"] for n in
+             run["invocations"][0]["toolExecutionNotifications"]]
+    want = "double-close.f-Y-y.txt: no timestamps: events are ordered by line only"
+    if path.endswith("findings.sarif") and not any(
+            n.endswith(want) for n in notes):
+        bad("%s: no notification states the limit %r" % (path, want))
     if path.endswith("findings.sarif"):
         if len(kinds) < 5:
             bad("batch SARIF covers too few kinds: %r" % sorted(kinds))
