@@ -162,6 +162,31 @@ static void whole_capture(struct capture *out, struct timeline *tl)
 		timeline_drop_kind(tl, FK_LEAK);
 }
 
+/* Findings whose evidence spans events the tracer lost are notes. */
+static void lost_events_note(struct capture *out, struct timeline *tl)
+{
+	int ng = 0, n;
+	for (int i = 0; i < out->ninputs; i++)
+		ng += out->inputs[i].ngaps;
+	if (!ng)
+		return;
+	struct trace_gap *g = xcalloc((size_t)ng, sizeof *g);
+	ng = 0;
+	for (int i = 0; i < out->ninputs; i++)
+		for (int k = 0; k < out->inputs[i].ngaps; k++)
+			g[ng++] = out->inputs[i].gaps[k];
+	n = timeline_gaps(tl, g, ng);
+	free(g);
+	if (n) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "events were lost inside the "
+			 "evidence of %d finding%s: %s only a note and says "
+			 "so", n, n == 1 ? "" : "s", n == 1 ? "it is" :
+			 "each is");
+		input_stats_limit(&out->inputs[0], msg);
+	}
+}
+
 /* Tasks a clone or fork returned the id of and that never show in the
  * capture (no [pid N] line, no -ff file, no resumed call): strace ran
  * without -f, and what they did is missing. */
@@ -358,6 +383,7 @@ int analyse_capture(const char *const *paths, int npaths,
 	}
 	timeline_finish(tl);
 	whole_capture(out, tl);
+	lost_events_note(out, tl);
 	for (int i = 0; i < npaths && o->rules_path; i++)
 		if (!etw_format(out->inputs[i].format))
 			input_stats_limit(&out->inputs[i], "--rules maps ETW "

@@ -99,6 +99,25 @@ void input_stats_limit(struct input_stats *st, const char *text)
 		 have ? "\n" : "", text);
 }
 
+void input_stats_gap(struct input_stats *st, int cpu, int64_t from,
+		     int64_t to, long lost, long line)
+{
+	if (st->ngaps == HT_MAX_GAPS) {
+		/* bounded: the last gap stretches over the rest */
+		struct trace_gap *g = &st->gaps[HT_MAX_GAPS - 1];
+		if (g->cpu != cpu)
+			g->cpu = -1;
+		if (from != TS_NONE && (g->from == TS_NONE || from < g->from))
+			g->from = from;
+		if (to == TS_NONE || (g->to != TS_NONE && to > g->to))
+			g->to = to;
+		g->lost = g->lost && lost ? g->lost + lost : 0;
+		return;
+	}
+	st->gaps[st->ngaps++] = (struct trace_gap){ cpu, from, to, lost,
+						    line };
+}
+
 void input_stats_whole(struct input_stats *st, long calls, long creates,
 		       long closes, long basic, int subset)
 {

@@ -175,6 +175,19 @@ struct skip_reason {
 	long lines;
 };
 
+/* Events the tracer lost (perf's buffers, ftrace's ring buffer): on cpu
+ * (-1 unknown), after from and up to to (ns; TS_NONE: not known), lost
+ * of them (0: how many is not known).  A call lost there (a reopen, a
+ * close) may change any finding whose evidence spans it, on whatever CPU
+ * its threads ran: threads move between CPUs. */
+#define HT_MAX_GAPS 64
+struct trace_gap {
+	int cpu;
+	int64_t from, to;
+	long lost;
+	long line;            /* where the tracer said so */
+};
+
 /* What one input file held.  Filled by the parser as it goes. */
 struct input_stats {
 	char *path;           /* as given ("-" shows as "<stdin>") */
@@ -200,7 +213,14 @@ struct input_stats {
 	int closes_unseen;    /* the capture shows no close at all: leak
 				 notes would be false, none are made */
 	long long bytes;      /* uncompressed bytes read */
+	/* events lost by the tracer, in the order it said so; past
+	 * HT_MAX_GAPS the last one grows to cover the rest */
+	int ngaps;
+	struct trace_gap gaps[HT_MAX_GAPS];
 };
+/* lost events on cpu from..to, said at line */
+void input_stats_gap(struct input_stats *st, int cpu, int64_t from,
+		     int64_t to, long lost, long line);
 void input_stats_skip(struct input_stats *st, long line, const char *fmt,
 		      ...) HT_PRINTF(3, 4);
 void input_stats_limit(struct input_stats *st, const char *text);

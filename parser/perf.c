@@ -17,6 +17,10 @@
 #include <stdio.h>
 #include "perf_int.h"
 
+/* task:task_newtask's clone_flags bits the model needs */
+#define LINUX_CLONE_FILES 0x400
+#define LINUX_CLONE_THREAD 0x10000
+
 /* ---- syscall numbers (x86_64) ------------------------------------------ */
 
 static const char *const sysnum_names[] = {
@@ -31,6 +35,31 @@ static const char *sysnum_name(long nr)
 	if (nr < 0 || (size_t)nr >= SYSNUM_COUNT)
 		return NULL;
 	return sysnum_names[nr];
+}
+
+/* The syscall a syscalls:sys_enter_NAME / sys_exit_NAME tracepoint is
+ * for: NAME (after "sys_enter_" or "sys_exit_"), as strace names it, into
+ * nm; 0 if too long. */
+static const struct tpname {
+	const char *tp, *name;
+} tpnames[] = {
+#define TPNAME(tp, name) { #tp, #name },
+#include "tracepoint_names.def"
+#undef TPNAME
+};
+
+static int tracepoint_syscall(const char *s, size_t n, char *nm, size_t cap)
+{
+	if (n == 0 || n >= cap)
+		return 0;
+	memcpy(nm, s, n);
+	nm[n] = '\0';
+	for (size_t i = 0; i < sizeof tpnames / sizeof tpnames[0]; i++)
+		if (strcmp(nm, tpnames[i].tp) == 0) {
+			snprintf(nm, cap, "%s", tpnames[i].name);
+			break;
+		}
+	return 1;
 }
 
 /* ---- per-task table ------------------------------------------------------ */
@@ -222,6 +251,9 @@ int fdseen_event(struct ptasks *ts, struct ptask *t, struct ht_event *ev,
 	int64_t tid = t->tid;
 	struct fdseen *f = fdseen_of(t);
 	struct effect fx[HT_MAX_FX];
+	int any = unseen_new == FDSEEN_ANY;
+	if (any)
+		unseen_new = 0;
 	int n = 0, changed = 0;
 	int ok = ev->phase == PH_ENTRY || (ev->has_ret && !ev->failed);
 	for (int i = 0; i < ev->nfx; i++) {
@@ -230,9 +262,11 @@ int fdseen_event(struct ptasks *ts, struct ptask *t, struct ht_event *ev,
 		if (!off && wants_outside(ev, e)) {
 			if (!fd_bit(f->bits, e->h))
 				fresh = 1;      /* open since before the trace */
-			else if (f->unseen > 0 && !fd_bit(f->open, e->h)) {
+			else if ((any || f->unseen > 0) &&
+				 !fd_bit(f->open, e->h)) {
 				fresh = 1;      /* a pipe's fd, say */
-				f->unseen--;
+				if (f->unseen > 0)
+					f->unseen--;
 			}
 		}
 		if (fresh && ev->nfx + changed < HT_MAX_FX) {
@@ -304,6 +338,82 @@ int fdseen_event(struct ptasks *ts, struct ptask *t, struct ht_event *ev,
 }
 
 /* ---- helpers shared with perf_trace.c ------------------------------------ */
+
+void perf_fork_spawn(struct ptasks *ts, struct ptask *parent, int64_t child,
+		     struct ht_event *ev)
+{
+	struct ptask *c = ptask_find(ts, child);
+	int64_t f = c ? c->newtask_flags : 0;
+	ev->call = "sched_process_fork";
+	ev->has_ret = 1;
+	ev->ret = child;
+	event_add_effect(ev, EFF_SPAWN, (f & LINUX_CLONE_FILES ?
+					 EF_SHARE_FILES : 0) |
+			 (f & LINUX_CLONE_THREAD ? EF_THREAD : 0), child, -1,
+			 NULL);
+	fdseen_event(ts, parent, ev, 0, 0);
+	c = ptask_find(ts, child);
+	if (c)
+		c->spawn_told = 1;
+}
+
+void perf_drop_told_spawns(struct ptasks *ts, struct ht_event *ev)
+{
+	int k = 0;
+	for (int i = 0; i < ev->nfx; i++) {
+		const struct effect *e = &ev->fx[i];
+		const struct ptask *c = e->op == EFF_SPAWN && e->h > 0 ?
+			ptask_find(ts, e->h) : NULL;
+		if (!c || !c->spawn_told)
+			ev->fx[k++] = *e;
+	}
+	ev->nfx = k;
+}
+
+/* Calls every dynamically linked program makes (strace.c's list but
+ * execve, which a recipe for handles records): a capture without any is
+ * a subset of syscalls (perf trace -e, perf record -e
+ * syscalls:sys_enter_NAME,...). */
+int perf_basic_call(const char *name)
+{
+	static const char *const basic[] = {
+		"brk", "mprotect", "munmap", "futex", "rt_sigprocmask",
+		"rt_sigaction", "arch_prctl", "set_tid_address",
+	};
+	for (size_t i = 0; i < sizeof basic / sizeof basic[0]; i++)
+		if (strcmp(name, basic[i]) == 0)
+			return 1;
+	return 0;
+}
+
+void perf_count_fx(const struct ht_event *ev, struct perf_counts *c)
+{
+	if (ev->phase == PH_ENTRY)
+		return;
+	c->calls++;
+	for (int i = 0; i < ev->nfx; i++)
+		if (ev->fx[i].op == EFF_CREATE || ev->fx[i].op == EFF_DUP)
+			c->creates++;
+		else if (ev->fx[i].op == EFF_CLOSE ||
+			 ev->fx[i].op == EFF_CLOSE_RANGE)
+			c->closes++;
+}
+
+void perf_whole_limits(struct input_stats *st, const struct perf_counts *c)
+{
+	if (c->creates > 0 && c->closes == 0 && c->calls >= 10) {
+		input_stats_limit(st, "no close at all in the capture: closes "
+				  "were not recorded, so no leak is "
+				  "reported");
+		st->closes_unseen = 1;
+	}
+	if ((c->calls >= 20 || c->named) && !c->basic)
+		input_stats_limit(st, "a subset of syscalls (-e): calls not "
+				  "recorded are invisible; a number used or "
+				  "closed again after its close is taken as "
+				  "opened by a call not recorded, and no "
+				  "finding rests on that");
+}
 
 void perf_ev_init(struct ht_event *ev, enum ev_type type, enum ev_phase ph,
 		  const char *path, long line, int64_t tid, int cpu,
@@ -586,6 +696,7 @@ static uint64_t hex_u64(const char *s, size_t n, size_t *used)
 /* ---- the reader ------------------------------------------------------------ */
 
 #define NARGS 6
+#define PERF_CPUS 512     /* CPUs told apart for losses; more share one */
 
 struct perf {
 	struct instream *in;
@@ -604,8 +715,13 @@ struct perf {
 	unsigned seen;
 	/* what the capture holds, for the flags and limits */
 	long n_enter, n_exit, n_named, n_exits_alone, n_newtask, n_fork,
-	     n_exec, n_pexit, n_lost, n_other, n_clone_unknown, n_unknown_nr,
-	     n_calls, n_pipes;
+	     n_exec, n_pexit, n_lost, n_lost_notes, n_other, n_clone_unknown,
+	     n_unknown_nr, n_fork_unknown, n_pipes;
+	struct perf_counts cnt;
+	/* per CPU (the last slot: any other): the last event's time, and
+	 * events lost that its next event ends (ftrace) */
+	int64_t cpu_last[PERF_CPUS + 1], pend_lost[PERF_CPUS + 1],
+		pend_line[PERF_CPUS + 1];
 	int has_pidtid, ns_stamps;
 };
 
@@ -681,7 +797,9 @@ static void enter_call(struct perf *p, struct ptask *t, long nr,
 	const struct sc_info *sc = sc_of(name);
 	note_name(t, nr, name);
 	if (!name)
-		p->n_unknown_nr++;
+		p->n_unknown_nr++;     /* a number (raw_syscalls) */
+	else if (!p->cnt.basic && perf_basic_call(name))
+		p->cnt.basic = 1;
 	if (sc && sc->kind == K_CLONE && strcmp(t->name, "clone3") == 0)
 		sc = NULL;        /* flags in memory: task_newtask tells */
 	t->sc = sc;
@@ -714,6 +832,7 @@ static const char *intern_arena(struct perf *p, const char *s)
 	const char *r = arena_put(&p->ar, s, strlen(s));
 	return r ? r : "";
 }
+
 
 /* A call event of task t (entry, exit or whole), from t's text. */
 static int call_event(struct perf *p, struct ptask *t, enum ev_phase ph,
@@ -756,14 +875,16 @@ static int call_event(struct perf *p, struct ptask *t, enum ev_phase ph,
 	if (t->sc && t->sc->kind == K_RECVMSG && ph != PH_ENTRY &&
 	    ev->has_ret && !ev->failed)
 		p->n_pipes++;
+	if (!p->cnt.basic || p->n_lost_notes)
+		unseen = FDSEEN_ANY;   /* creating calls may be missing */
+	perf_drop_told_spawns(&p->tasks, ev);
 	if (fdseen_event(&p->tasks, t, ev, unseen, p->n_clone_unknown > 0) &&
 	    ph == PH_ENTRY) {
 		fdseen_outside_only(ev);
 		p->reemit = t->tid;    /* the entry follows */
 		return 1;
 	}
-	if (ph != PH_ENTRY)
-		p->n_calls++;
+	perf_count_fx(ev, &p->cnt);
 	return 1;
 }
 
@@ -884,6 +1005,53 @@ static int64_t ret_of(const char *s, size_t n, int *ok)
 
 /* ---- events of the sched and task systems --------------------------------- */
 
+int ptask_spawn_pending(const struct ptask *t)
+{
+	return t->pending && ((t->sc && (t->sc->kind == K_CLONE ||
+					 t->sc->kind == K_FORK)) ||
+			      strcmp(t->name, "clone3") == 0);
+}
+
+/* sched_process_fork: "comm=a pid=PARENT child_comm=b child_pid=CHILD".
+ * Where the call that made the child is not recorded (a subset of
+ * syscalls, a lost entry), this is what tells the model of the child: a
+ * spawn with the sharing task_newtask gave (CLONE_FILES, CLONE_THREAD);
+ * without it the sharing is unknown and the model infers it as for a
+ * capture without clone lines. */
+static int fork_event(struct perf *p, const struct pline *pl,
+		      struct ht_event *ev)
+{
+	int64_t parent, child;
+	p->n_fork++;
+	if (!field_i64(pl->body, pl->body_len, "pid", &parent) ||
+	    !field_i64(pl->body, pl->body_len, "child_pid", &child) ||
+	    parent <= 0 || child <= 0) {
+		input_stats_skip(p->st, p->line_no, "sched_process_fork: a "
+				 "field is missing or not a number");
+		return 0;
+	}
+	struct ptask *t = ptask_get(&p->tasks, parent);
+	if (ptask_spawn_pending(t))
+		return 0;          /* the clone's exit tells */
+	struct ptask *c = ptask_find(&p->tasks, child);
+	if (!c || c->newtask_flags < 0) {
+		p->n_fork_unknown++;
+		return 0;
+	}
+	arena_reset(&p->ar, pl->body_len + 256);
+	perf_ev_init(ev, EV_TASK_INFO, PH_FULL, p->path, p->line_no, parent,
+		     pl->cpu, pl->ts);
+	ev->time_text = arena_put(&p->ar, pl->ts_text, pl->ts_len);
+	ev->raw = arena_put(&p->ar, pl->ev, (size_t)(pl->body + pl->body_len -
+						   pl->ev));
+	if (!ev->time_text)
+		ev->time_text = "";
+	if (!ev->raw)
+		ev->raw = "";
+	perf_fork_spawn(&p->tasks, t, child, ev);
+	return 1;
+}
+
 static int task_event(struct perf *p, const struct pline *pl,
 		      struct ht_event *ev)
 {
@@ -904,10 +1072,8 @@ static int task_event(struct perf *p, const struct pline *pl,
 		p->n_newtask++;
 		return 0;
 	}
-	if (ev_is(pl, "sched_process_fork")) {
-		p->n_fork++;
-		return 0;
-	}
+	if (ev_is(pl, "sched_process_fork"))
+		return fork_event(p, pl, ev);
 	if (ev_is(pl, "sched_process_exit")) {
 		if (!field_i64(b, bn, "pid", &v))
 			goto bad;
@@ -983,20 +1149,14 @@ static int sys_enter(struct perf *p, const struct pline *pl, int named,
 	size_t e;
 	if (named) {
 		char nm[32];
-		size_t l = pl->ev_len - 10;    /* "sys_enter_" */
-		if (l >= sizeof nm)
-			goto bad;
-		memcpy(nm, pl->ev + 10, l);
-		nm[l] = '\0';
-		const struct sc_info *sc = sc_lookup(nm, l);
-		name = sc ? sc->name : NULL;
-		if (!named_args(pl->body, pl->body_len, a, &na))
+		if (!tracepoint_syscall(pl->ev + 10, pl->ev_len - 10, nm,
+					sizeof nm) ||     /* "sys_enter_" */
+		    !named_args(pl->body, pl->body_len, a, &na))
 			goto bad;
 		p->n_named++;
+		p->cnt.named = 1;
 		struct ptask *t = ptask_get(&p->tasks, pl->tid);
-		enter_call(p, t, -1, name, a, na, pl);
-		if (!name)
-			note_name(t, -1, nm);
+		enter_call(p, t, -1, nm, a, na, pl);
 		t->pid = pl->pid >= 0 ? pl->pid : t->pid;
 		p->held = t->tid;
 		goto noreturn;
@@ -1040,11 +1200,9 @@ static int sys_exit(struct perf *p, const struct pline *pl, int named,
 	char nm[32];
 	const char *name;
 	if (named) {
-		size_t l = pl->ev_len - 9;     /* "sys_exit_" */
-		if (l >= sizeof nm)
+		if (!tracepoint_syscall(pl->ev + 9, pl->ev_len - 9, nm,
+					sizeof nm))       /* "sys_exit_" */
 			goto bad;
-		memcpy(nm, pl->ev + 9, l);
-		nm[l] = '\0';
 		name = nm;
 	} else {
 		if (!raw_nr(pl->body, pl->body_len, &nr, &e))
@@ -1098,6 +1256,113 @@ bad:
 	return 0;
 }
 
+/* ---- events lost ---------------------------------------------------------- */
+
+/* The last event's time on cpu (or on any CPU, for cpu -1 and CPUs past
+ * the table). */
+static int64_t *cpu_slot(struct perf *p, int cpu, int64_t *slots)
+{
+	return cpu >= 0 && cpu < PERF_CPUS ? &slots[cpu] : &slots[PERF_CPUS];
+}
+
+/* v events (0: a number not given) lost on cpu; at is the time the
+ * tracer said so (perf), or TS_NONE when the loss ends at that CPU's
+ * next event (ftrace prints it on the line before). */
+static void lost_events(struct perf *p, int cpu, int64_t v, int64_t at)
+{
+	p->n_lost += v > 0 ? v : 0;
+	p->n_lost_notes++;
+	if (!p->st)
+		return;      /* sniffing */
+	int64_t from = *cpu_slot(p, cpu, p->cpu_last);
+	if (at != TS_NONE) {
+		input_stats_gap(p->st, cpu, from, at, (long)v, p->line_no);
+		return;
+	}
+	*cpu_slot(p, cpu, p->pend_lost) += v > 0 ? v : 0;
+	if (!*cpu_slot(p, cpu, p->pend_line))
+		*cpu_slot(p, cpu, p->pend_line) = p->line_no;
+}
+
+/* an event at ts on cpu: ends a loss said before it */
+static void cpu_event(struct perf *p, int cpu, int64_t ts)
+{
+	int64_t *line = cpu_slot(p, cpu, p->pend_line);
+	if (*line) {
+		input_stats_gap(p->st, cpu, *cpu_slot(p, cpu, p->cpu_last), ts,
+				(long)*cpu_slot(p, cpu, p->pend_lost),
+				(long)*line);
+		*line = 0;
+		*cpu_slot(p, cpu, p->pend_lost) = 0;
+	}
+	*cpu_slot(p, cpu, p->cpu_last) = ts;
+}
+
+/* "CPU:3 [LOST 12 EVENTS]" (tracefs), "CPU:3 [12 EVENTS DROPPED]" and
+ * "CPU:3 [EVENTS DROPPED]" (trace-cmd report): the CPU, the number (0
+ * when not given); 0 if s is no such line */
+static int ftrace_lost(const char *s, size_t n, int *cpu, int64_t *v)
+{
+	int64_t c;
+	size_t e;
+	if (n < 10 || memcmp(s, "CPU:", 4) != 0 ||
+	    !(e = read_i64(s, n, 4, &c)) || e + 2 >= n || s[e] != ' ' ||
+	    s[e + 1] != '[' || c >= 100000)
+		return 0;
+	const char *b = s + e + 2;
+	size_t bn = n - e - 2;
+	*cpu = (int)c;
+	*v = 0;
+	if (bn >= 5 && memcmp(b, "LOST ", 5) == 0)
+		return read_i64(b, bn, 5, v) && memmem(b, bn, " EVENTS]", 8);
+	if (memmem(b, bn, "EVENTS DROPPED]", 15)) {
+		read_i64(b, bn, 0, v);
+		return 1;
+	}
+	return 0;
+}
+
+/* A note of events lost: perf script --show-lost-events' "COMM TID [CPU]
+ * TIME: PERF_RECORD_LOST lost N" (said after the loss, at TIME), or
+ * ftrace's line before the CPU's next event. */
+static int lost_line(struct perf *p, const char *s, size_t n, size_t i)
+{
+	int cpu = -1;
+	int64_t v, at = TS_NONE;
+	const char *pl = memmem(s, n, "PERF_RECORD_LOST lost ", 22);
+	if (pl) {
+		if (!read_i64(s, n, (size_t)(pl - s) + 22, &v))
+			return 0;
+		size_t c = find_cpu(s, (size_t)(pl - s), &cpu);
+		if (c) {
+			size_t t = c;
+			while (t < n && s[t] != ']')
+				t++;
+			while (++t < n && s[t] == ' ')
+				;
+			if (!perf_read_time(s + t, n - t, 1000000000, &at))
+				at = TS_NONE;
+		} else {
+			cpu = -1;
+		}
+		if (at == TS_NONE)
+			at = *cpu_slot(p, cpu, p->cpu_last);
+		lost_events(p, cpu, v, at);
+		return 1;
+	}
+	if (ftrace_lost(s + i, n - i, &cpu, &v)) {
+		lost_events(p, cpu, v, TS_NONE);
+		return 1;
+	}
+	const char *lost = memmem(s, n, "LOST ", 5);
+	if (lost && (lost == s + i || lost[-1] == '[' || lost[-1] == ' ') &&
+	    read_i64(s, n, (size_t)(lost - s) + 5, &v)) {
+		lost_events(p, -1, v, TS_NONE);
+		return 1;
+	}
+	return 0;
+}
+
 /* ---- lines ------------------------------------------------------------------- */
 
 /* Lines that are no event: headers, comments, lost-event notes. */
@@ -1111,24 +1376,8 @@ static int neutral_line(struct perf *p, const char *s, size_t n)
 	if ((n - i >= 5 && memcmp(s + i, "cpus=", 5) == 0) ||
 	    (n - i >= 8 && memcmp(s + i, "version ", 8) == 0))
 		return 1;
-	/* perf script --show-lost-events: "... PERF_RECORD_LOST lost 328" */
-	const char *pl = memmem(s, n, "PERF_RECORD_LOST lost ", 22);
-	if (pl) {
-		int64_t v;
-		if (read_i64(s, n, (size_t)(pl - s) + 22, &v)) {
-			p->n_lost += v;
-			return 1;
-		}
-	}
-	const char *lost = memmem(s, n, "LOST ", 5);
-	if (lost && (lost == s + i || lost[-1] == '[' || lost[-1] == ' ')) {
-		int64_t v;
-		size_t e = read_i64(s, n, (size_t)(lost - s) + 5, &v);
-		if (e) {
-			p->n_lost += v;
-			return 1;
-		}
-	}
+	if (lost_line(p, s, n, i))
+		return 1;
 	if (n - i >= 4 && memcmp(s + i, "CPU ", 4) == 0 &&
 	    memmem(s, n, " is empty", 9))
 		return 1;
@@ -1216,6 +1465,7 @@ int perf_next(void *vp, struct ht_event *ev, struct ht_error *err)
 		}
 		if (pl.pid >= 0)
 			p->has_pidtid = 1;
+		cpu_event(p, pl.cpu, pl.ts);
 		if (p->held && !is_exit_of(&pl, p->held)) {
 			give_back(p, s, n);
 			if (flush_held(p, ev))
@@ -1277,10 +1527,26 @@ static void finish(struct perf *p)
 	if (p->has_pidtid)
 		add_flag(fl, cap, "pid/tid");
 	/* (the limits share 512 bytes: each one short, the gravest first) */
-	if (p->n_lost) {
-		snprintf(msg, sizeof msg, "%ld events LOST: calls are missing, "
-			 "findings after a loss may be wrong (perf record -m)",
-			 p->n_lost);
+	for (int c = 0; c <= PERF_CPUS; c++)
+		if (p->pend_line[c])     /* a loss the trace ends in */
+			input_stats_gap(st, c < PERF_CPUS ? c : -1,
+					p->cpu_last[c], TS_NONE,
+					(long)p->pend_lost[c],
+					(long)p->pend_line[c]);
+	if (p->n_lost_notes) {
+		if (p->n_lost)
+			snprintf(msg, sizeof msg, "%ld events LOST (said "
+				 "%ld time%s): calls are missing", p->n_lost,
+				 p->n_lost_notes, p->n_lost_notes == 1 ?
+				 "" : "s");
+		else
+			snprintf(msg, sizeof msg, "events LOST (said %ld "
+				 "time%s, how many not): calls are missing",
+				 p->n_lost_notes, p->n_lost_notes == 1 ?
+				 "" : "s");
+		snprintf(msg + strlen(msg), sizeof msg - strlen(msg), "; a "
+			 "finding whose evidence spans a loss is only a note "
+			 "(perf record -m, trace-cmd -b: larger buffers)");
 		input_stats_limit(st, msg);
 	}
 	if (p->n_exits_alone) {
@@ -1289,23 +1555,27 @@ static void finish(struct perf *p)
 			 p->n_exits_alone);
 		input_stats_limit(st, msg);
 	}
+	if (p->n_fork_unknown) {
+		snprintf(msg, sizeof msg, "%ld sched_process_fork without "
+			 "their clone call or task:task_newtask: fd table "
+			 "sharing inferred", p->n_fork_unknown);
+		input_stats_limit(st, msg);
+	}
 	if (p->n_clone_unknown) {
 		snprintf(msg, sizeof msg, "%ld clone3 without "
 			 "task:task_newtask: fd table sharing unknown",
 			 p->n_clone_unknown);
 		input_stats_limit(st, msg);
 	}
-	if (p->n_named && !p->n_enter)
-		input_stats_limit(st, "syscalls:sys_enter_NAME: syscalls not "
-				  "recorded (closes, clone) are invisible");
-	if (p->n_calls)
+	perf_whole_limits(st, &p->cnt);
+	if (p->cnt.calls)
 		input_stats_limit(st, "raw arguments, no paths or sockets: "
 				  "reuse by another object is told by call "
 				  "order only");
 	if (p->n_pipes)
 		input_stats_limit(st, "fds written to memory (pipe, "
 				  "socketpair, SCM_RIGHTS) unseen until used");
-	if (p->n_calls && !p->n_pexit)
+	if (p->cnt.calls && !p->n_pexit)
 		input_stats_limit(st, "no sched_process_exit: thread ends "
 				  "only from exit/exit_group");
 	if (p->n_unknown_nr) {
@@ -1329,6 +1599,8 @@ void *perf_open(struct instream *in, enum ht_format f,
 	p->fmt = f;
 	p->path = instream_path(in);
 	st->ts_first = st->ts_last = TS_NONE;
+	for (int c = 0; c <= PERF_CPUS; c++)
+		p->cpu_last[c] = TS_NONE;
 	sb_init(&p->line);
 	sb_init(&p->text);
 	return p;

@@ -7,6 +7,7 @@
 #ifndef HANDLETRAIL_PERF_INT_H
 #define HANDLETRAIL_PERF_INT_H
 
+#include <limits.h>
 #include "strace_int.h"
 
 /* The fd numbers a table is known to have held (named by any event of
@@ -17,6 +18,9 @@
  * that the model knows the number open (a close of it while another
  * thread is blocked on it is then seen). */
 #define FDSEEN_MAX 4096
+/* fdseen_event's unseen_new when any number may have been created
+ * unseen by this call's time (a subset of syscalls, events lost) */
+#define FDSEEN_ANY INT_MAX
 struct fdseen {
 	int refs;
 	int unseen;      /* fds created where the capture cannot show (a
@@ -34,6 +38,8 @@ struct ptask {
 	int pending;          /* an entry without its exit yet             */
 	int entry_out;        /* its PH_ENTRY event was handed out         */
 	int exit_only;        /* no entry was seen (perf trace continued)  */
+	int spawn_told;       /* sched_process_fork made it (its clone was
+				 not recorded)                             */
 	const struct sc_info *sc;
 	char name[32];        /* the syscall's name                        */
 	long line;
@@ -60,9 +66,12 @@ void ptask_set_raw(struct ptask *t, const char *s, size_t n);
 /* After ev's effects are built for task t: spawns share or copy t's
  * set; a number first named by a successful use or close (or a blocking
  * use in flight), or one known closed and named so after a call created
- * fds unseen (unseen_new: pipe, socketpair), gets an EFF_OUTSIDE before
- * it, unless off (the tables are not known: clone flags missing); every
- * number named is noted. */
+ * fds unseen (unseen_new: pipe, socketpair; FDSEEN_ANY when the capture
+ * is a subset of syscalls, so that any call creating fds may be missing:
+ * the kernel never lets a closed number be used or closed successfully,
+ * so such a number was opened by a call not recorded), gets an
+ * EFF_OUTSIDE before it, unless off (the tables are not known: clone
+ * flags missing); every number named is noted. */
 int fdseen_event(struct ptasks *ts, struct ptask *t, struct ht_event *ev,
 		 int unseen_new, int off);   /* EFF_OUTSIDE added */
 
@@ -71,6 +80,34 @@ int fdseen_event(struct ptasks *ts, struct ptask *t, struct ht_event *ev,
  * of their own (ev keeps only them) and the caller emits the entry again
  * afterwards. */
 void fdseen_outside_only(struct ht_event *ev);
+
+/* sched_process_fork tells of a child where the call that made it is
+ * not recorded (a subset of syscalls, a lost entry).  A clone, fork or
+ * vfork of t in flight: its exit will tell the child instead. */
+int ptask_spawn_pending(const struct ptask *t);
+/* ev (from perf_ev_init, tid the parent's) becomes the spawn of child
+ * with the sharing its task:task_newtask gave (CLONE_FILES, CLONE_THREAD;
+ * the caller has checked there was one); the child is marked told */
+void perf_fork_spawn(struct ptasks *ts, struct ptask *parent, int64_t child,
+		     struct ht_event *ev);
+/* a clone's exit without its entry after sched_process_fork told its
+ * child: the spawn is not told twice */
+void perf_drop_told_spawns(struct ptasks *ts, struct ht_event *ev);
+
+/* What a capture holds, for the limits it gets at its end. */
+struct perf_counts {
+	long calls, creates, closes;
+	int basic;      /* a call every program makes was seen (not a
+			   subset of syscalls, perf_basic_call) */
+	int named;      /* syscalls:sys_enter_NAME events: recorded by
+			   name, so likely some names only */
+};
+int perf_basic_call(const char *name);
+/* counts a call event (not a PH_ENTRY) and its creates and closes */
+void perf_count_fx(const struct ht_event *ev, struct perf_counts *c);
+/* the limits a whole capture's counts give: no close recorded (leaks are
+ * then not told: closes_unseen), a subset of syscalls */
+void perf_whole_limits(struct input_stats *st, const struct perf_counts *c);
 
 /* An event with nothing in it yet but where it comes from. */
 void perf_ev_init(struct ht_event *ev, enum ev_type type, enum ev_phase ph,

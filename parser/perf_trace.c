@@ -70,6 +70,11 @@ struct ptrace_rd {
 	int64_t reemit;       /* TID whose entry event is still to go out */
 	long n_calls, n_summary, n_newtask, n_pexit, n_clone_unknown,
 	     n_lost, n_alone, n_decor, n_failed;
+	/* events lost: the loss runs from the last time seen before its
+	 * note to the next one after it */
+	long n_lost_notes, pend_lost, pend_line, n_fork, n_fork_unknown;
+	struct perf_counts cnt;
+	int64_t last_ts;
 };
 
 static int is_dig(char c)
@@ -386,6 +391,9 @@ static int effects(struct ptrace_rd *p, struct ptask *t, enum fx_mode mode,
 	int unseen = t->sc && (t->sc->kind == K_PIPE ||
 			       t->sc->kind == K_SOCKETPAIR) &&
 		     mode != FXM_ENTRY && ev->has_ret && !ev->failed ? 2 : 0;
+	if (!p->cnt.basic || p->n_lost_notes)
+		unseen = FDSEEN_ANY;   /* creating calls may be missing */
+	perf_drop_told_spawns(&p->tasks, ev);
 	if (fdseen_event(&p->tasks, t, ev, unseen, p->n_clone_unknown > 0) &&
 	    mode == FXM_ENTRY) {
 		fdseen_outside_only(ev);
@@ -397,6 +405,7 @@ static int effects(struct ptrace_rd *p, struct ptask *t, enum fx_mode mode,
 		if (ev->failed)
 			p->n_failed++;
 	}
+	perf_count_fx(ev, &p->cnt);
 	return 1;
 }
 
@@ -451,6 +460,8 @@ static int call_line(struct ptrace_rd *p, const char *s, size_t n,
 	size_t rest = a0 + close + 1;
 	struct ptask *t = ptask_get(&p->tasks, pl->tid);
 	snprintf(t->name, sizeof t->name, "%s", name);
+	if (!p->cnt.basic && perf_basic_call(name))
+		p->cnt.basic = 1;
 	t->sc = sc && sc->kind == K_CLONE && strcmp(name, "clone3") == 0 ?
 		NULL : sc;
 	t->exit_only = 0;
@@ -581,6 +592,37 @@ static int tp_field(const char *s, size_t n, const char *key, int64_t *v)
 	return 0;
 }
 
+/* "sched:sched_process_fork(parent_comm: "a", parent_pid: 5 (a),
+ * child_comm: "a", child_pid: 6 (a))": the child, where its clone is not
+ * recorded (perf trace -e subsets) and task:task_newtask gave its flags */
+static int fork_tp(struct ptrace_rd *p, const char *s, size_t n,
+		   const struct pt_line *pl, struct ht_event *ev)
+{
+	const char *b = s + pl->body;
+	size_t bn = n - pl->body;
+	int64_t parent, child;
+	if ((!tp_field(b, bn, "parent_pid", &parent) &&
+	     !tp_field(b, bn, "pid", &parent)) ||
+	    !tp_field(b, bn, "child_pid", &child) || parent <= 0 ||
+	    child <= 0)
+		return -1;
+	p->n_fork++;
+	struct ptask *t = ptask_get(&p->tasks, parent);
+	if (ptask_spawn_pending(t))
+		return 0;          /* the clone's exit tells */
+	struct ptask *c = ptask_find(&p->tasks, child);
+	if (!c || c->newtask_flags < 0) {
+		p->n_fork_unknown++;
+		return 0;
+	}
+	start_event(p, ev, EV_TASK_INFO, PH_FULL, p->line_no, pl,
+		    pl->has_ts ? pl->ts : TS_NONE, pl->ts_text, pl->ts_len, n);
+	ev->tid = parent;
+	ev->raw = squeeze(p, b, bn);
+	perf_fork_spawn(&p->tasks, ptask_find(&p->tasks, parent), child, ev);
+	return 1;
+}
+
 static int tracepoint(struct ptrace_rd *p, const char *s, size_t n,
 		      const struct pt_line *pl, struct ht_event *ev)
 {
@@ -595,6 +637,8 @@ static int tracepoint(struct ptrace_rd *p, const char *s, size_t n,
 		p->n_newtask++;
 		return 0;
 	}
+	if (bn > 25 && memcmp(b, "sched:sched_process_fork(", 25) == 0)
+		return fork_tp(p, s, n, pl, ev);
 	if (bn > 25 && memcmp(b, "sched:sched_process_exit(", 25) == 0) {
 		if (!tp_field(b, bn, "pid", &v))
 			return -1;
@@ -623,8 +667,13 @@ static int neutral(struct ptrace_rd *p, const char *s, size_t n)
 	if (i == n)
 		return 1;
 	const char *lost = memmem(s, n, "LOST ", 5);
-	if (lost) {
-		p->n_lost += strtol(lost + 5, NULL, 10);
+	if (lost) {      /* "LOST 12 events!": no CPU, no time */
+		long v = strtol(lost + 5, NULL, 10);
+		p->n_lost += v > 0 ? v : 0;
+		p->n_lost_notes++;
+		p->pend_lost += v > 0 ? v : 0;
+		if (!p->pend_line)
+			p->pend_line = p->line_no;
 		return 1;
 	}
 	/* -s / -S summary tables */
@@ -655,6 +704,17 @@ static int neutral(struct ptrace_rd *p, const char *s, size_t n)
 	return 0;
 }
 
+/* a time seen at or after a loss ends it */
+static void lost_until(struct ptrace_rd *p, int64_t ts)
+{
+	if (p->pend_line) {
+		input_stats_gap(p->st, -1, p->last_ts, ts, p->pend_lost,
+				p->pend_line);
+		p->pend_line = p->pend_lost = 0;
+	}
+	p->last_ts = ts;
+}
+
 static void finish(struct ptrace_rd *p)
 {
 	if (p->finished)
@@ -662,10 +722,11 @@ static void finish(struct ptrace_rd *p)
 	p->finished = 1;
 	struct input_stats *st = p->st;
 	char msg[200];
-	snprintf(st->flags, sizeof st->flags, "%s%s%s%s%s",
+	snprintf(st->flags, sizeof st->flags, "%s%s%s%s%s%s",
 		 p->abs_time ? "-T (ms since boot)" : "ms since the start",
 		 p->n_newtask ? " -e task:task_newtask" : "",
 		 p->n_pexit ? " -e sched:sched_process_exit" : "",
+		 p->n_fork ? " -e sched:sched_process_fork" : "",
 		 p->n_summary ? (p->n_calls ? " -S" : " -s") : "",
 		 p->n_calls > 1 && p->n_failed == p->n_calls ? " --failure" :
 		 "");
@@ -682,6 +743,12 @@ static void finish(struct ptrace_rd *p)
 				  "fd<path> decorations come from perf's own "
 				  "cache: objects are told apart by the order "
 				  "of calls only");
+	if (p->n_fork_unknown) {
+		snprintf(msg, sizeof msg, "%ld sched_process_fork without "
+			 "their clone call or task:task_newtask: fd table "
+			 "sharing inferred", p->n_fork_unknown);
+		input_stats_limit(st, msg);
+	}
 	if (p->n_clone_unknown) {
 		snprintf(msg, sizeof msg, "%ld clone3 calls without "
 			 "task:task_newtask: whether each child shares the fd "
@@ -689,9 +756,14 @@ static void finish(struct ptrace_rd *p)
 			 "task:task_newtask --syscalls)", p->n_clone_unknown);
 		input_stats_limit(st, msg);
 	}
-	if (p->n_lost) {
-		snprintf(msg, sizeof msg, "%ld events lost (LOST): calls may "
-			 "be missing", p->n_lost);
+	if (p->pend_line)
+		lost_until(p, TS_NONE);
+	if (p->n_lost_notes) {
+		snprintf(msg, sizeof msg, "%ld events LOST (said %ld time%s): "
+			 "calls are missing; a finding whose evidence spans a "
+			 "loss is only a note (perf trace -m: larger buffers)",
+			 p->n_lost, p->n_lost_notes,
+			 p->n_lost_notes == 1 ? "" : "s");
 		input_stats_limit(st, msg);
 	}
 	if (p->n_alone) {
@@ -700,6 +772,7 @@ static void finish(struct ptrace_rd *p)
 			 "their arguments are unknown", p->n_alone);
 		input_stats_limit(st, msg);
 	}
+	perf_whole_limits(st, &p->cnt);
 	if (p->n_calls)
 		input_stats_limit(st, "fds a call writes to memory are not "
 				  "shown (pipe, socketpair, SCM_RIGHTS): their "
@@ -754,6 +827,8 @@ int perf_trace_next(void *vp, struct ht_event *ev, struct ht_error *err)
 		if (pl.has_ts && p->st->ts_first == TS_NONE &&
 		    pl.ts >= 10000000000ll)
 			p->abs_time = 1;   /* the first time: since boot */
+		if (pl.has_ts)
+			lost_until(p, pl.ts);
 		int got;
 		if (n - pl.body >= 15 &&
 		    memcmp(s + pl.body, "... [continued]", 15) == 0)

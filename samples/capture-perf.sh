@@ -1,7 +1,10 @@
 #!/bin/bash
 # samples/capture-perf.sh - captures the sample programs (samples/src/)
 # with the kernel's tracepoints instead of strace: `perf record` + `perf
-# script`, `perf trace`, and ftrace read back by `trace-cmd report`.
+# script` (of raw_syscalls, NAME.perf-script.txt, and of the
+# syscalls:sys_enter_NAME tracepoints of the handle-relevant calls,
+# NAME.perf-syscalls.txt), `perf trace`, and ftrace read back by
+# `trace-cmd report`.
 # Writes samples/perf/NAME.TOOL.txt and re-runs a capture (up to 5 times)
 # until handletrail finds in it the same kinds of finding as in the strace
 # capture samples/strace/NAME.f-tt-T-yy.txt (the programs order their
@@ -14,7 +17,9 @@
 #
 # trace-cmd: `trace-cmd record` cannot run on the machine these were made
 # on (it writes /proc/sys/kernel/ftrace_enabled, which is read-only there:
-# "Can't enable ftrace"), so the same events are switched on in tracefs
+# "Can't enable ftrace"; so do -p nop, -d and -D, and with a file
+# bind-mounted over ftrace_enabled in `unshare -m` it fails on opening
+# set_ftrace_filter, EPERM there), so the same events are switched on in tracefs
 # by hand, the program runs with set_event_pid + options/event-fork, and
 # `trace-cmd extract` saves the buffers to a trace.dat that `trace-cmd
 # report` prints.  Where `trace-cmd record` works, the README's recipe
@@ -26,7 +31,7 @@ out=$here/perf
 work=/tmp/ht-samples
 T=/sys/kernel/tracing
 tries=5
-tools=${TOOLS:-perf-script perf-trace trace-cmd}
+tools=${TOOLS:-perf-script perf-syscalls perf-trace trace-cmd}
 HT=$top/handletrail
 
 die() { echo "capture-perf: $*" >&2; exit 1; }
@@ -43,6 +48,16 @@ done
 # the events every recipe records
 EVENTS="raw_syscalls:sys_enter raw_syscalls:sys_exit sched:sched_process_exec
 sched:sched_process_exit task:task_newtask"
+
+# perf-syscalls: the handle-relevant syscalls by their own tracepoints
+# (syscalls:sys_enter_NAME / sys_exit_NAME; fstat's is newfstat), the
+# README's list, and the sched process events
+SYSCALLS="open openat socket socketpair pipe pipe2 accept accept4 dup dup2
+dup3 fcntl epoll_create1 eventfd2 timerfd_create signalfd4 memfd_create
+pidfd_open close close_range read write readv writev pread64 pwrite64
+sendto recvfrom sendmsg recvmsg connect shutdown ioctl newfstat epoll_ctl
+epoll_wait poll clone clone3 fork vfork execve exit exit_group unshare"
+SCHED="sched:sched_process_fork,sched:sched_process_exec,sched:sched_process_exit,task:task_newtask"
 
 run() {
 	env -i PATH=/usr/bin:/bin HOME=/tmp LC_ALL=C TZ=UTC "$@" \
@@ -63,6 +78,24 @@ rec_perf_script() {	# FILE PROGRAM ARGS...
 	for e in $EVENTS; do ev="$ev -e $e"; done
 	run perf record -q $ev -o "$work/perf.data" -- "$@" 2>/dev/null
 	perf script --show-lost-events -i "$work/perf.data" >"$f" 2>/dev/null
+}
+
+rec_perf_syscalls() {	# FILE PROGRAM ARGS...
+	local f=$1 ev="" s
+	shift
+	for s in $SYSCALLS; do
+		ev="$ev,syscalls:sys_enter_$s,syscalls:sys_exit_$s"
+	done
+	run perf record -q -e "${ev#,}" -e "$SCHED" -o "$work/perf.data" \
+		-- "$@" 2>/dev/null
+	{
+		echo "# perf record -e syscalls:sys_enter_NAME,syscalls:sys_exit_NAME" \
+			"for NAME in:"
+		echo "$SYSCALLS" | sed 's/^/#   /'
+		echo "# -e $SCHED -- $*"
+		echo "# perf script --show-lost-events"
+		perf script --show-lost-events -i "$work/perf.data" 2>/dev/null
+	} >"$f"
 }
 
 rec_perf_trace() {	# FILE PROGRAM ARGS...

@@ -155,6 +155,11 @@ void timeline_finish(struct timeline *tl);
  * it: leaks without any close in the trace); the others are renumbered. */
 void timeline_drop_kind(struct timeline *tl, enum finding_kind k);
 
+/* After finish: every finding whose evidence spans one of the n gaps
+ * (events the tracer lost) becomes a note that says so.  Returns how
+ * many. */
+int timeline_gaps(struct timeline *tl, const struct trace_gap *g, int n);
+
 const struct finding *timeline_findings(const struct timeline *tl, int *n);
 const struct unexplained *timeline_unexplained(const struct timeline *tl,
 					       int *n);

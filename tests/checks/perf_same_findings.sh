@@ -1,7 +1,10 @@
 #!/bin/sh
 # tests/checks/perf_same_findings.sh - every sample program captured with
-# perf script, perf trace and trace-cmd (samples/perf/) gives the same
-# findings as its strace capture (samples/strace/NAME.f-tt-T-yy.txt):
+# perf script (of raw_syscalls, and of the syscalls:sys_enter_NAME subset),
+# perf trace and trace-cmd (samples/perf/) gives the same findings as its
+# strace capture (samples/strace/NAME.f-tt-T-yy.txt), and the subset the
+# same as raw_syscalls, also with its clone lines taken out (the tasks then
+# come from sched_process_fork and task:task_newtask):
 # the same kind and severity, in the same order, and the same exit status;
 # lines, TIDs, fd numbers and CPUs aside.  The one known difference is
 # listed below with its reason, and asserted too, so that a change on
@@ -27,7 +30,9 @@ known() {
 	return 1
 }
 
-bad=0 n=0
+bad=0 n=0 nsys=0
+w=$(mktemp -d "${TMPDIR:-/tmp}/ht-psf.XXXXXX")
+trap 'rm -rf "$w"' EXIT
 for f in samples/perf/*.txt; do
 	b=$(basename "$f" .txt)
 	case $b in versions) continue ;; esac
@@ -41,7 +46,30 @@ for f in samples/perf/*.txt; do
 		echo "$b: got '$got', want '$want' (as $ref)"
 		bad=1
 	fi
+	# the syscalls:sys_enter_NAME subset gives what raw_syscalls gives
+	raw=samples/perf/$prog.perf-script.txt
+	case $b in *.perf-syscalls)
+		[ -f "$raw" ] || { echo "$b: no $raw"; bad=1; continue; }
+		want=$(kinds "$raw")
+		if [ "$got" != "$want" ]; then
+			echo "$b: got '$got', want '$want' (as $raw)"
+			bad=1
+		fi
+		nsys=$((nsys + 1))
+		# without the clone/clone3/fork/vfork lines, sched_process_fork
+		# and task:task_newtask tell the tasks and their sharing
+		grep -v 'syscalls:sys_e[a-z]*_\(clone3\|clone\|fork\|vfork\):' \
+			"$f" >"$w/noclone.txt"
+		grep -q 'sys_exit_clone' "$w/noclone.txt" &&
+			{ echo "$b: clone lines left"; bad=1; }
+		got=$(kinds "$w/noclone.txt")
+		if [ "$got" != "$want" ]; then
+			echo "$b without clone lines: got '$got', want '$want'"
+			bad=1
+		fi ;;
+	esac
 done
-[ "$n" -ge 27 ] || { echo "only $n perf captures"; bad=1; }
+[ "$nsys" -ge 10 ] || { echo "only $nsys perf-syscalls captures"; bad=1; }
+[ "$n" -ge 37 ] || { echo "only $n perf captures"; bad=1; }
 [ $bad -eq 0 ] && echo "$n captures: same findings as strace"
 exit $bad
