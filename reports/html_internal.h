@@ -89,10 +89,12 @@ struct hc_span {
 };
 void hc_span(const struct finding *f, struct hc_span *sp);
 
-/* The story of one finding group (html_story.c).  members[0] is the
- * representative; full = 0 draws the headline and occurrences only. */
-void html_story(struct html_ctx *x, const struct finding *const *members,
-		int nmembers, int full, int *anchors_left);
+/* The story of one root-cause card (html_story.c): its first root in
+ * full (full = 0: headline and offending call only), what followed one
+ * line each, its repeats.  base is the findings array cs was built on. */
+void html_story(struct html_ctx *x, const struct card *c,
+		const struct card_set *cs, const struct finding *base,
+		int full, int *anchors_left);
 
 /* The timeline graphic of one finding's handle number (html_svg.c). */
 void html_svg_timeline(struct html_ctx *x, const struct finding *f,

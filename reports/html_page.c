@@ -1,96 +1,11 @@
 /* reports/html_page.c - the HTML report page: header with the inputs and
  * what they could not show, summary and findings table, one story per
- * finding group, the Handles and Unexplained sections. */
+ * root-cause card (reports/cards.c), the Handles and Unexplained
+ * sections. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "html_internal.h"
-
-/* Findings that share a fingerprint (and severity) are told once. */
-struct group {
-	const struct finding **m;  /* members in id order */
-	int n;
-	int root_id;               /* the root cause of m[0] (itself) */
-	enum severity root_sev;
-};
-
-static int cmp_member(const void *a, const void *b)
-{
-	const struct finding *x = *(const struct finding *const *)a;
-	const struct finding *y = *(const struct finding *const *)b;
-	int c = strcmp(x->fingerprint, y->fingerprint);
-
-	if (c)
-		return c;
-	if (x->severity != y->severity)
-		return x->severity < y->severity ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* root causes, errors first, then by first occurrence; what follows
- * from a root right after it */
-static int cmp_group(const void *a, const void *b)
-{
-	const struct group *x = a, *y = b;
-
-	if (x->root_sev != y->root_sev)
-		return x->root_sev > y->root_sev ? -1 : 1;
-	if (x->root_id != y->root_id)
-		return x->root_id < y->root_id ? -1 : 1;
-	return x->m[0]->id < y->m[0]->id ? -1 : x->m[0]->id > y->m[0]->id;
-}
-
-/* the finding with this id among d's (in id order; a selection may
- * leave ids out), or NULL */
-static const struct finding *by_id(const struct html_data *d, int id)
-{
-	int lo = 0, hi = d->nf;
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-		if (d->f[mid].id == id)
-			return &d->f[mid];
-		if (d->f[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-static struct group *make_groups(const struct html_data *d,
-				 const struct finding ***members, int *ngroups)
-{
-	const struct finding **m = xcalloc((size_t)d->nf + 1, sizeof *m);
-	struct group *g = xcalloc((size_t)d->nf + 1, sizeof *g);
-	int n = 0;
-
-	for (int i = 0; i < d->nf; i++)
-		m[i] = &d->f[i];
-	qsort(m, (size_t)d->nf, sizeof *m, cmp_member);
-	for (int i = 0; i < d->nf; i++) {
-		if (n && m[i]->severity == g[n - 1].m[0]->severity &&
-		    strcmp(m[i]->fingerprint, g[n - 1].m[0]->fingerprint) == 0) {
-			g[n - 1].n++;
-			continue;
-		}
-		g[n].m = &m[i];
-		g[n].n = 1;
-		n++;
-	}
-	for (int i = 0; i < n; i++) {
-		const struct finding *f = g[i].m[0];
-		const struct finding *r = f->caused_by > 0 ?
-			by_id(d, f->caused_by) : NULL;
-		if (!r)
-			r = f;
-		g[i].root_id = r->id;
-		g[i].root_sev = r->severity;
-	}
-	qsort(g, (size_t)n, sizeof *g, cmp_group);
-	*members = m;
-	*ngroups = n;
-	return g;
-}
 
 static void page_head(struct html_ctx *x, int nerr, int nwarn)
 {
@@ -131,17 +46,18 @@ static void told(struct html_ctx *x, int ngroups, int nf)
 	int listed = nf < HTML_ROW_CAP ? nf : HTML_ROW_CAP;
 
 	if (full == ngroups)
-		sb_puts(sb, "Each one is told as a story below, with the trace "
-			"lines it rests on");
+		sb_puts(sb, "Each root cause is told as a story below, with the "
+			"trace lines it rests on and what followed from it");
 	else
-		sb_printf(sb, "The first %d distinct findings are told as a "
+		sb_printf(sb, "The first %d root-cause cards are told as a "
 			  "story below; %d more show their headline and "
 			  "offending call only", full, drawn - full);
 	if (drawn < ngroups)
 		sb_printf(sb, ", and %d more are not drawn", ngroups - drawn);
 	if (ngroups < nf)
-		sb_puts(sb, "; findings with the same fingerprint are told "
-			"once, the others listed under it");
+		sb_puts(sb, "; what followed from a root cause is folded "
+			"under its card, and the same shape (fingerprint) is "
+			"told once, the other times listed under it");
 	if (listed < nf)
 		sb_printf(sb, ". The table lists the first %d of the %d "
 			  "findings; the JSON report has them all", listed,
@@ -192,7 +108,8 @@ static void verdict(struct html_ctx *x, const int *by_sev, int ngroups)
 			sb_printf(sb, ", %d note%s", nnote,
 				  nnote == 1 ? "" : "s");
 		if (ngroups < nerr + nwarn + nnote)
-			sb_printf(sb, " (%d distinct)", ngroups);
+			sb_printf(sb, " in %d root-cause card%s", ngroups,
+				  ngroups == 1 ? "" : "s");
 		sb_puts(sb, " in this capture. ");
 		told(x, ngroups, nerr + nwarn + nnote);
 		sb_puts(sb, "</p>\n");
@@ -381,15 +298,15 @@ static void summary_counts(struct html_ctx *x, int (*by_kind)[3])
 }
 
 /* The anchor a finding's row links to: its own #F<id> where the page has
- * one (the first of a drawn group is its section; the others get one in
- * its occurrence list while html_story()'s HTML_ANCHOR_CAP lasts), else
- * its group's section, else none (0).  *anchors: what is left of that
- * cap, spent as html_story() spends it. */
-static int row_target(int gi, int mi, int *anchors)
+ * one (the first root of a drawn card is its section; what followed and
+ * the repeats get one while html_story()'s HTML_ANCHOR_CAP lasts), else
+ * its card's section, else none (0).  *anchors: what is left of that
+ * cap, spent as html_story() spends it (followers, then repeats). */
+static int row_target(int ci, int first, int *anchors)
 {
-	if (gi >= HTML_GROUP_CAP)
+	if (ci >= HTML_GROUP_CAP)
 		return 0;
-	if (mi == 0)
+	if (first)
 		return 1;
 	if (*anchors > 0) {
 		(*anchors)--;
@@ -399,37 +316,46 @@ static int row_target(int gi, int mi, int *anchors)
 }
 
 /* One finding: its fields as data-* attributes for the filter
- * ("fd:5 tid:17208 kind:stale-close"), its group's size in "count". */
-static void table_row(struct html_ctx *x, const struct group *g, int mi,
-		      int target)
+ * ("fd:5 tid:17208 kind:stale-close"), in "count" how often its card's
+ * shape occurred, or the root it follows from. */
+static void table_row(struct html_ctx *x, const struct card *g,
+		      const struct finding *f, int target)
 {
 	struct strbuf *sb = x->sb;
-	const struct finding *f = g->m[mi];
+	const struct finding *head = g->roots[0];
 	struct hc_span sp;
 	const char *sev = hc_sev_name(f->severity);
 	const struct task_info *t;
+	int root = 0;
 
+	for (int i = 0; i < g->nroots && !root; i++)
+		root = g->roots[i] == f;
 	hc_span(f, &sp);
 	sb_printf(sb, "<tr data-kind=\"%s\" data-sev=\"%s\" data-id=\"%d\" "
 		  "data-fd=\"%" PRId64 "\" data-pid=\"%" PRId64 "\" "
 		  "data-tid=\"%" PRId64 "\" data-line=\"%ld\" data-g=\"%d\">",
 		  hc_kind_name(f->kind), sev, f->id, f->handle, f->pid,
-		  f->tid, f->src.line, g->m[0]->id);
+		  f->tid, f->src.line, head->id);
 	if (target > 0)
 		sb_printf(sb, "<td data-v=\"%d\"><a href=\"#F%d\">F%d</a>",
 			  f->id, f->id, f->id);
 	else if (target < 0)
 		sb_printf(sb, "<td data-v=\"%d\">F%d <a href=\"#F%d\" "
-			  "title=\"its group's story\">\xe2\x86\x92" "F%d</a>",
-			  f->id, f->id, g->m[0]->id, g->m[0]->id);
+			  "title=\"its card's story\">\xe2\x86\x92" "F%d</a>",
+			  f->id, f->id, head->id, head->id);
 	else
 		sb_printf(sb, "<td data-v=\"%d\">F%d", f->id, f->id);
 	sb_printf(sb, "</td><td><span class=\"kind\">%s</span></td>",
 		  hc_kind_name(f->kind));
 	sb_printf(sb, "<td data-v=\"%d\"><span class=\"sev %s\">%s</span>"
 		  "</td>", (int)f->severity, sev, sev);
-	sb_printf(sb, "<td class=\"num\" data-v=\"%d\">%s%d</td>", g->n,
-		  g->n > 1 ? "\xc3\x97" : "", g->n);
+	if (root)
+		sb_printf(sb, "<td class=\"num\" data-v=\"%d\">%s%d</td>",
+			  g->nroots, g->nroots > 1 ? "\xc3\x97" : "",
+			  g->nroots);
+	else
+		sb_printf(sb, "<td class=\"num\" data-v=\"0\"><span class="
+			  "\"muted\">after F%d</span></td>", f->caused_by);
 	sb_printf(sb, "<td class=\"num\" data-v=\"%" PRId64 "\">%" PRId64
 		  "</td>", f->pid, f->pid);
 	sb_printf(sb, "<td data-v=\"%" PRId64 "\">%" PRId64, f->tid, f->tid);
@@ -470,10 +396,10 @@ static void table_row(struct html_ctx *x, const struct group *g, int mi,
 	sb_puts(sb, "</td></tr>\n");
 }
 
-/* Every finding one row (up to HTML_ROW_CAP), its group's story first
- * in group order, so that each one is reachable and the filter finds
- * it by its own thread, number and line. */
-static void findings_table(struct html_ctx *x, const struct group *g,
+/* Every finding one row (up to HTML_ROW_CAP), card by card: its first
+ * root, what followed, its repeats, so that each one is reachable and
+ * the filter finds it by its own thread, number and line. */
+static void findings_table(struct html_ctx *x, const struct card *g,
 			   int ngroups, int nf)
 {
 	struct strbuf *sb = x->sb;
@@ -494,15 +420,26 @@ static void findings_table(struct html_ctx *x, const struct group *g,
 	sb_puts(sb, "<div class=\"ftwrap\">\n"
 		"<table class=\"findings sortable\" id=\"ftable\">\n"
 		"<thead><tr><th>#</th><th>kind</th><th>severity</th>"
-		"<th class=\"num\" title=\"occurrences with this fingerprint\">"
+		"<th class=\"num\" title=\"root causes with this fingerprint, "
+		"or the root cause a finding followed from\">"
 		"count</th><th class=\"num\">process</th><th>thread</th>"
 		"<th class=\"num\">handle</th><th>object now / expected</th>"
 		"<th class=\"num\">time</th><th>trace line</th>"
 		"<th class=\"num\" title=\"from the first close (the cause) to "
 		"the failure (the symptom)\">span</th></tr></thead>\n<tbody>\n");
-	for (int i = 0; i < ngroups && rows < HTML_ROW_CAP; i++)
-		for (int k = 0; k < g[i].n && rows < HTML_ROW_CAP; k++, rows++)
-			table_row(x, &g[i], k, row_target(i, k, &anchors));
+	for (int i = 0; i < ngroups && rows < HTML_ROW_CAP; i++) {
+		const struct card *c = &g[i];
+		table_row(x, c, c->roots[0], row_target(i, 1, &anchors));
+		rows++;
+		for (int k = 0; k < c->nfollow && rows < HTML_ROW_CAP;
+		     k++, rows++)
+			table_row(x, c, c->follow[k],
+				  row_target(i, 0, &anchors));
+		for (int k = 1; k < c->nroots && rows < HTML_ROW_CAP;
+		     k++, rows++)
+			table_row(x, c, c->roots[k],
+				  row_target(i, 0, &anchors));
+	}
 	sb_puts(sb, "</tbody>\n</table>\n</div>\n");
 	if (rows < nf)
 		sb_printf(sb, "<p class=\"cap\">Only the first %d of %d "
@@ -660,9 +597,8 @@ static void unexplained_section(struct html_ctx *x)
 void html_render(struct strbuf *sb, const struct html_data *d)
 {
 	struct html_ctx x = { .sb = sb, .d = d, .ts0 = TS_NONE };
-	const struct finding **members = NULL;
-	struct group *groups;
-	int ngroups = 0, by_sev[3] = { 0 }, by_kind[FK__COUNT][3];
+	struct card_set cs;
+	int ngroups, by_sev[3] = { 0 }, by_kind[FK__COUNT][3];
 	int64_t b;
 	int anchors_left = HTML_ANCHOR_CAP;
 
@@ -682,7 +618,8 @@ void html_render(struct strbuf *sb, const struct html_data *d)
 		if (k < FK__COUNT)
 			by_kind[k][s]++;
 	}
-	groups = make_groups(d, &members, &ngroups);
+	cards_build(&cs, d->f, d->nf);
+	ngroups = cs.n;
 	hc_index(&x);
 
 	page_head(&x, by_sev[SEV_ERROR], by_sev[SEV_WARNING]);
@@ -699,18 +636,18 @@ void html_render(struct strbuf *sb, const struct html_data *d)
 
 	sb_puts(sb, "<section id=\"summary\">\n<h2>Summary</h2>\n");
 	summary_counts(&x, by_kind);
-	findings_table(&x, groups, ngroups, d->nf);
+	findings_table(&x, cs.cards, ngroups, d->nf);
 	sb_puts(sb, "</section>\n");
 
 	sb_puts(sb, "<section id=\"findings\">\n<h2>Findings</h2>\n");
 	if (!ngroups)
 		sb_puts(sb, "<p class=\"none\">Nothing to tell.</p>\n");
 	for (int i = 0; i < ngroups && i < HTML_GROUP_CAP; i++)
-		html_story(&x, groups[i].m, groups[i].n, i < HTML_STORY_CAP,
+		html_story(&x, &cs.cards[i], &cs, d->f, i < HTML_STORY_CAP,
 			   &anchors_left);
 	if (ngroups > HTML_STORY_CAP)
 		sb_printf(sb, "<p class=\"cap\">Full stories are drawn for the "
-			  "first %d distinct findings; the rest show their "
+			  "first %d root-cause cards; the rest show their "
 			  "headline and offending call.</p>\n",
 			  HTML_STORY_CAP);
 	if (anchors_left <= 0)
@@ -728,6 +665,5 @@ void html_render(struct strbuf *sb, const struct html_data *d)
 		"click a column to sort</span></p></footer>\n");
 	sb_printf(sb, "<script>%s</script>\n</body>\n</html>\n", html_js);
 	hc_index_free(&x);
-	free(groups);
-	free(members);
+	cards_free(&cs);
 }

@@ -719,10 +719,95 @@ static void occurrences(struct html_ctx *x, const struct finding *const *m,
 	sb_puts(sb, "</div>\n");
 }
 
-void html_story(struct html_ctx *x, const struct finding *const *members,
-		int nmembers, int full, int *anchors_left)
+/* One line for a finding that followed from the card's root, pointing at
+ * its step; its own story folded in a <details>. */
+static void follower(struct html_ctx *x, const struct finding *f,
+		     const struct finding *head, int from,
+		     int *anchors_left)
 {
 	struct strbuf *sb = x->sb;
+	const char *sev = hc_sev_name(f->severity);
+	int oi = find_offending(f);
+	struct blame b = find_blame(f, oi);
+
+	if (*anchors_left > 0) {
+		sb_printf(sb, "<li id=\"F%d\">", f->id);
+		(*anchors_left)--;
+	} else {
+		sb_puts(sb, "<li>");
+	}
+	sb_printf(sb, "<a class=\"fid\" href=\"#F%d\">F%d</a> <span "
+		  "class=\"sev %s\">%s</span> <span class=\"kind\">%s</span> "
+		  "at ", f->id, f->id, sev, sev, hc_kind_name(f->kind));
+	hc_loc(x, &f->src);
+	sb_puts(sb, ": ");
+	hc_thread(x, f->tid);
+	if (f->call && f->call[0]) {
+		sb_puts(sb, " <code>");
+		hx_text(sb, f->call);
+		sb_puts(sb, "()</code>");
+	}
+	sb_puts(sb, " on ");
+	hc_handle(x, f->handle);
+	if (f->object && f->object[0]) {
+		sb_puts(sb, " (");
+		hc_object(x, f->object);
+		sb_puts(sb, ")");
+	}
+	if (f->error && f->error[0]) {
+		sb_puts(sb, " failed with <code>");
+		hx_text(sb, f->error);
+		sb_puts(sb, "</code>");
+	}
+	if (from != head->id)
+		sb_printf(sb, " <span class=\"muted\">(after <a href=\"#F%d"
+			  "\">F%d</a>)</span>", from, from);
+	sb_puts(sb, "\n<details><summary>its story</summary>\n");
+	if (f->message && f->message[0]) {
+		sb_puts(sb, "<p class=\"msg\">");
+		hx_text(sb, f->message);
+		sb_puts(sb, "</p>\n");
+	}
+	offending_block(x, f, oi, &b);
+	history(x, f, oi, &b);
+	if (f->evidence && f->evidence[0]) {
+		sb_puts(sb, "<p class=\"evidence\"><span class=\"lbl\">"
+			"Why this verdict:</span> ");
+		hx_text(sb, f->evidence);
+		sb_puts(sb, "</p>\n");
+	}
+	sb_printf(sb, "<p class=\"sumline\">fingerprint <span class=\"fp\">"
+		  "[%s]</span></p>\n</details></li>\n", f->fingerprint);
+}
+
+/* What followed from the card's roots, one line each, in id order. */
+static void followers(struct html_ctx *x, const struct card *c,
+		      const struct card_set *cs, const struct finding *base,
+		      int *anchors_left)
+{
+	struct strbuf *sb = x->sb;
+
+	if (!c->nfollow)
+		return;
+	sb_printf(sb, "<div class=\"follow\"><h4>What followed (%d)</h4>\n"
+		  "<p class=\"lead\">Findings that follow from this root "
+		  "cause: each points at its step; open one for its own "
+		  "story.</p>\n<ul class=\"follow\">\n", c->nfollow);
+	for (int i = 0; i < c->nfollow; i++) {
+		const struct finding *f = c->follow[i];
+		follower(x, f, c->roots[0], base[cs->root[f - base]].id,
+			 anchors_left);
+	}
+	sb_puts(sb, "</ul></div>\n");
+}
+
+void html_story(struct html_ctx *x, const struct card *c,
+		const struct card_set *cs, const struct finding *base,
+		int full, int *anchors_left)
+{
+	struct strbuf *sb = x->sb;
+	const struct finding *const *members = c->roots;
+	int nmembers = c->nroots;
 	const struct finding *f = members[0];
 	int oi = find_offending(f);
 	struct blame b = find_blame(f, oi);
@@ -751,10 +836,11 @@ void html_story(struct html_ctx *x, const struct finding *const *members,
 		sb_puts(sb, "</div>\n");
 	} else {
 		sb_printf(sb, "<p class=\"cap\">Full story omitted: this "
-			  "report draws it for the first %d distinct findings "
+			  "report draws it for the first %d root-cause cards "
 			  "only.</p>\n", HTML_STORY_CAP);
 	}
 	summary_line(x, f);
+	followers(x, c, cs, base, anchors_left);
 	if (nmembers > 1)
 		occurrences(x, members, nmembers, anchors_left);
 	sb_puts(sb, "</section>\n");

@@ -108,6 +108,9 @@ static void chain(struct jsonw *w, const struct finding *f)
 
 static void findings(struct jsonw *w, const struct finding *f, int n)
 {
+	struct card_set cs;
+
+	cards_build(&cs, f, n);
 	jw_key(w, "findings");
 	jw_arr(w);
 	for (int i = 0; i < n; i++) {
@@ -138,9 +141,14 @@ static void findings(struct jsonw *w, const struct finding *f, int n)
 				jw_int(w, f[i].consequences[k]);
 			jw_end_arr(w);
 		}
+		/* the card the text and HTML reports tell it in, when
+		 * another finding heads it */
+		if (cs.head[i] != f[i].id)
+			jw_kint(w, "group", cs.head[i]);
 		jw_end_obj(w);
 	}
 	jw_end_arr(w);
+	cards_free(&cs);
 }
 
 static void unexplained(struct jsonw *w, const struct unexplained *u, int n)

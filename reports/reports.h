@@ -63,6 +63,31 @@ const struct finding *capture_finding(const struct capture *c, int id);
 /* "--kind stale-close: 3 of 12 findings shown, 9 left out ..." for every
  * report to state; 0 (nothing appended) without a selection. */
 int capture_selection_said(const struct capture *c, struct strbuf *sb);
+/* The report model shared by text and HTML: one root-cause card per bug.
+ * A card holds the root causes (findings that follow from no other) of
+ * one shape, the same fingerprint and severity, in id order: roots[0] is
+ * told in full, the others are its repeats.  Beneath it, every finding
+ * that follows from one of them (caused_by, at any depth), in id order.
+ * Cards come errors first, then warnings, then notes, each by the id of
+ * its first root.  JSON keeps every finding and names its card ("group"). */
+struct card {
+	const struct finding *const *roots;
+	int nroots;
+	const struct finding *const *follow;
+	int nfollow;
+	enum severity sev;
+};
+struct card_set {
+	struct card *cards;
+	int n;
+	const struct finding **pool;  /* roots and followers */
+	int *root;                    /* per finding (by id - 1): the index
+					 of its root cause, itself for a root */
+	int *head;                    /* per finding: id of its card's
+					 roots[0] */
+};
+void cards_build(struct card_set *cs, const struct finding *f, int nf);
+void cards_free(struct card_set *cs);
 
 /* Exit status of a capture: 2 when it broke off (fatal), else 1 when a
  * selected finding is a warning or an error, else 0. */

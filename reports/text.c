@@ -1,6 +1,7 @@
 /* reports/text.c - the text report, read like a sanitizer report: one
- * block per finding (headline, offending call, history newest first) and
- * one SUMMARY line each.  Trace text is stripped of control sequences. */
+ * root-cause card per bug shape (headline, offending call, history newest
+ * first; what followed and the repeats folded beneath) and one SUMMARY
+ * line each.  Trace text is stripped of control sequences. */
 #include <inttypes.h>
 #include <string.h>
 #include "reports.h"
@@ -160,7 +161,9 @@ static void summary_line(struct out *o, const struct finding *f)
 	}
 }
 
-static void finding(struct out *o, const struct finding *f)
+/* The story of one finding: headline, offending call, history newest
+ * first, evidence, fingerprint. */
+static void story(struct out *o, const struct finding *f)
 {
 	sgr(o, sev_color(f->severity));
 	sb_printf(o->sb, "==== F%d %s: %s on handle %" PRId64, f->id,
@@ -218,6 +221,128 @@ static void finding(struct out *o, const struct finding *f)
 		put(o, "\n");
 	}
 	sb_printf(o->sb, "  fingerprint: %s\n", f->fingerprint);
+}
+
+/* "line 704" ("event 22" in ETW), or the whole place when it is in
+ * another file than the card's first root */
+static void where(struct out *o, const struct finding *f,
+		  const struct finding *head)
+{
+	if (!f->src.file || !head->src.file ||
+	    strcmp(f->src.file, head->src.file) != 0)
+		loc(o, &f->src);
+	else if (f->src.event > 0)
+		sb_printf(o->sb, "event %ld", f->src.event);
+	else
+		sb_printf(o->sb, "line %ld", f->src.line);
+}
+
+/* A finding that followed from a root, in one line that points at the
+ * step: id, verdict, place, who did what to which handle. */
+static void follow_line(struct out *o, const struct finding *f,
+			const struct finding *head)
+{
+	sgr(o, sev_color(f->severity));
+	sb_printf(o->sb, "F%d %s %s", f->id, severity_name(f->severity),
+		  finding_kind_name(f->kind));
+	sgr(o, "0");
+	put(o, " at ");
+	where(o, f, head);
+	sb_printf(o->sb, ": thread %" PRId64, f->tid);
+	if (f->call) {
+		put(o, " ");
+		tput(o, f->call);
+		put(o, "()");
+	}
+	sb_printf(o->sb, " on handle %" PRId64, f->handle);
+	if (f->object) {
+		put(o, " (");
+		tput(o, f->object);
+		put(o, ")");
+	}
+	if (f->error) {
+		put(o, " failed with ");
+		tput(o, f->error);
+	}
+	put(o, "\n");
+}
+
+/* Does finding f follow from root r? */
+static int follows(const struct card_set *cs, const struct finding *base,
+		   const struct finding *f, const struct finding *r)
+{
+	return &base[cs->root[f - base]] == r;
+}
+
+static int nfollowing(const struct card_set *cs, const struct card *c,
+		      const struct finding *base, const struct finding *r)
+{
+	int n = 0;
+
+	for (int i = 0; i < c->nfollow; i++)
+		n += follows(cs, base, c->follow[i], r);
+	return n;
+}
+
+/* What followed from root r of card c, one line each. */
+static void followers(struct out *o, const struct card_set *cs,
+		      const struct card *c, const struct finding *base,
+		      const struct finding *r)
+{
+	for (int i = 0; i < c->nfollow; i++)
+		if (follows(cs, base, c->follow[i], r)) {
+			put(o, "    ");
+			follow_line(o, c->follow[i], c->roots[0]);
+		}
+}
+
+/* Repeats of the card's shape: ids and lines, wrapped; then what
+ * followed from each, under it. */
+static void repeats(struct out *o, const struct card_set *cs,
+		    const struct card *c, const struct finding *base)
+{
+	size_t col;
+
+	if (c->nroots < 2)
+		return;
+	col = o->sb->len;
+	sb_printf(o->sb, "  %d more time%s with this fingerprint:",
+		  c->nroots - 1, c->nroots == 2 ? "" : "s");
+	for (int i = 1; i < c->nroots; i++) {
+		if (o->sb->len - col > 64) {
+			put(o, "\n   ");
+			col = o->sb->len - 4;
+		}
+		sb_printf(o->sb, " F%d ", c->roots[i]->id);
+		where(o, c->roots[i], c->roots[0]);
+		if (i + 1 < c->nroots)
+			put(o, ",");
+	}
+	put(o, "\n");
+	for (int i = 1; i < c->nroots; i++) {
+		const struct finding *r = c->roots[i];
+		if (!nfollowing(cs, c, base, r))
+			continue;
+		sb_printf(o->sb, "  what followed F%d (", r->id);
+		where(o, r, c->roots[0]);
+		sb_printf(o->sb, ", thread %" PRId64 "):\n", r->tid);
+		followers(o, cs, c, base, r);
+	}
+}
+
+/* One root-cause card: the first root told in full, what followed from
+ * it one line each, its repeats by id and line. */
+static void card(struct out *o, const struct card_set *cs,
+		 const struct card *c, const struct finding *base)
+{
+	const struct finding *f = c->roots[0];
+
+	story(o, f);
+	if (nfollowing(cs, c, base, f)) {
+		put(o, "  what followed:\n");
+		followers(o, cs, c, base, f);
+	}
+	repeats(o, cs, c, base);
 	put(o, "SUMMARY: handletrail: ");
 	summary_line(o, f);
 	put(o, "\n\n");
@@ -288,27 +413,29 @@ void report_text(struct strbuf *sb, const struct capture *c, int color)
 	if (capture_selection_said(c, sb))
 		put(&o, "\n");
 	put(&o, "\n");
-	/* root causes first (a finding whose root is not shown is one),
-	 * errors before warnings before notes, each followed by what
-	 * followed from it */
-	for (int sev = SEV_ERROR; sev >= SEV_NOTE; sev--)
-		for (int i = 0; i < n; i++) {
-			if ((int)f[i].severity != sev ||
-			    (f[i].caused_by && capture_finding(c,
-							       f[i].caused_by)))
-				continue;
-			if (c->sel && c->sel->summary) {
-				summary_root(&o, &f[i]);
-				continue;
-			}
-			finding(&o, &f[i]);
-			for (int k = 0; k < f[i].nconsequences; k++) {
-				const struct finding *g = capture_finding(c,
-					f[i].consequences[k]);
-				if (g)
-					finding(&o, g);
-			}
-		}
+	if (c->sel && c->sel->summary) {
+		/* root causes first (a finding whose root is not shown is
+		 * one), errors before warnings before notes, one line each */
+		for (int sev = SEV_ERROR; sev >= SEV_NOTE; sev--)
+			for (int i = 0; i < n; i++)
+				if ((int)f[i].severity == sev &&
+				    (!f[i].caused_by ||
+				     !capture_finding(c, f[i].caused_by)))
+					summary_root(&o, &f[i]);
+	} else {
+		/* one card per root cause and shape, errors before warnings
+		 * before notes, what followed folded beneath */
+		struct card_set cs;
+		cards_build(&cs, f, n);
+		if (cs.n < n)
+			sb_printf(sb, "%d findings told as %d root-cause "
+				  "card%s: each shape once, what followed from "
+				  "it and its repeats beneath it\n\n", n, cs.n,
+				  cs.n == 1 ? "" : "s");
+		for (int i = 0; i < cs.n; i++)
+			card(&o, &cs, &cs.cards[i], f);
+		cards_free(&cs);
+	}
 	if (c->sel && c->sel->summary && n)
 		put(&o, "\n");
 	if (nu > 0) {

@@ -25,7 +25,9 @@ if ! perf record -q -e 'raw_syscalls:*' -e sched:sched_process_exec \
 fi
 perf script -i "$w/perf.data" >"$w/kb.txt" 2>/dev/null
 got=$("$HT" --color never "$w/kb.txt" |
-	sed -n 's/^==== F[0-9]* \([a-z]*\): \([a-z-]*\) .*/\1 \2/p' | tr '\n' ';')
+	sed -n -e 's/^==== F[0-9]* \([a-z]*\): \([a-z-]*\) .*/\1 \2/p' \
+	    -e 's/^    F[0-9]* \([a-z]*\) \([a-z-]*\) at .*/\1 \2/p' |
+	tr '\n' ';')
 echo "perf script: $got"
 [ "$got" = "error stale-close;error stale-use;" ] || exit 1
 "$HT" --color never "$w/kb.txt" | grep -q " on CPU [0-9]" ||
@@ -33,7 +35,9 @@ echo "perf script: $got"
 perf trace -o "$w/kb.ptrace" -e task:task_newtask --syscalls -- \
 	"$w/kb-socket" </dev/null >/dev/null 2>&1 || exit 1
 got=$("$HT" --color never "$w/kb.ptrace" |
-	sed -n 's/^==== F[0-9]* \([a-z]*\): \([a-z-]*\) .*/\1 \2/p' | tr '\n' ';')
+	sed -n -e 's/^==== F[0-9]* \([a-z]*\): \([a-z-]*\) .*/\1 \2/p' \
+	    -e 's/^    F[0-9]* \([a-z]*\) \([a-z-]*\) at .*/\1 \2/p' |
+	tr '\n' ';')
 echo "perf trace: $got"
 [ "$got" = "error stale-close;error stale-use;" ] || exit 1
 exit 0
