@@ -670,6 +670,7 @@ long det_stale_close(struct timeline *tl, struct table *t,
 	u->closer = off->tid;
 	u->finding = fi;
 	u->nvictims = 0;
+	u->victim = -1;
 	u->seq = off->seq;
 	return fi;
 }
@@ -682,6 +683,7 @@ static void evidence_of(struct timeline *tl, struct table *t, long ui,
 	struct upgrade *u = &t->up[ui];
 	struct finding *f = &tl->findings[u->finding];
 	if (u->nvictims == 0) {
+		u->victim = off->tid;
 		tl->fmeta[u->finding].pending = 0;
 		f->severity = SEV_ERROR;
 		f->evidence = fstrf(tl, "thread %" PRId64 "'s %s on %s at %s "
@@ -718,8 +720,11 @@ long det_stale_close_of(struct table *t, int64_t h, int gen)
 
 long det_victim_of(struct table *t, int64_t h, int64_t tid, int cur_gen)
 {
+	/* the thread that opened the destroyed object, or the one that
+	 * relied on it (it got the number through a queue) and failed */
 	for (int i = 0; i < t->nup; i++)
-		if (t->up[i].h == h && t->up[i].owner == tid &&
+		if (t->up[i].h == h &&
+		    (t->up[i].owner == tid || t->up[i].victim == tid) &&
 		    t->up[i].closer != tid && t->up[i].gen + 1 == cur_gen)
 			return i;
 	return -1;
@@ -785,7 +790,16 @@ long det_stale_use(struct timeline *tl, struct table *t,
 		return -1;
 	struct finding *f = &tl->findings[fi];
 	f->severity = verdict_info(v)->sev;
-	tl->fmeta[fi].cause = det_stale_close_of(t, off->handle, sn->rec.gen);
+	long cause = det_stale_close_of(t, off->handle, sn->rec.gen);
+	/* a failure right after another thread's stale close destroyed the
+	 * number's previous object: the call was meant for that object (it
+	 * reached this thread through memory, a queue), so that close is
+	 * the cause */
+	long ui = off->failed && cause < 0 && now->id > 1
+		? up_find(t, off->handle, now->id - 1) : -1;
+	if (ui >= 0 && t->up[ui].closer != off->tid)
+		cause = t->up[ui].finding;
+	tl->fmeta[fi].cause = cause;
 	const char *hn = hname(tl, off->tr, off->handle);
 	const char *mine = where(tl, rec_event(tl, ns, &sn->rec, off), off);
 	if (off->failed)
@@ -861,11 +875,15 @@ long det_use_after_close(struct timeline *tl, struct table *t,
 	else
 		by = fstrf(tl, "closed by thread %" PRId64 " at %s",
 			   last->close.tid, where(tl, &last->close, off));
-	long sc = det_stale_close_of(t, off->handle, last->id);
+	long ui = up_find(t, off->handle, last->id);
 	const char *note = "";
-	if (sc >= 0) {
+	if (ui >= 0) {
 		note = " (a stale close)";
-		tl->fmeta[fi].cause = sc;
+		tl->fmeta[fi].cause = t->up[ui].finding;
+		/* it relied on the object (a hand-off's receiver): its own
+		 * close of the number next is the same bug going on */
+		if (t->up[ui].victim < 0 && off->tid != t->up[ui].closer)
+			t->up[ui].victim = off->tid;
 	} else if (last->close_kind == CK_RANGE) {
 		note = " (by close_range)";
 	}

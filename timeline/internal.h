@@ -110,6 +110,11 @@ struct threc {
 	int gen;
 	unsigned char role;
 	long seq;                  /* of the event (to find it in the ring) */
+	long seen_seq;             /* when the thread last saw the number: the
+				      entry of a close (which frees it
+				      there), else the event; an object
+				      created after it is one the thread did
+				      not see */
 	long line, end_line;
 	int64_t ts;
 	const char *call;
@@ -165,6 +170,8 @@ struct upgrade {
 	int64_t closer;
 	long finding;              /* index into tl->findings */
 	int nvictims;
+	int64_t victim;            /* the first thread whose failure proved
+				      it (a hand-off's receiver), or -1 */
 	long seq;
 };
 
@@ -260,6 +267,8 @@ struct task {
 	struct table *run_table;
 	int64_t run_last;
 	int run_len;
+	int run_dir;               /* +1 up (closefrom emulation), -1 down
+				      (proftpd's close(4095) ... close(0)) */
 	int nheld;
 	struct held *held;         /* TL_SWEEP - 1, allocated when needed */
 	struct task *next_in_proc, *prev_in_proc;

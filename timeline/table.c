@@ -360,6 +360,7 @@ void rec_set(struct numstate *ns, const struct evcopy *e)
 	r->gen = e->gen;
 	r->role = e->role;
 	r->seq = e->seq;
+	r->seen_seq = e->seq;
 	r->line = e->line;
 	r->end_line = e->end_line;
 	r->ts = e->ts;

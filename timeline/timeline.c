@@ -797,10 +797,14 @@ static void run_step(struct timeline *tl, struct task *t,
 	int64_t h;
 	int sweepable = sweep_call(ev, &h);
 	const char *call = ev->call ? ev->call : "";
+	/* the next number up or down; the second call sets the way */
+	int64_t d = sweepable && t->run_len > 0 ? h - t->run_last : 0;
 	if (sweepable && t->run_len > 0 && t->run_table == t->table &&
-	    h == t->run_last + 1 && strcmp(call, t->run_call) == 0) {
+	    (d == 1 || d == -1) && (t->run_len == 1 || d == t->run_dir) &&
+	    strcmp(call, t->run_call) == 0) {
 		t->run_len++;
 		t->run_last = h;
+		t->run_dir = (int)d;
 		if (t->run_len >= TL_SWEEP) {
 			for (int i = 0; i < t->nheld; i++)
 				sweep_benign(tl, t->held[i].is_finding,
@@ -947,6 +951,7 @@ static void close_exit(struct timeline *tl, struct task *t,
 	struct why w;
 	why_init(tl, &w, tr);
 	int hit = 0;
+	long stale_fi = -1;
 	switch (v) {
 	case V_CLOSE_REORDERED:
 		/* the close of the previous object, printed late */
@@ -1010,15 +1015,27 @@ static void close_exit(struct timeline *tl, struct task *t,
 			 * same bug, told first */
 			if (cause < 0 && s->rec.failed_on == g->id)
 				cause = s->rec.failed_fi;
+			/* or its last act was a use of an object a stale
+			 * close destroyed (it was handed that object, or
+			 * its call on it failed): it closes what it
+			 * believed was still its own */
+			if (cause < 0 && s->has_rec && s->rec.role == RO_USE)
+				cause = det_stale_close_of(tab, e->h,
+							   s->rec.gen);
 			long fi = det_stale_close(tl, tab, ns, s, g, off);
 			if (fi >= 0) {
 				tl->fmeta[fi].cause = cause;
 				involve(tl, tab, ns, s->rec.gen);
 				involve(tl, tab, ns, g->id);
 			}
+			stale_fi = fi;
 		}
 		if (s->blocked) {
 			long fi = det_cwiu(tl, g, s->blocked, off);
+			/* the same close destroyed another thread's object:
+			 * the blocked call is one more thing that followed */
+			if (fi >= 0 && stale_fi >= 0)
+				tl->fmeta[fi].cause = stale_fi;
 			ns->cwiu_finding = fi;
 			ns->cwiu_tid = s->blocked->tid;
 			if (fi >= 0)
@@ -1047,6 +1064,15 @@ static void close_exit(struct timeline *tl, struct task *t,
 		det_evidence(tl, tab, s->rec.gen, f.badf, off);
 	ring_push_tmp(ns, off);
 	rec_set(ns, off);
+	/* a close split around another thread's create of the number
+	 * freed it at entry: the new object is one this thread never saw,
+	 * so a later close of it by this thread is stale */
+	if ((v == V_CLOSE_OK || v == V_CLOSE_STALE) && !s->late_open &&
+	    s->seq < off->seq) {
+		struct threc *r = rec_find(ns, t->tid);
+		if (r)
+			r->seen_seq = s->seq;
+	}
 }
 
 /* A use the call's EBADF/ENOTSOCK is about. */

@@ -27,7 +27,7 @@ int stale(const struct snap *s, const struct gen *g, int64_t tid)
 	return s->has_rec && !s->reorder && s->rec.gen > 0 &&
 	       s->rec.gen != g->id && g->origin == OR_TRACE &&
 	       g->creator_tid >= 0 && g->creator_tid != tid &&
-	       g->create_seq > s->rec.seq;
+	       g->create_seq > s->rec.seen_seq;
 }
 
 /* A use whose failure (EBADF, ENOTSOCK) is about this number. */
