@@ -203,7 +203,7 @@ const struct source_traits traits_strace = {
 };
 const struct source_traits traits_etw = {
 	.noun = "handle", .handle_hex = 1, .reports_twice = 1,
-	.win_results = 1,
+	.win_results = 1, .pid_tables = 1,
 };
 
 static const struct source_traits *traits_of(enum ht_format f)

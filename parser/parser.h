@@ -122,6 +122,10 @@ struct source_traits {
 				      providers, one after the other */
 	int win_results;           /* results are Windows codes
 				      ("10038 WSAENOTSOCK") */
+	int pid_tables;            /* an event that carries its process id
+				      belongs to that process's handle table
+				      (ETW); else tasks and tables follow
+				      clone/fork flags (strace, perf) */
 };
 extern const struct source_traits traits_strace, traits_etw;
 

@@ -8,6 +8,13 @@
 
 /* ---- the timeline ------------------------------------------------------ */
 
+/* The event names the process whose table it acts on (a fact of the
+ * source, and the event carries the id), so no clone flags are needed. */
+static int names_process(const struct ht_event *ev)
+{
+	return traits_of_event(ev)->pid_tables && ev->pid >= 0;
+}
+
 struct timeline *timeline_new(void)
 {
 	struct timeline *tl = xcalloc(1, sizeof *tl);
@@ -374,7 +381,7 @@ static void task_shown(struct timeline *tl, struct task *t)
  * event names its process. */
 static struct task *get_task(struct timeline *tl, const struct ht_event *ev)
 {
-	if (ev->pid >= 0) {
+	if (names_process(ev)) {
 		int64_t key = ev->tid >= 0 ? ev->tid : -(ev->pid + 2);
 		struct proc *p = imap_get(&tl->procs, ev->pid);
 		if (!p || p->dead) {
@@ -1312,7 +1319,7 @@ static void do_dup(struct timeline *tl, struct task *t,
 	struct table *tab = t->table;
 	struct table *dst = tab;
 	if (e->pid2 >= 0 && t->proc && e->pid2 != t->proc->pid &&
-	    ev->pid >= 0) {
+	    names_process(ev)) {
 		struct proc *p = imap_get(&tl->procs, e->pid2);
 		if (!p || p->dead) {
 			p = proc_new(tl, e->pid2);
@@ -1460,7 +1467,7 @@ static void rehome(struct timeline *tl, struct task *c)
 static void spawn(struct timeline *tl, struct task *t,
 		  const struct ht_event *ev, const struct effect *e)
 {
-	if (ev->pid >= 0) {
+	if (names_process(ev)) {
 		spawn_etw(tl, t, ev, e);
 		return;
 	}
@@ -1549,7 +1556,7 @@ static void exit_group(struct timeline *tl, struct task *t,
 	struct proc *p = t->proc;
 	if (!p)
 		return;
-	if (ev->pid >= 0 && p->table) {
+	if (names_process(ev) && p->table) {
 		struct table *tab = p->table;
 		p->table = NULL;
 		p->dead = 1;
