@@ -26,7 +26,8 @@ PV_PROC = {1: "Start", 2: "Stop", 3: "DCStart", 4: "DCStop"}
 THR_OPS = {1: "Start", 2: "End", 3: "DCStart", 4: "DCEnd", 72: "SetName"}
 PV_THR = {1: "Start", 2: "Stop", 3: "DCStart", 4: "DCStop", 72: "SetName"}
 SOCK_EV = {2: ("SockCreate", "Stop"), 4: ("SockClose", "Stop"),
-           6: ("SockAccept", "Stop"), 10: ("SockConnect", "Stop"),
+           6: ("SockAccept", "Stop"), 8: ("SockSetOpt", "Stop"),
+           10: ("SockConnect", "Stop"),
            12: ("SockBind", "Stop"), 16: ("SockListen", "Stop")}
 APP_EV = {1: "Started", 2: "SendCompleted", 3: "SendFailed",
           4: "Received", 5: "Stopping"}
@@ -115,6 +116,9 @@ class Story:
                   ("ProcessId", pid)]
         elif eid == 4:
             f += [("IsProviderSocket", "false")]
+        elif eid == 8:
+            self.add(us, cpu, pid, tid, "sock", eid, f)   # no more fields
+            return
         f += list(extra) + [("FailurePoint", 0)]
         self.add(us, cpu, pid, tid, "sock", eid, f)
 
@@ -447,6 +451,59 @@ def clean_story():
     return s
 
 
+def pool_story():
+    """An accept loop that hands each accepted socket to a pool of worker
+    threads: the acceptor accepts and sets SO_UPDATE_ACCEPT_CONTEXT, a
+    worker sets TCP_NODELAY, serves and closes; the next connection gets
+    the same value and may go to the worker that closed the last one.
+    The kernel names an accepted socket a File with no object name (the
+    accept creates it inside AFD): only Winsock says it is a socket."""
+    s = Story("socket-pool", "an accept loop handing sockets to a worker "
+              "pool", "poolsrv")
+    pid, main, acc, w1, w2 = 5620, 5624, 5700, 5704, 5708
+    s.typedc(0, T_THREAD, "Thread")
+    s.typedc(1, T_FILE, "File")
+    s.process(5, 0, 4200, 4204, 1, pid, 4200, "poolsrv.exe", "poolsrv.exe")
+    s.thread(6, 0, 4200, 4204, 1, pid, main)
+    s.handle(10000, 0, pid, main, 32, 0xFFFFC283C4000100, 0x90, T_FILE, AFD)
+    s.sock(10030, 0, pid, main, 2, 0x90)
+    s.sock(10060, 0, pid, main, 12, 0x90, extra=[("AddressLength", 16)])
+    s.sock(10090, 0, pid, main, 16, 0x90)
+    for k, (tid, h, obj) in enumerate(((w1, 0x98, 0xFFFFC283C4010080),
+                                       (w2, 0x9C, 0xFFFFC283C4020080),
+                                       (acc, 0xA0, 0xFFFFC283C4030080))):
+        t0 = 11000 + k * 1000
+        s.handle(t0, 0, pid, main, 32, obj, h, T_THREAD)
+        s.thread(t0 + 20, 0, pid, main, 1, pid, tid)
+        s.setname(t0 + 200, 1, pid, tid, ("worker1", "worker2",
+                                          "acceptor")[k])
+    # three connections, all at 0xA4: worker1, worker2, worker1 again
+    t = 100000
+    for n, (tid, cpu) in enumerate(((w1, 1), (w2, 0), (w1, 1))):
+        obj = 0xFFFFC283C5000080 + n * 0x1000
+        s.handle(t, 0, pid, acc, 32, obj, 0xA4, T_FILE)
+        s.sock(t + 40, 0, pid, acc, 6, 0x90,
+               extra=[("SocketAccepted", 0xA4), ("ProcessId", pid)])
+        s.sock(t + 60, 0, pid, acc, 8, 0xA4)
+        s.sock(t + 10000, cpu, pid, tid, 8, 0xA4)
+        s.app(t + 20000, cpu, pid, tid, 4, [("Socket", 0xA4), ("Bytes", 64)])
+        s.app(t + 30000, cpu, pid, tid, 2, [("Socket", 0xA4), ("Bytes", 64)])
+        s.handle(t + 40000, cpu, pid, tid, 33, obj, 0xA4, T_FILE)
+        s.sock(t + 40050, cpu, pid, tid, 4, 0xA4)
+        t += 100000
+    s.sock(430000, 0, pid, main, 4, 0x90)
+    s.handle(430010, 0, pid, main, 33, 0xFFFFC283C4000100, 0x90, T_FILE, AFD)
+    for k, (tid, h, obj) in enumerate(((w1, 0x98, 0xFFFFC283C4010080),
+                                       (w2, 0x9C, 0xFFFFC283C4020080),
+                                       (acc, 0xA0, 0xFFFFC283C4030080))):
+        s.thread(440000 + k * 100, k % 2, pid, tid, 2, pid, tid)
+        s.handle(450000 + k * 100, 0, pid, main, 33, obj, h, T_THREAD)
+    s.thread(460000, 0, pid, main, 2, pid, main)
+    s.process(460100, 0, pid, main, 2, pid, 4200, "poolsrv.exe",
+              "poolsrv.exe")
+    return s
+
+
 def dup_story():
     s = Story("duplicate-handle", "DuplicateHandle across processes",
               "broker")
@@ -552,7 +609,7 @@ SHAPES = {
 
 def main():
     for story in (kb_story(), clean_story(), dup_story(), rundown_story(),
-                  buffers_story()):
+                  buffers_story(), pool_story()):
         for shape, (fn, how, cite) in SHAPES.items():
             fname = "%s.%s.xml" % (story.name, shape)
             header = ("  handletrail sample (hand-built, not captured): %s\n"
