@@ -1079,6 +1079,17 @@ static int sock_event(struct etw_sem *s, const struct etw_def *d,
 		afd_link(s, t);
 		break;
 	case R_SOCK_CLOSE:
+		if (err && e && !e->open && (ev->errc == ERRC_NOTSOCK ||
+					     ev->errc == ERRC_BADF)) {
+			/* closesocket() of a value already closed: Winsock
+			 * refuses it (WSAENOTSOCK) and the kernel closes
+			 * nothing (no CloseHandle).  To the model that is a
+			 * failed close of a closed number, as close() =
+			 * -1 EBADF is; the Winsock code stays shown. */
+			ev->errc = ERRC_BADF;
+			event_add_effect(ev, EFF_CLOSE, 0, h, -1, e->desc);
+			break;
+		}
 		if (err) {
 			event_add_effect(ev, EFF_USE, EF_SOCKET_ONLY, h, -1,
 			       e && e->open ? e->desc : NULL);

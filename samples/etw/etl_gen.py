@@ -483,7 +483,8 @@ def main():
         f.write(fn(leak, "  made by samples/etw/etl_gen.py (gen.py's "
                    "tracerpt shape): " + leak.title))
     for story in (gen.kb_story(), gen.clean_story(), gen.dup_story(),
-                  gen.rundown_story(), gen.pool_story(), leak):
+                  gen.rundown_story(), gen.pool_story(),
+                  gen.closesocket_story(), leak):
         for p64 in (True, False):
             for comp in (False, True):
                 name = "%s.%s%s.etl" % (story.name, "x64" if p64 else "x86",

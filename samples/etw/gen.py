@@ -504,6 +504,38 @@ def pool_story():
     return s
 
 
+def closesocket_story():
+    """closesocket() twice on one value: the first closes the socket
+    (CloseHandle, then SockClose), the second reaches Winsock only, which
+    fails it with WSAENOTSOCK (10038); the kernel sees no CloseHandle."""
+    s = Story("closesocket-twice", "closesocket() twice: Winsock refuses "
+              "the second (WSAENOTSOCK)", "fetcher")
+    pid, main, worker = 5900, 5904, 5908
+    s.typedc(0, T_THREAD, "Thread")
+    s.typedc(1, T_FILE, "File")
+    s.process(5, 0, 4200, 4204, 1, pid, 4200, "fetcher.exe", "fetcher.exe")
+    s.thread(6, 0, 4200, 4204, 1, pid, main)
+    s.handle(1000, 0, pid, main, 32, 0xFFFFC283C6000080, 0xB0, T_THREAD)
+    s.thread(1020, 0, pid, main, 1, pid, worker)
+    s.setname(1200, 1, pid, worker, "fetch")
+    s.handle(10000, 1, pid, worker, 32, 0xFFFFC283C6100080, 0xB4, T_FILE,
+             AFD)
+    s.sock(10030, 1, pid, worker, 2, 0xB4)
+    s.sock(10060, 1, pid, worker, 10, 0xB4, extra=[("AddressLength", 16)])
+    s.app(20000, 1, pid, worker, 2, [("Socket", 0xB4), ("Bytes", 128)])
+    s.handle(30000, 1, pid, worker, 33, 0xFFFFC283C6100080, 0xB4, T_FILE,
+             AFD)
+    s.sock(30050, 1, pid, worker, 4, 0xB4)
+    # the error path closes it again: only Winsock sees this one
+    s.sock(31000, 1, pid, worker, 4, 0xB4, err=10038)
+    s.thread(40000, 1, pid, worker, 2, pid, worker)
+    s.handle(41000, 0, pid, main, 33, 0xFFFFC283C6000080, 0xB0, T_THREAD)
+    s.thread(42000, 0, pid, main, 2, pid, main)
+    s.process(42100, 0, pid, main, 2, pid, 4200, "fetcher.exe",
+              "fetcher.exe")
+    return s
+
+
 def dup_story():
     s = Story("duplicate-handle", "DuplicateHandle across processes",
               "broker")
@@ -609,7 +641,7 @@ SHAPES = {
 
 def main():
     for story in (kb_story(), clean_story(), dup_story(), rundown_story(),
-                  buffers_story(), pool_story()):
+                  buffers_story(), pool_story(), closesocket_story()):
         for shape, (fn, how, cite) in SHAPES.items():
             fname = "%s.%s.xml" % (story.name, shape)
             header = ("  handletrail sample (hand-built, not captured): %s\n"

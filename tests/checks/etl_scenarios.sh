@@ -15,6 +15,7 @@ n=0
 cmp "$d/kb-q155738.x64.etl" samples/etw/kb-q155738.etl || fail=1
 cmp "$d/kb-q155738.x86.compressed.etl" samples/etw/kb-q155738.x86.compressed.etl || fail=1
 for s in kb-q155738 clean-server duplicate-handle midrun-rundown socket-pool \
+	 closesocket-twice \
 	 leak-at-exit; do
 	x="samples/etw/$s.tracerpt.xml"
 	[ -f "$x" ] || x="$d/$s.tracerpt.xml"   # written by etl_gen.py
