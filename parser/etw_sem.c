@@ -176,9 +176,11 @@ struct oent {
 	int64_t created;
 };
 
-/* per thread: what AFD correlation needs */
+/* per thread: what AFD correlation needs, and whether its start (or
+ * rundown) was seen, for its process's count of live threads */
 struct tent {
 	int64_t pid;
+	int live;
 	int64_t sock_h, sock_ts;   /* last socket handle created */
 	uint64_t ep;               /* last AFD endpoint created */
 	int64_t ep_ts;
@@ -191,10 +193,15 @@ struct aent {
 	struct aent *pprev, *pnext; /* the process's endpoints */
 };
 
-/* what a process holds, so that its end costs what it held */
+/* what a process holds, so that its end costs what it held; whether it
+ * is ending: its end was seen, or the last of its threads seen alive
+ * ended.  The kernel then closes what the process still holds, with
+ * CloseHandle events of its pid: those are not the program's closes. */
 struct pent {
 	struct hent *hfirst, *hlast;
 	struct aent *afirst, *alast;
+	long threads;       /* live threads seen */
+	int ending;
 };
 
 struct etw_sem {
@@ -210,6 +217,8 @@ struct etw_sem {
 	long kernel_handles, afd_unlinked, unknown_types, pseudo_dups;
 	long rundown_no_owner;
 	long afd_linked;
+	long exit_closes;      /* the kernel's closes of an ending process */
+	long ended_procs;      /* ended processes remembered */
 	/* a second event owed for the current record (thread name) */
 	int more;
 	int64_t more_pid, more_tid;
@@ -304,6 +313,12 @@ void etw_sem_finish(struct etw_sem *s)
 			 "owning process (ProcessId) not analysed",
 			 s->rundown_no_owner, s->rundown_no_owner == 1 ? "" :
 			 "s");
+		input_stats_limit(s->st, msg);
+	}
+	if (s->exit_closes) {
+		snprintf(msg, sizeof msg, "%ld CloseHandle events of the kernel "
+			 "closing the handles of an ended process, not taken "
+			 "as the program's closes", s->exit_closes);
 		input_stats_limit(s->st, msg);
 	}
 	if (s->pseudo_dups) {
@@ -697,6 +712,9 @@ static void ev_init(struct etw_sem *s, const struct etw_rec *r,
 
 /* ---- Object Manager ------------------------------------------------------ */
 
+static int exit_close(struct etw_sem *s, int64_t pid);
+static void thread_alive(struct etw_sem *s, int64_t pid, int64_t tid);
+
 static int64_t handle_value(int64_t v)
 {
 	return v & 0xffffffffLL;  /* a 32-bit field; PerfView sign-extends */
@@ -749,6 +767,10 @@ static int ob_handle(struct etw_sem *s, const struct etw_def *d,
 		return 0;
 	}
 	s->have_ob = 1;
+	if (d->role == R_OB_CLOSE && exit_close(s, pid))
+		return 0;
+	if (d->role == R_OB_CREATE)
+		thread_alive(s, pid, r->tid);  /* a thread the process has */
 	ev_init(s, r, ev, EV_CALL, d->call);
 	struct hent *e = hent_get(s, pid, h, 1);
 	struct strbuf *ob = &s->obj[0];
@@ -888,6 +910,25 @@ static int ob_dup(struct etw_sem *s, const struct etw_def *d,
 
 /* ---- processes and threads ------------------------------------------------ */
 
+/* Ended processes are remembered (so that the kernel's closes after the
+ * end are told) until there are this many; then they are forgotten. */
+#define ENDED_PROCS_MAX 4096
+
+static void sweep_ended(struct etw_sem *s)
+{
+	struct map *m = &s->procs;
+	for (size_t i = 0; i < m->cap;) {
+		struct pent *p = m->t[i].used ? m->t[i].v : NULL;
+		if (p && p->ending && !p->hfirst && !p->afirst)
+			map_del(m, m->t[i].k1, 0); /* shifts: look again */
+		else
+			i++;
+	}
+	s->ended_procs = 0;
+}
+
+/* The process ended: it holds nothing any more; it stays known as
+ * ending, for the kernel's closes that may follow. */
 static void forget_process(struct etw_sem *s, int64_t pid)
 {
 	struct pent *p = map_get(&s->procs, (uint64_t)pid, 0);
@@ -900,7 +941,63 @@ static void forget_process(struct etw_sem *s, int64_t pid)
 	}
 	while (p->afirst)
 		aent_drop(s, p->afirst);
-	map_del(&s->procs, (uint64_t)pid, 0);
+	p->ending = 1;
+	p->threads = 0;
+	if (++s->ended_procs >= ENDED_PROCS_MAX)
+		sweep_ended(s);
+}
+
+/* Something the process does itself (a create, a new thread): it is
+ * alive, whatever was told before (a reused pid, a thread not seen). */
+static void process_alive(struct etw_sem *s, int64_t pid)
+{
+	struct pent *p = map_get(&s->procs, (uint64_t)pid, 0);
+	if (p && p->ending) {
+		p->ending = 0;
+		s->ended_procs--;
+	}
+}
+
+/* A CloseHandle in a process that is ending is the kernel closing what
+ * the process left open: the handle stays open in the model until the
+ * process end (a leak note), and the close is counted. */
+static int exit_close(struct etw_sem *s, int64_t pid)
+{
+	struct pent *p = map_get(&s->procs, (uint64_t)pid, 0);
+	if (!p || !p->ending)
+		return 0;
+	s->exit_closes++;
+	return 1;
+}
+
+static void thread_alive(struct etw_sem *s, int64_t pid, int64_t tid)
+{
+	if (pid < 0 || tid < 0)
+		return;
+	struct tent *t = tent_get(s, tid);
+	if (t->live && t->pid == pid)
+		return;
+	if (t->live) {        /* a reused thread id: the old one ended */
+		struct pent *o = map_get(&s->procs, (uint64_t)t->pid, 0);
+		if (o && o->threads > 0)
+			o->threads--;
+	}
+	process_alive(s, pid);
+	t->live = 1;
+	t->pid = pid;
+	pent_get(s, pid)->threads++;
+}
+
+static void thread_ended(struct etw_sem *s, int64_t tid)
+{
+	struct tent *t = map_get(&s->threads, (uint64_t)tid, 0);
+	if (!t || !t->live)
+		return;
+	struct pent *p = map_get(&s->procs, (uint64_t)t->pid, 0);
+	if (p && p->threads > 0 && --p->threads == 0 && !p->ending) {
+		p->ending = 1;
+		s->ended_procs++;
+	}
 }
 
 /* Process and thread events.  A start is told from the creator's side
@@ -940,8 +1037,10 @@ static int task_event(struct etw_sem *s, const struct etw_def *d,
 			ev->tid = r->tid;
 		}
 		event_add_effect(ev, EFF_SPAWN, 0, -1, pid, NULL);
+		process_alive(s, pid);    /* a pid used again */
 		break;
 	case R_THREAD_START:
+		thread_alive(s, pid, tid);
 		if (perfview && ptid >= 0 && ppid >= 0) {
 			ev->pid = ppid;
 			ev->tid = ptid;
@@ -970,7 +1069,11 @@ static int task_event(struct etw_sem *s, const struct etw_def *d,
 		break;
 	case R_THREAD_END:
 		ev->type = EV_TASK_EXIT;
+		thread_ended(s, tid);
 		map_del(&s->threads, (uint64_t)tid, 0);
+		break;
+	case R_THREAD_DC:
+		thread_alive(s, pid, tid);
 		break;
 	default:
 		break;

@@ -402,29 +402,6 @@ def check_real_payloads(shared):
     return n
 
 
-def leak_story():
-    """Handles still open when their process ends: the leak story, which
-    gen.py has no XML export of; its tracerpt XML is written beside."""
-    s = gen.Story("leak-at-exit", "handles left open when the process ends",
-                  "leaky")
-    pid, main_t, worker = 8100, 8104, 8108
-    s.typedc(0, gen.T_EVENT, "Event")
-    s.typedc(1, gen.T_FILE, "File")
-    s.process(5, 0, 4200, 4204, 1, pid, 4200, "leaky.exe", "leaky.exe")
-    s.thread(6, 0, 4200, 4204, 1, pid, main_t)
-    s.handle(1000, 0, pid, main_t, 32, 0xFFFFC283F0000080, 0x50, gen.T_EVENT)
-    s.handle(1100, 0, pid, main_t, 32, 0xFFFFC283F0001080, 0x54, gen.T_FILE,
-             r"\Device\HarddiskVolume3\Users\me\leaky.log")
-    s.thread(2000, 0, pid, main_t, 1, pid, worker)
-    s.setname(2100, 1, pid, worker, "worker")
-    s.handle(3000, 1, pid, worker, 32, 0xFFFFC283F0002080, 0x58, gen.T_EVENT)
-    s.handle(4000, 0, pid, main_t, 33, 0xFFFFC283F0000080, 0x50, gen.T_EVENT)
-    s.thread(5000, 1, pid, worker, 2, pid, worker)
-    s.thread(6000, 0, pid, main_t, 2, pid, main_t)
-    s.process(6100, 0, pid, main_t, 2, pid, 4200, "leaky.exe", "leaky.exe")
-    return s
-
-
 def write_big(path, mb, compressed):
     """For benchmarks: the clean server story again and again (each copy one
     second later), with the KB story every 100th copy, 64-bit, 64 KiB
@@ -477,14 +454,9 @@ def main():
         HERE, "..", "..", "..", "shared")
     if os.path.isdir(shared):
         check_real_payloads(shared)
-    leak = leak_story()
-    fn, how, cite = gen.SHAPES["tracerpt"]
-    with open(os.path.join(outdir, leak.name + ".tracerpt.xml"), "w") as f:
-        f.write(fn(leak, "  made by samples/etw/etl_gen.py (gen.py's "
-                   "tracerpt shape): " + leak.title))
     for story in (gen.kb_story(), gen.clean_story(), gen.dup_story(),
                   gen.rundown_story(), gen.pool_story(),
-                  gen.closesocket_story(), leak):
+                  gen.closesocket_story(), gen.leak_story()):
         for p64 in (True, False):
             for comp in (False, True):
                 name = "%s.%s%s.etl" % (story.name, "x64" if p64 else "x86",

@@ -536,6 +536,35 @@ def closesocket_story():
     return s
 
 
+def leak_story():
+    """Handles still open when their process ends.  The kernel closes them
+    itself (CloseHandle events with the process's pid, in the context of
+    its last thread) after that thread's end and around the process's end:
+    those closes are not the program's."""
+    s = Story("leak-at-exit", "handles left open when the process ends",
+              "leaky")
+    pid, main_t, worker = 8100, 8104, 8108
+    s.typedc(0, T_EVENT, "Event")
+    s.typedc(1, T_FILE, "File")
+    s.process(5, 0, 4200, 4204, 1, pid, 4200, "leaky.exe", "leaky.exe")
+    s.thread(6, 0, 4200, 4204, 1, pid, main_t)
+    s.handle(1000, 0, pid, main_t, 32, 0xFFFFC283F0000080, 0x50, T_EVENT)
+    s.handle(1100, 0, pid, main_t, 32, 0xFFFFC283F0001080, 0x54, T_FILE,
+             r"\Device\HarddiskVolume3\Users\me\leaky.log")
+    s.thread(2000, 0, pid, main_t, 1, pid, worker)
+    s.setname(2100, 1, pid, worker, "worker")
+    s.handle(3000, 1, pid, worker, 32, 0xFFFFC283F0002080, 0x58, T_EVENT)
+    s.handle(4000, 0, pid, main_t, 33, 0xFFFFC283F0000080, 0x50, T_EVENT)
+    s.thread(5000, 1, pid, worker, 2, pid, worker)
+    s.thread(6000, 0, pid, main_t, 2, pid, main_t)
+    # the kernel runs down the handle table of the ended process
+    s.handle(6050, 0, pid, main_t, 33, 0xFFFFC283F0001080, 0x54, T_FILE,
+             r"\Device\HarddiskVolume3\Users\me\leaky.log")
+    s.process(6100, 0, pid, main_t, 2, pid, 4200, "leaky.exe", "leaky.exe")
+    s.handle(6150, 0, pid, main_t, 33, 0xFFFFC283F0002080, 0x58, T_EVENT)
+    return s
+
+
 def dup_story():
     s = Story("duplicate-handle", "DuplicateHandle across processes",
               "broker")
@@ -641,7 +670,8 @@ SHAPES = {
 
 def main():
     for story in (kb_story(), clean_story(), dup_story(), rundown_story(),
-                  buffers_story(), pool_story(), closesocket_story()):
+                  buffers_story(), pool_story(), closesocket_story(),
+                  leak_story()):
         for shape, (fn, how, cite) in SHAPES.items():
             fname = "%s.%s.xml" % (story.name, shape)
             header = ("  handletrail sample (hand-built, not captured): %s\n"
