@@ -82,7 +82,7 @@ struct etw_rule {
 	char *handle_field;  /* NULL: the default names */
 	char *error_field;   /* NULL: the default names */
 	char *object;        /* object kind for descriptions ("Socket") */
-	int socket_only;
+	int socket_only;     /* -1: by the handle field's name (Socket) */
 	int line;            /* in the rules file, for messages */
 };
 struct etw_rules {

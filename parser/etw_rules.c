@@ -237,7 +237,7 @@ static int rules_parse(struct etw_rules *rs, xmlTextReaderPtr rd,
 				free(sock);
 				goto fail;
 			}
-			r.socket_only = sock && !strcmp(sock, "yes");
+			r.socket_only = !sock ? -1 : !strcmp(sock, "yes");
 			free(sock);
 			r.event = attr(rd, "name");
 			r.handle_field = attr(rd, "handle");
@@ -341,8 +341,18 @@ const struct etw_rule *etw_rules_match(const struct etw_rules *rs,
 {
 	char g[72];
 	snprintf(g, sizeof g, "{%s}", prov_guid ? prov_guid : "");
+	/* PerfView's ToXml form names neither the provider nor the event
+	 * id: there the event name is all a rule can match */
+	int anon = (!prov_name || !*prov_name) && (!prov_guid || !*prov_guid);
 	for (int i = 0; i < rs->n; i++) {
 		const struct etw_rule *r = &rs->r[i];
+		if (anon) {
+			if (!r->event || !event_name ||
+			    strcasecmp(r->event, event_name) ||
+			    (r->id >= 0 && id >= 0 && r->id != id))
+				continue;
+			return r;
+		}
 		if (r->provider) {
 			int by_guid = r->provider[0] == '{';
 			if (by_guid ? strcmp(r->provider, g) :

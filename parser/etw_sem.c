@@ -218,6 +218,10 @@ struct etw_sem {
 	long rundown_no_owner;
 	long afd_linked;
 	long exit_closes;      /* the kernel's closes of an ending process */
+	long unruled;          /* handle-like events no rule maps */
+#define UNRULED_NAMES 4
+	char unruled_name[UNRULED_NAMES][64];
+	long unruled_n[UNRULED_NAMES];
 	long ended_procs;      /* ended processes remembered */
 	/* a second event owed for the current record (thread name) */
 	int more;
@@ -320,6 +324,19 @@ void etw_sem_finish(struct etw_sem *s)
 			 "closing the handles of an ended process, not taken "
 			 "as the program's closes", s->exit_closes);
 		input_stats_limit(s->st, msg);
+	}
+	if (s->unruled) {
+		struct strbuf sb;
+		sb_init(&sb);
+		for (int i = 0; i < UNRULED_NAMES && s->unruled_name[i][0];
+		     i++)
+			sb_printf(&sb, "%s%s %ld", i ? ", " : "",
+				  s->unruled_name[i], s->unruled_n[i]);
+		snprintf(msg, sizeof msg, "%ld events of providers no --rules "
+			 "file maps have fields named like handles, not "
+			 "analysed (%s)", s->unruled, sb.s ? sb.s : "");
+		input_stats_limit(s->st, msg);
+		sb_free(&sb);
 	}
 	if (s->pseudo_dups) {
 		snprintf(msg, sizeof msg, "%ld DuplicateHandle events from a "
@@ -1339,6 +1356,30 @@ static const char *which_field(const struct etw_rec *r, const char *list,
 	return NULL;
 }
 
+static int known_provider(const char *pg)
+{
+	for (size_t i = 0; i < NDEFS; i++)
+		if (!strcmp(etw_defs[i].guid, pg))
+			return 1;
+	return 0;
+}
+
+/* events with a handle-like field that no rule maps, by provider */
+static void count_unruled(struct etw_sem *s, const char *prov)
+{
+	s->unruled++;
+	int i;
+	for (i = 0; i < UNRULED_NAMES && s->unruled_name[i][0]; i++)
+		if (!strcmp(s->unruled_name[i], prov))
+			break;
+	if (i == UNRULED_NAMES)
+		return;
+	if (!s->unruled_name[i][0])
+		snprintf(s->unruled_name[i], sizeof s->unruled_name[i], "%s",
+			 prov);
+	s->unruled_n[i]++;
+}
+
 static int app_event(struct etw_sem *s, const struct etw_rec *r,
 		     struct ht_event *ev)
 {
@@ -1357,13 +1398,18 @@ static int app_event(struct etw_sem *s, const struct etw_rec *r,
 	if (rule && rule->role == APP_NONE)
 		return 0;
 	if (!rule) {
-		/* the kernel's classic events and the other events of the
-		 * providers in etw_events.def are not application events */
-		if (!strcmp(pg, SYSTEM_TRACE_GUID) || r->event_guid)
-			return 0;
-		for (size_t i = 0; i < NDEFS; i++)
-			if (!strcmp(etw_defs[i].guid, pg))
-				return 0;
+		/* The default field names are for what rules leave unsaid:
+		 * a provider handletrail does not know may name anything
+		 * "Handle" (HttpService's are sign-extended kernel handles
+		 * of another table), so its events need --rules.  Those
+		 * with a field named like a handle are counted. */
+		const char *hv;
+		if (strcmp(pg, SYSTEM_TRACE_GUID) && !r->event_guid &&
+		    !known_provider(pg) &&
+		    which_field(r, default_handle_fields, &hv))
+			count_unruled(s, *pn ? pn : *pg ? pg :
+				      "no provider named");
+		return 0;
 	}
 	const char *hv = NULL, *evl = NULL;
 	const char *hf = which_field(r, rule && rule->handle_field ?
@@ -1404,7 +1450,7 @@ static int app_event(struct etw_sem *s, const struct etw_rec *r,
 			return 0;
 	} else {
 		enum etw_app_role role = rule ? rule->role : APP_USE;
-		int sock = rule ? rule->socket_only :
+		int sock = rule && rule->socket_only >= 0 ? rule->socket_only :
 			   !strcasecmp(hf, "Socket");
 		struct hent *e = hent_get(s, r->pid, h, 0);
 		const char *now = e && e->open ? e->desc : NULL;

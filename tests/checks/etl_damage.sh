@@ -44,7 +44,7 @@ out="$d/got"
 : >"$out"
 fail=0
 for n in cut-short corrupt-record lying-size record-overruns bad-compressed compressed-lies; do
-	"$HT" --format etl "$d/$n.etl" >"$d/rep" 2>&1
+	"$HT" --rules tests/data/etl/kbserver-tl-all.rules.xml --format etl "$d/$n.etl" >"$d/rep" 2>&1
 	rc=$?
 	[ "$rc" -le 1 ] || { echo "$n: exit $rc"; cat "$d/rep"; fail=1; }
 	echo "== $n (exit $rc)" >>"$out"

@@ -273,8 +273,23 @@ static void test_app_events(void)
 		  head);
 	sb_printf(&sb, "%s<EventData><Data Name='Bytes'>5</Data></EventData>"
 		  "</Event>\n", head);
+	/* a provider handletrail does not know: nothing without rules,
+	 * the events with a field named like a handle counted */
 	struct run r;
 	run_parse(&r, sb.s, FMT_AUTO, NULL);
+	CHECK_INT("unknown provider without rules", r.n, 0);
+	CHECK("unknown provider counted", strstr(r.st.limits, "3 events of "
+	      "providers no --rules file maps") && strstr(r.st.limits,
+						  "(KbServer 3)"));
+	run_free(&r);
+	/* a rule that names the role only: the default field names */
+	const char *roleonly =
+		"<handletrail-rules><provider name='KbServer'>"
+		"<event role='use'/></provider></handletrail-rules>\n";
+	char *ro = write_temp(roleonly, strlen(roleonly));
+	run_parse(&r, sb.s, FMT_AUTO, ro);
+	unlink(ro);
+	free(ro);
 	CHECK_INT("app rc", r.rc, 0);
 	CHECK_INT("app events (nameless and plain ones dropped)", r.n, 3);
 	if (r.n == 3) {
@@ -421,6 +436,20 @@ static void test_kernel_events(void)
 	sb_free(&sb);
 }
 
+/* The application providers of these tests, mapped by a rules file
+ * that names the role only (the default field names do the rest): a
+ * provider handletrail does not know needs one. */
+static char *app_rules(void)
+{
+	const char *x =
+		"<handletrail-rules>\n"
+		" <provider name='A'><event role='use'/></provider>\n"
+		" <provider name='KbServer'><event name='SendFailed' "
+		"role='use'/></provider>\n"
+		"</handletrail-rules>\n";
+	return write_temp(x, strlen(x));
+}
+
 static void test_perfview(void)
 {
 	const char *x =
@@ -431,7 +460,10 @@ static void test_perfview(void)
 		"<Event MSec=\"1736.5000\" PID=\"20648\" PName=\"app\" TID=\"11400\" EventName=\"SendFailed\" Socket=\"420\" Error=\"10,038\"/>\n"
 		"<Event MSec=\"1737.0000\" PID=\"6029331\" PName=\"Process(6029331)\" TID=\"-1\" EventName=\"Object/HandleDCEnd\" Object=\"0xFFFF9\" ProcessId=\"4\" Handle=\"0xFFFFFFFF80000044\" ObjectType=\"19\" ObjectName=\"\\KernelObjects\\HighMemoryCondition\"/>\n";
 	struct run r;
-	run_parse(&r, x, FMT_AUTO, NULL);
+	char *rp = app_rules();
+	run_parse(&r, x, FMT_AUTO, rp);
+	unlink(rp);
+	free(rp);
 	CHECK_INT("perfview rc", r.rc, 0);
 	CHECK_INT("perfview format", r.st.format, FMT_PERFVIEW_XML);
 	CHECK_INT("perfview events", r.n, 3);
@@ -555,7 +587,8 @@ static void test_errors(void)
 	sb_puts(&sb, "-->\n");
 	sb_puts(&sb, cut);
 	struct run r;
-	run_parse(&r, sb.s, FMT_AUTO, NULL);
+	char *rp = app_rules();
+	run_parse(&r, sb.s, FMT_AUTO, rp);
 	sb_free(&sb);
 	CHECK_INT("truncated: fatal", r.rc, -1);
 	CHECK_INT("truncated: events before kept", r.n, 1);
@@ -576,7 +609,9 @@ static void test_errors(void)
 	gzFile g = gzopen(gz, "wb");
 	gzwrite(g, ok, (unsigned)strlen(ok));
 	gzclose(g);
-	run_file(&r, gz, FMT_AUTO, NULL);
+	run_file(&r, gz, FMT_AUTO, rp);
+	unlink(rp);
+	free(rp);
 	CHECK_INT("gzip rc", r.rc, 0);
 	CHECK_INT("gzip events", r.n, 1);
 	CHECK_STR("gzip compression", r.st.compression, "gzip");
