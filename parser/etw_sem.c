@@ -217,6 +217,7 @@ struct etw_sem {
 	long kernel_handles, afd_unlinked, unknown_types, pseudo_dups;
 	long rundown_no_owner;
 	long afd_linked;
+	int task_kind;         /* lifetimes from 1 classic, 2 Kernel-Process */
 	long exit_closes;      /* the kernel's closes of an ending process */
 	long unruled;          /* handle-like events no rule maps */
 #define UNRULED_NAMES 4
@@ -1028,7 +1029,8 @@ static int task_event(struct etw_sem *s, const struct etw_def *d,
 	int64_t pid = r->pid, tid = r->tid, ppid = -1, ptid = -1;
 	int thread = d->role == R_THREAD_START || d->role == R_THREAD_END ||
 		     d->role == R_THREAD_DC || d->role == R_THREAD_NAME;
-	int perfview = s->st->format == FMT_PERFVIEW_XML;
+	/* PerfView rewrites the header of the classic events only */
+	int perfview = s->st->format == FMT_PERFVIEW_XML && d->classic;
 	/* tracerpt: the header names the creating thread and the payload
 	 * the new task; PerfView's header already names the new task and
 	 * the creator is in ParentThreadID/ParentProcessID */
@@ -1521,6 +1523,12 @@ int etw_sem_event(struct etw_sem *s, const struct etw_rec *r,
 	case R_THREAD_END:
 	case R_THREAD_DC:
 	case R_THREAD_NAME:
+		/* classic kernel or Kernel-Process events: the kind seen
+		 * first tells the lifetimes, the other would tell them twice */
+		if (!s->task_kind)
+			s->task_kind = d->classic ? 1 : 2;
+		if (s->task_kind != (d->classic ? 1 : 2))
+			return 0;
 		return task_event(s, d, r, ev);
 	case R_SOCK_CREATE:
 	case R_SOCK_CLOSE:
