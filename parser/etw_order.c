@@ -15,19 +15,26 @@
 #include <string.h>
 #include "etw.h"
 
+/* a heap entry: the record's key beside it, so that sifting reads no
+ * record (each is a few hundred bytes apart: a cache miss each) */
+struct okey {
+	int64_t ts;
+	long index;
+	int cpu;
+	struct etw_rec *r;
+};
+
 struct etw_order {
-	struct etw_rec **heap;
+	struct okey *heap;
 	size_t n, window;
 	struct etw_rec **free;   /* records ready for reuse */
 	size_t nfree, capfree;
 	int have_last;
-	int64_t last_ts;
-	int last_cpu;
-	long last_index;
+	struct okey last;   /* the newest key emitted */
 	long late;
 };
 
-static int rec_less(const struct etw_rec *a, const struct etw_rec *b)
+static int rec_less(const struct okey *a, const struct okey *b)
 {
 	if (a->ts != b->ts)
 		return a->ts < b->ts;
@@ -67,9 +74,9 @@ static void sift_up(struct etw_order *o, size_t i)
 {
 	while (i > 0) {
 		size_t up = (i - 1) / 2;
-		if (!rec_less(o->heap[i], o->heap[up]))
+		if (!rec_less(&o->heap[i], &o->heap[up]))
 			break;
-		struct etw_rec *t = o->heap[i];
+		struct okey t = o->heap[i];
 		o->heap[i] = o->heap[up];
 		o->heap[up] = t;
 		i = up;
@@ -80,13 +87,13 @@ static void sift_down(struct etw_order *o, size_t i)
 {
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < o->n && rec_less(o->heap[l], o->heap[m]))
+		if (l < o->n && rec_less(&o->heap[l], &o->heap[m]))
 			m = l;
-		if (r < o->n && rec_less(o->heap[r], o->heap[m]))
+		if (r < o->n && rec_less(&o->heap[r], &o->heap[m]))
 			m = r;
 		if (m == i)
 			break;
-		struct etw_rec *t = o->heap[i];
+		struct okey t = o->heap[i];
 		o->heap[i] = o->heap[m];
 		o->heap[m] = t;
 		i = m;
@@ -97,27 +104,21 @@ static struct etw_rec *take_min(struct etw_order *o)
 {
 	if (!o->n)
 		return NULL;
-	struct etw_rec *r = o->heap[0];
+	struct okey k = o->heap[0];
 	o->heap[0] = o->heap[--o->n];
 	sift_down(o, 0);
-	if (o->have_last) {
-		struct etw_rec last = { .ts = o->last_ts, .cpu = o->last_cpu,
-					.index = o->last_index };
-		if (rec_less(r, &last)) {
-			o->late++;
-			return r;   /* keep the newest emitted key */
-		}
+	if (o->have_last && rec_less(&k, &o->last)) {
+		o->late++;
+		return k.r;   /* keep the newest emitted key */
 	}
 	o->have_last = 1;
-	o->last_ts = r->ts;
-	o->last_cpu = r->cpu;
-	o->last_index = r->index;
-	return r;
+	o->last = k;
+	return k.r;
 }
 
 struct etw_rec *etw_order_push(struct etw_order *o, struct etw_rec *r)
 {
-	o->heap[o->n++] = r;
+	o->heap[o->n++] = (struct okey){ r->ts, r->index, r->cpu, r };
 	sift_up(o, o->n - 1);
 	if (o->n <= o->window)
 		return NULL;
@@ -144,8 +145,8 @@ void etw_order_free(struct etw_order *o)
 	if (!o)
 		return;
 	for (size_t i = 0; i < o->n; i++) {
-		free(o->heap[i]->buf);
-		free(o->heap[i]);
+		free(o->heap[i].r->buf);
+		free(o->heap[i].r);
 	}
 	for (size_t i = 0; i < o->nfree; i++) {
 		free(o->free[i]->buf);

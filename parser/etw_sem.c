@@ -400,20 +400,18 @@ static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
 	}
 	for (size_t i = 0; i < NDEFS; i++) {
 		const struct etw_def *d = &etw_defs[i];
-		long num;
+		/* the numbers first: they rule out most rows cheaply */
+		long num = d->classic ? r->opcode : r->event_id;
+		if (num < d->lo || num > d->hi)
+			continue;
 		if (d->classic) {
 			/* the class guid is in EventGuid; some exporters put
 			 * it in Provider Guid instead */
 			if (strcmp(d->guid, eg) && strcmp(d->guid, pg))
 				continue;
-			num = r->opcode;
-		} else {
-			if (strcmp(d->guid, pg))
-				continue;
-			num = r->event_id;
-		}
-		if (num < d->lo || num > d->hi)
+		} else if (strcmp(d->guid, pg)) {
 			continue;
+		}
 		if (r->version >= 0 && (r->version < d->vmin ||
 					r->version > d->vmax))
 			continue;

@@ -303,6 +303,7 @@ int etw_xml_safe_options(void)
 	 * no XML_PARSE_HUGE (libxml2's default caps on text size and depth
 	 * stay on), no network. */
 	return XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
+	       XML_PARSE_NOBLANKS |
 	       XML_PARSE_NOXINCNODE;
 }
 
