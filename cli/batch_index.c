@@ -183,6 +183,9 @@ static void read_finding(const struct jv *o, int i, struct finding *f)
 	f->id = (int)kint_in(o, "id", i + 1, 1, INT_MAX);
 	f->pid = jv_kint(o, "pid", -1);
 	f->tid = jv_kint(o, "tid", -1);
+	f->thread_name = jv_kstr(o, "thread_name", NULL);
+	f->process_name = jv_kstr(o, "process_name", NULL);
+	f->task = -1;
 	f->handle = jv_kint(o, "handle", -1);
 	f->object = jv_kstr(o, "object", NULL);
 	f->expected = jv_kstr(o, "expected", NULL);
@@ -206,6 +209,9 @@ static void read_finding(const struct jv *o, int i, struct finding *f)
 		st->role = jv_kstr(e, "role", NULL);
 		st->pid = jv_kint(e, "pid", -1);
 		st->tid = jv_kint(e, "tid", -1);
+		st->thread_name = jv_kstr(e, "thread_name", NULL);
+		st->process_name = jv_kstr(e, "process_name", NULL);
+		st->task = -1;
 		st->cpu = (int)kint_in(e, "cpu", -1, -1, INT_MAX);
 		st->call = jv_kstr(e, "call", NULL);
 		st->object = jv_kstr(e, "object", NULL);

@@ -222,6 +222,7 @@ int etl_next(void *vp, struct ht_event *ev, struct ht_error *err)
 		if (!p->have_ts || ns > p->st->ts_last)
 			p->st->ts_last = ns;
 		p->have_ts = 1;
+		p->st->clock = TSC_EPOCH;
 		struct provcount *pc = provider(p, e);
 		if (pc)
 			pc->records++;

@@ -202,6 +202,7 @@ struct pent {
 	struct aent *afirst, *alast;
 	long threads;       /* live threads seen */
 	int ending;
+	char *image;           /* ImageFileName of its start or rundown */
 };
 
 struct etw_sem {
@@ -240,6 +241,13 @@ static void free_hent(void *v)
 	free(h);
 }
 
+static void free_pent(void *v)
+{
+	struct pent *p = v;
+	free(p->image);
+	free(p);
+}
+
 static void free_oent(void *v)
 {
 	struct oent *o = v;
@@ -258,7 +266,7 @@ struct etw_sem *etw_sem_new(const struct parser_options *o,
 	s->objects.free_v = free_oent;
 	s->threads.free_v = free;
 	s->endpoints.free_v = free;
-	s->procs.free_v = free;
+	s->procs.free_v = free_pent;
 	s->sweep_handles_at = CLOSED_HANDLES_MIN;
 	sb_init(&s->raw);
 	sb_init(&s->call);
@@ -724,6 +732,8 @@ static void ev_init(struct etw_sem *s, const struct etw_rec *r,
 	ev->src.line = r->line;
 	ev->src.event = r->index;
 	ev->src.offset = r->offset;
+	const struct pent *p = map_get(&s->procs, (uint64_t)r->pid, 0);
+	ev->program = p ? p->image : NULL;
 }
 
 /* ---- Object Manager ------------------------------------------------------ */
@@ -1040,6 +1050,14 @@ static int task_event(struct etw_sem *s, const struct etw_def *d,
 	int_field(r, "ParentId|ParentProcessId", &ppid);
 	int_field(r, "ParentThreadId", &ptid);
 	const char *name = thread ? field_any(r, "ThreadName") : NULL;
+	const char *image = thread ? NULL : field_any(r, "ImageFileName");
+	if (image && *image && pid >= 0 && d->role != R_PROC_END) {
+		struct pent *pe = pent_get(s, pid);
+		if (!pe->image || strcmp(pe->image, image) != 0) {
+			free(pe->image);
+			pe->image = xstrdup(image);
+		}
+	}
 	ev_init(s, r, ev, EV_TASK_INFO, d->call);
 	ev->pid = pid;
 	ev->tid = tid;
@@ -1097,6 +1115,10 @@ static int task_event(struct etw_sem *s, const struct etw_def *d,
 	}
 	render_raw(s, r, NULL, d->call);
 	ev->raw = s->raw.s;
+	/* the program of the process the event is told for (a start is
+	 * told from its creator's side) */
+	const struct pent *pp = map_get(&s->procs, (uint64_t)ev->pid, 0);
+	ev->program = pp ? pp->image : NULL;
 	return s->more ? 2 : 1;
 }
 
@@ -1110,6 +1132,8 @@ int etw_sem_more(struct etw_sem *s, const struct etw_rec *r,
 	ev->pid = s->more_pid;
 	ev->tid = s->more_tid;
 	ev->thread_name = s->more_name;
+	const struct pent *pp = map_get(&s->procs, (uint64_t)ev->pid, 0);
+	ev->program = pp ? pp->image : NULL;
 	ev->raw = s->raw.s;
 	return 1;
 }

@@ -1240,6 +1240,8 @@ static struct etw_rec *next_record(struct etw_parser *p)
 			etw_order_release(p->ord, r);
 			continue;
 		}
+		p->st->clock = p->st->format == FMT_PERFVIEW_XML
+			       ? TSC_RELATIVE : TSC_EPOCH;
 		if (!p->have_ts || r->ts < p->st->ts_first)
 			p->st->ts_first = r->ts;
 		if (!p->have_ts || r->ts > p->st->ts_last)

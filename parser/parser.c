@@ -138,6 +138,21 @@ struct parser {
 	void *impl;
 };
 
+const struct source_traits traits_strace = {
+	.noun = "fd", .objects_each_use = 1, .notsock_means_open = 1,
+	.stdio_fds = 1, .names_inherited = 1,
+};
+const struct source_traits traits_etw = {
+	.noun = "handle", .handle_hex = 1, .reports_twice = 1,
+	.win_results = 1, .pid_tables = 1,
+};
+
+static const struct source_traits *traits_of(enum ht_format f)
+{
+	return f == FMT_ETW_XML || f == FMT_PERFVIEW_XML || f == FMT_ETL
+	       ? &traits_etw : &traits_strace;
+}
+
 struct parser *parser_open(const char *path, const struct parser_options *o,
 			   struct input_stats *st, struct ht_error *err)
 {
@@ -178,6 +193,7 @@ struct parser *parser_open(const char *path, const struct parser_options *o,
 		}
 	}
 	st->format = f;
+	st->traits = traits_of(f);
 	struct parser *p = xcalloc(1, sizeof *p);
 	p->format = f;
 	if (f == FMT_STRACE)
@@ -197,24 +213,10 @@ struct parser *parser_open(const char *path, const struct parser_options *o,
 	return p;
 }
 
-const struct source_traits traits_strace = {
-	.noun = "fd", .objects_each_use = 1, .notsock_means_open = 1,
-	.stdio_fds = 1,
-};
-const struct source_traits traits_etw = {
-	.noun = "handle", .handle_hex = 1, .reports_twice = 1,
-	.win_results = 1, .pid_tables = 1,
-};
-
-static const struct source_traits *traits_of(enum ht_format f)
-{
-	return f == FMT_ETW_XML || f == FMT_PERFVIEW_XML || f == FMT_ETL
-	       ? &traits_etw : &traits_strace;
-}
-
 int parser_next(struct parser *p, struct ht_event *ev, struct ht_error *err)
 {
 	int r;
+	ev->program = NULL;   /* the readers that know it set it */
 	if (p->format == FMT_STRACE)
 		r = strace_next(p->impl, ev, err);
 	else if (p->format == FMT_PERF_TRACE)

@@ -68,10 +68,15 @@ enum eff_op {
 			      h = -1 on a PH_ENTRY: a spawn in flight whose
 			      child is not known yet (its lines may come
 			      before the spawn returns)                      */
-	EFF_EXEC,          /* successful execve: unshare, close CLOEXEC ones */
+	EFF_EXEC,          /* successful execve: unshare, close CLOEXEC ones;
+			      object: the program's name (file basename)
+			      when the trace shows it                        */
 	EFF_UNSHARE_FILES, /* this task gets a private copy of its table     */
 	EFF_EXIT_GROUP,    /* the whole process (all its tasks) ends         */
 	EFF_OUTSIDE,       /* h was open before the trace (ETW rundown)      */
+	EFF_NAME,          /* task h2 (-1: this one) is now called object
+			      (prctl PR_SET_NAME, a write to its comm
+			      file); h = -1                                  */
 };
 
 enum eff_flags {
@@ -126,6 +131,9 @@ struct source_traits {
 				      belongs to that process's handle table
 				      (ETW); else tasks and tables follow
 				      clone/fork flags (strace, perf) */
+	int names_inherited;       /* a new task starts with its creator's
+				      name (Linux comm); Windows threads
+				      start unnamed */
 };
 extern const struct source_traits traits_strace, traits_etw;
 
@@ -154,6 +162,9 @@ struct ht_event {
 	const char *raw;        /* the trace text of the call (entry line, and
 				   for PH_EXIT " ... " + resumed line); no newline */
 	const char *thread_name;/* -Y comm, ETW ThreadName, or NULL */
+	const char *program;    /* the program the event's process runs
+				   (ETW ImageFileName), or NULL; strace
+				   tells it by EFF_EXEC instead */
 	const char *stack;      /* -k lines joined with '\n', or NULL */
 	int killed;             /* EV_TASK_EXIT: ended by a signal */
 	int nfx;
@@ -192,10 +203,24 @@ struct trace_gap {
 	long line;            /* where the tracer said so */
 };
 
+/* What an input's timestamps count from: whether a person can be shown
+ * a date, a wall-clock time, or only how long after the start. */
+enum ts_clock {
+	TSC_NONE = 0,   /* no timestamps */
+	TSC_EPOCH,      /* since 1970-01-01 UTC (-ttt, ETW): date and time */
+	TSC_DAY,        /* since the first midnight (-t, -tt): a wall-clock
+			   time of the traced machine's zone, no date */
+	TSC_RELATIVE,   /* since an origin that is no clock (-r, perf's
+			   uptime, PerfView's MSec) */
+};
+
 /* What one input file held.  Filled by the parser as it goes. */
 struct input_stats {
 	char *path;           /* as given ("-" shows as "<stdin>") */
 	enum ht_format format;
+	const struct source_traits *traits; /* what the format can tell, set
+					       by parser_open (NULL: as
+					       strace) */
 	char flags[128];      /* detected capture flags, e.g. "-f -tt -T -yy" */
 	char limits[2048];    /* what the capture cannot show, '\n'-separated
 				 (room for every bound the analysis states) */
@@ -208,6 +233,7 @@ struct input_stats {
 	int nreasons;
 	struct skip_reason reasons[HT_SKIP_REASONS];
 	int64_t ts_first, ts_last; /* TS_NONE when no timestamps */
+	enum ts_clock clock;  /* what they count from */
 	/* What the capture-level checks add up over the files of one
 	 * capture (strace -ff: a file per thread, judged as a whole). */
 	int per_thread;       /* one thread's file of a -ff capture */

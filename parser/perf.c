@@ -1489,6 +1489,8 @@ int perf_next(void *vp, struct ht_event *ev, struct ht_error *err)
 	}
 out:
 	p->st->events++;
+	if (ev->ts != TS_NONE)
+		p->st->clock = TSC_RELATIVE;   /* seconds since boot */
 	if (p->st->ts_first == TS_NONE || ev->ts < p->st->ts_first)
 		p->st->ts_first = ev->ts;
 	if (p->st->ts_last == TS_NONE || ev->ts > p->st->ts_last)

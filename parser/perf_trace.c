@@ -844,6 +844,7 @@ int perf_trace_next(void *vp, struct ht_event *ev, struct ht_error *err)
 			continue;
 		p->st->events++;
 		if (ev->ts != TS_NONE) {
+			p->st->clock = TSC_RELATIVE;   /* since boot */
 			if (p->st->ts_first == TS_NONE ||
 			    ev->ts < p->st->ts_first)
 				p->st->ts_first = ev->ts;

@@ -1960,6 +1960,8 @@ static void finish(struct strace *p)
 		input_stats_limit(st, "-C: the summary table after the trace "
 				  "is counts, not calls; it is not part of "
 				  "the timeline");
+	st->clock = f & FT_TTT ? TSC_EPOCH : f & (FT_T | FT_TT | FT_TR)
+		    ? TSC_DAY : f & FT_R ? TSC_RELATIVE : TSC_NONE;
 	if (!(f & (FT_T | FT_TT | FT_TTT | FT_TR | FT_R)) && p->n_calls)
 		input_stats_limit(st, "no timestamps: events are ordered by "
 				  "line only");

@@ -773,6 +773,79 @@ static uint64_t parse_u64(const char *s, size_t n)
 	return strtoull(num, NULL, 0);
 }
 
+/* ---- names ------------------------------------------------------------ */
+
+/* The text inside a quoted argument ("worker", "/usr/bin/make"...), as
+ * printed (escapes kept); NULL when the argument is not a string. */
+static const char *quoted(const char *s, size_t n, size_t *len)
+{
+	if (n < 2 || s[0] != '"')
+		return NULL;
+	size_t i = 1;
+	while (i < n && s[i] != '"')
+		i += s[i] == '\\' ? 2 : 1;
+	if (i >= n)
+		return NULL;
+	*len = i - 1;
+	return s + 1;
+}
+
+/* A program's name: the last part of the path execve ran. */
+static const char *base_name(const char *s, size_t n, size_t *len)
+{
+	size_t i = n;
+	while (i > 0 && s[i - 1] != '/')
+		i--;
+	*len = n - i;
+	return s + i;
+}
+
+/* A write to a comm file names a task: /proc/self/comm,
+ * /proc/thread-self/comm (-1: the writer's own), /proc/P/comm (its main
+ * thread P), /proc/P/task/T/comm.  -2: not a comm file. */
+static int64_t comm_task(const char *o, size_t n)
+{
+	if (n < 11 || memcmp(o, "/proc/", 6) != 0 ||
+	    memcmp(o + n - 5, "/comm", 5) != 0)
+		return -2;
+	size_t e = n - 5, i = e;
+	while (i > 6 && o[i - 1] >= '0' && o[i - 1] <= '9')
+		i--;
+	if (i == e)   /* self, thread-self */
+		return (e - 6 == 4 && memcmp(o + 6, "self", 4) == 0) ||
+		       (e - 6 == 11 && memcmp(o + 6, "thread-self", 11) == 0)
+		       ? -1 : -2;
+	if (o[i - 1] != '/' || e - i > 9)
+		return -2;
+	int64_t t = 0;
+	for (size_t k = i; k < e; k++)
+		t = t * 10 + (o[k] - '0');
+	return t;
+}
+
+/* An effect carrying a name (not a decoration: the -y detection does not
+ * count it). */
+static void fx_name(struct fxb *b, enum eff_op op, int64_t h2,
+		    const char *name, size_t len)
+{
+	struct effect *e = event_add_effect(b->ev, op, 0, -1, h2, NULL);
+	if (e && name && len)
+		e->object = arena_put(b->ar, name, len);
+}
+
+/* The name written: "worker" or "worker\n" (echo) gives worker. */
+static void fx_comm(struct fxb *b, int64_t task, const char *s, size_t n)
+{
+	size_t len;
+	const char *q = quoted(s, n, &len);
+	if (!q || task == -2)
+		return;
+	if (len >= 2 && q[len - 2] == '\\' && q[len - 1] == 'n')
+		len -= 2;
+	if (len)
+		fx_name(b, EFF_NAME, task, q, len);
+}
+
 void call_effects(const struct sc_info *sc, const char *s, size_t n,
 		  const struct call *c, enum fx_mode mode, size_t entry_len,
 		  struct ht_event *ev, struct arena *ar, unsigned *seen)
@@ -816,6 +889,8 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 		if (parse_fd(A(i), L(i), &v) && v.fd >= 0)
 			fx_add(&b, EFF_USE, use_fl | AT(i), v.fd, -1, v.obj,
 			       v.obj_len);
+		if ((sc->flags & SF_COMM) && ok && i == 0 && v.obj)
+			fx_comm(&b, comm_task(v.obj, v.obj_len), A(1), L(1));
 	}
 
 	unsigned cx = 0;
@@ -1060,10 +1135,23 @@ void call_effects(const struct sc_info *sc, const char *s, size_t n,
 		else if (ok && c->ret > 0)
 			fx_add(&b, EFF_SPAWN, 0, c->ret, c->ret, NULL, 0);
 		break;
-	case K_EXEC:
+	case K_EXEC: {
+		/* execve(path, ...), execveat(dirfd, path, ...) */
+		size_t len = 0, bl = 0;
+		int pa = sc->fds & FD0 ? 1 : 0;
+		const char *q = quoted(A(pa), L(pa), &len);
+		const char *base = q ? base_name(q, len, &bl) : NULL;
 		if (ok)
-			fx_add(&b, EFF_EXEC, 0, -1, -1, NULL, 0);
+			fx_name(&b, EFF_EXEC, -1, base, bl);
 		break;
+	}
+	case K_NAME: {
+		size_t len = 0;
+		const char *q = quoted(A(1), L(1), &len);
+		if (ok && q && len && arg_is(A(0), L(0), "PR_SET_NAME", 15))
+			fx_name(&b, EFF_NAME, -1, q, len);
+		break;
+	}
 	case K_UNSHARE:
 		if (ok && nargs > 0 && flag_set(A(0), L(0), "CLONE_FILES",
 						0x400))

@@ -26,6 +26,7 @@ enum sc_kind {
 	K_CLONE,       /* clone/clone3: new task; flags=CLONE_FILES|THREAD    */
 	K_FORK,        /* fork/vfork: new process with a copied table         */
 	K_EXEC,        /* execve/execveat                                     */
+	K_NAME,        /* prctl(PR_SET_NAME, "name"): the thread's new name    */
 	K_UNSHARE,     /* unshare(CLONE_FILES)                                */
 	K_EXIT_GROUP,  /* the whole process ends                              */
 	K_SIGNALFD,    /* new fd only when arg 0 is -1, else a use of arg 0   */
@@ -48,6 +49,7 @@ enum sc_kind {
 #define SF_SOCK    0x01u  /* documented to fail with ENOTSOCK           */
 #define SF_BLOCK   0x02u  /* may block                                  */
 #define SF_CLOEXEC 0x04u  /* a created fd is always close-on-exec       */
+#define SF_COMM    0x08u  /* writing a /proc/.../comm file names a task */
 
 struct sc_info {
 	const char *name;

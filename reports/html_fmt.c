@@ -210,18 +210,18 @@ const struct generation_info *hc_gen(struct html_ctx *x, int64_t pid,
 	return *hit;
 }
 
-/* "thread 13743 (worker)"; the main thread of a process says so. */
+/* "worker (13743)", "thread 13743" (label.c) */
 void hc_thread(struct html_ctx *x, int64_t tid)
 {
 	const struct task_info *t = hc_task(x, tid);
+	struct strbuf lb;
 
-	sb_printf(x->sb, "<span class=\"tid\">thread %" PRId64, tid);
-	if (t && t->name && t->name[0]) {
-		sb_puts(x->sb, " (");
-		hx_text(x->sb, t->name);
-		sb_putc(x->sb, ')');
-	}
+	sb_init(&lb);
+	label_thread(&lb, t ? t->name : NULL, t ? t->program : NULL, tid, -1);
+	sb_puts(x->sb, "<span class=\"tid\">");
+	hx_text(x->sb, lb.s);
 	sb_puts(x->sb, "</span>");
+	sb_free(&lb);
 }
 
 /* "race.txt:84" with the full path in a tooltip; XML inputs add the
@@ -274,11 +274,16 @@ void hc_reltime(struct html_ctx *x, int64_t ts)
 			"timestamp here\">\xe2\x80\x94</span>");
 		return;
 	}
+	struct strbuf lb;
+	sb_init(&lb);
+	if (!label_time(&lb, &x->clk, ts)) {
+		sb_putc(&lb, ts >= x->ts0 ? '+' : '-');
+		hc_duration(&lb, ts >= x->ts0 ? ts - x->ts0 : x->ts0 - ts);
+	}
 	sb_puts(x->sb, "<span class=\"t\">");
-	if (ts >= x->ts0)
-		sb_putc(x->sb, '+');
-	hc_duration(x->sb, ts - x->ts0);
+	hx_text(x->sb, lb.s);
 	sb_puts(x->sb, "</span>");
+	sb_free(&lb);
 }
 
 void hc_object(struct html_ctx *x, const char *obj)

@@ -3,7 +3,7 @@
 #ifndef HANDLETRAIL_HTML_INTERNAL_H
 #define HANDLETRAIL_HTML_INTERNAL_H
 
-#include "reports.h"
+#include "label.h"
 
 /* Everything a page shows.  report_html() fills it from the timeline;
  * unit tests fill it by hand, so the renderer never calls timeline_*. */
@@ -40,6 +40,7 @@ struct html_ctx {
 	struct strbuf *sb;
 	const struct html_data *d;
 	int64_t ts0;     /* origin of "+x ms" times, TS_NONE if no stamps */
+	struct label_clock clk;  /* how times read (label.c) */
 	int windows;     /* handles are Windows HANDLE values (hex) */
 	/* lookup indexes, sorted: tasks by tid, generations by
 	 * (pid, handle, generation) */
@@ -63,7 +64,8 @@ void hc_handle(struct html_ctx *x, int64_t h);       /* "fd 8" */
 void hc_handle_num(struct html_ctx *x, int64_t h);   /* "8" / "0x1A4" */
 void hc_thread(struct html_ctx *x, int64_t tid);     /* "thread N (name)" */
 void hc_loc(struct html_ctx *x, const struct source_loc *l);
-void hc_reltime(struct html_ctx *x, int64_t ts);     /* "+7.217 ms" */
+/* "21:21:22.331252 (+0.001565s)" (label.c), or "+0.001565s" */
+void hc_reltime(struct html_ctx *x, int64_t ts);
 void hc_duration(struct strbuf *sb, int64_t ns);     /* "0.352 ms" */
 void hc_object(struct html_ctx *x, const char *obj); /* or "unknown" */
 const struct task_info *hc_task(struct html_ctx *x, int64_t tid);

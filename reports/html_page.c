@@ -245,6 +245,15 @@ static void inputs_section(struct html_ctx *x)
 		hc_duration(sb, b - a);
 		sb_puts(sb, "</dd>\n");
 	}
+	{
+		struct strbuf lb;
+		sb_init(&lb);
+		label_start(&lb, &x->clk);
+		sb_puts(sb, "<dt>time</dt><dd>");
+		hx_text(sb, lb.s);
+		sb_puts(sb, "</dd>\n");
+		sb_free(&lb);
+	}
 	if (d->st) {
 		sb_printf(sb, "<dt>processes</dt><dd>%ld</dd>\n"
 			  "<dt>threads</dt><dd>%ld</dd>\n"
@@ -360,9 +369,9 @@ static void table_row(struct html_ctx *x, const struct card *g,
 		  "</td>", f->pid, f->pid);
 	sb_printf(sb, "<td data-v=\"%" PRId64 "\">%" PRId64, f->tid, f->tid);
 	t = hc_task(x, f->tid);
-	if (t && t->name && t->name[0]) {
+	if (t && ((t->name && t->name[0]) || (t->program && t->program[0]))) {
 		sb_puts(sb, " <span class=\"muted\">");
-		hx_text(sb, t->name);
+		hx_text(sb, t->name && t->name[0] ? t->name : t->program);
 		sb_puts(sb, "</span>");
 	}
 	sb_printf(sb, "</td><td class=\"num\" data-v=\"%" PRId64 "\">",
@@ -576,7 +585,10 @@ static void unexplained_section(struct html_ctx *x)
 		sb_puts(sb, "</code></td><td>");
 		hx_text(sb, u->reason);
 		sb_puts(sb, "</td><td class=\"num\">");
-		hx_text(sb, u->time);
+		if (u->ts != TS_NONE && x->clk.clock != TSC_NONE)
+			hc_reltime(x, u->ts);
+		else
+			hx_text(sb, u->time);
 		sb_printf(sb, "</td><td data-v=\"%ld\">", u->src.line);
 		hc_loc(x, &u->src);
 		if (u->raw && u->raw[0]) {
@@ -609,6 +621,9 @@ void html_render(struct strbuf *sb, const struct html_data *d)
 		    d->c->inputs[i].format == FMT_ETL)
 			x.windows = 1;
 	capture_span(&x, &x.ts0, &b);
+	label_clock_of(&x.clk, d->c);
+	if (x.clk.t0 == TS_NONE)
+		x.clk.t0 = x.ts0;
 	for (int i = 0; i < d->nf; i++) {
 		unsigned s = (unsigned)d->f[i].severity;
 		unsigned k = (unsigned)d->f[i].kind;

@@ -174,7 +174,8 @@ static void where_line(struct html_ctx *x, const struct chain_step *s)
 	if (s->end_line > s->src.line)
 		sb_printf(sb, "<span class=\"muted\">\xe2\x80\x93%ld</span>",
 			  s->end_line);
-	if (s->time && s->time[0]) {
+	if (s->time && s->time[0] &&
+	    (s->ts == TS_NONE || x->clk.clock == TSC_NONE)) {
 		sb_puts(sb, " <span class=\"sep\">\xc2\xb7</span> <span "
 			"class=\"abs\">");
 		hx_text(sb, s->time);

@@ -395,20 +395,27 @@ static void draw_lanes(struct graph *g)
 		int y = LANE0 + LANE_H * k;
 		int64_t tid = g->lanes[k];
 		const struct task_info *t = hc_task(g->x, tid);
-		int named = t && t->name && t->name[0];
+		const char *name = !t ? NULL : t->name && t->name[0]
+				   ? t->name : t->program;
 		sb_printf(sb, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 			  "class=\"lane\"/>", g->left - 10, y,
 			  g->width - g->right, y);
-		sb_printf(sb, "<text x=\"8\" y=\"%d\" class=\"lbl\">thread %"
-			  PRId64 "</text>", y + 4, tid);
+		/* the name, its id below (label.c's "name (tid)" in two
+		 * lines, to fit the margin) */
+		sb_printf(sb, "<text x=\"8\" y=\"%d\" class=\"lbl\">", y + 4);
+		if (name && name[0])
+			short_text(sb, name, 16);
+		else
+			sb_printf(sb, "thread %" PRId64, tid);
+		sb_puts(sb, "</text>");
 		sb_printf(sb, "<text x=\"8\" y=\"%d\" class=\"sub\">", y + 18);
-		if (named)
-			short_text(sb, t->name, 16);
+		if (name && name[0])
+			sb_printf(sb, "(%" PRId64 ")", tid);
 		if (tid == g->culprit || tid == g->victim) {
 			const char *tag = tid == g->culprit ? "culprit" :
 				"victim";
 			sb_printf(sb, "%s<tspan class=\"%s\">%s</tspan>",
-				  named ? " \xc2\xb7 " : "", tag, tag);
+				  name && name[0] ? " \xc2\xb7 " : "", tag, tag);
 		}
 		sb_puts(sb, "</text>\n");
 	}

@@ -1,7 +1,7 @@
 /* reports/json.c - the JSON report (schema "handletrail-report/1"): the
  * contract pipelines read.  Fields are added, never renamed. */
 #include <string.h>
-#include "reports.h"
+#include "label.h"
 
 static void source(struct jsonw *w, const struct source_loc *s, long end)
 {
@@ -25,6 +25,31 @@ static void opt_ts(struct jsonw *w, const char *k, int64_t ts)
 		jw_null(w);
 	else
 		jw_int(w, ts);
+}
+
+/* One time form for every input: offset_s from the capture's start
+ * (when it has times), time_utc when its clock gives a date. */
+static void when(struct jsonw *w, const struct label_clock *k, int64_t ts)
+{
+	char iso[64];
+	if (ts == TS_NONE || k->clock == TSC_NONE)
+		return;
+	if (label_iso(iso, k, ts))
+		jw_kstr(w, "time_utc", iso);
+	struct strbuf sb;
+	sb_init(&sb);
+	label_offset(&sb, k, ts);
+	/* "+1.000250s" -> 1.000250 */
+	sb.s[sb.len - 1] = '\0';
+	jw_key(w, "offset_s");
+	jw_raw(w, sb.s[0] == '+' ? sb.s + 1 : sb.s);
+	sb_free(&sb);
+}
+
+static const char *clock_name(enum ts_clock c)
+{
+	return c == TSC_EPOCH ? "utc" : c == TSC_DAY ? "time-of-day"
+	       : c == TSC_RELATIVE ? "relative" : "none";
 }
 
 static void inputs(struct jsonw *w, const struct capture *c)
@@ -76,7 +101,17 @@ static void inputs(struct jsonw *w, const struct capture *c)
 	jw_end_arr(w);
 }
 
-static void chain(struct jsonw *w, const struct finding *f)
+/* thread_name, process_name: only when the capture names them */
+static void names(struct jsonw *w, const char *thread, const char *process)
+{
+	if (thread && *thread)
+		jw_kstr(w, "thread_name", thread);
+	if (process && *process)
+		jw_kstr(w, "process_name", process);
+}
+
+static void chain(struct jsonw *w, const struct finding *f,
+		  const struct label_clock *k)
 {
 	jw_key(w, "chain");
 	jw_arr(w);
@@ -86,6 +121,7 @@ static void chain(struct jsonw *w, const struct finding *f)
 		jw_kstr(w, "role", s->role);
 		jw_kint(w, "pid", s->pid);
 		jw_kint(w, "tid", s->tid);
+		names(w, s->thread_name, s->process_name);
 		if (s->cpu >= 0)
 			jw_kint(w, "cpu", s->cpu);
 		jw_kstr(w, "call", s->call);
@@ -93,6 +129,7 @@ static void chain(struct jsonw *w, const struct finding *f)
 		jw_kstr(w, "result", s->result);
 		jw_kstr(w, "time", s->time);
 		opt_ts(w, "ts", s->ts);
+		when(w, k, s->ts);
 		if (s->dur > 0)
 			jw_kint(w, "duration_ns", s->dur);
 		if (s->generation > 0)
@@ -106,7 +143,8 @@ static void chain(struct jsonw *w, const struct finding *f)
 	jw_end_arr(w);
 }
 
-static void findings(struct jsonw *w, const struct finding *f, int n)
+static void findings(struct jsonw *w, const struct finding *f, int n,
+		     const struct label_clock *k)
 {
 	struct card_set cs;
 
@@ -120,25 +158,27 @@ static void findings(struct jsonw *w, const struct finding *f, int n)
 		jw_kstr(w, "severity", severity_name(f[i].severity));
 		jw_kint(w, "pid", f[i].pid);
 		jw_kint(w, "tid", f[i].tid);
+		names(w, f[i].thread_name, f[i].process_name);
 		jw_kint(w, "handle", f[i].handle);
 		jw_kstr(w, "object", f[i].object);
 		jw_kstr(w, "expected", f[i].expected);
 		jw_kstr(w, "call", f[i].call);
 		jw_kstr(w, "time", f[i].time);
 		opt_ts(w, "ts", f[i].ts);
+		when(w, k, f[i].ts);
 		jw_kstr(w, "error", f[i].error);
 		jw_kstr(w, "message", f[i].message);
 		jw_kstr(w, "evidence", f[i].evidence);
 		source(w, &f[i].src, 0);
-		chain(w, &f[i]);
+		chain(w, &f[i], k);
 		jw_kstr(w, "fingerprint", f[i].fingerprint);
 		if (f[i].caused_by)
 			jw_kint(w, "caused_by", f[i].caused_by);
 		if (f[i].nconsequences) {
 			jw_key(w, "consequences");
 			jw_arr(w);
-			for (int k = 0; k < f[i].nconsequences; k++)
-				jw_int(w, f[i].consequences[k]);
+			for (int j = 0; j < f[i].nconsequences; j++)
+				jw_int(w, f[i].consequences[j]);
 			jw_end_arr(w);
 		}
 		/* the card the text and HTML reports tell it in, when
@@ -151,7 +191,8 @@ static void findings(struct jsonw *w, const struct finding *f, int n)
 	cards_free(&cs);
 }
 
-static void unexplained(struct jsonw *w, const struct unexplained *u, int n)
+static void unexplained(struct jsonw *w, const struct unexplained *u, int n,
+			const struct label_clock *k)
 {
 	jw_key(w, "unexplained");
 	jw_arr(w);
@@ -159,12 +200,14 @@ static void unexplained(struct jsonw *w, const struct unexplained *u, int n)
 		jw_obj(w);
 		jw_kint(w, "pid", u[i].pid);
 		jw_kint(w, "tid", u[i].tid);
+		names(w, u[i].thread_name, u[i].process_name);
 		jw_kint(w, "handle", u[i].handle);
 		jw_kstr(w, "call", u[i].call);
 		jw_kstr(w, "error", u[i].error);
 		jw_kstr(w, "reason", u[i].reason);
 		jw_kstr(w, "reason_code", u[i].reason_code);
 		jw_kstr(w, "time", u[i].time);
+		when(w, k, u[i].ts);
 		source(w, &u[i].src, 0);
 		jw_kstr(w, "raw", u[i].raw);
 		jw_end_obj(w);
@@ -218,6 +261,12 @@ static void summary(struct jsonw *w, const struct capture *c,
 	jw_kint(w, "threads", ts->threads);
 	opt_ts(w, "ts_first", ts->ts_first);
 	opt_ts(w, "ts_last", ts->ts_last);
+	struct label_clock clk;
+	label_clock_of(&clk, c);
+	jw_kstr(w, "clock", clock_name(clk.clock));
+	char iso[64];
+	if (label_iso(iso, &clk, clk.t0))
+		jw_kstr(w, "start_utc", iso);
 	jw_kint(w, "status", capture_status(c));
 	jw_kstr(w, "fatal", c->fatal);
 	jw_end_obj(w);
@@ -256,9 +305,11 @@ void report_json(struct strbuf *sb, const struct capture *c)
 	jw_kstr(&w, "name", "handletrail");
 	jw_kstr(&w, "version", HT_VERSION);
 	jw_end_obj(&w);
+	struct label_clock k;
+	label_clock_of(&k, c);
 	inputs(&w, c);
-	findings(&w, f, n);
-	unexplained(&w, u, nu);
+	findings(&w, f, n, &k);
+	unexplained(&w, u, nu, &k);
 	summary(&w, c, f, n, nu);
 	selection(&w, c);
 	jw_end_obj(&w);

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "reports.h"
+#include "label.h"
 
 struct rule_text {
 	const char *name;   /* PascalCase, as SARIF rule names usually are */
@@ -276,7 +276,7 @@ static const char *flow_kind(const char *role)
 	return "call";
 }
 
-/* "closed handle 3 (TCP:[...]): close(3) = 0 in thread 17360" */
+/* "closed handle 3 (TCP:[...]): close(3) = 0 in server (17360)" */
 static void step_text(struct strbuf *sb, const struct chain_step *s,
 		      int64_t handle)
 {
@@ -294,7 +294,8 @@ static void step_text(struct strbuf *sb, const struct chain_step *s,
 		sb_printf(sb, "%lld)", (long long)handle);
 	if (s->result && *s->result)
 		sb_printf(sb, " = %s", s->result);
-	sb_printf(sb, " in thread %lld", (long long)s->tid);
+	sb_puts(sb, " in ");
+	label_thread(sb, s->thread_name, s->process_name, s->tid, -1);
 }
 
 /* One codeFlow: a threadFlow per (pid, tid) in order of first appearance,

@@ -4,11 +4,13 @@
  * line each.  Trace text is stripped of control sequences. */
 #include <inttypes.h>
 #include <string.h>
-#include "reports.h"
+#include "label.h"
 
 struct out {
 	struct strbuf *sb;
 	int color;
+	struct strbuf tmp;    /* a label being made */
+	struct label_clock clk;
 };
 
 static void put(struct out *o, const char *s)
@@ -45,11 +47,31 @@ static void loc(struct out *o, const struct source_loc *s)
 		sb_printf(o->sb, " (event %ld)", s->event);
 }
 
-static void who(struct out *o, int64_t pid, int64_t tid, int cpu)
+/* a label made by label.c, escaped (names come from the trace) */
+static void lput(struct out *o)
 {
-	sb_printf(o->sb, "thread %" PRId64, tid);
-	if (pid >= 0 && pid != tid)
-		sb_printf(o->sb, " (pid %" PRId64 ")", pid);
+	tput(o, o->tmp.s);
+	sb_reset(&o->tmp);
+}
+
+/* "  21:21:22.331252 (+0.001565s)"; the trace's own text when the
+ * analysis has no time for it */
+static void when(struct out *o, int64_t ts, const char *text)
+{
+	if (label_time(&o->tmp, &o->clk, ts)) {
+		put(o, "  ");
+		lput(o);
+	} else if (text && *text) {
+		put(o, "  ");
+		tput(o, text);
+	}
+}
+
+static void who(struct out *o, const char *tname, const char *pname,
+		int64_t pid, int64_t tid, int cpu)
+{
+	label_thread(&o->tmp, tname, pname, tid, pid);
+	lput(o);
 	if (cpu >= 0)
 		sb_printf(o->sb, " on CPU %d", cpu);
 }
@@ -91,6 +113,10 @@ static void header(struct out *o, const struct capture *c)
 	sb_printf(o->sb, "capture: %ld events, %ld process%s, %ld thread%s\n",
 		  ts->events, ts->processes, ts->processes == 1 ? "" : "es",
 		  ts->threads, ts->threads == 1 ? "" : "s");
+	put(o, "time: ");
+	label_start(&o->tmp, &o->clk);
+	lput(o);
+	put(o, "\n");
 	if (c->fatal) {
 		put(o, "error: ");
 		tput(o, c->fatal);
@@ -119,13 +145,10 @@ static void step(struct out *o, const struct chain_step *s)
 	put(o, "    ");
 	tput(o, role_phrase(s->role));
 	put(o, " ");
-	who(o, s->pid, s->tid, s->cpu);
+	who(o, s->thread_name, s->process_name, s->pid, s->tid, s->cpu);
 	put(o, " here: ");
 	loc(o, &s->src);
-	if (s->time && *s->time) {
-		put(o, "  ");
-		tput(o, s->time);
-	}
+	when(o, s->ts, s->time);
 	put(o, "\n      ");
 	tput(o, s->raw);
 	put(o, "\n");
@@ -141,7 +164,7 @@ static void step(struct out *o, const struct chain_step *s)
 	}
 }
 
-/* "stale-close handle 5 (obj) file:12 in thread 7 close()" */
+/* "stale-close handle 5 (obj) file:12 in server (7) close()" */
 static void summary_line(struct out *o, const struct finding *f)
 {
 	sb_printf(o->sb, "%s handle %" PRId64, finding_kind_name(f->kind),
@@ -153,7 +176,9 @@ static void summary_line(struct out *o, const struct finding *f)
 	}
 	put(o, " ");
 	loc(o, &f->src);
-	sb_printf(o->sb, " in thread %" PRId64, f->tid);
+	put(o, " in ");
+	label_thread(&o->tmp, f->thread_name, f->process_name, f->tid, -1);
+	lput(o);
 	if (f->call) {
 		put(o, " ");
 		tput(o, f->call);
@@ -201,13 +226,11 @@ static void story(struct out *o, const struct finding *f)
 			off = &f->chain[i];
 	if (off) {
 		put(o, "  ");
-		who(o, off->pid, off->tid, off->cpu);
+		who(o, off->thread_name, off->process_name, off->pid,
+		    off->tid, off->cpu);
 		put(o, " at ");
 		loc(o, &off->src);
-		if (off->time && *off->time) {
-			put(o, "  ");
-			tput(o, off->time);
-		}
+		when(o, off->ts, off->time);
 		put(o, ":\n      ");
 		tput(o, off->raw);
 		put(o, "\n");
@@ -405,7 +428,9 @@ static void not_findings(struct out *o, const struct timeline_stats *ts)
 
 void report_text(struct strbuf *sb, const struct capture *c, int color)
 {
-	struct out o = { sb, color };
+	struct out o = { sb, color, { 0 }, { 0 } };
+	sb_init(&o.tmp);
+	label_clock_of(&o.clk, c);
 	int n, nu;
 	const struct finding *f = capture_findings(c, &n);
 	const struct unexplained *u = capture_unexplained(c, &nu);
@@ -443,8 +468,13 @@ void report_text(struct strbuf *sb, const struct capture *c, int color)
 		for (int i = 0; i < nu; i++) {
 			put(&o, "  ");
 			loc(&o, &u[i].src);
-			sb_printf(sb, " thread %" PRId64 " handle %" PRId64
-				  " ", u[i].tid, u[i].handle);
+			put(&o, " ");
+			label_thread(&o.tmp, u[i].thread_name,
+				     u[i].process_name, u[i].tid, -1);
+			lput(&o);
+			sb_printf(sb, " handle %" PRId64, u[i].handle);
+			when(&o, u[i].ts, u[i].time);
+			put(&o, " ");
 			tput(&o, u[i].error);
 			put(&o, ": ");
 			tput(&o, u[i].reason);
@@ -472,4 +502,5 @@ void report_text(struct strbuf *sb, const struct capture *c, int color)
 		sep = ", ";
 	}
 	sb_printf(sb, "%s; %d unexplained failures\n", n ? ")" : "", nu);
+	sb_free(&o.tmp);
 }

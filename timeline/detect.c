@@ -67,6 +67,79 @@ const char *hname(struct timeline *tl, const struct source_traits *tr,
 	return fstrf(tl, "%s %" PRId64, tr->noun, h);
 }
 
+static void names_of(const struct timeline *tl, long info, const char **thread,
+		     const char **program)
+{
+	const struct task_info *ti = info >= 0 && (size_t)info < tl->ntinfo
+				     ? &tl->tinfo[info] : NULL;
+	*thread = ti ? ti->name : NULL;
+	*program = ti ? ti->program : NULL;
+}
+
+void task_label(struct strbuf *sb, const char *noun, const char *name,
+		int64_t id)
+{
+	if (name && *name)
+		sb_printf(sb, "%s (%" PRId64 ")", name, id);
+	else
+		sb_printf(sb, "%s %" PRId64, noun, id);
+}
+
+/* The task an event was made by (the copy knows it), else the one alive
+ * under that id now. */
+static const struct task_info *info_of(struct timeline *tl, int64_t tid,
+				       const struct evcopy *e)
+{
+	if (e && e->valid && e->tid == tid && e->info >= 0 &&
+	    (size_t)e->info < tl->ntinfo)
+		return &tl->tinfo[e->info];
+	const struct task *t = tid >= 0 ? imap_get(&tl->tasks, tid) : NULL;
+	return t ? &tl->tinfo[t->info] : NULL;
+}
+
+/* "server (17208)", "thread 17208": a thread as a message tells it */
+const char *tl_who(struct timeline *tl, int64_t tid,
+		   const struct evcopy *e)
+{
+	const struct task_info *ti = info_of(tl, tid, e);
+	struct strbuf sb;
+	sb_init(&sb);
+	task_label(&sb, "thread", ti ? (ti->name ? ti->name : ti->program)
+				     : NULL, tid);
+	const char *r = fstr(tl, sb.s);
+	sb_free(&sb);
+	return r;
+}
+
+/* "kb-socket (17247)", "process 17247" */
+static const char *who_proc(struct timeline *tl, const struct evcopy *e)
+{
+	const struct task_info *ti = info_of(tl, e->tid, e);
+	struct strbuf sb;
+	sb_init(&sb);
+	task_label(&sb, "process", ti && ti->pid == e->pid ? ti->program
+							   : NULL, e->pid);
+	const char *r = fstr(tl, sb.s);
+	sb_free(&sb);
+	return r;
+}
+
+/* The names of every finding's threads, as they stand at the end (a
+ * thread may name itself after its first calls). */
+void findings_names(struct timeline *tl)
+{
+	for (size_t i = 0; i < tl->nfind; i++) {
+		struct finding *f = &tl->findings[i];
+		names_of(tl, f->task, &f->thread_name, &f->process_name);
+		for (int k = 0; k < f->nchain; k++)
+			names_of(tl, f->chain[k].task, &f->chain[k].thread_name,
+				 &f->chain[k].process_name);
+	}
+	for (size_t i = 0; i < tl->nunexpl; i++)
+		names_of(tl, tl->unexpl[i].task, &tl->unexpl[i].thread_name,
+			 &tl->unexpl[i].process_name);
+}
+
 /* An event built without traits (by hand, in tests) reads as Linux. */
 const struct source_traits *traits_of_event(const struct ht_event *ev)
 {
@@ -129,6 +202,8 @@ long finding_new(struct timeline *tl, enum finding_kind k,
 	f->src.line = off->line;
 	f->src.event = off->event;
 	f->src.offset = off->offset;
+	f->task = off->info;
+	f->traits = off->tr;
 	return (long)tl->nfind++;
 }
 
@@ -173,6 +248,7 @@ void finding_step(struct timeline *tl, long fi, const char *role,
 	s->raw = fstr(tl, e->raw.s ? e->raw.s : "");
 	s->stack = e->has_stack ? fstr(tl, e->stack.s) : NULL;
 	s->generation = e->gen;
+	s->task = e->info;
 }
 
 /* Story steps are gathered from several places (ring, generations,
@@ -301,8 +377,8 @@ void findings_settle(struct timeline *tl)
 		tl->fmeta[r].pending = 0;
 		tl->findings[r].severity = SEV_ERROR;
 		tl->findings[r].evidence = fstrf(tl, "what followed from it "
-			"failed: thread %" PRId64 "'s %s at %s:%ld%s%s",
-			f->tid, f->call ? f->call : "call", f->src.file,
+			"failed: %s's %s at %s:%ld%s%s",
+			tl_who(tl, f->tid, NULL), f->call ? f->call : "call", f->src.file,
 			f->src.line, f->evidence ? "; " : "",
 			f->evidence ? f->evidence : "");
 	}
@@ -418,6 +494,9 @@ long unexplained_add(struct timeline *tl, const struct evcopy *e,
 	u->src.event = e->event;
 	u->src.offset = e->offset;
 	u->reason_code = code;
+	u->task = e->info;
+	u->ts = e->ts;
+	u->traits = e->tr;
 	return (long)tl->nunexpl - 1;
 }
 
@@ -571,22 +650,24 @@ long det_double_close(struct timeline *tl, const struct numstate *ns,
 	const char *hn = hname(tl, off->tr, off->handle);
 	const char *err = off->errname ? off->errname : "an error";
 	if (close && close->tid == off->tid)
-		f->message = fstrf(tl, "thread %" PRId64 " closed %s%s twice: "
+		f->message = fstrf(tl, "%s closed %s%s twice: "
 				   "its close at %s had already released it "
 				   "and nobody reopened it; this close "
-				   "failed with %s", off->tid, hn,
+				   "failed with %s", tl_who(tl, off->tid, off), hn,
 				   paren(tl, obj), where(tl, close, off),
 				   err);
 	else if (close)
-		f->message = fstrf(tl, "thread %" PRId64 " closed %s%s, which "
-				   "thread %" PRId64 " had already closed at "
+		f->message = fstrf(tl, "%s closed %s%s, which "
+				   "%s had already closed at "
 				   "%s and nobody reopened; this close failed "
-				   "with %s", off->tid, hn, paren(tl, obj),
-				   close->tid, where(tl, close, off), err);
+				   "with %s", tl_who(tl, off->tid, off), hn,
+				   paren(tl, obj), tl_who(tl, close->tid, close),
+				   where(tl, close, off), err);
 	else
-		f->message = fstrf(tl, "thread %" PRId64 " closed %s%s, which "
+		f->message = fstrf(tl, "%s closed %s%s, which "
 				   "was already closed and not reopened; this "
-				   "close failed with %s", off->tid, hn,
+				   "close failed with %s", tl_who(tl, off->tid, off),
+				   hn,
 				   paren(tl, obj), err);
 	finding_seal(tl, fi);
 	return fi;
@@ -640,16 +721,17 @@ long det_stale_close(struct timeline *tl, struct table *t,
 	tl->fmeta[fi].kind_changed = (unsigned char)obj_kind_differs(
 		gen_object_any(ns, sn->rec.gen), f->object);
 	const char *hn = hname(tl, off->tr, off->handle);
-	f->message = fstrf(tl, "thread %" PRId64 " closed %s%s, which thread "
-			   "%" PRId64 " had opened after %" PRId64 "'s own "
-			   "%s of it (%s)", off->tid, hn,
-			   paren(tl, f->object), victim->creator_tid,
+	f->message = fstrf(tl, "%s closed %s%s, which "
+			   "%s had opened after %" PRId64 "'s own "
+			   "%s of it (%s)", tl_who(tl, off->tid, off), hn,
+			   paren(tl, f->object),
+			   tl_who(tl, victim->creator_tid, &victim->create),
 			   off->tid, rec_verb(sn->rec.role),
 			   where(tl, rec_event(tl, ns, &sn->rec, off), off));
 	f->evidence = fstrf(tl, "none: no later call in the trace shows "
-			    "thread %" PRId64 " or another thread failing on "
+			    "%s or another thread failing on "
 			    "%s; a hand-off of the number cannot be ruled "
-			    "out", victim->creator_tid,
+			    "out", tl_who(tl, victim->creator_tid, &victim->create),
 			    f->object ? f->object : "the object");
 	finding_seal(tl, fi);
 	/* wait for evidence: a later failure by someone relying on victim */
@@ -686,9 +768,10 @@ static void evidence_of(struct timeline *tl, struct table *t, long ui,
 		u->victim = off->tid;
 		tl->fmeta[u->finding].pending = 0;
 		f->severity = SEV_ERROR;
-		f->evidence = fstrf(tl, "thread %" PRId64 "'s %s on %s at %s "
+		f->evidence = fstrf(tl, "%s's %s on %s at %s "
 				    "failed with %s after this close: it "
-				    "still relied on the object", off->tid,
+				    "still relied on the object",
+				    tl_who(tl, off->tid, off),
 				    off->call,
 				    hname(tl, off->tr, off->handle),
 				    where(tl, off, off),
@@ -765,13 +848,14 @@ void det_victim_use(struct timeline *tl, struct table *t,
 	f->object = fstr(tl, obj_of(off) ? obj_of(off) : gen_obj(now));
 	tl->fmeta[fi].cause = root;
 	const char *hn = hname(tl, off->tr, off->handle);
-	f->message = fstrf(tl, "thread %" PRId64 "'s %s on %s failed with %s: "
-			   "its %s was closed by thread %" PRId64 "'s stale "
+	f->message = fstrf(tl, "%s's %s on %s failed with %s: "
+			   "its %s was closed by %s's stale "
 			   "close at %s, and the number now names %s, which "
 			   "this thread opened itself after that close",
-			   off->tid, off->call, hn,
+			   tl_who(tl, off->tid, off), off->call, hn,
 			   off->errname ? off->errname : "an error",
-			   f->expected ? f->expected : "object", u->closer,
+			   f->expected ? f->expected : "object",
+			   tl_who(tl, u->closer, NULL),
 			   r->src.file == off->file
 			   ? fstrf(tl, "line %ld", r->src.line)
 			   : fstrf(tl, "%s:%ld", r->src.file, r->src.line),
@@ -803,22 +887,24 @@ long det_stale_use(struct timeline *tl, struct table *t,
 	const char *hn = hname(tl, off->tr, off->handle);
 	const char *mine = where(tl, rec_event(tl, ns, &sn->rec, off), off);
 	if (off->failed)
-		f->message = fstrf(tl, "thread %" PRId64 "'s %s on %s failed "
+		f->message = fstrf(tl, "%s's %s on %s failed "
 				   "with %s: the number now names %s, opened by "
-				   "thread %" PRId64 " after %" PRId64 "'s own "
-				   "%s of it (%s), when it was %s", off->tid,
-				   off->call, hn,
+				   "%s after %" PRId64 "'s own "
+				   "%s of it (%s), when it was %s",
+				   tl_who(tl, off->tid, off), off->call, hn,
 				   off->errname ? off->errname : "an error",
 				   f->object ? f->object : "another object",
-				   now->creator_tid, off->tid,
+				   tl_who(tl, now->creator_tid, &now->create),
+				   off->tid,
 				   rec_verb(sn->rec.role), mine, f->expected);
 	else
-		f->message = fstrf(tl, "thread %" PRId64 "'s %s on %s reached "
-				   "%s, opened by thread %" PRId64 " after %"
+		f->message = fstrf(tl, "%s's %s on %s reached "
+				   "%s, opened by %s after %"
 				   PRId64 "'s own %s of it (%s), not %s",
-				   off->tid, off->call, hn,
+				   tl_who(tl, off->tid, off), off->call, hn,
 				   f->object ? f->object : "another object",
-				   now->creator_tid, off->tid,
+				   tl_who(tl, now->creator_tid, &now->create),
+				   off->tid,
 				   rec_verb(sn->rec.role), mine, f->expected);
 	if (!off->failed)
 		f->evidence = fstrf(tl, "the object's kind changed under the "
@@ -873,8 +959,9 @@ long det_use_after_close(struct timeline *tl, struct table *t,
 		by = fstrf(tl, "closed by this thread at %s",
 			   where(tl, &last->close, off));
 	else
-		by = fstrf(tl, "closed by thread %" PRId64 " at %s",
-			   last->close.tid, where(tl, &last->close, off));
+		by = fstrf(tl, "closed by %s at %s",
+			   tl_who(tl, last->close.tid, &last->close),
+			   where(tl, &last->close, off));
 	long ui = up_find(t, off->handle, last->id);
 	const char *note = "";
 	if (ui >= 0) {
@@ -887,8 +974,9 @@ long det_use_after_close(struct timeline *tl, struct table *t,
 	} else if (last->close_kind == CK_RANGE) {
 		note = " (by close_range)";
 	}
-	f->message = fstrf(tl, "thread %" PRId64 "'s %s on %s failed with %s: "
-			   "%s%s was %s%s and not reopened", off->tid,
+	f->message = fstrf(tl, "%s's %s on %s failed with %s: "
+			   "%s%s was %s%s and not reopened",
+			   tl_who(tl, off->tid, off),
 			   off->call, hn,
 			   off->errname ? off->errname : "an error", hn,
 			   paren(tl, f->object), by, note);
@@ -911,10 +999,12 @@ long det_cwiu(struct timeline *tl, const struct gen *g,
 	struct finding *f = &tl->findings[fi];
 	f->object = fstr(tl, obj_of(off) ? obj_of(off) : gen_obj(g));
 	f->expected = f->object;
-	f->message = fstrf(tl, "thread %" PRId64 " closed %s%s while thread %"
-			   PRId64 " was blocked in %s on it (since %s)",
-			   off->tid, hname(tl, off->tr, off->handle),
-			   paren(tl, f->object), blocked->tid, blocked->call,
+	f->message = fstrf(tl, "%s closed %s%s while %s"
+			   " was blocked in %s on it (since %s)",
+			   tl_who(tl, off->tid, off),
+			   hname(tl, off->tr, off->handle),
+			   paren(tl, f->object),
+			   tl_who(tl, blocked->tid, blocked), blocked->call,
 			   where(tl, blocked, off));
 	finding_seal(tl, fi);
 	return fi;
@@ -943,10 +1033,11 @@ void det_leaks(struct timeline *tl, struct numstate *const *v, size_t n,
 	f->error = NULL;
 	const char *hn = hname(tl, off->tr, v[0]->h);
 	if (n == 1) {
-		f->message = fstrf(tl, "%s%s, opened by thread %" PRId64 " at "
-				   "%s, was still open when process %" PRId64
+		f->message = fstrf(tl, "%s%s, opened by %s at "
+				   "%s, was still open when %s"
 				   " exited (%s)", hn, paren(tl, f->object),
-				   off->tid, where(tl, off, off), exitev->pid,
+				   tl_who(tl, off->tid, off), where(tl, off, off),
+				   who_proc(tl, exitev),
 				   where(tl, exitev, off));
 		finding_seal(tl, fi);
 		return;
@@ -969,18 +1060,18 @@ void det_leaks(struct timeline *tl, struct numstate *const *v, size_t n,
 	char kind[64];
 	obj_kind(f->object, kind, sizeof kind);
 	if (pile)
-		f->message = fstrf(tl, "process %" PRId64 " opened %zu %ss "
+		f->message = fstrf(tl, "%s opened %zu %ss "
 				   "with %s and never closed them (%s; the "
 				   "first at %s, the last at %s): they "
 				   "accumulated until it ended (%s)",
-				   exitev->pid, n, *kind ? kind : "handle",
+				   who_proc(tl, exitev), n, *kind ? kind : "handle",
 				   off->call, sb.s,
 				   where(tl, off, off), where(tl, last, off),
 				   where(tl, exitev, off));
 	else
-		f->message = fstrf(tl, "process %" PRId64 " exited (%s) with "
+		f->message = fstrf(tl, "%s exited (%s) with "
 				   "%zu %ss it opened still open: %s",
-				   exitev->pid, where(tl, exitev, off), n,
+				   who_proc(tl, exitev), where(tl, exitev, off), n,
 				   off->tr->noun, sb.s);
 	sb_free(&sb);
 	finding_seal(tl, fi);

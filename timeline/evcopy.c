@@ -111,6 +111,7 @@ void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 	e->offset = ev->src.offset;
 	e->end_line = ev->end_line;
 	e->seq = tl->seq;
+	e->info = t ? t->info : -1;
 	size_t k = ev->time_text ? strnlen(ev->time_text, sizeof e->time - 1)
 				 : 0;
 	if (k)

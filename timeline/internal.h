@@ -73,6 +73,7 @@ struct evcopy {
 	long err, line, event, end_line;
 	long long offset;          /* source_loc.offset */
 	long seq;                  /* order of arrival (1-based) */
+	long info;                 /* its task's index into tl->tinfo, -1 */
 	const struct source_traits *tr; /* what its source can tell */
 	char time[40];
 	struct strbuf object, raw, stack;
@@ -480,6 +481,10 @@ long unexplained_verdict(struct timeline *tl, const struct evcopy *e,
 void verdict_withdraw(struct timeline *tl, int is_finding, long idx);
 /* pending stale closes judged, withdrawn ones dropped, ids and links */
 void findings_settle(struct timeline *tl);
+void findings_names(struct timeline *tl);  /* after settle */
+/* "server (17208)" or "thread 17208" for a message; e (or NULL) is an
+ * event of that thread, which knows its task */
+const char *tl_who(struct timeline *tl, int64_t tid, const struct evcopy *e);
 long det_double_close(struct timeline *tl, const struct numstate *ns,
 		      const struct evcopy *off, enum verdict v);
 long det_stale_close(struct timeline *tl, struct table *t,

@@ -912,7 +912,8 @@ static const char *who_opened(struct timeline *tl, const struct snap *s,
 	if (g && g->origin == OR_OUTSIDE)
 		return "it was opened outside the trace";
 	if (g && g->creator_tid >= 0)
-		return fstrf(tl, "opened by thread %" PRId64, g->creator_tid);
+		return fstrf(tl, "opened by %s",
+			     tl_who(tl, g->creator_tid, &g->create));
 	return "its opening is not in the trace";
 }
 
@@ -1419,6 +1420,13 @@ static void set_created(struct timeline *tl, struct task *c,
 	ti->parent_tid = parent->tid;
 	ti->is_thread = is_thread;
 	ti->pid = c->proc ? c->proc->pid : c->tid;
+	if (traits_of_event(ev)->names_inherited) {   /* Linux: comm */
+		const struct task_info *pi = tinfo(tl, parent);
+		if (!ti->name)
+			ti->name = pi->name;
+		if (!ti->program)
+			ti->program = pi->program;
+	}
 }
 
 static void spawn_etw(struct timeline *tl, struct task *t,
@@ -1708,6 +1716,36 @@ static int culprit_of(struct task *t, const struct ht_event *ev,
 	return judge_culprit(ev, snaps, gens, t->tid);
 }
 
+/* A task's name or program := text (kept once in the pool). */
+static void name_set(struct timeline *tl, const char **slot,
+		     const char *text)
+{
+	if (!*slot || strcmp(*slot, text) != 0)
+		*slot = strpool_intern(tl->pool, text, strlen(text));
+}
+
+/* prctl(PR_SET_NAME), a comm file written: task h2 (or t itself) is
+ * called e->object from now on. */
+static void task_named(struct timeline *tl, struct task *t,
+		       const struct effect *e)
+{
+	struct task *n = e->h2 >= 0 ? imap_get(&tl->tasks, e->h2) : t;
+	if (n && e->object && *e->object)
+		name_set(tl, &tinfo(tl, n)->name, e->object);
+}
+
+/* execve: the process runs another program, and Linux names the thread
+ * after it (its comm) */
+static void task_runs(struct timeline *tl, struct task *t,
+		      const struct effect *e)
+{
+	if (!e->object || !*e->object)
+		return;
+	struct task_info *ti = tinfo(tl, t);
+	name_set(tl, &ti->program, e->object);
+	ti->name = NULL;
+}
+
 static void exit_part(struct timeline *tl, struct task *t,
 		      const struct ht_event *ev, struct snap *snaps)
 {
@@ -1768,8 +1806,14 @@ static void exit_part(struct timeline *tl, struct task *t,
 				spawn(tl, t, ev, e);
 			break;
 		case EFF_EXEC:
-			if (!failed)
+			if (!failed) {
 				do_exec(tl, t, ev);
+				task_runs(tl, t, e);
+			}
+			break;
+		case EFF_NAME:
+			if (!failed)
+				task_named(tl, t, e);
 			break;
 		case EFF_UNSHARE_FILES:
 			if (!failed)
@@ -1945,12 +1989,10 @@ void timeline_feed(struct timeline *tl, const struct ht_event *ev)
 	struct task *t = get_task(tl, ev);
 	if (!t)
 		return;
-	if (ev->thread_name && *ev->thread_name) {
-		struct task_info *ti = tinfo(tl, t);
-		if (!ti->name || strcmp(ti->name, ev->thread_name) != 0)
-			ti->name = strpool_intern(tl->pool, ev->thread_name,
-						  strlen(ev->thread_name));
-	}
+	if (ev->thread_name && *ev->thread_name)
+		name_set(tl, &tinfo(tl, t)->name, ev->thread_name);
+	if (ev->program && *ev->program)
+		name_set(tl, &tinfo(tl, t)->program, ev->program);
 	switch (ev->type) {
 	case EV_SIGNAL:
 		return;
@@ -1989,6 +2031,7 @@ void timeline_finish(struct timeline *tl)
 	for (struct task *t = tl->task_first; t; t = t->next_all)
 		run_flush(tl, t);
 	findings_settle(tl);
+	findings_names(tl);
 	ginfo_finish(tl);
 }
 

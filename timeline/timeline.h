@@ -45,6 +45,12 @@ struct chain_step {
 	const char *stack;   /* -k stack or NULL */
 	int generation;      /* generation of the handle number this step
 				touched (1 = first seen), 0 if none */
+	long task;           /* its thread: index into timeline_tasks(), -1
+				unknown */
+	const char *thread_name;  /* that thread's name (prctl, comm file,
+				     ETW ThreadName, -Y), or NULL */
+	const char *process_name; /* its program (execve, ETW
+				     ImageFileName), or NULL */
 };
 
 struct finding {
@@ -74,6 +80,11 @@ struct finding {
 	const int *consequences;   /* ids of the findings that follow from
 				      this one, in order */
 	int nconsequences;
+	const struct source_traits *traits; /* what its source can tell
+					       (handle noun, hex) */
+	long task;                 /* the offending thread: index into
+				      timeline_tasks(), -1 unknown */
+	const char *thread_name, *process_name; /* its names, or NULL */
 };
 
 /* A failure with ENOTSOCK/EBADF/10038... no finding explains. */
@@ -82,16 +93,23 @@ struct unexplained {
 	const char *call, *error, *reason, *time, *raw;
 	const char *reason_code;   /* stable name of the reason */
 	struct source_loc src;
+	int64_t ts;                /* TS_NONE if unknown */
+	const struct source_traits *traits; /* of its source */
+	long task;                 /* index into timeline_tasks(), or -1 */
+	const char *thread_name, *process_name; /* or NULL */
 };
 
 /* What the capture held, for report headers. */
 struct task_info {
 	int64_t tid, pid;
-	const char *name;          /* comm / ThreadName, or NULL */
+	const char *name;          /* its own name (prctl PR_SET_NAME, comm
+				      file, -Y, ETW ThreadName), or NULL */
 	struct source_loc created; /* clone/CreateThread line; line 0 if the
 				      task existed before the trace */
 	int64_t parent_tid;        /* -1 unknown */
 	int is_thread;             /* shares its creator's process */
+	const char *program;       /* what its process runs (execve
+				      basename, ETW ImageFileName), or NULL */
 };
 
 /* A handle generation shown in the Handles section. */
@@ -164,6 +182,12 @@ const struct finding *timeline_findings(const struct timeline *tl, int *n);
 const struct unexplained *timeline_unexplained(const struct timeline *tl,
 					       int *n);
 const struct task_info *timeline_tasks(const struct timeline *tl, int *n);
+/* How a person reads a thread or a process: "server (17208)" with a
+ * name (the thread's own, else its program's), else "thread 17208" /
+ * "process 17208" (noun).  Appended to sb as plain text: the name comes
+ * from the trace, callers escape it for their output. */
+void task_label(struct strbuf *sb, const char *noun, const char *name,
+		int64_t id);
 /* generations involved in findings, plus the busiest numbers */
 const struct generation_info *timeline_generations(const struct timeline *tl,
 						   int *n);

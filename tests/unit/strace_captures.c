@@ -172,7 +172,7 @@ static void test_zoo(void)
 		{ 51, EFF_USE, 19, -1, 0, "/memfd:zoo-memfd" },
 		{ 52, EFF_CREATE, 22, -1, 0, "/memfd:zoo-memfd" },
 		{ 53, EFF_SPAWN, 13798, 13798, 0, NULL },
-		{ 57, EFF_EXEC, -1, -1, 0, NULL },
+		{ 57, EFF_EXEC, -1, -1, 0, "true" },
 		{ 90, EFF_CLOEXEC_RANGE, 60, 4294967295LL, 0, NULL },
 		{ 91, EFF_CLOSE_RANGE, 3, 4294967295LL, 0, NULL },
 		{ 92, EFF_CLOSE, 3, -1, 0, NULL },

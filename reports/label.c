@@ -1,0 +1,179 @@
+/* reports/label.c - one place that turns the model's ids, names and
+ * numbers into what a person reads (see label.h). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "label.h"
+
+void label_thread(struct strbuf *sb, const char *thread_name,
+		  const char *process_name, int64_t tid, int64_t pid)
+{
+	const char *name = thread_name && *thread_name ? thread_name
+						       : process_name;
+	int other = pid >= 0 && pid != tid;
+	if (name && *name) {
+		sb_printf(sb, "%s (%" PRId64, name, tid);
+		if (other)
+			sb_printf(sb, ", pid %" PRId64, pid);
+		sb_putc(sb, ')');
+		return;
+	}
+	task_label(sb, "thread", NULL, tid);
+	if (other)
+		sb_printf(sb, " (pid %" PRId64 ")", pid);
+}
+
+void label_process(struct strbuf *sb, const char *process_name, int64_t pid)
+{
+	task_label(sb, "process", process_name, pid);
+}
+
+void label_handle_num(struct strbuf *sb, const struct source_traits *tr,
+		      int64_t h)
+{
+	if (tr && tr->handle_hex && h >= 0)
+		sb_printf(sb, "0x%" PRIX64, (uint64_t)h);
+	else
+		sb_printf(sb, "%" PRId64, h);
+}
+
+void label_handle(struct strbuf *sb, const struct source_traits *tr,
+		  int64_t h)
+{
+	sb_puts(sb, tr && tr->noun ? tr->noun : "fd");
+	sb_putc(sb, ' ');
+	label_handle_num(sb, tr, h);
+}
+
+const struct source_traits *capture_traits(const struct capture *c)
+{
+	for (int i = 0; i < c->ninputs; i++)
+		if (c->inputs[i].traits)
+			return c->inputs[i].traits;
+	return &traits_strace;
+}
+
+/* ---- times ------------------------------------------------------------ */
+
+#define NS_S 1000000000LL
+#define DAY_S 86400LL
+
+void label_clock_of(struct label_clock *k, const struct capture *c)
+{
+	const struct timeline_stats *ts = c->tl ? timeline_stats(c->tl) : NULL;
+	k->clock = TSC_NONE;
+	k->t0 = ts ? ts->ts_first : TS_NONE;
+	for (int i = 0; i < c->ninputs; i++) {
+		const struct input_stats *in = &c->inputs[i];
+		if (k->clock == TSC_NONE)
+			k->clock = in->clock;
+		if (in->ts_first != TS_NONE &&
+		    (k->t0 == TS_NONE || in->ts_first < k->t0))
+			k->t0 = in->ts_first;
+	}
+	if (k->t0 == TS_NONE)
+		k->clock = TSC_NONE;
+}
+
+/* seconds and microseconds of ns, floored (times before 1970 too) */
+static void split_us(int64_t ns, int64_t *s, int64_t *us)
+{
+	*s = ns / NS_S;
+	int64_t r = ns % NS_S;
+	if (r < 0) {
+		r += NS_S;
+		(*s)--;
+	}
+	*us = r / 1000;
+}
+
+void label_offset(struct strbuf *sb, const struct label_clock *k,
+		  int64_t ts)
+{
+	int64_t d = ts - k->t0, s, us;
+	int neg = d < 0;
+	split_us(neg ? -d : d, &s, &us);
+	sb_printf(sb, "%c%" PRId64 ".%06" PRId64 "s", neg ? '-' : '+', s, us);
+}
+
+/* "21:21:22.331252" */
+static void clock_time(struct strbuf *sb, int64_t ns)
+{
+	int64_t s, us;
+	split_us(ns, &s, &us);
+	int64_t day = ((s % DAY_S) + DAY_S) % DAY_S;
+	sb_printf(sb, "%02d:%02d:%02d.%06" PRId64, (int)(day / 3600),
+		  (int)(day / 60 % 60), (int)(day % 60), us);
+}
+
+int label_time(struct strbuf *sb, const struct label_clock *k, int64_t ts)
+{
+	if (ts == TS_NONE || k->clock == TSC_NONE || k->t0 == TS_NONE)
+		return 0;
+	if (k->clock == TSC_RELATIVE) {
+		label_offset(sb, k, ts);
+		return 1;
+	}
+	clock_time(sb, ts);
+	sb_puts(sb, " (");
+	label_offset(sb, k, ts);
+	sb_putc(sb, ')');
+	return 1;
+}
+
+/* days since 1970-01-01 -> civil date (Howard Hinnant's algorithm) */
+static void civil(int64_t days, int *y, int *m, int *d)
+{
+	days += 719468;
+	int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+	int64_t doe = days - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int label_iso(char buf[64], const struct label_clock *k, int64_t ts)
+{
+	buf[0] = '\0';
+	if (ts == TS_NONE || k->clock != TSC_EPOCH)
+		return 0;
+	int64_t s, us;
+	split_us(ts, &s, &us);
+	int64_t days = s / DAY_S - (s % DAY_S < 0);
+	int64_t sec = s - days * DAY_S;
+	int y, m, d;
+	civil(days, &y, &m, &d);
+	snprintf(buf, 64, "%04d-%02d-%02dT%02d:%02d:%02d.%06d" "Z", y, m,
+		 d, (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60),
+		 (int)us);
+	return 1;
+}
+
+void label_start(struct strbuf *sb, const struct label_clock *k)
+{
+	char iso[64];
+	switch (k->clock) {
+	case TSC_EPOCH:
+		label_iso(iso, k, k->t0);
+		iso[10] = ' ';
+		iso[strlen(iso) - 1] = '\0';
+		sb_printf(sb, "started %s UTC", iso);
+		break;
+	case TSC_DAY:
+		sb_puts(sb, "started ");
+		clock_time(sb, k->t0);
+		sb_puts(sb, " (time of day: the trace gives no date)");
+		break;
+	case TSC_RELATIVE:
+		sb_puts(sb, "relative timestamps only: times are +seconds "
+			"from the first event");
+		break;
+	case TSC_NONE:
+		sb_puts(sb, "no timestamps: events are in the order of the "
+			"trace's lines");
+		break;
+	}
+}
