@@ -661,6 +661,12 @@ static void emit_capture(struct index *ix, size_t ci, const char *rdir,
 	}
 	const struct jv *fs = jv_get(rep, "findings");
 	int n = fs && fs->type == JV_ARR ? fs->n : 0;
+	/* how its handles read: the first input's format says */
+	const struct jv *ins = jv_get(rep, "inputs");
+	enum ht_format fmt = FMT_STRACE;
+	if (ins && ins->type == JV_ARR && ins->n > 0 &&
+	    format_parse(jv_kstr(&ins->kids[0], "format", ""), &fmt) < 0)
+		fmt = FMT_STRACE;
 	if (n > MAX_READ_FINDINGS)
 		n = MAX_READ_FINDINGS;
 	struct finding *f = xcalloc((size_t)n + 1, sizeof *f);
@@ -669,6 +675,7 @@ static void emit_capture(struct index *ix, size_t ci, const char *rdir,
 	c->nf = n;
 	for (int i = 0; i < n; i++) {
 		read_finding(&fs->kids[i], i, &f[i]);
+		f[i].traits = format_traits(fmt);
 		if (f[i].kind < FK__COUNT) {
 			count_finding(ix, ci, &f[i]);
 			known[nknown++] = f[i];

@@ -147,7 +147,7 @@ const struct source_traits traits_etw = {
 	.win_results = 1, .pid_tables = 1,
 };
 
-static const struct source_traits *traits_of(enum ht_format f)
+const struct source_traits *format_traits(enum ht_format f)
 {
 	return f == FMT_ETW_XML || f == FMT_PERFVIEW_XML || f == FMT_ETL
 	       ? &traits_etw : &traits_strace;
@@ -193,7 +193,7 @@ struct parser *parser_open(const char *path, const struct parser_options *o,
 		}
 	}
 	st->format = f;
-	st->traits = traits_of(f);
+	st->traits = format_traits(f);
 	struct parser *p = xcalloc(1, sizeof *p);
 	p->format = f;
 	if (f == FMT_STRACE)
@@ -227,7 +227,7 @@ int parser_next(struct parser *p, struct ht_event *ev, struct ht_error *err)
 		r = etl_next(p->impl, ev, err);
 	else
 		r = etw_next(p->impl, ev, err);
-	ev->traits = traits_of(p->format);
+	ev->traits = format_traits(p->format);
 	return r;
 }
 

@@ -136,6 +136,8 @@ struct source_traits {
 				      start unnamed */
 };
 extern const struct source_traits traits_strace, traits_etw;
+/* what a format can tell (readers of saved reports need it too) */
+const struct source_traits *format_traits(enum ht_format f);
 
 #define HT_MAX_FX 16
 

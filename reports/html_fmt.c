@@ -90,16 +90,12 @@ const char *hc_basename(const char *path)
 
 void hc_handle_num(struct html_ctx *x, int64_t h)
 {
-	if (x->windows && h >= 0)
-		sb_printf(x->sb, "0x%" PRIX64, (uint64_t)h);
-	else
-		sb_printf(x->sb, "%" PRId64, h);
+	label_handle_num(x->sb, x->tr ? x->tr : capture_traits(x->d->c), h);
 }
 
 void hc_handle(struct html_ctx *x, int64_t h)
 {
-	sb_puts(x->sb, x->windows ? "handle " : "fd ");
-	hc_handle_num(x, h);
+	label_handle(x->sb, x->tr ? x->tr : capture_traits(x->d->c), h);
 }
 
 static int cmp_task(const void *a, const void *b)
@@ -221,6 +217,17 @@ void hc_thread(struct html_ctx *x, int64_t tid)
 	sb_puts(x->sb, "<span class=\"tid\">");
 	hx_text(x->sb, lb.s);
 	sb_puts(x->sb, "</span>");
+	sb_free(&lb);
+}
+
+/* "kbserver.exe (3396)", "process 3396" (label.c) */
+void hc_process(struct html_ctx *x, const char *program, int64_t pid)
+{
+	struct strbuf lb;
+
+	sb_init(&lb);
+	label_process(&lb, program, pid);
+	hx_text(x->sb, lb.s);
 	sb_free(&lb);
 }
 

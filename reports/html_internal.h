@@ -42,6 +42,7 @@ struct html_ctx {
 	int64_t ts0;     /* origin of "+x ms" times, TS_NONE if no stamps */
 	struct label_clock clk;  /* how times read (label.c) */
 	int windows;     /* handles are Windows HANDLE values (hex) */
+	const struct source_traits *tr;  /* how handles read (label.c) */
 	/* lookup indexes, sorted: tasks by tid, generations by
 	 * (pid, handle, generation) */
 	const struct task_info **tasks;
@@ -63,6 +64,7 @@ void hx_raw(struct strbuf *sb, const char *s);
 void hc_handle(struct html_ctx *x, int64_t h);       /* "fd 8" */
 void hc_handle_num(struct html_ctx *x, int64_t h);   /* "8" / "0x1A4" */
 void hc_thread(struct html_ctx *x, int64_t tid);     /* "thread N (name)" */
+void hc_process(struct html_ctx *x, const char *program, int64_t pid);
 void hc_loc(struct html_ctx *x, const struct source_loc *l);
 /* "21:21:22.331252 (+0.001565s)" (label.c), or "+0.001565s" */
 void hc_reltime(struct html_ctx *x, int64_t ts);

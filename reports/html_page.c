@@ -615,11 +615,8 @@ void html_render(struct strbuf *sb, const struct html_data *d)
 	int anchors_left = HTML_ANCHOR_CAP;
 
 	memset(by_kind, 0, sizeof by_kind);
-	for (int i = 0; i < d->c->ninputs; i++)
-		if (d->c->inputs[i].format == FMT_ETW_XML ||
-		    d->c->inputs[i].format == FMT_PERFVIEW_XML ||
-		    d->c->inputs[i].format == FMT_ETL)
-			x.windows = 1;
+	x.tr = capture_traits(d->c);
+	x.windows = x.tr->handle_hex;
 	capture_span(&x, &x.ts0, &b);
 	label_clock_of(&x.clk, d->c);
 	if (x.clk.t0 == TS_NONE)

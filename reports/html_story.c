@@ -621,11 +621,10 @@ static void threads_block(struct html_ctx *x, const struct finding *f,
 			continue;
 		}
 		if (t->tid == t->pid)
-			sb_printf(sb, "main thread of process %" PRId64, t->pid);
+			sb_puts(sb, "main thread of ");
 		else if (t->is_thread)
-			sb_printf(sb, "a thread of process %" PRId64, t->pid);
-		else
-			sb_printf(sb, "process %" PRId64, t->pid);
+			sb_puts(sb, "a thread of ");
+		hc_process(x, t->program, t->pid);
 		if (t->created.line > 0) {
 			sb_puts(sb, ", created by ");
 			if (t->parent_tid >= 0)
@@ -646,14 +645,17 @@ static void summary_line(struct html_ctx *x, const struct finding *f)
 {
 	struct strbuf *sb = x->sb;
 
-	sb_printf(sb, "<p class=\"sumline\">SUMMARY: handletrail: %s ",
-		  hc_kind_name(f->kind));
-	hx_text(sb, hc_basename(f->src.file));
-	sb_printf(sb, ":%ld ", f->src.line);
-	hc_handle(x, f->handle);
-	sb_printf(sb, " pid %" PRId64 " tid %" PRId64 " <span class=\"fp\" "
-		  "title=\"fingerprint: the same for the same finding in any "
-		  "run, independent of line numbers\">[", f->pid, f->tid);
+	struct strbuf lb;
+
+	/* the text report's line (label.c), then the fingerprint */
+	sb_init(&lb);
+	label_summary(&lb, f);
+	sb_puts(sb, "<p class=\"sumline\">SUMMARY: handletrail: ");
+	hx_text(sb, lb.s);
+	sb_free(&lb);
+	sb_puts(sb, " <span class=\"fp\" title=\"fingerprint: the same for "
+		"the same finding in any run, independent of line "
+		"numbers\">[");
 	hx_text(sb, f->fingerprint);
 	sb_puts(sb, "]</span></p>\n");
 }

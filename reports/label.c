@@ -45,6 +45,30 @@ void label_handle(struct strbuf *sb, const struct source_traits *tr,
 	label_handle_num(sb, tr, h);
 }
 
+void label_loc(struct strbuf *sb, const struct source_loc *l)
+{
+	sb_printf(sb, "%s:%ld", l->file ? l->file : "", l->line);
+	if (l->event > 0 && l->offset > 0)   /* .etl: time order, byte */
+		sb_printf(sb, " (event %ld, byte 0x%llx)", l->event,
+			  l->offset);
+	else if (l->event > 0)
+		sb_printf(sb, " (event %ld)", l->event);
+}
+
+void label_summary(struct strbuf *sb, const struct finding *f)
+{
+	sb_printf(sb, "%s ", finding_kind_name(f->kind));
+	label_handle(sb, f->traits, f->handle);
+	if (f->object)
+		sb_printf(sb, " (%s)", f->object);
+	sb_putc(sb, ' ');
+	label_loc(sb, &f->src);
+	sb_puts(sb, " in ");
+	label_thread(sb, f->thread_name, f->process_name, f->tid, -1);
+	if (f->call)
+		sb_printf(sb, " %s()", f->call);
+}
+
 const struct source_traits *capture_traits(const struct capture *c)
 {
 	for (int i = 0; i < c->ninputs; i++)

@@ -20,6 +20,13 @@ void label_handle_num(struct strbuf *sb, const struct source_traits *tr,
 /* "fd 5" / "handle 0x1A4" */
 void label_handle(struct strbuf *sb, const struct source_traits *tr,
 		  int64_t h);
+/* "race.txt:84", "kb.xml:546 (event 18)", "kb.etl:17 (event 17, byte
+ * 0x540)" */
+void label_loc(struct strbuf *sb, const struct source_loc *l);
+/* The SUMMARY line's text, shared by every report that shows one:
+ * "stale-close fd 5 (socket:[26412]) kb.txt:146 in launcher (17247)
+ * close()" (the report puts "SUMMARY: handletrail: " before it). */
+void label_summary(struct strbuf *sb, const struct finding *f);
 /* what the capture's first input can tell (handle notation) */
 const struct source_traits *capture_traits(const struct capture *c);
 

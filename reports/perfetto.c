@@ -6,7 +6,7 @@
  * tasks), so it covers the handles that matter, not every event. */
 #include <stdlib.h>
 #include <string.h>
-#include "reports.h"
+#include "label.h"
 
 #define SLICE_NS 1000    /* slice length without -T durations: 1 us */
 #define MIN_SLICE_NS 2   /* so a flow point fits strictly inside */
@@ -28,6 +28,7 @@ struct pf {
 	int64_t end;         /* ns of the trace end, rebased */
 	long *line_off;      /* untimed: lines of the inputs before each */
 	int windows;         /* handles are Windows handles (hex) */
+	const struct source_traits *tr; /* how handles read (label.c) */
 	struct slice *sl;
 	size_t nsl, capsl;
 	struct strbuf tmp;
@@ -73,10 +74,7 @@ static int64_t when(const struct pf *p, const struct source_loc *src,
 
 static void handle_label(struct strbuf *sb, const struct pf *p, int64_t h)
 {
-	if (p->windows)
-		sb_printf(sb, "handle 0x%llx", (unsigned long long)h);
-	else
-		sb_printf(sb, "fd %lld", (long long)h);
+	label_handle(sb, p->tr, h);
 }
 
 static void handle_id(struct strbuf *sb, const struct pf *p, int64_t pid,
@@ -321,10 +319,8 @@ static void slices(struct pf *p, struct strbuf *sb, int *first)
 		sb_printf(&nm, "%s(", s->call ? s->call : "?");
 		if (creates(s->role))
 			sb_puts(&nm, "...");  /* the number is the result */
-		else if (p->windows)
-			sb_printf(&nm, "0x%llx", (unsigned long long)x->handle);
 		else
-			sb_printf(&nm, "%lld", (long long)x->handle);
+			label_handle_num(&nm, p->tr, x->handle);
 		sb_putc(&nm, ')');
 		if (s->result && *s->result)
 			sb_printf(&nm, " = %s", s->result);
@@ -540,8 +536,8 @@ void report_perfetto(struct strbuf *sb, const struct capture *c)
 		    (p.base == TS_NONE || c->inputs[i].ts_first < p.base))
 			p.base = c->inputs[i].ts_first;
 	p.timed = p.base != TS_NONE;
-	p.windows = c->ninputs > 0 && (c->inputs[0].format == FMT_ETW_XML ||
-				       c->inputs[0].format == FMT_PERFVIEW_XML);
+	p.tr = capture_traits(c);
+	p.windows = p.tr->handle_hex;
 	p.line_off = xcalloc((size_t)c->ninputs + 1, sizeof *p.line_off);
 	long lines = 0;
 	for (int i = 0; i < c->ninputs; i++) {

@@ -278,20 +278,22 @@ static const char *flow_kind(const char *role)
 
 /* "closed handle 3 (TCP:[...]): close(3) = 0 in server (17360)" */
 static void step_text(struct strbuf *sb, const struct chain_step *s,
-		      int64_t handle)
+		      const struct finding *f)
 {
 	int creates = s->role && (strcmp(s->role, "opened") == 0 ||
 				  strcmp(s->role, "reused") == 0);
 	sb_reset(sb);
-	sb_printf(sb, "%s handle %lld", s->role ? s->role : "step",
-		  (long long)handle);
+	sb_printf(sb, "%s ", s->role ? s->role : "step");
+	label_handle(sb, f->traits, f->handle);
 	if (s->object && *s->object)
 		sb_printf(sb, " (%s)", s->object);
 	sb_printf(sb, ": %s(", s->call ? s->call : "?");
-	if (creates)
+	if (creates) {
 		sb_puts(sb, "...)");  /* the handle is a result */
-	else
-		sb_printf(sb, "%lld)", (long long)handle);
+	} else {
+		label_handle_num(sb, f->traits, f->handle);
+		sb_putc(sb, ')');
+	}
 	if (s->result && *s->result)
 		sb_printf(sb, " = %s", s->result);
 	sb_puts(sb, " in ");
@@ -308,8 +310,9 @@ static void code_flow(struct jsonw *w, struct artifacts *a,
 	jw_arr(w);
 	jw_obj(w);
 	sb_reset(tmp);
-	sb_printf(tmp, "lifetime of handle %lld across threads",
-		  (long long)f->handle);
+	sb_puts(tmp, "lifetime of ");
+	label_handle(tmp, f->traits, f->handle);
+	sb_puts(tmp, " across threads");
 	text_msg(w, "message", tmp->s);
 	jw_key(w, "threadFlows");
 	jw_arr(w);
@@ -323,8 +326,10 @@ static void code_flow(struct jsonw *w, struct artifacts *a,
 			  (long long)t->tid);
 		jw_kstr(w, "id", tmp->s);
 		sb_reset(tmp);
-		sb_printf(tmp, "thread %lld of process %lld",
-			  (long long)t->tid, (long long)t->pid);
+		label_thread(tmp, t->thread_name, t->process_name, t->tid,
+			     -1);
+		sb_puts(tmp, " of ");
+		label_process(tmp, t->process_name, t->pid);
 		text_msg(w, "message", tmp->s);
 		jw_key(w, "locations");
 		jw_arr(w);
@@ -343,7 +348,7 @@ static void code_flow(struct jsonw *w, struct artifacts *a,
 			jw_key(w, "location");
 			jw_obj(w);
 			phys(w, a, tmp, &s->src, s->end_line);
-			step_text(tmp, s, f->handle);
+			step_text(tmp, s, f);
 			text_msg(w, "message", tmp->s);
 			jw_end_obj(w);
 			jw_key(w, "properties");
@@ -374,11 +379,12 @@ static void result(struct jsonw *w, struct artifacts *a, struct strbuf *tmp,
 	jw_kint(w, "ruleIndex", f->kind);
 	jw_kstr(w, "level", level_name(f->severity));
 	sb_reset(tmp);
-	if (f->message && *f->message)
+	if (f->message && *f->message) {
 		sb_puts(tmp, f->message);
-	else
-		sb_printf(tmp, "%s on handle %lld", kind,
-			  (long long)f->handle);
+	} else {
+		sb_printf(tmp, "%s on ", kind);
+		label_handle(tmp, f->traits, f->handle);
+	}
 	text_msg(w, "message", tmp->s);
 	long end_line = 0;
 	for (int k = 0; k < f->nchain; k++)

@@ -36,22 +36,17 @@ static const char *sev_color(enum severity s)
 	return s == SEV_ERROR ? "1;31" : s == SEV_WARNING ? "1;35" : "1;36";
 }
 
-static void loc(struct out *o, const struct source_loc *s)
-{
-	tput(o, s->file);
-	sb_printf(o->sb, ":%ld", s->line);
-	if (s->event > 0 && s->offset > 0)   /* .etl: time order, byte */
-		sb_printf(o->sb, " (event %ld, byte 0x%llx)", s->event,
-			  s->offset);
-	else if (s->event > 0)
-		sb_printf(o->sb, " (event %ld)", s->event);
-}
-
 /* a label made by label.c, escaped (names come from the trace) */
 static void lput(struct out *o)
 {
 	tput(o, o->tmp.s);
 	sb_reset(&o->tmp);
+}
+
+static void loc(struct out *o, const struct source_loc *s)
+{
+	label_loc(&o->tmp, s);
+	lput(o);
 }
 
 /* "  21:21:22.331252 (+0.001565s)"; the trace's own text when the
@@ -167,23 +162,8 @@ static void step(struct out *o, const struct chain_step *s)
 /* "stale-close handle 5 (obj) file:12 in server (7) close()" */
 static void summary_line(struct out *o, const struct finding *f)
 {
-	sb_printf(o->sb, "%s handle %" PRId64, finding_kind_name(f->kind),
-		  f->handle);
-	if (f->object) {
-		put(o, " (");
-		tput(o, f->object);
-		put(o, ")");
-	}
-	put(o, " ");
-	loc(o, &f->src);
-	put(o, " in ");
-	label_thread(&o->tmp, f->thread_name, f->process_name, f->tid, -1);
+	label_summary(&o->tmp, f);
 	lput(o);
-	if (f->call) {
-		put(o, " ");
-		tput(o, f->call);
-		put(o, "()");
-	}
 }
 
 /* The story of one finding: headline, offending call, history newest
@@ -191,9 +171,10 @@ static void summary_line(struct out *o, const struct finding *f)
 static void story(struct out *o, const struct finding *f)
 {
 	sgr(o, sev_color(f->severity));
-	sb_printf(o->sb, "==== F%d %s: %s on handle %" PRId64, f->id,
-		  severity_name(f->severity), finding_kind_name(f->kind),
-		  f->handle);
+	sb_printf(o->sb, "==== F%d %s: %s on ", f->id,
+		  severity_name(f->severity), finding_kind_name(f->kind));
+	label_handle(&o->tmp, f->traits, f->handle);
+	lput(o);
 	if (f->object) {
 		put(o, " (");
 		tput(o, f->object);
@@ -472,7 +453,9 @@ void report_text(struct strbuf *sb, const struct capture *c, int color)
 			label_thread(&o.tmp, u[i].thread_name,
 				     u[i].process_name, u[i].tid, -1);
 			lput(&o);
-			sb_printf(sb, " handle %" PRId64, u[i].handle);
+			put(&o, " ");
+			label_handle(&o.tmp, u[i].traits, u[i].handle);
+			lput(&o);
 			when(&o, u[i].ts, u[i].time);
 			put(&o, " ");
 			tput(&o, u[i].error);
