@@ -118,6 +118,9 @@ static int want_color(const char *when, const char *path)
 		die("--color: expected auto, always or never, not '%s'", when);
 	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
 		return 0;
+	/* a terminal that says it cannot do escape sequences */
+	if (getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0)
+		return 0;
 	return strcmp(path, "-") == 0 && isatty(STDOUT_FILENO);
 }
 

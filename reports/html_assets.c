@@ -174,6 +174,13 @@ const char html_css[] =
 "table.lanes tr.hl-cause td{background:var(--warn-bg)}\n"
 "table.lanes tr.gap td{color:var(--muted);font-style:italic;"
 "text-align:center}\n"
+"svg.tl{max-width:100%;height:auto}\n"
+/* a narrow window (800 px): tables wrap their cells instead of pushing
+ * the page sideways */
+"@media (max-width:1000px){th{white-space:normal}"
+"table.findings td,table.handles td,table.unexpl td{"
+"overflow-wrap:anywhere}.t,.loc{white-space:normal}"
+"table.findings .objcell{max-width:none}}\n"
 "svg.tl{display:block;margin:4px 0;font-family:system-ui,-apple-system,"
 "\"Segoe UI\",Roboto,\"Liberation Sans\",\"DejaVu Sans\",sans-serif}\n"
 "svg.tl text{fill:var(--fg);font-size:12px}\n"

@@ -295,8 +295,9 @@ static void headline(struct html_ctx *x, const struct finding *f,
 		  "</span> on <b>", f->id, f->id, sev, sev,
 		  hc_kind_name(f->kind));
 	hc_handle(x, f->handle);
-	sb_printf(sb, "</b> <span class=\"muted\">in process %" PRId64
-		  "</span>", f->pid);
+	sb_puts(sb, "</b> <span class=\"muted\">in ");
+	hc_process(x, f->process_name, f->pid);
+	sb_puts(sb, "</span>");
 	if (f->call && f->call[0]) {
 		sb_puts(sb, " \xe2\x80\x94 <code>");
 		hx_text(sb, f->call);

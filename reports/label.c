@@ -201,3 +201,78 @@ void label_start(struct strbuf *sb, const struct label_clock *k)
 		break;
 	}
 }
+
+/* ---- the story in one sentence ----------------------------------------- */
+
+static int role_is(const struct chain_step *s, const char *role)
+{
+	return s->role && strcmp(s->role, role) == 0;
+}
+
+/* "launcher (17247) opened fd 5 for anon_inode:[pidfd] (line 118)" */
+static void in_order_step(struct strbuf *sb, const struct finding *f,
+			  const struct chain_step *s, int first)
+{
+	label_thread(sb, s->thread_name, s->process_name, s->tid, -1);
+	sb_putc(sb, ' ');
+	const char *obj = s->object && *s->object ? s->object : "an object "
+							      "not named";
+	if (role_is(s, "opened") || role_is(s, "reused") ||
+	    role_is(s, "created")) {
+		int reuse = role_is(s, "reused");
+		if (f->kind == FK_LEAK) {   /* one step per number it left */
+			sb_printf(sb, "opened %s", obj);
+		} else {
+			sb_puts(sb, reuse ? "got number " : "opened ");
+			if (reuse)
+				label_handle_num(sb, f->traits, f->handle);
+			else
+				label_handle(sb, f->traits, f->handle);
+			sb_printf(sb, " for %s", obj);
+		}
+	} else if (role_is(s, "closed")) {
+		sb_puts(sb, "closed ");
+		if (first)
+			label_handle(sb, f->traits, f->handle);
+		else
+			sb_puts(sb, "it");
+		if (s->object && *s->object)
+			sb_printf(sb, " (%s)", s->object);
+	} else if (role_is(s, "offending") && f->kind == FK_STALE_CLOSE) {
+		sb_printf(sb, "closed it again, destroying %s", obj);
+	} else if (role_is(s, "offending") &&
+		   f->kind == FK_CLOSE_WHILE_IN_USE) {
+		sb_puts(sb, "closed it under the blocked call");
+	} else if (role_is(s, "exited")) {
+		sb_printf(sb, "ended (%s)", s->call && *s->call ? s->call
+							  : "exit");
+	} else {
+		if (role_is(s, "offending") && f->kind == FK_DOUBLE_CLOSE)
+			sb_puts(sb, "closed it again: ");
+		else if (role_is(s, "blocked"))
+			sb_puts(sb, "was blocked in ");
+		else
+			sb_puts(sb, role_is(s, "failed") ? "failed in "
+							 : "called ");
+		sb_printf(sb, "%s(", s->call && *s->call ? s->call : "?");
+		label_handle_num(sb, f->traits, f->handle);
+		sb_putc(sb, ')');
+		if (s->result && *s->result)
+			sb_printf(sb, " = %s", s->result);
+	}
+	if (s->src.event > 0)
+		sb_printf(sb, " (event %ld)", s->src.event);
+	else
+		sb_printf(sb, " (line %ld)", s->src.line);
+}
+
+void label_in_order(struct strbuf *sb, const struct finding *f)
+{
+	for (int i = 0; i < f->nchain; i++) {
+		if (i)
+			sb_puts(sb, " \xe2\x86\x92 ");
+		in_order_step(sb, f, &f->chain[i], i == 0);
+	}
+	if (f->nchain)
+		sb_putc(sb, '.');
+}

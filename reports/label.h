@@ -27,6 +27,10 @@ void label_loc(struct strbuf *sb, const struct source_loc *l);
  * "stale-close fd 5 (socket:[26412]) kb.txt:146 in launcher (17247)
  * close()" (the report puts "SUMMARY: handletrail: " before it). */
 void label_summary(struct strbuf *sb, const struct finding *f);
+/* The story in one sentence, in time order, a verb on every step:
+ * "launcher (17207) opened fd 5 for anon_inode:[pidfd] (line 118) →
+ * launcher (17207) closed it (anon_inode:[pidfd]) (line 131) → ..." */
+void label_in_order(struct strbuf *sb, const struct finding *f);
 /* what the capture's first input can tell (handle notation) */
 const struct source_traits *capture_traits(const struct capture *c);
 

@@ -225,7 +225,8 @@ static void rules(struct jsonw *w)
 /* physicalLocation of a trace line; nothing when the place is unknown
  * (a handle opened before the trace started). */
 static void phys(struct jsonw *w, struct artifacts *a, struct strbuf *tmp,
-		 const struct source_loc *src, long end_line)
+		 const struct source_loc *src, long end_line,
+		 const char *snippet)
 {
 	if (!src->file || !*src->file)
 		return;
@@ -246,9 +247,49 @@ static void phys(struct jsonw *w, struct artifacts *a, struct strbuf *tmp,
 		jw_kint(w, "startLine", src->line);
 		if (end_line > src->line)  /* <unfinished ...> to resumed */
 			jw_kint(w, "endLine", end_line);
+		if (snippet && *snippet) {   /* the trace line itself */
+			jw_key(w, "snippet");
+			jw_obj(w);
+			jw_kstr(w, "text", snippet);
+			jw_end_obj(w);
+		}
 		jw_end_obj(w);
 	}
 	jw_end_obj(w);
+}
+
+/* -k: the offending call's stack, one frame a line
+ * ("lib.so(sym+0x1f) [0x...]"), as a SARIF stack */
+static void stack_of(struct jsonw *w, const char *stack)
+{
+	jw_key(w, "stacks");
+	jw_arr(w);
+	jw_obj(w);
+	text_msg(w, "message", "the offending call's stack (strace -k)");
+	jw_key(w, "frames");
+	jw_arr(w);
+	for (const char *p = stack; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		while (n && *p == ' ')
+			p++, n--;
+		if (n) {
+			jw_obj(w);
+			jw_key(w, "location");
+			jw_obj(w);
+			jw_key(w, "message");
+			jw_obj(w);
+			jw_key(w, "text");
+			jw_strn(w, p, n);
+			jw_end_obj(w);
+			jw_end_obj(w);
+			jw_end_obj(w);
+		}
+		p += n + (e != NULL);
+	}
+	jw_end_arr(w);
+	jw_end_obj(w);
+	jw_end_arr(w);
 }
 
 static const char *importance(const char *role)
@@ -347,7 +388,7 @@ static void code_flow(struct jsonw *w, struct artifacts *a,
 			jw_end_arr(w);
 			jw_key(w, "location");
 			jw_obj(w);
-			phys(w, a, tmp, &s->src, s->end_line);
+			phys(w, a, tmp, &s->src, s->end_line, s->raw);
 			step_text(tmp, s, f);
 			text_msg(w, "message", tmp->s);
 			jw_end_obj(w);
@@ -386,17 +427,20 @@ static void result(struct jsonw *w, struct artifacts *a, struct strbuf *tmp,
 		label_handle(tmp, f->traits, f->handle);
 	}
 	text_msg(w, "message", tmp->s);
-	long end_line = 0;
+	const struct chain_step *off = NULL;
 	for (int k = 0; k < f->nchain; k++)
 		if (f->chain[k].tid == f->tid &&
 		    f->chain[k].src.line == f->src.line)
-			end_line = f->chain[k].end_line;
+			off = &f->chain[k];
 	jw_key(w, "locations");
 	jw_arr(w);
 	jw_obj(w);
-	phys(w, a, tmp, &f->src, end_line);
+	phys(w, a, tmp, &f->src, off ? off->end_line : 0,
+	     off ? off->raw : NULL);
 	jw_end_obj(w);
 	jw_end_arr(w);
+	if (off && off->stack && *off->stack)
+		stack_of(w, off->stack);
 	jw_key(w, "partialFingerprints");
 	jw_obj(w);
 	jw_kstr(w, "handletrailFingerprint/v1", f->fingerprint);

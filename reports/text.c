@@ -125,7 +125,7 @@ static const char *role_phrase(const char *role)
 		{ "opened", "opened by" }, { "closed", "closed by" },
 		{ "reused", "reused by" }, { "used", "used by" },
 		{ "offending", "offending call by" },
-		{ "victim", "then" }, { "failed", "then failed in" },
+		{ "victim", "then used by" }, { "failed", "then failed in" },
 		{ "duplicated", "duplicated by" }, { "blocked", "blocked in" },
 		{ "created", "created by" }, { "exited", "process exited in" },
 	};
@@ -185,6 +185,12 @@ static void story(struct out *o, const struct finding *f)
 	put(o, "\n");
 	tput(o, f->message);
 	put(o, "\n");
+	if (f->nchain > 1) {
+		put(o, "  what happened, in order: ");
+		label_in_order(&o->tmp, f);
+		lput(o);
+		put(o, "\n");
+	}
 	if (f->caused_by)
 		sb_printf(o->sb, "  follows from: F%d (its root cause)\n",
 			  f->caused_by);
@@ -200,25 +206,10 @@ static void story(struct out *o, const struct finding *f)
 		tput(o, f->expected);
 		put(o, "\n");
 	}
-	/* the offending call first, then the history newest first */
-	const struct chain_step *off = NULL;
+	/* every step in the order it happened, the offending call among
+	 * them (with its -k stack like the others) */
 	for (int i = 0; i < f->nchain; i++)
-		if (strcmp(f->chain[i].role, "offending") == 0)
-			off = &f->chain[i];
-	if (off) {
-		put(o, "  ");
-		who(o, off->thread_name, off->process_name, off->pid,
-		    off->tid, off->cpu);
-		put(o, " at ");
-		loc(o, &off->src);
-		when(o, off->ts, off->time);
-		put(o, ":\n      ");
-		tput(o, off->raw);
-		put(o, "\n");
-	}
-	for (int i = f->nchain - 1; i >= 0; i--)
-		if (&f->chain[i] != off)
-			step(o, &f->chain[i]);
+		step(o, &f->chain[i]);
 	if (f->evidence) {
 		put(o, "  evidence: ");
 		tput(o, f->evidence);

@@ -81,6 +81,9 @@ for path in sys.argv[2:4]:
         if arts[pl["artifactLocation"]["index"]] != uri:
             bad("artifact index does not match uri " + uri)
         line = pl["region"]["startLine"]
+        # the trace line itself travels with the result
+        if not pl["region"].get("snippet", {}).get("text"):
+            bad("%s: result %s has no region.snippet" % (path, r["ruleId"]))
         fp = r["partialFingerprints"].get("handletrailFingerprint/v1", "")
         if len(fp) != 16:
             bad("no fingerprint")
@@ -133,4 +136,20 @@ for path in sys.argv[2:4]:
         if not any("%25" in a and "%3C" in a for a in arts):
             bad("hostile file name not percent-encoded in artifacts")
 sys.exit(fail)
+PY
+[ $? -eq 0 ] || exit 1
+# -k: the offending call's own stack travels as a SARIF stack, validated
+"$HT" --sarif "$t/k.sarif" "$S/kb-socket.f-k-y.txt" >/dev/null
+python3 - "$schema" "$t/k.sarif" <<'PY'
+import json, sys, jsonschema
+doc = json.load(open(sys.argv[2]))
+jsonschema.validate(doc, json.load(open(sys.argv[1])))
+res = doc["runs"][0]["results"]
+frames = [f["location"]["message"]["text"]
+          for r in res for st in r.get("stacks", []) for f in st["frames"]]
+if not res or len(frames) < len(res) or \
+        not any("(__close+" in f for f in frames):
+    print("FAIL: -k stacks missing from SARIF results: %r" % frames[:3])
+    sys.exit(1)
+print("k.sarif: %d results, %d frames" % (len(res), len(frames)))
 PY
