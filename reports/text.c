@@ -243,13 +243,18 @@ static void follow_line(struct out *o, const struct finding *f,
 	sgr(o, "0");
 	put(o, " at ");
 	where(o, f, head);
-	sb_printf(o->sb, ": thread %" PRId64, f->tid);
+	put(o, ": ");
+	label_thread(&o->tmp, f->thread_name, f->process_name, f->tid,
+		     f->pid);
+	lput(o);
 	if (f->call) {
 		put(o, " ");
 		tput(o, f->call);
 		put(o, "()");
 	}
-	sb_printf(o->sb, " on handle %" PRId64, f->handle);
+	put(o, " on ");
+	label_handle(&o->tmp, f->traits, f->handle);
+	lput(o);
 	if (f->object) {
 		put(o, " (");
 		tput(o, f->object);
@@ -320,7 +325,11 @@ static void repeats(struct out *o, const struct card_set *cs,
 			continue;
 		sb_printf(o->sb, "  what followed F%d (", r->id);
 		where(o, r, c->roots[0]);
-		sb_printf(o->sb, ", thread %" PRId64 "):\n", r->tid);
+		put(o, ", ");
+		label_thread(&o->tmp, r->thread_name, r->process_name,
+			     r->tid, r->pid);
+		lput(o);
+		put(o, "):\n");
 		followers(o, cs, c, base, r);
 	}
 }
