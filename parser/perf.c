@@ -1005,11 +1005,24 @@ static int64_t ret_of(const char *s, size_t n, int *ok)
 
 /* ---- events of the sched and task systems --------------------------------- */
 
-int ptask_spawn_pending(const struct ptask *t)
+static int ptask_spawn_pending(const struct ptask *t)
 {
 	return t->pending && ((t->sc && (t->sc->kind == K_CLONE ||
 					 t->sc->kind == K_FORK)) ||
 			      strcmp(t->name, "clone3") == 0);
+}
+
+int perf_fork_tellable(struct ptasks *ts, int64_t parent, int64_t child,
+		       long *unknown)
+{
+	if (ptask_spawn_pending(ptask_get(ts, parent)))
+		return 0;          /* the clone's exit tells */
+	struct ptask *c = ptask_find(ts, child);
+	if (!c || c->newtask_flags < 0) {
+		(*unknown)++;
+		return 0;
+	}
+	return 1;
 }
 
 /* sched_process_fork: "comm=a pid=PARENT child_comm=b child_pid=CHILD".
@@ -1030,14 +1043,8 @@ static int fork_event(struct perf *p, const struct pline *pl,
 				 "field is missing or not a number");
 		return 0;
 	}
-	struct ptask *t = ptask_get(&p->tasks, parent);
-	if (ptask_spawn_pending(t))
-		return 0;          /* the clone's exit tells */
-	struct ptask *c = ptask_find(&p->tasks, child);
-	if (!c || c->newtask_flags < 0) {
-		p->n_fork_unknown++;
+	if (!perf_fork_tellable(&p->tasks, parent, child, &p->n_fork_unknown))
 		return 0;
-	}
 	arena_reset(&p->ar, pl->body_len + 256);
 	perf_ev_init(ev, EV_TASK_INFO, PH_FULL, p->path, p->line_no, parent,
 		     pl->cpu, pl->ts);
@@ -1048,7 +1055,7 @@ static int fork_event(struct perf *p, const struct pline *pl,
 		ev->time_text = "";
 	if (!ev->raw)
 		ev->raw = "";
-	perf_fork_spawn(&p->tasks, t, child, ev);
+	perf_fork_spawn(&p->tasks, ptask_find(&p->tasks, parent), child, ev);
 	return 1;
 }
 

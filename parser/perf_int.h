@@ -82,9 +82,12 @@ int fdseen_event(struct ptasks *ts, struct ptask *t, struct ht_event *ev,
 void fdseen_outside_only(struct ht_event *ev);
 
 /* sched_process_fork tells of a child where the call that made it is
- * not recorded (a subset of syscalls, a lost entry).  A clone, fork or
- * vfork of t in flight: its exit will tell the child instead. */
-int ptask_spawn_pending(const struct ptask *t);
+ * not recorded (a subset of syscalls, a lost entry).  1: this one is to
+ * be told as a spawn; 0: a clone, fork or vfork of the parent is in
+ * flight (its exit will tell the child), or no task:task_newtask gave the
+ * child's sharing (*unknown counts it). */
+int perf_fork_tellable(struct ptasks *ts, int64_t parent, int64_t child,
+		       long *unknown);
 /* ev (from perf_ev_init, tid the parent's) becomes the spawn of child
  * with the sharing its task:task_newtask gave (CLONE_FILES, CLONE_THREAD;
  * the caller has checked there was one); the child is marked told */

@@ -607,14 +607,8 @@ static int fork_tp(struct ptrace_rd *p, const char *s, size_t n,
 	    child <= 0)
 		return -1;
 	p->n_fork++;
-	struct ptask *t = ptask_get(&p->tasks, parent);
-	if (ptask_spawn_pending(t))
-		return 0;          /* the clone's exit tells */
-	struct ptask *c = ptask_find(&p->tasks, child);
-	if (!c || c->newtask_flags < 0) {
-		p->n_fork_unknown++;
+	if (!perf_fork_tellable(&p->tasks, parent, child, &p->n_fork_unknown))
 		return 0;
-	}
 	start_event(p, ev, EV_TASK_INFO, PH_FULL, p->line_no, pl,
 		    pl->has_ts ? pl->ts : TS_NONE, pl->ts_text, pl->ts_len, n);
 	ev->tid = parent;
