@@ -150,23 +150,26 @@ static void build(struct html_data *d, struct capture *c)
 	findings[3].message = HOSTILE;
 
 	memset(tasks, 0, sizeof tasks);
-	tasks[0] = (struct task_info){ 13741, 13741, "fdrace",
-				       { TRACE, 0, 0 }, -1, 0 };
-	tasks[1] = (struct task_info){ 13742, 13741, "reader",
-				       { TRACE, 47, 0 }, 13741, 1 };
-	tasks[2] = (struct task_info){ 13743, 13741, HOSTILE,
-				       { TRACE, 61, 0 }, 13741, 1 };
+	tasks[0] = (struct task_info){ .tid = 13741, .pid = 13741,
+		.name = "fdrace", .created = { .file = TRACE },
+		.parent_tid = -1 };
+	tasks[1] = (struct task_info){ .tid = 13742, .pid = 13741,
+		.name = "reader", .created = { .file = TRACE, .line = 47 },
+		.parent_tid = 13741, .is_thread = 1 };
+	tasks[2] = (struct task_info){ .tid = 13743, .pid = 13741,
+		.name = HOSTILE, .created = { .file = TRACE, .line = 61 },
+		.parent_tid = 13741, .is_thread = 1 };
 
 	memset(gens, 0, sizeof gens);
 	gens[0] = (struct generation_info){ .pid = 13741, .handle = 8,
 		.generation = 2, .object = "UDP:[20230]", .lifetime = LT_IN_IN,
 		.open_tid = 13743, .close_tid = 13743,
-		.opened = { TRACE, 74, 0 }, .closed = { TRACE, 75, 0 },
+		.opened = { .file = TRACE, .line = 74 }, .closed = { .file = TRACE, .line = 75 },
 		.open_ts = MS(6.73), .close_ts = MS(6.84), .table = 1 };
 	gens[1] = (struct generation_info){ .pid = 13741, .handle = 8,
 		.generation = 3, .object = "/etc/hostname",
 		.lifetime = LT_IN_IN, .open_tid = 13741, .close_tid = 13741,
-		.opened = { TRACE, 78, 0 }, .closed = { TRACE, 89, 0 },
+		.opened = { .file = TRACE, .line = 78 }, .closed = { .file = TRACE, .line = 89 },
 		.open_ts = MS(7.03), .close_ts = MS(7.6), .uses = 1,
 		.table = 1 };
 	gens[2] = (struct generation_info){ .pid = 13741, .handle = 9,
@@ -176,14 +179,15 @@ static void build(struct html_data *d, struct capture *c)
 	gens[3] = (struct generation_info){ .pid = 13741, .handle = 3,
 		.generation = 1, .object = "TCP:[20226]", .lifetime = LT_IN_IN,
 		.open_tid = 13741, .close_tid = 13741,
-		.opened = { TRACE, 31, 0 }, .closed = { TRACE, 133, 0 },
+		.opened = { .file = TRACE, .line = 31 }, .closed = { .file = TRACE, .line = 133 },
 		.open_ts = MS(2.9), .close_ts = MS(39.1), .uses = 4,
 		.table = 1 };
 
 	memset(unexpl, 0, sizeof unexpl);
-	unexpl[0] = (struct unexplained){ 13741, 13742, 251, HOSTILE,
-		"EBADF", "fd never seen " HOSTILE, "20:35:24.3", HOSTILE,
-		{ TRACE, 130, 0 } };
+	unexpl[0] = (struct unexplained){ .pid = 13741, .tid = 13742,
+		.handle = 251, .call = HOSTILE, .error = "EBADF",
+		.reason = "fd never seen " HOSTILE, .time = "20:35:24.3",
+		.raw = HOSTILE, .src = { .file = TRACE, .line = 130 } };
 
 	memset(inputs, 0, sizeof inputs);
 	inputs[0].path = "/tmp/<script>x</script>\"'\x01\xe2\x80\xae.txt";
@@ -491,7 +495,7 @@ static void test_caps(void)
 	d.nf = n;
 	sb_init(&sb);
 	html_render(&sb, &d);
-	CHECK("group cap said", strstr(sb.s, "The first 100 distinct findings "
+	CHECK("group cap said", strstr(sb.s, "The first 100 root-cause cards "
 		"are told as a story below; 900 more show their headline and "
 		"offending call only, and 1501 more are not drawn"));
 	CHECK("every finding listed", strstr(sb.s, "data-id=\"3000\"") &&
