@@ -6,6 +6,9 @@
 
 #define SECRET "TOPSECRET-5f1c9e"
 
+/* the rules the test providers need (unit_app_rules) */
+static char *rules;
+
 static const char *ev_head =
 	"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>"
 	"<System><Provider Name='App' Guid='{00000000-0000-0000-0000-00000000"
@@ -46,7 +49,7 @@ static void test_xxe(void)
 		  "<!ENTITY xxe SYSTEM 'file://%s'>]>\n<Events>%s<EventData>"
 		  "<Data Name='Handle'>4</Data><Data Name='Error'>&xxe;</Data>"
 		  "</EventData></Event></Events>\n", secret_path, ev_head);
-	run_parse(&r, sb.s, FMT_AUTO, NULL);
+	run_parse(&r, sb.s, FMT_AUTO, rules);
 	CHECK_INT("xxe refused at open", r.rc, -2);
 	CHECK("xxe message says DOCTYPE", strstr(r.errmsg, "DOCTYPE") != NULL);
 	CHECK("xxe message names line 1", strstr(r.errmsg, ":1:") != NULL);
@@ -57,7 +60,7 @@ static void test_xxe(void)
 	sb_reset(&sb);
 	sb_printf(&sb, "<!-- c -->\n<?pi x?>\n<!doctype Events SYSTEM "
 		  "'file://%s'>\n<Events/>\n", secret_path);
-	run_parse(&r, sb.s, FMT_ETW_XML, NULL);
+	run_parse(&r, sb.s, FMT_ETW_XML, rules);
 	CHECK_INT("external DTD refused", r.rc, -2);
 	CHECK("external DTD no leak", !leaked(&r));
 	run_free(&r);
@@ -70,7 +73,7 @@ static void test_xxe(void)
 		  "%s<EventData><Data Name='Handle'>&xxe;</Data>"
 		  "<Data Name='Error'>6</Data></EventData></Event>\n",
 		  ev_head, secret_path, ev_head);
-	run_parse(&r, sb.s, FMT_AUTO, NULL);
+	run_parse(&r, sb.s, FMT_AUTO, rules);
 	CHECK_INT("mid-run DOCTYPE is an XML error", r.rc, -1);
 	CHECK("mid-run DOCTYPE no leak", !leaked(&r));
 	run_free(&r);
@@ -79,7 +82,7 @@ static void test_xxe(void)
 	sb_reset(&sb);
 	sb_printf(&sb, "<Events>%s<EventData><Data Name='Handle'>&xxe;</Data>"
 		  "</EventData></Event></Events>\n", ev_head);
-	run_parse(&r, sb.s, FMT_AUTO, NULL);
+	run_parse(&r, sb.s, FMT_AUTO, rules);
 	CHECK_INT("undeclared entity is an XML error", r.rc, -1);
 	CHECK("undeclared entity message",
 	      strstr(r.errmsg, "xxe") != NULL);
@@ -92,7 +95,7 @@ static void test_xxe(void)
 		  "xmlns:xi='http://www.w3.org/2001/XInclude' href='file://%s'"
 		  " parse='text'/></Data></EventData></Event></Events>\n",
 		  ev_head, secret_path);
-	run_parse(&r, sb.s, FMT_AUTO, NULL);
+	run_parse(&r, sb.s, FMT_AUTO, rules);
 	CHECK_INT("xinclude parsed", r.rc, 0);
 	CHECK_INT("xinclude event", r.n, 1);
 	CHECK("xinclude no leak", !leaked(&r));
@@ -131,7 +134,7 @@ static void test_laughs(void)
 		  "</Data></EventData></Event></Events>\n", ev_head);
 	double t0 = now();
 	struct run r;
-	run_parse(&r, sb.s, FMT_AUTO, NULL);
+	run_parse(&r, sb.s, FMT_AUTO, rules);
 	double dt = now() - t0;
 	CHECK("billion laughs refused", r.rc == -2 && r.n == 0);
 	CHECK("billion laughs fast", dt < 2.0);
@@ -152,7 +155,7 @@ static void test_bounds(void)
 	for (int i = 0; i < 5000; i++)
 		sb_puts(&sb, "</a>");
 	sb_puts(&sb, "</UserData></Event></Events>\n");
-	run_parse(&r, sb.s, FMT_AUTO, NULL);
+	run_parse(&r, sb.s, FMT_AUTO, rules);
 	CHECK_INT("deep nesting: clean error", r.rc, -1);
 	CHECK("deep nesting: message", strstr(r.errmsg, "XML error") != NULL);
 	run_free(&r);
@@ -165,7 +168,7 @@ static void test_bounds(void)
 	for (int i = 0; i < 200000 / 8; i++)
 		sb_puts(&sb, "ABCDEFGH");
 	sb_puts(&sb, "</Data></EventData></Event></Events>\n");
-	run_parse(&r, sb.s, FMT_AUTO, NULL);
+	run_parse(&r, sb.s, FMT_AUTO, rules);
 	CHECK_INT("big value: read", r.rc, 0);
 	CHECK_INT("big value: event", r.n, 1);
 	if (r.n == 1) {
@@ -181,7 +184,7 @@ static void test_bounds(void)
 	sb_printf(&sb, "<Events>%s<EventData><Data Name='Socket'>4</Data>"
 		  "<Data Name='Error'>10038</Data><Data Name='Msg'>a&#10;b"
 		  "&#9;c&#13;d</Data></EventData></Event></Events>\n", ev_head);
-	run_parse(&r, sb.s, FMT_AUTO, NULL);
+	run_parse(&r, sb.s, FMT_AUTO, rules);
 	CHECK_INT("control chars: event", r.n, 1);
 	if (r.n == 1)
 		CHECK("control chars: one line", strpbrk(r.ev[0].raw,
@@ -189,12 +192,12 @@ static void test_bounds(void)
 	run_free(&r);
 
 	/* not XML at all, forced */
-	run_parse(&r, "hello\n", FMT_ETW_XML, NULL);
+	run_parse(&r, "hello\n", FMT_ETW_XML, rules);
 	CHECK_INT("not xml: error", r.rc, -1);
 	run_free(&r);
 
 	/* an empty tracerpt export */
-	run_parse(&r, "<Events>\n</Events>\n", FMT_AUTO, NULL);
+	run_parse(&r, "<Events>\n</Events>\n", FMT_AUTO, rules);
 	CHECK_INT("empty export: fine", r.rc, 0);
 	CHECK_INT("empty export: no events", r.n, 0);
 	run_free(&r);
@@ -203,11 +206,14 @@ static void test_bounds(void)
 
 int main(void)
 {
+	rules = unit_app_rules();
 	secret_path = write_temp(SECRET "\n", strlen(SECRET) + 1);
 	test_xxe();
 	test_laughs();
 	test_bounds();
 	unlink(secret_path);
 	free(secret_path);
+	unlink(rules);
+	free(rules);
 	return unit_failed;
 }

@@ -3,6 +3,9 @@
 #include "unit.h"
 #include "etw_util.h"
 
+/* the rules the test providers need (unit_app_rules) */
+static char *rules;
+
 static struct etw_rec *mk(struct etw_order *o, int64_t ts, int cpu,
 			  long index)
 {
@@ -75,8 +78,8 @@ static void test_buffers(void)
 		snprintf(b, sizeof b, "samples/etw/cpu-buffers.%s.xml",
 			 shape[s]);
 		static struct run ra, rb;
-		run_file(&ra, a, FMT_AUTO, NULL);
-		run_file(&rb, b, FMT_AUTO, NULL);
+		run_file(&ra, a, FMT_AUTO, "samples/etw/kbserver.rules.xml");
+		run_file(&rb, b, FMT_AUTO, "samples/etw/kbserver.rules.xml");
 		snprintf(name, sizeof name, "buffers %s parsed", shape[s]);
 		CHECK(name, ra.rc == 0 && rb.rc == 0 && ra.n > 10 &&
 		      ra.n == rb.n);
@@ -120,7 +123,7 @@ static void test_late_file(void)
 	}
 	sb_puts(&sb, "</Events>\n");
 	static struct run r;
-	run_parse(&r, sb.s, FMT_AUTO, NULL);
+	run_parse(&r, sb.s, FMT_AUTO, rules);
 	CHECK_INT("late file rc", r.rc, 0);
 	CHECK_INT("late file events", r.st.events, 9000);
 	CHECK("late file limit reported",
@@ -132,8 +135,11 @@ static void test_late_file(void)
 
 int main(void)
 {
+	rules = unit_app_rules();
 	test_heap();
 	test_buffers();
 	test_late_file();
+	unlink(rules);
+	free(rules);
 	return unit_failed;
 }

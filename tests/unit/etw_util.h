@@ -53,6 +53,19 @@ static inline char *write_temp(const char *s, size_t n)
 	return p;
 }
 
+/* A rules file that maps every event of the test providers "App" and
+ * "A" with the default field names: providers handletrail does not know
+ * need one (doc/rules.md).  The caller unlinks and frees it. */
+static inline char *unit_app_rules(void)
+{
+	static const char x[] =
+		"<handletrail-rules>\n"
+		" <provider name='App'><event role='use'/></provider>\n"
+		" <provider name='A'><event role='use'/></provider>\n"
+		"</handletrail-rules>\n";
+	return write_temp(x, sizeof x - 1);
+}
+
 static inline void copy_str(char *dst, size_t n, const char *s)
 {
 	snprintf(dst, n, "%s", s ? s : "");
