@@ -1,7 +1,7 @@
 /* reports/cards.c - findings gathered into root-cause cards, one per bug
- * shape, so the text and HTML reports tell each bug once: the first root
- * cause in full, its repeats by id and line, what followed folded beneath
- * (reports.h). */
+ * (struct finding's bug), so the text and HTML reports tell each bug
+ * once: its worst first root cause in full, its repeats by id and line,
+ * what followed folded beneath (reports.h). */
 #include <stdlib.h>
 #include <string.h>
 #include "reports.h"
@@ -29,17 +29,27 @@ static int root_of(const struct finding *f, int nf, int i)
 	return i;
 }
 
-/* roots of one shape together, in id order */
-static int cmp_shape(const void *a, const void *b)
+/* The card key: the bug, or the fingerprint of a finding made without
+ * one (by hand, in tests). */
+static const char *bug_of(const struct finding *f)
+{
+	return f->bug[0] ? f->bug : f->fingerprint;
+}
+
+/* roots of one bug together: the worst first, then by kind (how the
+ * occurrence ended), each in id order */
+static int cmp_bug(const void *a, const void *b)
 {
 	const struct finding *x = *(const struct finding *const *)a;
 	const struct finding *y = *(const struct finding *const *)b;
-	int c = strcmp(x->fingerprint, y->fingerprint);
+	int c = strcmp(bug_of(x), bug_of(y));
 
 	if (c)
 		return c;
 	if (x->severity != y->severity)
-		return x->severity < y->severity ? -1 : 1;
+		return x->severity > y->severity ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
@@ -98,12 +108,11 @@ void cards_build(struct card_set *cs, const struct finding *f, int nf)
 		if (cs->root[i] == i)
 			cs->pool[nroots++] = &f[i];
 	}
-	qsort(cs->pool, (size_t)nroots, sizeof *cs->pool, cmp_shape);
+	qsort(cs->pool, (size_t)nroots, sizeof *cs->pool, cmp_bug);
 	for (int i = 0; i < nroots; i++) {
 		struct card *last = cs->n ? &cs->cards[cs->n - 1] : NULL;
-		if (last && last->sev == cs->pool[i]->severity &&
-		    strcmp(last->roots[0]->fingerprint,
-			   cs->pool[i]->fingerprint) == 0) {
+		if (last && strcmp(bug_of(last->roots[0]),
+				   bug_of(cs->pool[i])) == 0) {
 			last->nroots++;
 			continue;
 		}
@@ -123,4 +132,17 @@ void cards_free(struct card_set *cs)
 	free(cs->root);
 	free(cs->head);
 	memset(cs, 0, sizeof *cs);
+}
+
+/* What ties a card's repeats to its first root, as the reports say it:
+ * the offending call's -k frames, or only the program, thread and calls
+ * (then the trace cannot show whether it is one place in the code). */
+int card_by_stack(const struct card *c)
+{
+	const struct finding *f = c->roots[0];
+
+	for (int i = 0; i < f->nchain; i++)
+		if (strcmp(f->chain[i].role, "offending") == 0)
+			return f->chain[i].stack && f->chain[i].stack[0];
+	return 0;
 }

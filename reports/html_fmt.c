@@ -6,7 +6,7 @@
 #include "html_internal.h"
 
 static const char *const kind_names[] = {
-#define X(id, name, sev) [id] = name,
+#define X(id, name, sev, family) [id] = name,
 	FINDING_KINDS(X)
 #undef X
 };

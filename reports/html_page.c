@@ -56,8 +56,8 @@ static void told(struct html_ctx *x, int ngroups, int nf)
 		sb_printf(sb, ", and %d more are not drawn", ngroups - drawn);
 	if (ngroups < nf)
 		sb_puts(sb, "; what followed from a root cause is folded "
-			"under its card, and the same shape (fingerprint) is "
-			"told once, the other times listed under it");
+			"under its card, and each bug is told once, the other "
+			"times it occurred listed under it");
 	if (listed < nf)
 		sb_printf(sb, ". The table lists the first %d of the %d "
 			  "findings; the JSON report has them all", listed,
@@ -405,19 +405,45 @@ static void table_row(struct html_ctx *x, const struct card *g,
 	sb_puts(sb, "</td></tr>\n");
 }
 
-/* Every finding one row (up to HTML_ROW_CAP), card by card: its first
- * root, what followed, its repeats, so that each one is reachable and
- * the filter finds it by its own thread, number and line. */
-static void findings_table(struct html_ctx *x, const struct card *g,
-			   int ngroups, int nf)
+/* Where each finding's row links (row_target), decided in the order
+ * html_story() spends its anchors: card by card, the first root, then
+ * what followed, then the repeats.  target[] is by index into base. */
+static void row_targets(const struct card_set *cs, const struct finding *base,
+			int *target)
+{
+	int anchors = HTML_ANCHOR_CAP;
+
+	for (int i = 0; i < cs->n; i++) {
+		const struct card *c = &cs->cards[i];
+		target[c->roots[0] - base] = row_target(i, 1, &anchors);
+		for (int k = 0; k < c->nfollow; k++)
+			target[c->follow[k] - base] =
+				row_target(i, 0, &anchors);
+		for (int k = 1; k < c->nroots; k++)
+			target[c->roots[k] - base] =
+				row_target(i, 0, &anchors);
+	}
+}
+
+/* Every finding one row (up to HTML_ROW_CAP), card by card: each root
+ * with what followed from it beneath it, the first root first, so that
+ * each one is reachable and the filter finds it by its own thread,
+ * number and line. */
+static void findings_table(struct html_ctx *x, const struct card_set *cs,
+			   const struct finding *base, int nf)
 {
 	struct strbuf *sb = x->sb;
-	int rows = 0, anchors = HTML_ANCHOR_CAP;
+	int rows = 0;
+	int *target, *first, *next;
 
-	if (!ngroups) {
+	if (!cs->n) {
 		sb_puts(sb, "<p class=\"none\">No findings.</p>\n");
 		return;
 	}
+	target = xcalloc((size_t)nf + 1, sizeof *target);
+	first = xcalloc((size_t)nf + 1, sizeof *first);
+	next = xcalloc((size_t)nf + 1, sizeof *next);
+	row_targets(cs, base, target);
 	sb_puts(sb, "<div class=\"filters js\"><label>Filter <input "
 		"type=\"search\" id=\"filter\" placeholder=\"fd:5 tid:17208 "
 		"kind:stale-close, or any text\" title=\"fields: fd (or "
@@ -429,26 +455,35 @@ static void findings_table(struct html_ctx *x, const struct card *g,
 	sb_puts(sb, "<div class=\"ftwrap\">\n"
 		"<table class=\"findings sortable\" id=\"ftable\">\n"
 		"<thead><tr><th>#</th><th>kind</th><th>severity</th>"
-		"<th class=\"num\" title=\"root causes with this fingerprint, "
+		"<th class=\"num\" title=\"root causes of this bug, "
 		"or the root cause a finding followed from\">"
 		"count</th><th class=\"num\">process</th><th>thread</th>"
 		"<th class=\"num\">handle</th><th>object now / expected</th>"
 		"<th class=\"num\">time</th><th>trace line</th>"
 		"<th class=\"num\" title=\"from the first close (the cause) to "
 		"the failure (the symptom)\">span</th></tr></thead>\n<tbody>\n");
-	for (int i = 0; i < ngroups && rows < HTML_ROW_CAP; i++) {
-		const struct card *c = &g[i];
-		table_row(x, c, c->roots[0], row_target(i, 1, &anchors));
-		rows++;
-		for (int k = 0; k < c->nfollow && rows < HTML_ROW_CAP;
-		     k++, rows++)
-			table_row(x, c, c->follow[k],
-				  row_target(i, 0, &anchors));
-		for (int k = 1; k < c->nroots && rows < HTML_ROW_CAP;
-		     k++, rows++)
-			table_row(x, c, c->roots[k],
-				  row_target(i, 0, &anchors));
+	/* what followed each root, as lists threaded through next[] */
+	for (int i = 0; i < nf; i++)
+		first[i] = next[i] = -1;
+	for (int i = nf - 1; i >= 0; i--)
+		if (cs->root[i] != i) {
+			next[i] = first[cs->root[i]];
+			first[cs->root[i]] = i;
+		}
+	for (int i = 0; i < cs->n && rows < HTML_ROW_CAP; i++) {
+		const struct card *c = &cs->cards[i];
+		for (int r = 0; r < c->nroots && rows < HTML_ROW_CAP; r++) {
+			int ri = (int)(c->roots[r] - base);
+			table_row(x, c, c->roots[r], target[ri]);
+			rows++;
+			for (int k = first[ri]; k >= 0 && rows < HTML_ROW_CAP;
+			     k = next[k], rows++)
+				table_row(x, c, &base[k], target[k]);
+		}
 	}
+	free(target);
+	free(first);
+	free(next);
 	sb_puts(sb, "</tbody>\n</table>\n</div>\n");
 	if (rows < nf)
 		sb_printf(sb, "<p class=\"cap\">Only the first %d of %d "
@@ -648,7 +683,7 @@ void html_render(struct strbuf *sb, const struct html_data *d)
 
 	sb_puts(sb, "<section id=\"summary\">\n<h2>Summary</h2>\n");
 	summary_counts(&x, by_kind);
-	findings_table(&x, cs.cards, ngroups, d->nf);
+	findings_table(&x, &cs, d->f, d->nf);
 	sb_puts(sb, "</section>\n");
 
 	sb_puts(sb, "<section id=\"findings\">\n<h2>Findings</h2>\n");

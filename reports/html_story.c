@@ -662,16 +662,26 @@ static void summary_line(struct html_ctx *x, const struct finding *f)
 }
 
 static void occurrences(struct html_ctx *x, const struct finding *const *m,
-			int n, int *anchors_left)
+			int n, int by_stack, int *anchors_left)
 {
 	struct strbuf *sb = x->sb;
-	const struct finding *first = m[0], *last = m[n - 1];
+	const struct finding *first = m[0], *last = m[0];
+	int mixed = 0;
 	int rows = n - 1 < HTML_OCC_ROWS ? n - 1 : HTML_OCC_ROWS;
 	int i;
 
-	sb_printf(sb, "<div class=\"occ\"><h4>Seen %d times with this "
-		  "fingerprint</h4>\n<p>First: <a href=\"#F%d\">F%d</a> at ",
-		  n, first->id, first->id);
+	for (i = 1; i < n; i++) {
+		if (m[i]->id < first->id)
+			first = m[i];
+		if (m[i]->id > last->id)
+			last = m[i];
+		mixed |= m[i]->kind != m[0]->kind ||
+			 m[i]->severity != m[0]->severity;
+	}
+	sb_printf(sb, "<div class=\"occ\"><h4>Seen %d times %s</h4>\n"
+		  "<p>First: <a href=\"#F%d\">F%d</a> at ", n,
+		  by_stack ? "from the same call stack" : "the same way",
+		  first->id, first->id);
 	hc_loc(x, &first->src);
 	sb_puts(sb, " ");
 	hc_reltime(x, first->ts);
@@ -680,16 +690,30 @@ static void occurrences(struct html_ctx *x, const struct finding *const *m,
 	hc_loc(x, &last->src);
 	sb_puts(sb, " ");
 	hc_reltime(x, last->ts);
-	sb_puts(sb, ". The story above is the first; the others differ only "
-		"in threads, numbers and lines.</p>\n");
-	sb_puts(sb, "<table class=\"occs\"><thead><tr><th>#</th><th>thread"
+	if (mixed)
+		sb_puts(sb, ". The story above is the worst of them; each row "
+			"says how another ended: a second close that destroyed "
+			"another thread's object is an error, one that found "
+			"the number unused a warning");
+	else
+		sb_puts(sb, ". The story above is one of them; the others "
+			"differ in threads, numbers, objects and lines");
+	if (!by_stack)
+		sb_puts(sb, ". The same program, thread and calls tie them; "
+			"without -k stacks the trace cannot show whether they "
+			"come from one place in the code");
+	sb_puts(sb, ".</p>\n");
+	sb_puts(sb, "<table class=\"occs\"><thead><tr><th>#</th>"
+		"<th>finding</th><th>thread"
 		"</th><th class=\"num\">handle</th><th>object</th>"
 		"<th class=\"num\">time</th><th>trace line</th></tr></thead>"
 		"<tbody>\n");
 	for (i = 1; i <= rows && *anchors_left > 0; i++, (*anchors_left)--) {
 		const struct finding *f = m[i];
 		sb_printf(sb, "<tr id=\"F%d\"><td><a href=\"#F%d\">F%d</a></td>"
-			  "<td>", f->id, f->id, f->id);
+			  "<td><span class=\"sev %s\">%s</span> %s</td><td>",
+			  f->id, f->id, f->id, hc_sev_name(f->severity),
+			  hc_sev_name(f->severity), hc_kind_name(f->kind));
 		hc_thread(x, f->tid);
 		sb_puts(sb, "</td><td class=\"num\">");
 		hc_handle_num(x, f->handle);
@@ -846,6 +870,7 @@ void html_story(struct html_ctx *x, const struct card *c,
 	summary_line(x, f);
 	followers(x, c, cs, base, anchors_left);
 	if (nmembers > 1)
-		occurrences(x, members, nmembers, anchors_left);
+		occurrences(x, members, nmembers, card_by_stack(c),
+			    anchors_left);
 	sb_puts(sb, "</section>\n");
 }

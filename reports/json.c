@@ -172,6 +172,7 @@ static void findings(struct jsonw *w, const struct finding *f, int n,
 		source(w, &f[i].src, 0);
 		chain(w, &f[i], k);
 		jw_kstr(w, "fingerprint", f[i].fingerprint);
+		jw_kstr(w, "bug", f[i].bug);
 		if (f[i].caused_by)
 			jw_kint(w, "caused_by", f[i].caused_by);
 		if (f[i].nconsequences) {

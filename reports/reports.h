@@ -65,17 +65,20 @@ const struct finding *capture_finding(const struct capture *c, int id);
 int capture_selection_said(const struct capture *c, struct strbuf *sb);
 /* The report model shared by text and HTML: one root-cause card per bug.
  * A card holds the root causes (findings that follow from no other) of
- * one shape, the same fingerprint and severity, in id order: roots[0] is
- * told in full, the others are its repeats.  Beneath it, every finding
- * that follows from one of them (caused_by, at any depth), in id order.
- * Cards come errors first, then warnings, then notes, each by the id of
- * its first root.  JSON keeps every finding and names its card ("group"). */
+ * one bug (struct finding's bug: the fingerprint, or for a family of
+ * kinds such as a second close the culprit's act whichever way it ended),
+ * the worst first, then by kind, each in id order: roots[0] is told in
+ * full, the others are its repeats.  Beneath it, every finding that
+ * follows from one of them (caused_by, at any depth), in id order.  Cards
+ * come errors first, then warnings, then notes (by their worst root),
+ * each by the id of its first root.  JSON keeps every finding and names
+ * its card ("group"). */
 struct card {
 	const struct finding *const *roots;
 	int nroots;
 	const struct finding *const *follow;
 	int nfollow;
-	enum severity sev;
+	enum severity sev;            /* of roots[0], the worst */
 };
 struct card_set {
 	struct card *cards;
@@ -88,6 +91,9 @@ struct card_set {
 };
 void cards_build(struct card_set *cs, const struct finding *f, int nf);
 void cards_free(struct card_set *cs);
+/* 1 when -k frames tie the card's repeats to its first root; else only
+ * program, thread and calls do (the reports say which). */
+int card_by_stack(const struct card *c);
 
 /* Exit status of a capture: 2 when it broke off (fatal), else 1 when a
  * selected finding is a warning or an error, else 0. */

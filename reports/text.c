@@ -296,41 +296,78 @@ static void followers(struct out *o, const struct card_set *cs,
 		}
 }
 
-/* Repeats of the card's shape: ids and lines, wrapped; then what
- * followed from each, under it. */
-static void repeats(struct out *o, const struct card_set *cs,
-		    const struct card *c, const struct finding *base)
+/* Roots r[from..to) by id and place, wrapped under a lead of col
+ * characters already written. */
+static void id_list(struct out *o, const struct finding *const *r, int from,
+		    int to, const struct finding *head, size_t col)
 {
-	size_t col;
-
-	if (c->nroots < 2)
-		return;
-	col = o->sb->len;
-	sb_printf(o->sb, "  %d more time%s with this fingerprint:",
-		  c->nroots - 1, c->nroots == 2 ? "" : "s");
-	for (int i = 1; i < c->nroots; i++) {
+	for (int i = from; i < to; i++) {
 		if (o->sb->len - col > 64) {
-			put(o, "\n   ");
-			col = o->sb->len - 4;
+			put(o, "\n     ");
+			col = o->sb->len - 5;
 		}
-		sb_printf(o->sb, " F%d ", c->roots[i]->id);
-		where(o, c->roots[i], c->roots[0]);
-		if (i + 1 < c->nroots)
+		sb_printf(o->sb, " F%d ", r[i]->id);
+		where(o, r[i], head);
+		if (i + 1 < to)
 			put(o, ",");
 	}
 	put(o, "\n");
-	for (int i = 1; i < c->nroots; i++) {
-		const struct finding *r = c->roots[i];
-		if (!nfollowing(cs, c, base, r))
+}
+
+/* The card's other roots: the same bug again.  When they ended in other
+ * ways than the first (a second close that destroyed nothing beside one
+ * that did), one line per kind and severity; then what followed from
+ * each, under it. */
+static void repeats(struct out *o, const struct card_set *cs,
+		    const struct card *c, const struct finding *base)
+{
+	const struct finding *const *r = c->roots;
+	int n = c->nroots, mixed = 0;
+	size_t col = o->sb->len;
+
+	if (n < 2)
+		return;
+	for (int i = 1; i < n; i++)
+		mixed |= r[i]->kind != r[0]->kind ||
+			 r[i]->severity != r[0]->severity;
+	sb_printf(o->sb, "  %d more time%s %s:", n - 1, n == 2 ? "" : "s",
+		  card_by_stack(c) ? "from the same call stack"
+				   : "the same way (program, thread and calls;"
+				     " no -k stacks)");
+	if (!mixed)
+		id_list(o, r, 1, n, r[0], col);
+	else
+		put(o, "\n");
+	for (int i = 1; mixed && i < n;) {
+		int j = i;
+		while (j < n && r[j]->kind == r[i]->kind &&
+		       r[j]->severity == r[i]->severity)
+			j++;
+		col = o->sb->len;
+		sb_printf(o->sb, "    %d as %s (%s):", j - i,
+			  finding_kind_name(r[i]->kind),
+			  severity_name(r[i]->severity));
+		id_list(o, r, i, j, r[0], col);
+		if (r[i]->kind != r[0]->kind && r[i]->nchain > 1) {
+			/* how this ending goes, told once */
+			sb_printf(o->sb, "      F%d, in order: ", r[i]->id);
+			label_in_order(&o->tmp, r[i]);
+			lput(o);
+			put(o, "\n");
+		}
+		i = j;
+	}
+	for (int i = 1; i < n; i++) {
+		if (!nfollowing(cs, c, base, r[i]))
 			continue;
-		sb_printf(o->sb, "  what followed F%d (", r->id);
-		where(o, r, c->roots[0]);
+		sb_printf(o->sb, "  what followed F%d (", r[i]->id);
+		where(o, r[i], r[0]);
 		put(o, ", ");
-		label_thread(&o->tmp, r->thread_name, r->process_name,
-			     r->tid, r->pid);
+		label_thread(&o->tmp, r[i]->thread_name, r[i]->process_name,
+			     r[i]->tid, r[i]->pid);
 		lput(o);
 		put(o, "):\n");
-		followers(o, cs, c, base, r);
+		followers(o, cs, c, base, r[i]);
 	}
 }
 
@@ -352,9 +389,12 @@ static void card(struct out *o, const struct card_set *cs,
 	put(o, "\n\n");
 }
 
-/* --summary: a root cause and what followed from it, in one line */
-static void summary_root(struct out *o, const struct finding *f)
+/* --summary: a bug in one line: its first root cause, what followed
+ * from it, the other times the same bug occurred */
+static void summary_card(struct out *o, const struct card *c)
 {
+	const struct finding *f = c->roots[0];
+
 	sgr(o, sev_color(f->severity));
 	sb_printf(o->sb, "F%d %s:", f->id, severity_name(f->severity));
 	sgr(o, "0");
@@ -365,6 +405,11 @@ static void summary_root(struct out *o, const struct finding *f)
 	for (int k = 0; k < f->nconsequences; k++)
 		sb_printf(o->sb, "%s F%d", k ? "," : "; what followed from it:",
 			  f->consequences[k]);
+	for (int k = 1; k < c->nroots && k <= 12; k++)
+		sb_printf(o->sb, "%s F%d", k > 1 ? "," : "; the same way again:",
+			  c->roots[k]->id);
+	if (c->nroots > 13)
+		sb_printf(o->sb, " and %d more", c->nroots - 13);
 	put(o, "\n");
 }
 
@@ -419,29 +464,24 @@ void report_text(struct strbuf *sb, const struct capture *c, int color)
 	if (capture_selection_said(c, sb))
 		put(&o, "\n");
 	put(&o, "\n");
+	/* one card per bug, errors before warnings before notes: told in
+	 * full with what followed folded beneath, or one line each with
+	 * --summary (whose selection holds the root causes only) */
+	struct card_set cs;
+	cards_build(&cs, f, n);
 	if (c->sel && c->sel->summary) {
-		/* root causes first (a finding whose root is not shown is
-		 * one), errors before warnings before notes, one line each */
-		for (int sev = SEV_ERROR; sev >= SEV_NOTE; sev--)
-			for (int i = 0; i < n; i++)
-				if ((int)f[i].severity == sev &&
-				    (!f[i].caused_by ||
-				     !capture_finding(c, f[i].caused_by)))
-					summary_root(&o, &f[i]);
+		for (int i = 0; i < cs.n; i++)
+			summary_card(&o, &cs.cards[i]);
 	} else {
-		/* one card per root cause and shape, errors before warnings
-		 * before notes, what followed folded beneath */
-		struct card_set cs;
-		cards_build(&cs, f, n);
 		if (cs.n < n)
 			sb_printf(sb, "%d findings told as %d root-cause "
-				  "card%s: each shape once, what followed from "
+				  "card%s: each bug once, what followed from "
 				  "it and its repeats beneath it\n\n", n, cs.n,
 				  cs.n == 1 ? "" : "s");
 		for (int i = 0; i < cs.n; i++)
 			card(&o, &cs, &cs.cards[i], f);
-		cards_free(&cs);
 	}
+	cards_free(&cs);
 	if (c->sel && c->sel->summary && n)
 		put(&o, "\n");
 	if (nu > 0) {

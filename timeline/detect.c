@@ -12,8 +12,9 @@
 static const struct {
 	const char *name;
 	enum severity sev;
+	const char *family;
 } kinds[] = {
-#define X(id, name, sev) { name, sev },
+#define X(id, name, sev, family) { name, sev, family },
 	FINDING_KINDS(X)
 #undef X
 };
@@ -124,8 +125,10 @@ static const char *who_proc(struct timeline *tl, const struct evcopy *e)
 	return r;
 }
 
+static void finding_bug(struct finding *f);
+
 /* The names of every finding's threads, as they stand at the end (a
- * thread may name itself after its first calls). */
+ * thread may name itself after its first calls), and its bug. */
 void findings_names(struct timeline *tl)
 {
 	for (size_t i = 0; i < tl->nfind; i++) {
@@ -134,6 +137,7 @@ void findings_names(struct timeline *tl)
 		for (int k = 0; k < f->nchain; k++)
 			names_of(tl, f->chain[k].task, &f->chain[k].thread_name,
 				 &f->chain[k].process_name);
+		finding_bug(f);
 	}
 	for (size_t i = 0; i < tl->nunexpl; i++)
 		names_of(tl, tl->unexpl[i].task, &tl->unexpl[i].thread_name,
@@ -346,6 +350,57 @@ void finding_seal(struct timeline *tl, long fi)
 	top_frames(&sb, stack, 3);
 	uint64_t h = hash64(sb.s ? sb.s : "", sb.len, 0);
 	snprintf(f->fingerprint, sizeof f->fingerprint, "%016" PRIx64, h);
+	sb_free(&sb);
+}
+
+/* A thread's name without its digits: the workers of one pool
+ * ("pool-1-thread-3", "ThreadPoolExecutor-0_2") run the same code. */
+static void name_shape(struct strbuf *sb, const char *name)
+{
+	for (const char *p = name ? name : ""; *p; p++)
+		if (*p < '0' || *p > '9')
+			sb_printf(sb, "%c", *p);
+}
+
+/* The bug a finding is an occurrence of, for root-cause cards.  A kind
+ * of a family (FINDING_KINDS) hashes the family, the culprit's program
+ * and thread name (digits aside), the calls, and with -k the offending
+ * call's top frames as printed (within one capture they name the call
+ * site): not the object kinds nor who closed the number last, which in
+ * a pool that closes a number twice depend on what happened to take the
+ * number in between.  Other kinds:
+ * the fingerprint.  Runs once the names are known. */
+static void finding_bug(struct finding *f)
+{
+	const char *family = kinds[f->kind].family;
+	const char *stack = NULL;
+	struct strbuf sb;
+
+	if (!family) {
+		memcpy(f->bug, f->fingerprint, sizeof f->bug);
+		return;
+	}
+	sb_init(&sb);
+	sb_printf(&sb, "%s|%s|", family,
+		  f->process_name ? f->process_name : "");
+	name_shape(&sb, f->thread_name);
+	for (int i = 0; i < f->nchain; i++) {
+		const struct chain_step *c = &f->chain[i];
+		int offending = strcmp(c->role, "offending") == 0;
+		if (!offending && strcmp(c->role, "closed") != 0)
+			continue;
+		sb_printf(&sb, "|%s:%s", c->role, c->call ? c->call : "");
+		if (offending)
+			stack = c->stack;
+	}
+	for (int n = 0; stack && *stack && n < 3; n++) {
+		const char *eol = strchr(stack, '\n');
+		size_t len = eol ? (size_t)(eol - stack) : strlen(stack);
+		sb_printf(&sb, "|%.*s", (int)len, stack);
+		stack = eol ? eol + 1 : NULL;
+	}
+	snprintf(f->bug, sizeof f->bug, "%016" PRIx64,
+		 hash64(sb.s ? sb.s : "", sb.len, 0));
 	sb_free(&sb);
 }
 

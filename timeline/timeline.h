@@ -8,17 +8,24 @@
 enum severity { SEV_NOTE, SEV_WARNING, SEV_ERROR };
 const char *severity_name(enum severity s); /* "note", "warning", "error" */
 
-/* Finding kinds are a contract (JSON "kind"): add, never rename. */
-#define FINDING_KINDS(X)                                               \
-	X(FK_DOUBLE_CLOSE,       "double-close",       SEV_WARNING)    \
-	X(FK_STALE_CLOSE,        "stale-close",        SEV_ERROR)      \
-	X(FK_STALE_USE,          "stale-use",          SEV_ERROR)      \
-	X(FK_USE_AFTER_CLOSE,    "use-after-close",    SEV_ERROR)      \
-	X(FK_CLOSE_WHILE_IN_USE, "close-while-in-use", SEV_WARNING)    \
-	X(FK_LEAK,               "leak",               SEV_NOTE)
+/* Finding kinds are a contract (JSON "kind"): add, never rename.  The
+ * last column is the bug family: kinds that are one act of the culprit
+ * (a second close of a number: harmless when nobody had reopened it,
+ * destructive when somebody had) share one, so a root-cause card tells
+ * that bug once whichever way each occurrence ended; NULL: the kind is
+ * its own family. */
+#define FINDING_KINDS(X)                                                  \
+	X(FK_DOUBLE_CLOSE,       "double-close",       SEV_WARNING,       \
+	  "close-twice")                                                 \
+	X(FK_STALE_CLOSE,        "stale-close",        SEV_ERROR,         \
+	  "close-twice")                                                 \
+	X(FK_STALE_USE,          "stale-use",          SEV_ERROR, NULL)   \
+	X(FK_USE_AFTER_CLOSE,    "use-after-close",    SEV_ERROR, NULL)   \
+	X(FK_CLOSE_WHILE_IN_USE, "close-while-in-use", SEV_WARNING, NULL) \
+	X(FK_LEAK,               "leak",               SEV_NOTE, NULL)
 
 enum finding_kind {
-#define X(id, name, sev) id,
+#define X(id, name, sev, family) id,
 	FINDING_KINDS(X)
 #undef X
 	FK__COUNT
@@ -75,6 +82,9 @@ struct finding {
 	char fingerprint[17];      /* 16 hex digits: the bug's shape (kind,
 				      calls, object kinds, roles), not its
 				      numbers or lines */
+	char bug[17];              /* the bug it is an occurrence of: its
+				      family's act without object kinds, or
+				      the fingerprint (root-cause cards) */
 	int caused_by;             /* id of the finding this one follows
 				      from (its root cause), 0 if a root */
 	const int *consequences;   /* ids of the findings that follow from

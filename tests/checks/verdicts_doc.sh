@@ -4,6 +4,7 @@
 # reports, one line per finding, unexplained failure and count of things
 # judged harmless, must equal the ```verdicts block that follows it.
 #   F<id> <severity> <kind> tid <tid> fd <n> line <n> [caused_by F<id>]
+#     [group F<id>] (the card, when it is not the root cause's own)
 #   unexplained <reason_code> tid <tid> fd <n> line <n>
 #   not_findings <name> <count>
 # VERDICTS_PRINT=1 prints what the examples give instead of comparing.
@@ -31,6 +32,8 @@ def summary(trace):
             f["source"]["line"])
         if f.get("caused_by"):
             s += " caused_by F%d" % f["caused_by"]
+        if f.get("group") and f["group"] != f.get("caused_by"):
+            s += " group F%d" % f["group"]
         out.append(s)
     for u in r["unexplained"]:
         out.append("unexplained %s tid %d fd %d line %d" % (
