@@ -54,11 +54,6 @@ int check_regular(const char *path, const char *what, struct ht_error *err)
 	return 0;
 }
 
-int etw_format(enum ht_format f)
-{
-	return f == FMT_ETW_XML || f == FMT_PERFVIEW_XML || f == FMT_ETL;
-}
-
 /* A format the user forced, on bytes that gave no event at all: that is
  * not a clean capture but input of another kind.  0, or -1 with err (and
  * out freed). */
@@ -385,7 +380,7 @@ int analyse_capture(const char *const *paths, int npaths,
 	whole_capture(out, tl);
 	lost_events_note(out, tl);
 	for (int i = 0; i < npaths && o->rules_path; i++)
-		if (!etw_format(out->inputs[i].format))
+		if (!format_traits(out->inputs[i].format)->takes_rules)
 			input_stats_limit(&out->inputs[i], "--rules maps ETW "
 				"events; it does nothing for this input");
 	const struct timeline_stats *ts = timeline_stats(tl);

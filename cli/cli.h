@@ -43,9 +43,6 @@ void capture_free(struct capture *c);
  * of "x" and sets *tid; 0 when path is not such a file. */
 size_t ff_split(const char *path, int64_t *tid);
 
-/* The formats --rules applies to (ETW's). */
-int etw_format(enum ht_format f);
-
 /* "a FIFO", "a character device", ... for messages */
 const char *file_type_name(unsigned mode);
 /* 0 when path is a regular file, else -1 with err naming what it is

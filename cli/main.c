@@ -304,7 +304,7 @@ int main(int argc, char **argv)
 	sb_free(&sb);
 	int status = capture_status(&cap);
 	for (int i = 0; ao.rules_path && i < cap.ninputs; i++)
-		if (!etw_format(cap.inputs[i].format)) {
+		if (!format_traits(cap.inputs[i].format)->takes_rules) {
 			say("warning: --rules maps ETW events; it does nothing "
 			    "for this input", "");
 			break;

@@ -6,29 +6,30 @@
 #include <stdlib.h>
 #include "perf_int.h"
 
-static const char *const format_names[] = {
-	[FMT_AUTO] = "auto",
-	[FMT_STRACE] = "strace",
-	[FMT_ETW_XML] = "etw-xml",
-	[FMT_PERFVIEW_XML] = "perfview-xml",
-	[FMT_PERF_TRACE] = "perf-trace",
-	[FMT_PERF_SCRIPT] = "perf-script",
-	[FMT_TRACE_CMD] = "trace-cmd",
-	[FMT_ETL] = "etl",
+static const struct {
+	const char *name, *unit;
+	const struct source_traits *traits;
+} formats[] = {
+#define FORMAT(id, name, unit, traits) [id] = { name, unit, &traits },
+#include "formats.def"
+#undef FORMAT
 };
+#define NFORMATS (sizeof formats / sizeof formats[0])
 
 const char *format_name(enum ht_format f)
 {
-	if ((unsigned)f < sizeof format_names / sizeof format_names[0])
-		return format_names[f];
-	return "?";
+	return (unsigned)f < NFORMATS ? formats[f].name : "?";
+}
+
+const char *format_unit(enum ht_format f)
+{
+	return (unsigned)f < NFORMATS ? formats[f].unit : "lines";
 }
 
 int format_parse(const char *s, enum ht_format *f)
 {
-	for (size_t i = 0; i < sizeof format_names / sizeof format_names[0];
-	     i++)
-		if (strcmp(s, format_names[i]) == 0) {
+	for (size_t i = 0; i < NFORMATS; i++)
+		if (strcmp(s, formats[i].name) == 0) {
 			*f = (enum ht_format)i;
 			return 0;
 		}
@@ -144,13 +145,12 @@ const struct source_traits traits_strace = {
 };
 const struct source_traits traits_etw = {
 	.noun = "handle", .handle_hex = 1, .reports_twice = 1,
-	.win_results = 1, .pid_tables = 1,
+	.win_results = 1, .pid_tables = 1, .takes_rules = 1,
 };
 
 const struct source_traits *format_traits(enum ht_format f)
 {
-	return f == FMT_ETW_XML || f == FMT_PERFVIEW_XML || f == FMT_ETL
-	       ? &traits_etw : &traits_strace;
+	return (unsigned)f < NFORMATS ? formats[f].traits : &traits_strace;
 }
 
 struct parser *parser_open(const char *path, const struct parser_options *o,

@@ -8,16 +8,12 @@
 #include "../util/util.h"
 
 enum ht_format {
-	FMT_AUTO = 0,
-	FMT_STRACE,
-	FMT_ETW_XML,      /* tracerpt <Events> or wevtutil bare <Event> run */
-	FMT_PERFVIEW_XML, /* PerfView event dump */
-	FMT_PERF_TRACE,   /* perf trace -o FILE text */
-	FMT_PERF_SCRIPT,  /* perf script of raw_syscalls / syscalls:* */
-	FMT_TRACE_CMD,    /* trace-cmd report (or tracefs trace) text */
-	FMT_ETL,          /* binary ETW trace file (.etl) */
+#define FORMAT(id, name, unit, traits) id,
+#include "formats.def"
+#undef FORMAT
 };
 const char *format_name(enum ht_format f);         /* "strace", ... */
+const char *format_unit(enum ht_format f);         /* "lines", ... */
 int format_parse(const char *s, enum ht_format *f); /* -1 if unknown */
 
 #define TS_NONE INT64_MIN
@@ -134,6 +130,8 @@ struct source_traits {
 	int names_inherited;       /* a new task starts with its creator's
 				      name (Linux comm); Windows threads
 				      start unnamed */
+	int takes_rules;           /* --rules maps its application events
+				      (ETW) */
 };
 extern const struct source_traits traits_strace, traits_etw;
 /* what a format can tell (readers of saved reports need it too) */

@@ -41,7 +41,6 @@ struct html_ctx {
 	const struct html_data *d;
 	int64_t ts0;     /* origin of "+x ms" times, TS_NONE if no stamps */
 	struct label_clock clk;  /* how times read (label.c) */
-	int windows;     /* handles are Windows HANDLE values (hex) */
 	const struct source_traits *tr;  /* how handles read (label.c) */
 	/* lookup indexes, sorted: tasks by tid, generations by
 	 * (pid, handle, generation) */

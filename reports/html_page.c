@@ -166,10 +166,7 @@ static void input_block(struct html_ctx *x, const struct input_stats *in)
 		sb_puts(sb, "none");
 	sb_puts(sb, "</code></dd>\n");
 	sb_printf(sb, "<dt>read</dt><dd>%ld %s, %ld events", in->lines,
-		  in->format == FMT_ETW_XML || in->format == FMT_PERFVIEW_XML
-		  ? "lines (XML)" : in->format == FMT_ETL ? "records (.etl)"
-		  : "lines",
-		  in->events);
+		  format_unit(in->format), in->events);
 	if (in->bytes > 0)
 		sb_printf(sb, ", %lld bytes", in->bytes);
 	sb_puts(sb, "</dd>\n");
@@ -651,7 +648,6 @@ void html_render(struct strbuf *sb, const struct html_data *d)
 
 	memset(by_kind, 0, sizeof by_kind);
 	x.tr = capture_traits(d->c);
-	x.windows = x.tr->handle_hex;
 	capture_span(&x, &x.ts0, &b);
 	label_clock_of(&x.clk, d->c);
 	if (x.clk.t0 == TS_NONE)

@@ -27,7 +27,7 @@ struct pf {
 	int64_t base;        /* ns of the trace start */
 	int64_t end;         /* ns of the trace end, rebased */
 	long *line_off;      /* untimed: lines of the inputs before each */
-	int windows;         /* handles are Windows handles (hex) */
+	int handle_hex;      /* handles are shown in hex (traits) */
 	const struct source_traits *tr; /* how handles read (label.c) */
 	struct slice *sl;
 	size_t nsl, capsl;
@@ -80,7 +80,7 @@ static void handle_label(struct strbuf *sb, const struct pf *p, int64_t h)
 static void handle_id(struct strbuf *sb, const struct pf *p, int64_t pid,
 		      int64_t h, int gen)
 {
-	if (p->windows)
+	if (p->handle_hex)
 		sb_printf(sb, "p%lld:h%llx#%d", (long long)pid,
 			  (unsigned long long)h, gen);
 	else
@@ -537,7 +537,7 @@ void report_perfetto(struct strbuf *sb, const struct capture *c)
 			p.base = c->inputs[i].ts_first;
 	p.timed = p.base != TS_NONE;
 	p.tr = capture_traits(c);
-	p.windows = p.tr->handle_hex;
+	p.handle_hex = p.tr->handle_hex;
 	p.line_off = xcalloc((size_t)c->ninputs + 1, sizeof *p.line_off);
 	long lines = 0;
 	for (int i = 0; i < c->ninputs; i++) {
