@@ -8,6 +8,7 @@
  * with libxml2, so none lets a tag past uncounted.  UTF-16's zero bytes
  * are skipped; the limit is far above any real event. */
 #include <stdlib.h>
+#include <string.h>
 #include "xml_limits.h"
 #include "../util/util.h"
 
@@ -16,16 +17,28 @@ enum {
 	S_PI, S_DECL, S_DQUOTE,
 };
 
+/* XML name characters, as a table (the scan runs over every byte):
+ * 1 a name may start with it, 2 it may only follow.  Filled once. */
+static unsigned char name_class[256];
+
+static void name_class_fill(void)
+{
+	for (int c = 0; c < 256; c++)
+		name_class[c] = (c >= 'A' && c <= 'Z') ||
+				(c >= 'a' && c <= 'z') || c == '_' ||
+				c == ':' || c >= 0x80 ? 1
+			      : (c >= '0' && c <= '9') || c == '-' ||
+				c == '.' ? 2 : 0;
+}
+
 static int name_start(unsigned char c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
-	       c == ':' || c >= 0x80;
+	return name_class[c] == 1;
 }
 
 static int name_char(unsigned char c)
 {
-	return name_start(c) || (c >= '0' && c <= '9') || c == '-' ||
-	       c == '.';
+	return name_class[c] != 0;
 }
 
 static void push_event(struct xml_scan *s, long line)
@@ -86,10 +99,45 @@ static void name_step(struct xml_scan *s, unsigned char c)
 		s->name_len = -1;
 }
 
+/* Newlines in [a, b), counted with memchr: lines are counted in bulk,
+ * and only where a line number is needed. */
+static long newlines(const unsigned char *a, const unsigned char *b)
+{
+	long n = 0;
+
+	while (a < b && (a = memchr(a, '\n', (size_t)(b - a))) != NULL) {
+		n++;
+		a++;
+	}
+	return n;
+}
+
+/* s->nl brought up to p (in the buffer being fed) */
+static void count_to(struct xml_scan *s, const unsigned char *p)
+{
+	if (s->counted < p) {
+		s->nl += newlines(s->counted, p);
+		s->counted = p;
+	}
+}
+
+/* The line of the tag being read: where its '<' was, when that was in
+ * the buffer being fed (tag_line is set once it is known). */
+static void tag_line_known(struct xml_scan *s)
+{
+	if (s->tag_at) {
+		count_to(s, s->tag_at);
+		s->tag_line = s->nl + 1;
+		s->tag_at = NULL;
+	}
+}
+
 static void name_end(struct xml_scan *s)
 {
-	if (s->name_len == 5)
+	if (s->name_len == 5) {
+		tag_line_known(s);
 		push_event(s, s->tag_line);
+	}
 	s->name_len = -2;   /* the name is over */
 }
 
@@ -130,58 +178,70 @@ static void decl_step(struct xml_scan *s, unsigned char c)
 	}
 }
 
-/* The bytes that matter in the states most bytes are read in (text,
- * attribute values, end tags, a start tag after its name); the others
- * are stepped over in a tight loop (this pass runs over every byte of an
- * input: one switch per byte was a sixth of an ETW XML analysis).  A
- * newline matters everywhere, for the line count. */
-static const unsigned char stop_text[256] = { ['<'] = 1, ['\n'] = 1 };
-static const unsigned char stop_quote[256] = {
-	['"'] = 1, ['\''] = 1, ['\n'] = 1,
-};
-static const unsigned char stop_other[256] = { ['>'] = 1, ['\n'] = 1 };
+/* A start tag's bytes after its name: quotes, '=' and '>' matter. */
 static const unsigned char stop_tag[256] = {
-	['"'] = 1, ['\''] = 1, ['='] = 1, ['>'] = 1, ['\n'] = 1,
+	['"'] = 1, ['\''] = 1, ['='] = 1, ['>'] = 1,
 };
 
-static const unsigned char *stops_of(const struct xml_scan *s)
+/* Where the next byte that matters is, from p, in the states most bytes
+ * are read in (text, attribute values, end tags, a start tag after its
+ * name); p itself in the others.  end when there is none.  This pass
+ * runs over every byte of an input: one switch per byte was a sixth of
+ * an ETW XML analysis, a stop table per byte still a seventh. */
+static const unsigned char *next_stop(const struct xml_scan *s,
+				      const unsigned char *p,
+				      const unsigned char *end)
 {
+	const unsigned char *q;
+	int c;
+
 	switch (s->state) {
 	case S_TEXT:
-		return stop_text;
+		c = '<';
+		break;
 	case S_QUOTE:
-		return stop_quote;
+		c = (unsigned char)s->quote;
+		break;
 	case S_OTHER:
-		return stop_other;
+		c = '>';
+		break;
 	case S_TAG:
-		return s->name_len == -2 ? stop_tag : NULL;
+		if (s->name_len != -2)
+			return p;   /* the name: xml_scan_feed steps it */
+		while (p < end && !stop_tag[*p])
+			p++;
+		return p;
 	default:
-		return NULL;
+		return p;
 	}
+	q = memchr(p, c, (size_t)(end - p));
+	return q ? q : end;
 }
 
-static int scan_byte(struct xml_scan *s, unsigned char c);
+static int scan_byte(struct xml_scan *s, const unsigned char *p);
 
 int xml_scan_feed(struct xml_scan *s, const char *buf, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)buf, *end = p + n;
+
+	if (!name_class['A'])
+		name_class_fill();
+	s->counted = p;
 	while (p < end) {
-		const unsigned char *st = stops_of(s);
-		if (st) {
-			while (p < end && !st[*p])
-				p++;
-			if (p == end)
-				break;
-			if (*p == '\n' || (s->state == S_QUOTE &&
-					   *p != (unsigned char)s->quote)) {
-				s->nl += *p == '\n';
-				p++;
-				continue;
-			}
-		}
-		if (scan_byte(s, *p++) < 0)
+		if (s->state == S_TAG && s->name_len != -2)
+			while (p < end && name_char(*p))
+				name_step(s, *p++);
+		p = next_stop(s, p, end);
+		if (p == end)
+			break;
+		if (scan_byte(s, p++) < 0)
 			return -1;
 	}
+	/* a tag still open: its line, while its '<' is at hand */
+	if (s->state == S_LT || (s->state == S_TAG && s->name_len != -2))
+		tag_line_known(s);
+	s->tag_at = NULL;
+	count_to(s, end);
 	/* the last byte that is not 0 (UTF-16's other half) */
 	for (const unsigned char *e = end; e > (const unsigned char *)buf;)
 		if (*--e) {
@@ -191,18 +251,17 @@ int xml_scan_feed(struct xml_scan *s, const char *buf, size_t n)
 	return 0;
 }
 
-/* One byte, in any state: 0, or -1 when a tag has too many attributes. */
-static int scan_byte(struct xml_scan *s, unsigned char c)
+/* The byte at p, in any state: 0, or -1 when a tag has too many
+ * attributes.  Newlines are counted apart (count_to). */
+static int scan_byte(struct xml_scan *s, const unsigned char *p)
 {
-	if (c == '\n')
-		s->nl++;
-	if (c)
-		s->last = c;
+	unsigned char c = *p;
+
 	switch (s->state) {
 	case S_TEXT:
 		if (c == '<') {
 			s->state = S_LT;
-			s->tag_line = s->nl + 1;
+			s->tag_at = p;
 		}
 		break;
 	case S_LT:
@@ -237,6 +296,7 @@ static int scan_byte(struct xml_scan *s, unsigned char c)
 		} else if (c == '>') {
 			s->state = S_TEXT;
 		} else if (c == '=' && ++s->attrs > XML_MAX_ATTRS) {
+			count_to(s, p);
 			s->line = s->nl + 1;
 			return -1;
 		}

@@ -16,12 +16,15 @@ struct xml_scan {
 	int state;
 	char quote;
 	long attrs;   /* in the start tag being read */
-	long nl;      /* newlines seen so far */
+	long nl;      /* newlines counted so far (up to counted) */
 	long line;    /* after a refusal: the line of the offending tag */
 	int last;     /* the last byte seen (a last line without '\n') */
 	/* the start tag being read: its line and how much of "Event" its
-	 * name has matched so far (-1: not an Event) */
+	 * name has matched so far (-1: not an Event); while a feed runs,
+	 * where its '<' is (NULL once tag_line is known) and how far the
+	 * newlines are counted */
 	long tag_line;
+	const unsigned char *tag_at, *counted;
 	int name_len;
 	int dash;     /* '-' or ']' run before a '>' in a comment/CDATA;
 			 a '?' before it in a PI */
