@@ -361,8 +361,9 @@ static void norm_guid(const char *g, char *out, size_t n)
 {
 	size_t k = 0;
 	for (; *g && k + 1 < n; g++)
-		if (*g != '{' && *g != '}' && *g != ' ')
-			out[k++] = (char)tolower((unsigned char)*g);
+		if (*g != '{' && *g != '}' && *g != ' ')   /* ASCII only */
+			out[k++] = *g >= 'A' && *g <= 'Z' ? (char)(*g + 32)
+							  : *g;
 	out[k] = '\0';
 }
 
