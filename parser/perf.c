@@ -370,22 +370,6 @@ void perf_drop_told_spawns(struct ptasks *ts, struct ht_event *ev)
 	ev->nfx = k;
 }
 
-/* Calls every dynamically linked program makes (strace.c's list but
- * execve, which a recipe for handles records): a capture without any is
- * a subset of syscalls (perf trace -e, perf record -e
- * syscalls:sys_enter_NAME,...). */
-int perf_basic_call(const char *name)
-{
-	static const char *const basic[] = {
-		"brk", "mprotect", "munmap", "futex", "rt_sigprocmask",
-		"rt_sigaction", "arch_prctl", "set_tid_address",
-	};
-	for (size_t i = 0; i < sizeof basic / sizeof basic[0]; i++)
-		if (strcmp(name, basic[i]) == 0)
-			return 1;
-	return 0;
-}
-
 void perf_count_fx(const struct ht_event *ev, struct perf_counts *c)
 {
 	if (ev->phase == PH_ENTRY)
@@ -798,7 +782,7 @@ static void enter_call(struct perf *p, struct ptask *t, long nr,
 	note_name(t, nr, name);
 	if (!name)
 		p->n_unknown_nr++;     /* a number (raw_syscalls) */
-	else if (!p->cnt.basic && perf_basic_call(name))
+	else if (sc_always_made(sc))
 		p->cnt.basic = 1;
 	if (sc && sc->kind == K_CLONE && strcmp(t->name, "clone3") == 0)
 		sc = NULL;        /* flags in memory: task_newtask tells */

@@ -101,11 +101,12 @@ void perf_drop_told_spawns(struct ptasks *ts, struct ht_event *ev);
 struct perf_counts {
 	long calls, creates, closes;
 	int basic;      /* a call every program makes was seen (not a
-			   subset of syscalls, perf_basic_call) */
+			   subset of syscalls, sc_always_made; execve is
+			   not one here: the recipes for handles record
+			   it by name) */
 	int named;      /* syscalls:sys_enter_NAME events: recorded by
 			   name, so likely some names only */
 };
-int perf_basic_call(const char *name);
 /* counts a call event (not a PH_ENTRY) and its creates and closes */
 void perf_count_fx(const struct ht_event *ev, struct perf_counts *c);
 /* the limits a whole capture's counts give: no close recorded (leaks are

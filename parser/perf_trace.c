@@ -460,7 +460,7 @@ static int call_line(struct ptrace_rd *p, const char *s, size_t n,
 	size_t rest = a0 + close + 1;
 	struct ptask *t = ptask_get(&p->tasks, pl->tid);
 	snprintf(t->name, sizeof t->name, "%s", name);
-	if (!p->cnt.basic && perf_basic_call(name))
+	if (sc_always_made(sc))
 		p->cnt.basic = 1;
 	t->sc = sc && sc->kind == K_CLONE && strcmp(name, "clone3") == 0 ?
 		NULL : sc;

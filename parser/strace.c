@@ -163,10 +163,9 @@ struct strace {
 
 	int64_t cur_ts, join_ts;  /* stamp of the line being parsed */
 	const struct sc_info *sc_openat;
-	const struct sc_info *sc_wait4, *sc_waitid;
+	const struct sc_info *sc_wait4, *sc_waitid, *sc_execve;
 	int64_t only_tid;        /* only_task's last answer */
 	int64_t exited_tid;      /* the last "exit_group() = ?" task */
-	const struct sc_info *basic[9];
 	unsigned feat, seen;
 	long n_calls, n_failed, n_creates, n_closes, n_spawns, n_unfinished;
 	long n_fd_effects, n_basic;
@@ -868,22 +867,15 @@ static void count_call(struct strace *p, const struct ht_event *ev)
 	}
 }
 
-/* Calls every dynamically linked program makes: a trace without any of
- * them was filtered with -e trace=. */
-static const char *const basic_names[9] = {
-	"brk", "mprotect", "munmap", "futex", "rt_sigprocmask",
-	"rt_sigaction", "arch_prctl", "set_tid_address", "execve",
-};
-
+/* A trace with none of the calls every program makes (sc_always_made),
+ * nor the execve strace starts a program with, was filtered with -e
+ * trace=. */
 static void count_basic(struct strace *p, const struct sc_info *sc)
 {
-	if (!sc || p->n_basic)
+	if (p->n_basic)
 		return;     /* only whether there is any counts */
-	for (size_t i = 0; i < 9; i++)
-		if (sc == p->basic[i]) {
-			p->n_basic++;
-			return;
-		}
+	if (sc_always_made(sc) || (sc && sc == p->sc_execve))
+		p->n_basic++;
 }
 
 static void note_leader(struct strace *p, const struct leader *ld)
@@ -2171,9 +2163,7 @@ void *strace_open(struct instream *in, const struct parser_options *o,
 	p->sc_wait4 = sc_lookup("wait4", 5);
 	p->sc_waitid = sc_lookup("waitid", 6);
 	p->only_tid = p->exited_tid = -1;
-	for (int i = 0; i < 9; i++)
-		p->basic[i] = sc_lookup(basic_names[i],
-					strlen(basic_names[i]));
+	p->sc_execve = sc_lookup("execve", 6);
 	if (st->events == 0 && st->ts_first == 0 && st->ts_last == 0)
 		st->ts_first = st->ts_last = TS_NONE;
 	p->guess_tid = p->default_tid >= 0 ? p->default_tid :

@@ -50,6 +50,7 @@ enum sc_kind {
 #define SF_BLOCK   0x02u  /* may block                                  */
 #define SF_CLOEXEC 0x04u  /* a created fd is always close-on-exec       */
 #define SF_COMM    0x08u  /* writing a /proc/.../comm file names a task */
+#define SF_ALWAYS  0x10u  /* every dynamically linked program makes it */
 
 struct sc_info {
 	const char *name;
@@ -61,6 +62,13 @@ struct sc_info {
 
 /* NULL when the name is not in syscalls.def */
 const struct sc_info *sc_lookup(const char *name, size_t n);
+/* A call every dynamically linked program makes (SF_ALWAYS): a capture
+ * of many calls with none of these is a subset of syscalls (strace -e
+ * trace=, perf trace -e, syscalls:sys_enter_NAME). */
+static inline int sc_always_made(const struct sc_info *sc)
+{
+	return sc && (sc->flags & SF_ALWAYS);
+}
 /* errno name -> value and class; 0 if unknown (then *val = 0) */
 int errno_lookup(const char *name, size_t n, long *val, enum err_class *c,
 		 const char **canon);

@@ -51,6 +51,28 @@ static void test_creators(void)
 			 always_cloexec[i]);
 		CHECK(name, s && (s->flags & SF_CLOEXEC));
 	}
+	/* what tells a whole capture from an -e subset, for every reader */
+	static const char *const always_made[] = {
+		"brk", "mprotect", "munmap", "futex", "rt_sigprocmask",
+		"rt_sigaction", "arch_prctl", "set_tid_address",
+	};
+	for (size_t i = 0; i < sizeof always_made / sizeof always_made[0];
+	     i++) {
+		snprintf(name, sizeof name, "table: %s always made",
+			 always_made[i]);
+		CHECK(name, sc_always_made(sc_lookup(always_made[i],
+						     strlen(always_made[i]))));
+	}
+	/* execve is not: recipes for handles record it by name */
+	static const char *const picked[] = {
+		"execve", "close", "openat", "read", "mmap", "clone3",
+	};
+	for (size_t i = 0; i < sizeof picked / sizeof picked[0]; i++) {
+		snprintf(name, sizeof name, "table: %s not always made",
+			 picked[i]);
+		CHECK(name, !sc_always_made(sc_lookup(picked[i],
+						      strlen(picked[i]))));
+	}
 	const struct sc_info *s = sc_lookup("close", 5);
 	CHECK("table: close closes", s && s->kind == K_CLOSE);
 	s = sc_lookup("close_range", 11);
