@@ -221,7 +221,8 @@ struct input_stats {
 	const struct source_traits *traits; /* what the format can tell, set
 					       by parser_open (NULL: as
 					       strace) */
-	char flags[128];      /* detected capture flags, e.g. "-f -tt -T -yy" */
+	char flags[192];      /* detected capture flags, e.g. "-f -tt -T -yy"
+				 (room for all perf trace -e events) */
 	char limits[2048];    /* what the capture cannot show, '\n'-separated
 				 (room for every bound the analysis states) */
 	char compression[8];  /* "", "gzip", "xz", "zstd" */

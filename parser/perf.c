@@ -131,6 +131,7 @@ void ptasks_free(struct ptasks *t)
 	for (size_t i = 0; i < t->cap; i++) {
 		free(t->slot[i].text);
 		free(t->slot[i].raw);
+		free(t->slot[i].prog);
 		fdseen_unref(t->slot[i].fs);
 	}
 	free(t->slot);
@@ -366,6 +367,73 @@ void perf_drop_told_spawns(struct ptasks *ts, struct ht_event *ev)
 			ptask_find(ts, e->h) : NULL;
 		if (!c || !c->spawn_told)
 			ev->fx[k++] = *e;
+	}
+	ev->nfx = k;
+}
+
+/* Thread t's execve in flight goes on as leader l's: the kernel gives
+ * the thread that runs execve the leader's TID. */
+static void exec_takeover(struct ptask *l, struct ptask *t)
+{
+	l->pending = 1;
+	l->entry_out = t->entry_out;
+	l->sc = t->sc;
+	memcpy(l->name, t->name, sizeof l->name);
+	ptask_set_text(l, t->text, t->text_len);
+	l->args_len = t->args_len;
+	ptask_set_raw(l, t->raw, t->raw_len);
+	l->line = t->line;
+	l->cpu = t->cpu;
+	l->ts = t->ts;
+	memcpy(l->time_text, t->time_text, sizeof l->time_text);
+	t->pending = 0;
+}
+
+int perf_exec_event(struct ptasks *ts, int64_t pid, int64_t old_pid,
+		    const char *file, size_t n, struct ht_event *ev,
+		    struct arena *ar)
+{
+	struct ptask *l = ptask_get(ts, pid);
+	struct ptask *t = ptask_find(ts, old_pid);   /* after the get */
+	int in_flight = t && t->pending && t->sc && t->sc->kind == K_EXEC;
+	size_t b = n;
+	while (b > 0 && file[b - 1] != '/')
+		b--;
+	free(l->prog);
+	l->prog = n > b ? xstrndup(file + b, n - b) : NULL;
+	ev->call = "sched_process_exec";
+	if (in_flight) {
+		l->exec_tp = EXEC_NAMED;
+		if (t == l)
+			return 0;
+		exec_takeover(l, t);
+		ev->type = EV_TASK_GONE;
+		event_add_effect(ev, EFF_SPAWN, EF_THREAD | EF_SHARE_FILES,
+				 old_pid, -1, NULL);
+		return 1;
+	}
+	l->exec_tp = EXEC_TOLD;
+	ev->type = EV_TASK_INFO;
+	ev->has_ret = 1;
+	event_add_effect(ev, EFF_EXEC, 0, -1, -1, l->prog ?
+			 arena_put(ar, l->prog, n - b) : NULL);
+	return 1;
+}
+
+void perf_exec_fx(struct ptask *t, struct ht_event *ev, struct arena *ar)
+{
+	if (ev->phase == PH_ENTRY || !t->exec_tp)
+		return;
+	int told = t->exec_tp == EXEC_TOLD;
+	t->exec_tp = 0;
+	int k = 0;
+	for (int i = 0; i < ev->nfx; i++) {
+		struct effect *e = &ev->fx[i];
+		if (e->op == EFF_EXEC && told)
+			continue;
+		if (e->op == EFF_EXEC && t->prog)
+			e->object = arena_put(ar, t->prog, strlen(t->prog));
+		ev->fx[k++] = *e;
 	}
 	ev->nfx = k;
 }
@@ -862,6 +930,7 @@ static int call_event(struct perf *p, struct ptask *t, enum ev_phase ph,
 	if (!p->cnt.basic || p->n_lost_notes)
 		unseen = FDSEEN_ANY;   /* creating calls may be missing */
 	perf_drop_told_spawns(&p->tasks, ev);
+	perf_exec_fx(t, ev, &p->ar);
 	if (fdseen_event(&p->tasks, t, ev, unseen, p->n_clone_unknown > 0) &&
 	    ph == PH_ENTRY) {
 		fdseen_outside_only(ev);
@@ -1009,6 +1078,22 @@ int perf_fork_tellable(struct ptasks *ts, int64_t parent, int64_t child,
 	return 1;
 }
 
+/* A task event of tid from tracepoint line pl: where, when, its text. */
+static void tp_event(struct perf *p, const struct pline *pl,
+		     enum ev_type type, int64_t tid, struct ht_event *ev)
+{
+	arena_reset(&p->ar, pl->body_len + 256);
+	perf_ev_init(ev, type, PH_FULL, p->path, p->line_no, tid, pl->cpu,
+		     pl->ts);
+	ev->time_text = arena_put(&p->ar, pl->ts_text, pl->ts_len);
+	ev->raw = arena_put(&p->ar, pl->ev, (size_t)(pl->body + pl->body_len -
+						   pl->ev));
+	if (!ev->time_text)
+		ev->time_text = "";
+	if (!ev->raw)
+		ev->raw = "";
+}
+
 /* sched_process_fork: "comm=a pid=PARENT child_comm=b child_pid=CHILD".
  * Where the call that made the child is not recorded (a subset of
  * syscalls, a lost entry), this is what tells the model of the child: a
@@ -1029,16 +1114,7 @@ static int fork_event(struct perf *p, const struct pline *pl,
 	}
 	if (!perf_fork_tellable(&p->tasks, parent, child, &p->n_fork_unknown))
 		return 0;
-	arena_reset(&p->ar, pl->body_len + 256);
-	perf_ev_init(ev, EV_TASK_INFO, PH_FULL, p->path, p->line_no, parent,
-		     pl->cpu, pl->ts);
-	ev->time_text = arena_put(&p->ar, pl->ts_text, pl->ts_len);
-	ev->raw = arena_put(&p->ar, pl->ev, (size_t)(pl->body + pl->body_len -
-						   pl->ev));
-	if (!ev->time_text)
-		ev->time_text = "";
-	if (!ev->raw)
-		ev->raw = "";
+	tp_event(p, pl, EV_TASK_INFO, parent, ev);
 	perf_fork_spawn(&p->tasks, ptask_find(&p->tasks, parent), child, ev);
 	return 1;
 }
@@ -1069,14 +1145,7 @@ static int task_event(struct perf *p, const struct pline *pl,
 		if (!field_i64(b, bn, "pid", &v))
 			goto bad;
 		p->n_pexit++;
-		arena_reset(&p->ar, bn + 256);
-		perf_ev_init(ev, EV_TASK_EXIT, PH_FULL, p->path, p->line_no,
-			     v, pl->cpu, pl->ts);
-		ev->time_text = arena_put(&p->ar, pl->ts_text, pl->ts_len);
-		ev->raw = arena_put(&p->ar, pl->ev, (size_t)(pl->body + bn -
-							       pl->ev));
-		if (!ev->raw)
-			ev->raw = "";
+		tp_event(p, pl, EV_TASK_EXIT, v, ev);
 		ev->call = "sched_process_exit";
 		struct ptask *t = ptask_find(&p->tasks, v);
 		if (t)
@@ -1084,39 +1153,15 @@ static int task_event(struct perf *p, const struct pline *pl,
 		return 1;
 	}
 	if (ev_is(pl, "sched_process_exec")) {
+		const char *f = NULL;
+		size_t fl = 0;
 		p->n_exec++;
 		if (!field_i64(b, bn, "pid", &v) ||
 		    !field_i64(b, bn, "old_pid", &w))
 			goto bad;
-		if (v == w)
-			return 0;
-		/* a thread ran execve: it takes the leader's TID, and the
-		 * leader is gone (strace: "+++ superseded by execve +++") */
-		arena_reset(&p->ar, bn + 256);
-		perf_ev_init(ev, EV_TASK_GONE, PH_FULL, p->path, p->line_no,
-			     v, pl->cpu, pl->ts);
-		ev->call = "sched_process_exec";
-		ev->raw = "";
-		event_add_effect(ev, EFF_SPAWN, EF_THREAD | EF_SHARE_FILES, w,
-				 -1, NULL);
-		struct ptask *t = ptask_find(&p->tasks, w);
-		struct ptask *l = ptask_get(&p->tasks, v);
-		if (t && t->pending) {
-			/* the execve in flight moves to the new TID */
-			l->pending = 1;
-			l->entry_out = t->entry_out;
-			l->sc = t->sc;
-			memcpy(l->name, t->name, sizeof l->name);
-			ptask_set_text(l, t->text, t->text_len);
-			l->args_len = t->args_len;
-			l->line = t->line;
-			l->cpu = t->cpu;
-			l->ts = t->ts;
-			memcpy(l->time_text, t->time_text,
-			       sizeof l->time_text);
-			t->pending = 0;
-		}
-		return 1;
+		field(b, bn, "filename", &f, &fl);   /* else unnamed */
+		tp_event(p, pl, EV_TASK_INFO, v, ev);
+		return perf_exec_event(&p->tasks, v, w, f, fl, ev, &p->ar);
 	}
 	p->n_other++;
 	return 0;

@@ -51,7 +51,17 @@ struct ptask {
 	struct fdseen *fs;    /* its table's numbers, NULL until first use  */
 	char *raw;            /* perf trace: the entry line as printed      */
 	size_t raw_len, raw_cap;
+	int exec_tp;          /* what sched_process_exec said of this
+				 task: EXEC_NAMED or EXEC_TOLD, until its
+				 next call ends                            */
+	char *prog;           /* the program it named (the file's last
+				 part), NULL none                          */
 };
+/* ptask.exec_tp: the execve in flight is the exec and prog its program
+ * (its exit carries EFF_EXEC); or the tracepoint carried the exec itself
+ * (no execve in flight: not recorded, or begun before the capture), so
+ * the execve exit that follows adds none */
+enum { EXEC_NAMED = 1, EXEC_TOLD };
 
 struct ptasks {
 	struct ptask *slot;
@@ -96,6 +106,21 @@ void perf_fork_spawn(struct ptasks *ts, struct ptask *parent, int64_t child,
 /* a clone's exit without its entry after sched_process_fork told its
  * child: the spawn is not told twice */
 void perf_drop_told_spawns(struct ptasks *ts, struct ht_event *ev);
+
+/* sched_process_exec(filename, pid, old_pid) (file: n bytes, may be
+ * NULL).  ev comes from perf_ev_init (tid pid, where and when); returns 1
+ * when it is to go out: EV_TASK_GONE when thread old_pid ran the execve
+ * in flight and the leader pid takes it over (as strace's "superseded by
+ * execve"), or EV_TASK_INFO with EFF_EXEC named by the file where no
+ * execve is in flight.  0: the execve in flight is the exec; its exit
+ * gets the name (perf_exec_fx). */
+int perf_exec_event(struct ptasks *ts, int64_t pid, int64_t old_pid,
+		    const char *file, size_t n, struct ht_event *ev,
+		    struct arena *ar);
+/* After a call's effects are built for task t: what sched_process_exec
+ * said of t, an execve's EFF_EXEC named, or dropped when the tracepoint
+ * carried the exec */
+void perf_exec_fx(struct ptask *t, struct ht_event *ev, struct arena *ar);
 
 /* What a capture holds, for the limits it gets at its end. */
 struct perf_counts {

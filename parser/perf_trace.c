@@ -72,7 +72,8 @@ struct ptrace_rd {
 	     n_lost, n_alone, n_decor, n_failed;
 	/* events lost: the loss runs from the last time seen before its
 	 * note to the next one after it */
-	long n_lost_notes, pend_lost, pend_line, n_fork, n_fork_unknown;
+	long n_lost_notes, pend_lost, pend_line, n_fork, n_fork_unknown,
+	     n_exec;
 	struct perf_counts cnt;
 	int64_t last_ts;
 };
@@ -394,6 +395,7 @@ static int effects(struct ptrace_rd *p, struct ptask *t, enum fx_mode mode,
 	if (!p->cnt.basic || p->n_lost_notes)
 		unseen = FDSEEN_ANY;   /* creating calls may be missing */
 	perf_drop_told_spawns(&p->tasks, ev);
+	perf_exec_fx(t, ev, &p->ar);
 	if (fdseen_event(&p->tasks, t, ev, unseen, p->n_clone_unknown > 0) &&
 	    mode == FXM_ENTRY) {
 		fdseen_outside_only(ev);
@@ -617,6 +619,30 @@ static int fork_tp(struct ptrace_rd *p, const char *s, size_t n,
 	return 1;
 }
 
+/* "sched:sched_process_exec(filename: "/usr/bin/cat", pid: 7 (cat),
+ * old_pid: 7 (cat))": the exec, and the program's name */
+static int exec_tp(struct ptrace_rd *p, const char *s, size_t n,
+		   const struct pt_line *pl, struct ht_event *ev)
+{
+	const char *b = s + pl->body;
+	size_t bn = n - pl->body;
+	int64_t pid, old;
+	if (!tp_field(b, bn, "pid", &pid) || !tp_field(b, bn, "old_pid", &old))
+		return -1;
+	p->n_exec++;
+	const char *f = memmem(b, bn, "filename: \"", 11), *e = NULL;
+	if (f) {
+		f += 11;
+		e = memchr(f, '"', (size_t)(b + bn - f));
+	}
+	start_event(p, ev, EV_TASK_INFO, PH_FULL, p->line_no, pl,
+		    pl->has_ts ? pl->ts : TS_NONE, pl->ts_text, pl->ts_len, n);
+	ev->tid = pid;
+	ev->raw = squeeze(p, b, bn);
+	return perf_exec_event(&p->tasks, pid, old, e ? f : NULL,
+			       e ? (size_t)(e - f) : 0, ev, &p->ar);
+}
+
 static int tracepoint(struct ptrace_rd *p, const char *s, size_t n,
 		      const struct pt_line *pl, struct ht_event *ev)
 {
@@ -633,6 +659,8 @@ static int tracepoint(struct ptrace_rd *p, const char *s, size_t n,
 	}
 	if (bn > 25 && memcmp(b, "sched:sched_process_fork(", 25) == 0)
 		return fork_tp(p, s, n, pl, ev);
+	if (bn > 25 && memcmp(b, "sched:sched_process_exec(", 25) == 0)
+		return exec_tp(p, s, n, pl, ev);
 	if (bn > 25 && memcmp(b, "sched:sched_process_exit(", 25) == 0) {
 		if (!tp_field(b, bn, "pid", &v))
 			return -1;
@@ -658,8 +686,9 @@ static int neutral(struct ptrace_rd *p, const char *s, size_t n)
 	size_t i = 0;
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
-	if (i == n)
-		return 1;
+	if (i == n || s[i] == '#')
+		return 1;   /* perf trace prints no '#': a header kept with a
+			       capture (its command), as perf script's */
 	const char *lost = memmem(s, n, "LOST ", 5);
 	if (lost) {      /* "LOST 12 events!": no CPU, no time */
 		long v = strtol(lost + 5, NULL, 10);
@@ -716,11 +745,12 @@ static void finish(struct ptrace_rd *p)
 	p->finished = 1;
 	struct input_stats *st = p->st;
 	char msg[200];
-	snprintf(st->flags, sizeof st->flags, "%s%s%s%s%s%s",
+	snprintf(st->flags, sizeof st->flags, "%s%s%s%s%s%s%s",
 		 p->abs_time ? "-T (ms since boot)" : "ms since the start",
 		 p->n_newtask ? " -e task:task_newtask" : "",
 		 p->n_pexit ? " -e sched:sched_process_exit" : "",
 		 p->n_fork ? " -e sched:sched_process_fork" : "",
+		 p->n_exec ? " -e sched:sched_process_exec" : "",
 		 p->n_summary ? (p->n_calls ? " -S" : " -s") : "",
 		 p->n_calls > 1 && p->n_failed == p->n_calls ? " --failure" :
 		 "");

@@ -39,9 +39,12 @@ die() { echo "capture-perf: $*" >&2; exit 1; }
 for fd in $(ls /proc/$$/fd); do
 	case $fd in 0|1|2) ;; *) eval "exec $fd>&-" 2>/dev/null || true ;; esac
 done
-for tool in perf trace-cmd gcc make; do
+for tool in perf gcc make; do
 	command -v "$tool" >/dev/null || die "$tool is missing"
 done
+case " $tools " in *" trace-cmd "*)
+	command -v trace-cmd >/dev/null || die "trace-cmd is missing" ;;
+esac
 [ -x "$HT" ] || die "build handletrail first (make)"
 [ -w "$T/trace" ] || die "tracefs is not mounted at $T (mount -t tracefs nodev $T)"
 
@@ -124,6 +127,30 @@ rec_trace_cmd() {	# FILE PROGRAM ARGS...
 	echo >"$T/trace"
 }
 
+# exec-cloexec: not a samples/src program (no strace story) but a perl
+# one-liner that hands a file to the program it execs by the fd's number;
+# perl opens its fds close-on-exec (those above $^F), so the exec closes
+# them and the shell's redirection fails (dup2(5, 1) = -1 EBADF).  perf
+# trace with sched_process_exec, which names each program and, where
+# execve is not recorded, is the exec itself: made with and without
+# execve in the -e list.  The header gives the command; fd 3 in the
+# program is perf's -o FILE, which it inherits.
+EXEC_PROG='open(my $in, "<", "/etc/hostname") or die; open(my $out, ">", "/dev/null") or die; exec "/bin/sh", "-c", "exec cat >&" . fileno($out) . " <&" . fileno($in)'
+EXEC_SCHED=sched:sched_process_exec,sched:sched_process_fork,sched:sched_process_exit
+
+rec_exec_cloexec() {	# FILE SYSCALLS
+	local f=$1
+	rm -f "$work/exec.txt"
+	run perf trace -T -e "$2" -e "$EXEC_SCHED" -o "$work/exec.txt" \
+		-- perl -e "$EXEC_PROG" 2>/dev/null
+	{
+		echo "# perf trace -T -e $2 -e $EXEC_SCHED -o FILE -- perl -e '$EXEC_PROG'"
+		cat "$work/exec.txt"
+	} >"$f"
+	echo "capture-perf: $(basename "$f"): $("$HT" --color never "$f" |
+		grep -c 'closed by close-on-exec') failure(s) closed by exec"
+}
+
 # capture NAME STRACE-CAPTURE PROGRAM ARGS...
 capture() {
 	local name=$1 ref=$here/strace/$2 tool try f want got
@@ -169,6 +196,14 @@ for p in double-close stale-close stale-use use-after-close \
 done
 want clean-threadpool &&
 	capture clean-threadpool clean-threadpool.f-tt-T-yy.txt ./threadpool
+case " $tools " in *" perf-trace "*)
+	want exec-cloexec && {
+		rec_exec_cloexec "$out/exec-cloexec.perf-trace.txt" \
+			close,openat,dup2,execve
+		rec_exec_cloexec "$out/exec-cloexec-noexecve.perf-trace.txt" \
+			close,openat,dup2
+	} ;;
+esac
 
 {
 	echo "perf:      $(perf --version)"
