@@ -1066,8 +1066,10 @@ static int task_event(struct etw_sem *s, const struct etw_def *d,
 	switch (d->role) {
 	case R_PROC_START:
 		if (perfview) {
+			/* TraceEvent moves the process id to the new
+			 * process; the thread stays the creating one */
 			ev->pid = ppid >= 0 ? ppid : pid;
-			ev->tid = -1;
+			ev->tid = ppid >= 0 ? r->tid : -1;
 		} else {
 			ev->pid = r->pid >= 0 ? r->pid : ppid;
 			ev->tid = r->tid;
