@@ -69,6 +69,7 @@ struct batch {
 	long too_deep;       /* folders below MAX_DEPTH, not walked */
 	int lock_fd;
 	int usage_error;
+	char *cwd;           /* what relative INPUT paths are relative to */
 };
 
 static const char batch_usage[] =
@@ -735,6 +736,9 @@ static int write_manifest(const struct batch *b, const struct bcap *c,
 	hex64(hx, c->hash);
 	jw_kstr(&w, "hash", hx);
 	jw_kint(&w, "size", c->size);
+	/* where relative input paths lead from: SARIF names the trace
+	 * files relative to it (batch_index.c) */
+	jw_kstr(&w, "cwd", b->cwd);
 	jw_key(&w, "inputs");
 	jw_arr(&w);
 	for (int i = 0; i < c->nfiles; i++) {
@@ -871,10 +875,16 @@ static int can_reuse(const struct batch *b, const struct bcap *c,
 	    strcmp(jv_kstr(m, "name", ""), c->name) != 0 ||
 	    !in || in->type != JV_ARR || in->n != c->nfiles)
 		return 0;
-	for (int i = 0; i < c->nfiles; i++)
+	int relative = 0;
+	for (int i = 0; i < c->nfiles; i++) {
 		if (strcmp(jv_kstr(&in->kids[i], "path", ""),
 			   c->files[i]->path) != 0)
 			return 0;
+		relative |= c->files[i]->path[0] != '/';
+	}
+	/* the same relative paths from another folder: other files */
+	if (relative && strcmp(jv_kstr(m, "cwd", ""), b->cwd ? b->cwd : ""))
+		return 0;
 	const struct jv *retry = jv_get(m, "retry");
 	if (retry && retry->type == JV_BOOL && retry->boolean)
 		return 0;  /* failed for a reason outside the capture */
@@ -1515,6 +1525,7 @@ static void free_batch(struct batch *b)
 		free(b->caps[i].error);
 	}
 	free(b->caps);
+	free(b->cwd);
 }
 
 int batch_main(int argc, char **argv)
@@ -1553,6 +1564,7 @@ int batch_main(int argc, char **argv)
 	}
 	free(marker);
 
+	b.cwd = getcwd(NULL, 0);  /* NULL (a removed folder): none said */
 	discover(&b, argv + optind, argc - optind);
 	group(&b);
 	if (b.ncaps)

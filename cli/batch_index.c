@@ -45,6 +45,7 @@ struct icap {
 	char *prefix;        /* from the index folder to the result folder */
 	char *dir;           /* the capture's folder */
 	char *name, *hash, *state, *error;
+	char *cwd;           /* relative input paths lead from it, or NULL */
 	int status;
 	long long size;      /* on disk */
 	char **paths;
@@ -94,6 +95,7 @@ struct index {
 	size_t *slot;        /* hash of (fingerprint, kind): group + 1 */
 	size_t nslot;
 	long ungrouped;      /* findings past MAX_GROUPS fingerprints */
+	char *cwd;           /* for results whose manifest names none */
 	struct stream *page; /* index.html, flushed as it is made */
 };
 
@@ -253,6 +255,8 @@ static void read_capture(struct index *ix, int from, const char *rdir,
 	const char *state = known_state(jv_kstr(m, "state", ""));
 	c->state = xstrdup(state ? state : "failed");
 	c->error = dup_or_null(jv_kstr(m, "error", NULL));
+	const char *cwd = jv_kstr(m, "cwd", NULL);
+	c->cwd = cwd && cwd[0] == '/' ? xstrdup(cwd) : NULL;
 	if (!state && !c->error)
 		c->error = xstrdup("the manifest's state is not one batch "
 				   "writes");
@@ -334,6 +338,7 @@ static void free_icap(struct icap *c)
 	free(c->hash);
 	free(c->state);
 	free(c->error);
+	free(c->cwd);
 	free(c->format);
 	free(c->flags);
 	free(c->compression);
@@ -689,13 +694,15 @@ static void emit_capture(struct index *ix, size_t ci, const char *rdir,
 	/* input paths as the report names them, else as the manifest does */
 	const struct jv *in = jv_get(rep, "inputs");
 	int np = 0;
-	const char **paths = xcalloc((size_t)c->npaths +
-				     (in && in->type == JV_ARR ? (size_t)in->n
-							      : 0) + 1,
-				     sizeof *paths);
+	size_t np_max = (size_t)c->npaths +
+			(in && in->type == JV_ARR ? (size_t)in->n : 0);
+	const char **paths = xcalloc(np_max + 1, sizeof *paths);
+	const char **comps = xcalloc((size_t)np_max + 1, sizeof *comps);
 	if (in && in->type == JV_ARR)
-		for (int i = 0; i < in->n; i++)
+		for (int i = 0; i < in->n; i++) {
+			comps[np] = jv_kstr(&in->kids[i], "compression", "");
 			paths[np++] = jv_kstr(&in->kids[i], "path", "");
+		}
 	else
 		for (int i = 0; i < c->npaths; i++)
 			paths[np++] = c->paths[i];
@@ -721,13 +728,18 @@ static void emit_capture(struct index *ix, size_t ci, const char *rdir,
 			  jv_kint(sel, "findings_left_out", 0) +
 			  jv_kint(sel, "findings_folded", 0));
 	struct sarif_capture sc = {
-		c->name, paths, np, known, nknown, c->error, c->skipped,
-		c->dropped, sel ? said.s : NULL, lim.s,
+		.name = c->name, .paths = paths, .npaths = np,
+		.findings = known, .nfindings = nknown, .error = c->error,
+		.skipped = c->skipped, .dropped = c->dropped,
+		.selection = sel ? said.s : NULL, .limits = lim.s,
+		.base = c->cwd ? c->cwd : ix->cwd,
+		.compression = in && in->type == JV_ARR ? comps : NULL,
 	};
 	sarif_add(sarif, &sc);
 	sb_free(&said);
 	sb_free(&lim);
 	free(paths);
+	free(comps);
 	for (int i = 0; i < n; i++)
 		free(f[i].chain);
 	free(f);
@@ -818,22 +830,27 @@ static void junit(struct strbuf *sb, const struct index *ix)
 
 /* --- index.html ----------------------------------------------------- */
 
+/* The page wears the HTML report's style sheet (html_css, reports.h) and
+ * its page frame (header, banner, Summary-like totals, tables in a
+ * scrolling box), so a batch and its reports read alike. */
+
 static void h(struct strbuf *sb, const char *s)
 {
 	if (s)
 		esc_html(sb, s, strlen(s));
 }
 
-static void human_size(struct strbuf *sb, long long b)
+/* Every size on the page is in bytes, with thousands separators: the
+ * column compares at a glance and sorts as it reads. */
+static void thousands(struct strbuf *sb, long long v)
 {
-	if (b < 10000)
-		sb_printf(sb, "%lld B", b);
-	else if (b < 10000000)
-		sb_printf(sb, "%.1f kB", (double)b / 1e3);
-	else if (b < 10000000000LL)
-		sb_printf(sb, "%.1f MB", (double)b / 1e6);
-	else
-		sb_printf(sb, "%.1f GB", (double)b / 1e9);
+	char d[32];
+	int n = snprintf(d, sizeof d, "%lld", v < 0 ? 0 : v);
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			sb_putc(sb, ',');
+		sb_putc(sb, d[i]);
+	}
 }
 
 static void human_span(struct strbuf *sb, int64_t ns)
@@ -841,22 +858,26 @@ static void human_span(struct strbuf *sb, int64_t ns)
 	if (ns < 0)
 		sb_puts(sb, "&mdash;");
 	else if (ns < 1000000)
-		sb_printf(sb, "%.1f &micro;s", (double)ns / 1e3);
+		sb_printf(sb, "%.1f&nbsp;&micro;s", (double)ns / 1e3);
 	else if (ns < 1000000000)
-		sb_printf(sb, "%.1f ms", (double)ns / 1e6);
+		sb_printf(sb, "%.1f&nbsp;ms", (double)ns / 1e6);
 	else
-		sb_printf(sb, "%.2f s", (double)ns / 1e9);
+		sb_printf(sb, "%.2f&nbsp;s", (double)ns / 1e9);
 }
 
-/* "close-while-in-use" -> "CWIU": column headers stay narrow */
-static void kind_abbr(struct strbuf *sb, const char *k)
+/* A finding kind spelled out, its meaning on hover (as the report's
+ * Summary table says it). */
+static void kind_span(struct strbuf *sb, int k)
 {
-	int start = 1;
-	for (const char *p = k; *p; p++) {
-		if (start && *p >= 'a' && *p <= 'z')
-			sb_putc(sb, (char)(*p - 'a' + 'A'));
-		start = *p == '-';
-	}
+	sb_printf(sb, "<span class=\"kind\" title=\"%s\">%s</span>",
+		  html_kind_blurb((enum finding_kind)k),
+		  finding_kind_name((enum finding_kind)k));
+}
+
+static void sev_pill(struct strbuf *sb, int sev)
+{
+	const char *s = severity_name((enum severity)sev);
+	sb_printf(sb, "<span class=\"sev %s\">%s</span>", s, s);
 }
 
 static void report_link(struct strbuf *sb, const struct icap *c, int id)
@@ -874,64 +895,59 @@ static void report_link(struct strbuf *sb, const struct icap *c, int id)
 	sb_puts(sb, "\">");
 }
 
-static const char css[] =
-"body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1700px;"
-"padding:0 1.2em 3em;color:#1b1b1b;background:#fff}\n"
-"h1{font-size:1.5em;margin:.8em 0 .2em}h2{font-size:1.2em;margin:1.6em 0 .4em;"
-"border-bottom:1px solid #ddd}\n"
-".sub{color:#555;margin:0}\n"
-"table{border-collapse:collapse;margin:.4em 0}\n"
-"th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;"
-"vertical-align:top}\n"
-"th{background:#f4f4f4;position:sticky;top:0}\n"
-"th[data-sort]{cursor:pointer}th[data-sort]:after{content:' \\2195';"
-"color:#999}\n"
-"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-"td.n,th{white-space:nowrap}\n"
-"td.z{color:#bbb}\n"
-".sev-error{color:#fff;background:#b3261e}.sev-warning{background:#f6c343}"
-".sev-note{background:#dbe9f6}\n"
-".st-ok{color:#1e6b2a}.st-findings{color:#8a5a00}"
-".st-failed,.st-crashed,.st-partial,.st-interrupted{color:#b3261e;"
-"font-weight:bold}\n"
-"code,.fp{font-family:ui-monospace,monospace;font-size:.92em}\n"
-".controls{margin:.3em 0}.controls input[type=search]{width:20em}\n"
-".err{color:#b3261e;white-space:pre-wrap}\n"
-".wrap{max-width:30em;overflow-wrap:anywhere}\n"
-".cap{min-width:18em;overflow-wrap:anywhere}\n"
-"tr.hide{display:none}\n"
-"footer{margin-top:2em;color:#777;font-size:.9em}\n";
-
-/* Sorting and filtering only: the page reads fine without it. */
+/* Sorting and filtering only: the page reads fine without it.  Sorting
+ * as in the report (html_js): by data-v, numbers as numbers. */
 static const char js[] =
-"(function(){\n"
-"function val(td,num){var v=td.getAttribute('data-v');"
-"if(v===null)v=td.textContent;return num?parseFloat(v)||0:v.toLowerCase();}\n"
-"function sortBy(th){var table=th.closest('table'),tb=table.tBodies[0];"
-"var i=Array.prototype.indexOf.call(th.parentNode.children,th);"
-"var num=th.getAttribute('data-sort')==='num';"
-"var dir=th.getAttribute('aria-sort')==='ascending'?-1:1;"
-"Array.prototype.forEach.call(th.parentNode.children,function(x){"
-"x.removeAttribute('aria-sort');});"
-"th.setAttribute('aria-sort',dir>0?'ascending':'descending');"
-"var rows=Array.prototype.slice.call(tb.rows);"
-"rows.sort(function(a,b){var x=val(a.cells[i],num),y=val(b.cells[i],num);"
-"return (x<y?-1:x>y?1:0)*dir;});"
-"rows.forEach(function(r){tb.appendChild(r);});}\n"
-"document.querySelectorAll('th[data-sort]').forEach(function(th){"
-"th.tabIndex=0;th.addEventListener('click',function(){sortBy(th);});"
-"th.addEventListener('keydown',function(e){if(e.key==='Enter'||e.key===' ')"
-"{e.preventDefault();sortBy(th);}});});\n"
-"document.querySelectorAll('[data-filter]').forEach(function(box){"
-"var table=document.getElementById(box.getAttribute('data-filter'));"
-"var only=document.getElementById(box.id+'-bad');"
-"function run(){var q=box.value.toLowerCase();"
-"Array.prototype.forEach.call(table.tBodies[0].rows,function(r){"
-"var hit=r.textContent.toLowerCase().indexOf(q)>=0;"
-"if(only&&only.checked&&r.getAttribute('data-bad')!=='1')hit=false;"
-"r.classList.toggle('hide',!hit);});}\n"
-"box.addEventListener('input',run);if(only)only.addEventListener('change',run);"
+"(function(){'use strict';\n"
+"var d=document,root=d.documentElement,errors=0;\n"
+"function fault(){errors++;root.setAttribute('data-js-errors',"
+"String(errors));}\n"
+"window.addEventListener('error',fault);\n"
+"d.addEventListener('securitypolicyviolation',fault);\n"
+"root.classList.remove('nojs');\n"
+"function each(l,f){Array.prototype.forEach.call(l,f);}\n"
+"function key(td){var v=td.getAttribute('data-v');"
+"return v!==null?v:td.textContent.trim();}\n"
+"function sortBy(table,col,th){\n"
+" var tb=table.tBodies[0],rows=Array.prototype.slice.call(tb.rows);\n"
+" var dir=th.getAttribute('aria-sort')==='ascending'?-1:1;\n"
+" rows.sort(function(a,b){var x=key(a.cells[col]),y=key(b.cells[col]);\n"
+"  var nx=Number(x),ny=Number(y),c;\n"
+"  if(x!==''&&y!==''&&!isNaN(nx)&&!isNaN(ny))c=nx-ny;\n"
+"  else c=x.localeCompare(y);\n"
+"  return c*dir||a.rowIndex-b.rowIndex;});\n"
+" each(th.parentNode.cells,function(h){h.removeAttribute('aria-sort');});\n"
+" th.setAttribute('aria-sort',dir>0?'ascending':'descending');\n"
+" rows.forEach(function(r){tb.appendChild(r);});\n"
+"}\n"
+"each(d.querySelectorAll('table.sortable'),function(t){\n"
+" each(t.tHead.rows[0].cells,function(th,i){\n"
+"  th.classList.add('sorter');th.tabIndex=0;\n"
+"  th.addEventListener('click',function(){sortBy(t,i,th);});\n"
+"  th.addEventListener('keydown',function(e){"
+"if(e.key==='Enter'||e.key===' '){e.preventDefault();sortBy(t,i,th);}});\n"
+" });\n"
 "});\n"
+"/* words match any text of a row; the box's -bad checkbox keeps the\n"
+"   captures with warnings, errors or failures */\n"
+"each(d.querySelectorAll('input[data-filter]'),function(box){\n"
+" var t=d.getElementById(box.getAttribute('data-filter'));\n"
+" var only=d.getElementById(box.id+'-bad'),"
+"shown=d.getElementById(box.id+'-shown'),rows=t.tBodies[0].rows;\n"
+" function run(){var w=box.value.toLowerCase().split(/\\s+/)"
+".filter(Boolean),n=0;\n"
+"  each(rows,function(r){if(r.htText===undefined)"
+"r.htText=r.textContent.toLowerCase();\n"
+"   var ok=w.every(function(x){return r.htText.indexOf(x)>=0;});\n"
+"   if(only&&only.checked&&r.getAttribute('data-bad')!=='1')ok=false;\n"
+"   if(ok)n++;if(r.hidden===ok)r.hidden=!ok;});\n"
+"  if(shown)shown.textContent=n===rows.length?rows.length+' rows':"
+"n+' of '+rows.length+' rows match';}\n"
+" box.addEventListener('input',run);\n"
+" if(only)only.addEventListener('change',run);\n"
+" run();\n"
+"});\n"
+"root.setAttribute('data-js','ok');\n"
 "})();\n";
 
 static int fpgroup_cmp(const void *a, const void *b)
@@ -967,60 +983,155 @@ static void page_flush(const struct index *ix, struct strbuf *sb)
 		stream_flush(ix->page, sb);
 }
 
-static void totals(struct strbuf *sb, const struct index *ix)
-{
+/* What the page sums up: findings by kind and severity, captures. */
+struct page_totals {
 	int t[FK__COUNT][3];
-	int nfailed = 0, nlost = 0, ncapped = 0;
-	long lost = 0, dropped = 0;
-	memset(t, 0, sizeof t);
+	int sev[3];
+	int nbad;            /* captures with a warning or an error */
+	int nfailed;         /* status 2 */
+	int nerror;          /* with an error (the Failed list) */
+	int nlost, ncapped;
+	long lost, dropped;
+};
+
+static void sum_up(const struct index *ix, struct page_totals *pt)
+{
+	memset(pt, 0, sizeof *pt);
 	for (size_t i = 0; i < ix->n; i++) {
 		const struct icap *c = &ix->c[i];
 		for (int k = 0; k < FK__COUNT; k++)
-			for (int v = 0; v < 3; v++)
-				t[k][v] += c->by_ks[k][v];
-		nfailed += c->status == 2;
-		ncapped += c->dropped > 0;
-		dropped += c->dropped;
+			for (int v = 0; v < 3; v++) {
+				pt->t[k][v] += c->by_ks[k][v];
+				pt->sev[v] += c->by_ks[k][v];
+			}
+		pt->nbad += c->worst >= SEV_WARNING;
+		pt->nfailed += c->status == 2;
+		pt->nerror += c->error != NULL;
+		pt->ncapped += c->dropped > 0;
+		pt->dropped += c->dropped;
 		if (c->skipped) {
-			nlost++;
-			lost += c->skipped;
+			pt->nlost++;
+			pt->lost += c->skipped;
 		}
 	}
-	sb_puts(sb, "<section id=\"totals\"><h2>Totals</h2>\n<table>\n"
-		"<thead><tr><th>Kind</th><th class=\"n\">error</th>"
-		"<th class=\"n\">warning</th><th class=\"n\">note</th>"
-		"<th class=\"n\">total</th></tr></thead>\n<tbody>\n");
-	int col[3] = { 0, 0, 0 };
+}
+
+static const char *plural(long n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* The verdict first, as the report's banner gives it. */
+static void banner(struct strbuf *sb, const struct index *ix,
+		   const struct page_totals *pt)
+{
+	int nerr = pt->sev[SEV_ERROR], nwarn = pt->sev[SEV_WARNING];
+	int nnote = pt->sev[SEV_NOTE];
+	if (nerr || nwarn) {
+		sb_printf(sb, "<p class=\"banner %s\"><b>%s:</b> %d error%s, "
+			  "%d warning%s in %d of %zu capture%s",
+			  nerr ? "error" : "warning",
+			  nerr ? "ERROR" : "WARNING", nerr, plural(nerr),
+			  nwarn, plural(nwarn), pt->nbad, ix->n,
+			  plural((long)ix->n));
+		if (nnote)
+			sb_printf(sb, ", and %d note%s", nnote, plural(nnote));
+		sb_puts(sb, ".");
+	} else {
+		sb_puts(sb, "<p class=\"banner clean\"><b>No errors or "
+			"warnings</b>");
+		if (nnote)
+			sb_printf(sb, " (%d note%s)", nnote, plural(nnote));
+		sb_printf(sb, " in %zu capture%s. A clean result only means "
+			  "as much as a capture could show: each report lists "
+			  "its limits.", ix->n, plural((long)ix->n));
+	}
+	sb_puts(sb, " Each capture links to its own report; every finding "
+		"there tells its story line by line.</p>\n");
+	if (pt->nerror)
+		sb_printf(sb, "<p class=\"banner fatal\"><b>%d capture%s "
+			  "could not be analysed fully:</b> see <a href=\""
+			  "#failed\">the list</a>.</p>\n", pt->nerror,
+			  plural(pt->nerror));
+}
+
+/* Reports made with triage options (batch --kind ...) list only what
+ * those selected: the page says so, never silently. */
+static void selection_said(struct strbuf *sb, const struct index *ix)
+{
+	const char *first = NULL;
+	int mixed = 0;
+	long left = 0;
+	for (size_t i = 0; i < ix->n; i++) {
+		const char *s = ix->c[i].selected;
+		if (!s && first)
+			mixed = 1;
+		if (!s)
+			continue;
+		if (first && strcmp(first, s) != 0)
+			mixed = 1;
+		if (!first)
+			first = s;
+		left += ix->c[i].left_out;
+	}
+	if (!first)
+		return;
+	sb_puts(sb, "<p class=\"banner warning\"><b>Selected:</b> the reports "
+		"were made with ");
+	if (mixed)
+		sb_puts(sb, "differing triage options (see each report)");
+	else
+		esc_html(sb, first, strlen(first));
+	sb_printf(sb, "; %ld finding%s left out of them are not counted "
+		  "here.</p>\n", left, plural(left));
+}
+
+static void count_cell(struct strbuf *sb, int v, int sev)
+{
+	if (v)
+		sb_printf(sb, "<td class=\"num c-%s\">%d</td>",
+			  severity_name((enum severity)sev), v);
+	else
+		sb_puts(sb, "<td class=\"num\">0</td>");
+}
+
+/* Like the report's Summary table: each kind with what it means. */
+static void totals(struct strbuf *sb, const struct index *ix,
+		   const struct page_totals *pt)
+{
+	sb_puts(sb, "<section id=\"totals\"><h2>Totals</h2>\n"
+		"<table class=\"counts\">\n<thead><tr><th>kind</th>"
+		"<th class=\"num\">errors</th><th class=\"num\">warnings</th>"
+		"<th class=\"num\">notes</th><th class=\"num\">total</th>"
+		"<th>what it means</th></tr></thead>\n<tbody>\n");
 	for (int k = 0; k < FK__COUNT; k++) {
-		sb_printf(sb, "<tr><td>%s</td>",
+		int row = pt->t[k][0] + pt->t[k][1] + pt->t[k][2];
+		sb_printf(sb, "<tr class=\"%s\"><td><span class=\"kind\">%s"
+			  "</span></td>", row ? "" : "zero",
 			  finding_kind_name((enum finding_kind)k));
-		int row = 0;
-		for (int s = 2; s >= 0; s--) {
-			sb_printf(sb, "<td class=\"n%s\">%d</td>",
-				  t[k][s] ? "" : " z", t[k][s]);
-			row += t[k][s];
-			col[s] += t[k][s];
-		}
-		sb_printf(sb, "<td class=\"n%s\">%d</td></tr>\n",
-			  row ? "" : " z", row);
+		for (int s = SEV_ERROR; s >= SEV_NOTE; s--)
+			count_cell(sb, pt->t[k][s], s);
+		sb_printf(sb, "<td class=\"num\">%d</td><td class=\"blurb\">"
+			  "%s</td></tr>\n", row,
+			  html_kind_blurb((enum finding_kind)k));
 	}
-	sb_printf(sb, "</tbody>\n<tfoot><tr><th>all kinds</th>"
-		  "<th class=\"n\">%d</th><th class=\"n\">%d</th>"
-		  "<th class=\"n\">%d</th><th class=\"n\">%d</th></tr></tfoot>"
-		  "\n</table>\n", col[2], col[1], col[0],
-		  col[0] + col[1] + col[2]);
+	sb_puts(sb, "</tbody>\n<tfoot><tr><td>all kinds</td>");
+	for (int s = SEV_ERROR; s >= SEV_NOTE; s--)
+		count_cell(sb, pt->sev[s], s);
+	sb_printf(sb, "<td class=\"num\">%d</td><td></td></tr></tfoot>\n"
+		  "</table>\n", pt->sev[0] + pt->sev[1] + pt->sev[2]);
 	sb_printf(sb, "<p>%zu capture%s; %d could not be analysed fully; "
 		  "%ld trace line%s lost to parse errors in %d capture%s.",
-		  ix->n, ix->n == 1 ? "" : "s", nfailed, lost,
-		  lost == 1 ? "" : "s", nlost, nlost == 1 ? "" : "s");
-	if (lost)
+		  ix->n, plural((long)ix->n), pt->nfailed, pt->lost,
+		  plural(pt->lost), pt->nlost, plural(pt->nlost));
+	if (pt->lost)
 		sb_puts(sb, " A capture with lost lines may miss findings: "
 			"its report lists the lines and why.");
-	if (dropped)
+	if (pt->dropped)
 		sb_printf(sb, " %ld findings in %d capture%s past the "
 			  "analysis' cap were counted, not listed here or in "
-			  "the feeds.", dropped, ncapped,
-			  ncapped == 1 ? "" : "s");
+			  "the feeds.", pt->dropped, pt->ncapped,
+			  plural(pt->ncapped));
 	sb_puts(sb, "</p>\n</section>\n");
 }
 
@@ -1055,86 +1166,148 @@ static void name_cell(struct strbuf *sb, const struct icap *c)
 	}
 }
 
+/* "2 double-close", one kind a line; sorts by the total */
+static void findings_cell(struct strbuf *sb, const struct icap *c)
+{
+	int total = 0, lines = 0;
+	for (int k = 0; k < FK__COUNT; k++)
+		total += c->by_kind[k];
+	sb_printf(sb, "<td class=\"kinds\" data-v=\"%d\">", total);
+	for (int k = 0; k < FK__COUNT; k++) {
+		if (!c->by_kind[k])
+			continue;
+		sb_printf(sb, "%s%d&nbsp;", lines++ ? "<br>" : "",
+			  c->by_kind[k]);
+		kind_span(sb, k);
+	}
+	if (!lines)
+		sb_puts(sb, "<span class=\"muted\">none</span>");
+	sb_puts(sb, "</td>");
+}
+
+static void status_cell(struct strbuf *sb, const struct icap *c)
+{
+	const char *w = status_word(c);
+	int bad = c->error || c->dropped || strcmp(c->state, "ok") != 0;
+	sb_puts(sb, "<td>");
+	sb_puts(sb, bad ? "<span class=\"bad\">" : "<span>");
+	h(sb, w);
+	sb_puts(sb, "</span>");
+	if (c->error) {
+		sb_puts(sb, ": ");
+		h(sb, c->error);
+	}
+	if (c->dropped)
+		sb_printf(sb, "; <span class=\"bad\">%ld findings past the "
+			  "cap not listed</span>", c->dropped);
+	sb_puts(sb, "</td>");
+}
+
+static void capture_row(struct strbuf *sb, const struct icap *c)
+{
+	sb_printf(sb, "<tr data-bad=\"%d\"><td class=\"capname\">",
+		  c->status != 0);
+	name_cell(sb, c);
+	sb_puts(sb, "</td><td class=\"fmt\">");
+	format_cell(sb, c);
+	sb_printf(sb, "</td><td class=\"num\" data-v=\"%lld\">", c->size);
+	thousands(sb, c->size);
+	if (c->events >= 0) {
+		sb_printf(sb, "</td><td class=\"num wideonly\" data-v=\"%lld\">",
+			  c->events);
+		thousands(sb, c->events);
+	} else {
+		sb_puts(sb, "</td><td class=\"num wideonly\" data-v=\"-1\">"
+			"&mdash;");
+	}
+	sb_printf(sb, "</td><td class=\"num wideonly\" data-v=\"%lld\">",
+		  (long long)c->span);
+	human_span(sb, c->span);
+	sb_puts(sb, "</td>");
+	findings_cell(sb, c);
+	if (c->worst >= 0) {
+		sb_printf(sb, "<td data-v=\"%d\">", c->worst + 1);
+		sev_pill(sb, c->worst);
+		sb_puts(sb, "</td>");
+	} else {
+		sb_puts(sb, "<td data-v=\"0\"><span class=\"muted\">&mdash;"
+			"</span></td>");
+	}
+	sb_printf(sb, "<td class=\"num%s\" data-v=\"%ld\">",
+		  c->skipped ? " warn" : " muted", c->skipped);
+	thousands(sb, c->skipped);
+	sb_puts(sb, "</td>");
+	status_cell(sb, c);
+	sb_puts(sb, "</tr>\n");
+}
+
+/* A filter box over a table, shown when the script runs. */
+static void filter_box(struct strbuf *sb, const char *id, const char *table,
+		       const char *hint, const char *only)
+{
+	sb_printf(sb, "<div class=\"filters js\"><label>Filter <input "
+		  "type=\"search\" id=\"%s\" data-filter=\"%s\" "
+		  "placeholder=\"%s\"></label>", id, table, hint);
+	if (only)
+		sb_printf(sb, " <label><input type=\"checkbox\" id=\"%s-bad\">"
+			  " %s</label>", id, only);
+	sb_printf(sb, " <span id=\"%s-shown\" class=\"muted small\"></span>"
+		  "</div>\n", id);
+}
+
 static void captures_table(struct strbuf *sb, const struct index *ix)
 {
-	sb_puts(sb, "<section id=\"captures\"><h2>Captures</h2>\n"
-		"<div class=\"controls\"><label>Filter: <input type=\"search\" "
-		"id=\"capf\" data-filter=\"captures-table\" "
-		"placeholder=\"name, format, status...\"></label> <label>"
-		"<input type=\"checkbox\" id=\"capf-bad\"> only captures with "
-		"warnings, errors or failures</label></div>\n"
-		"<table id=\"captures-table\">\n<thead><tr>"
-		"<th data-sort=\"text\">Capture</th>"
-		"<th data-sort=\"text\">Format and flags</th>"
-		"<th data-sort=\"num\" class=\"n\">Size</th>"
-		"<th data-sort=\"num\" class=\"n\">Events</th>"
-		"<th data-sort=\"num\" class=\"n\">Span</th>");
-	for (int k = 0; k < FK__COUNT; k++) {
-		const char *kn = finding_kind_name((enum finding_kind)k);
-		sb_printf(sb, "<th data-sort=\"num\" class=\"n\">"
-			  "<abbr title=\"%s\">", kn);
-		kind_abbr(sb, kn);
-		sb_puts(sb, "</abbr></th>");
-	}
-	sb_puts(sb, "<th data-sort=\"num\">Worst</th>"
-		"<th data-sort=\"num\" class=\"n\">Lines lost</th>"
-		"<th data-sort=\"text\">Status</th></tr></thead>\n<tbody>\n");
+	sb_puts(sb, "<section id=\"captures\"><h2>Captures</h2>\n");
+	filter_box(sb, "capf", "captures-table", "name, format, kind, "
+		   "status...", "only captures with warnings, errors or "
+		   "failures");
+	sb_puts(sb, "<div class=\"ftwrap\">\n"
+		"<table class=\"captures sortable\" id=\"captures-table\">\n"
+		"<thead><tr><th>capture</th><th>format and flags</th>"
+		"<th class=\"num\" title=\"size on disk\">size (bytes)</th>"
+		"<th class=\"num wideonly\">events</th><th class=\"num "
+		"wideonly\" title=\"from the first to the last event\">span</th>"
+		"<th>findings</th>"
+		"<th>worst</th><th class=\"num\" title=\"trace lines lost to "
+		"parse errors\">lines lost</th><th>status</th></tr></thead>\n"
+		"<tbody>\n");
 	for (size_t i = 0; i < ix->n; i++) {
-		const struct icap *c = &ix->c[i];
-		sb_printf(sb, "<tr data-bad=\"%d\"><td class=\"cap\">",
-			  c->status != 0);
-		name_cell(sb, c);
-		sb_puts(sb, "</td><td>");
-		format_cell(sb, c);
-		sb_printf(sb, "</td><td class=\"n\" data-v=\"%lld\">", c->size);
-		human_size(sb, c->size);
-		if (c->events >= 0)
-			sb_printf(sb, "</td><td class=\"n\">%lld", c->events);
-		else
-			sb_puts(sb, "</td><td class=\"n\" data-v=\"-1\">"
-				"&mdash;");
-		sb_printf(sb, "</td><td class=\"n\" data-v=\"%lld\">",
-			  (long long)c->span);
-		human_span(sb, c->span);
-		sb_puts(sb, "</td>");
-		for (int k = 0; k < FK__COUNT; k++)
-			sb_printf(sb, "<td class=\"n%s\">%d</td>",
-				  c->by_kind[k] ? "" : " z", c->by_kind[k]);
-		if (c->worst >= 0)
-			sb_printf(sb, "<td class=\"sev-%s\" data-v=\"%d\">%s"
-				  "</td>",
-				  severity_name((enum severity)c->worst),
-				  c->worst + 1,
-				  severity_name((enum severity)c->worst));
-		else
-			sb_puts(sb, "<td data-v=\"0\">&mdash;</td>");
-		sb_printf(sb, "<td class=\"n%s\">%ld</td>",
-			  c->skipped ? "" : " z", c->skipped);
-		sb_puts(sb, "<td class=\"st-");
-		h(sb, status_word(c));
-		sb_puts(sb, "\">");
-		h(sb, status_word(c));
-		if (c->error) {
-			sb_puts(sb, ": <span class=\"err\">");
-			h(sb, c->error);
-			sb_puts(sb, "</span>");
-		}
-		if (c->dropped)
-			sb_printf(sb, "; <span class=\"err\">%ld findings "
-				  "past the cap not listed</span>",
-				  c->dropped);
-		sb_puts(sb, "</td></tr>\n");
+		capture_row(sb, &ix->c[i]);
 		page_flush(ix, sb);
 	}
-	sb_puts(sb, "</tbody>\n</table>\n<p>Columns ");
-	for (int k = 0; k < FK__COUNT; k++) {
-		kind_abbr(sb, finding_kind_name((enum finding_kind)k));
-		sb_printf(sb, " = %s%s",
-			  finding_kind_name((enum finding_kind)k),
-			  k + 1 < FK__COUNT ? ", " : ".");
+	sb_puts(sb, "</tbody>\n</table>\n</div>\n<p class=\"lead\">Sizes are "
+		"bytes on disk (of a compressed capture: the compressed "
+		"file); span is the time between the first and the last "
+		"event of the capture; a kind's meaning is in Totals and on "
+		"hover.</p>\n</section>\n");
+}
+
+static void group_row(struct strbuf *sb, const struct index *ix,
+		      const struct fpgroup *g)
+{
+	sb_puts(sb, "<tr data-fp=\"");
+	h(sb, g->fp);  /* as a report.json from elsewhere says it */
+	sb_printf(sb, "\"><td data-v=\"%d\">", g->severity);
+	sev_pill(sb, g->severity);
+	sb_puts(sb, "</td><td class=\"kinds\">");
+	kind_span(sb, g->kind);
+	sb_puts(sb, "</td><td class=\"wideonly\"><code>");
+	h(sb, g->fp);
+	sb_puts(sb, "</code></td><td class=\"msg\">");
+	h(sb, g->message);
+	sb_printf(sb, "</td><td class=\"num\">%d</td><td class=\"num\">%d"
+		  "</td><td class=\"links\">", g->ncap, g->nocc);
+	for (int j = 0; j < g->nlinks; j++) {
+		const struct icap *c = &ix->c[g->link[j].cap];
+		if (j > 0)
+			sb_puts(sb, ", ");
+		report_link(sb, c, g->link[j].id);
+		h(sb, c->name);
+		sb_printf(sb, " F%d</a>", g->link[j].id);
 	}
-	sb_puts(sb, " Size is on disk; span is the time between the first "
-		"and the last event of the capture.</p>\n</section>\n");
+	if (g->nocc > MAX_LINKS)
+		sb_printf(sb, " and %d more", g->nocc - MAX_LINKS);
+	sb_puts(sb, "</td></tr>\n");
 }
 
 static void findings_table(struct strbuf *sb, const struct index *ix)
@@ -1142,51 +1315,30 @@ static void findings_table(struct strbuf *sb, const struct index *ix)
 	size_t ng = ix->ng;
 	const struct fpgroup **g = sorted_groups(ix);
 	sb_puts(sb, "<section id=\"findings\"><h2>Findings by fingerprint"
-		"</h2>\n<p>A fingerprint does not depend on line numbers or "
-		"times: the same bug in many captures has one row.</p>\n");
+		"</h2>\n<p class=\"lead\">A fingerprint does not depend on "
+		"line numbers or times: the same bug in many captures has one "
+		"row.</p>\n");
 	if (!ng) {
-		sb_puts(sb, "<p>No findings.</p>\n</section>\n");
+		sb_puts(sb, "<p class=\"none\">No findings.</p>\n</section>\n");
 		free(g);
 		return;
 	}
-	sb_puts(sb, "<div class=\"controls\"><label>Filter: <input "
-		"type=\"search\" id=\"fpf\" data-filter=\"findings-table\" "
-		"placeholder=\"kind, object, capture...\"></label></div>\n"
-		"<table id=\"findings-table\">\n<thead><tr>"
-		"<th data-sort=\"num\">Severity</th>"
-		"<th data-sort=\"text\">Kind</th>"
-		"<th data-sort=\"text\">Fingerprint</th>"
-		"<th data-sort=\"text\">First seen</th>"
-		"<th data-sort=\"num\" class=\"n\">Captures</th>"
-		"<th data-sort=\"num\" class=\"n\">Findings</th>"
-		"<th>Where</th></tr></thead>\n<tbody>\n");
+	filter_box(sb, "fpf", "findings-table", "kind, object, capture...",
+		   NULL);
+	sb_puts(sb, "<div class=\"ftwrap\">\n"
+		"<table class=\"fps sortable\" id=\"findings-table\">\n"
+		"<thead><tr><th>severity</th><th>kind</th>"
+		"<th class=\"wideonly\">fingerprint</th>"
+		"<th>first seen</th><th class=\"num\">captures</th>"
+		"<th class=\"num\">findings</th><th>where</th></tr></thead>\n"
+		"<tbody>\n");
 	for (size_t i = 0; i < ng; i++) {
-		const char *sev = severity_name((enum severity)g[i]->severity);
-		sb_printf(sb, "<tr><td class=\"sev-%s\" data-v=\"%d\">%s</td>"
-			  "<td>%s</td><td class=\"fp\">", sev,
-			  g[i]->severity, sev,
-			  finding_kind_name((enum finding_kind)g[i]->kind));
-		h(sb, g[i]->fp);
-		sb_puts(sb, "</td><td class=\"wrap\">");
-		h(sb, g[i]->message);
-		sb_printf(sb, "</td><td class=\"n\">%d</td><td class=\"n\">%d"
-			  "</td><td class=\"wrap\">", g[i]->ncap, g[i]->nocc);
-		for (int j = 0; j < g[i]->nlinks; j++) {
-			const struct icap *c = &ix->c[g[i]->link[j].cap];
-			if (j > 0)
-				sb_puts(sb, ", ");
-			report_link(sb, c, g[i]->link[j].id);
-			h(sb, c->name);
-			sb_printf(sb, " F%d</a>", g[i]->link[j].id);
-		}
-		if (g[i]->nocc > MAX_LINKS)
-			sb_printf(sb, " and %d more", g[i]->nocc - MAX_LINKS);
-		sb_puts(sb, "</td></tr>\n");
+		group_row(sb, ix, g[i]);
 		page_flush(ix, sb);
 	}
-	sb_puts(sb, "</tbody>\n</table>\n");
+	sb_puts(sb, "</tbody>\n</table>\n</div>\n");
 	if (ix->ungrouped)
-		sb_printf(sb, "<p class=\"err\">%ld findings whose fingerprints "
+		sb_printf(sb, "<p class=\"cap\">%ld findings whose fingerprints "
 			  "came after the first %d distinct ones are counted "
 			  "in the totals, not grouped here (findings.jsonl "
 			  "lists every one).</p>\n", ix->ungrouped,
@@ -1210,56 +1362,28 @@ static void failed_list(struct strbuf *sb, const struct index *ix)
 		name_cell(sb, c);
 		sb_puts(sb, " (");
 		h(sb, c->state);
-		sb_puts(sb, "): <span class=\"err\">");
+		sb_puts(sb, "): <span class=\"bad\">");
 		h(sb, c->error);
 		sb_puts(sb, "</span></li>\n");
 	}
 	if (any)
-		sb_puts(sb, "</ul>\n<p>A partial capture's report covers the "
-			"events before the error.</p>\n</section>\n");
-}
-
-/* Reports made with triage options (batch --kind ...) list only what
- * those selected: the page says so, never silently. */
-static void selection_said(struct strbuf *sb, const struct index *ix)
-{
-	const char *first = NULL;
-	int mixed = 0;
-	long left = 0;
-	for (size_t i = 0; i < ix->n; i++) {
-		const char *s = ix->c[i].selected;
-		if (!s && first)
-			mixed = 1;
-		if (!s)
-			continue;
-		if (first && strcmp(first, s) != 0)
-			mixed = 1;
-		if (!first)
-			first = s;
-		left += ix->c[i].left_out;
-	}
-	if (!first)
-		return;
-	sb_puts(sb, "<p class=\"sub\"><b>Selected:</b> the reports were made "
-		"with ");
-	if (mixed)
-		sb_puts(sb, "differing triage options (see each report)");
-	else
-		esc_html(sb, first, strlen(first));
-	sb_printf(sb, "; %ld finding%s left out of them are not counted "
-		  "here.</p>\n", left, left == 1 ? "" : "s");
+		sb_puts(sb, "</ul>\n<p class=\"lead\">A partial capture's "
+			"report covers the events before the error.</p>\n"
+			"</section>\n");
 }
 
 static void index_html(struct strbuf *sb, const struct index *ix)
 {
+	struct page_totals pt;
 	int nf = 0;
 	for (size_t i = 0; i < ix->n; i++)
 		nf += ix->c[i].nf;
+	sum_up(ix, &pt);
 	char css_hash[64], js_hash[64];
-	html_csp_hash(css_hash, css);
+	html_csp_hash(css_hash, html_css);
 	html_csp_hash(js_hash, js);
-	sb_puts(sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-		"<meta charset=\"utf-8\">\n"
+	sb_puts(sb, "<!DOCTYPE html>\n<html lang=\"en\" class=\"nojs\">\n"
+		"<head>\n<meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, "
 		"initial-scale=1\">\n");
 	/* only the page's own style and script (by hash); nothing loads */
@@ -1267,20 +1391,29 @@ static void index_html(struct strbuf *sb, const struct index *ix)
 		  "content=\"default-src 'none'; style-src %s; script-src %s; "
 		  "img-src data:; base-uri 'none'; form-action 'none'\">\n",
 		  css_hash, js_hash);
-	sb_printf(sb, "<title>handletrail: %zu captures, %d findings</title>"
-		  "\n<style>%s</style>\n</head>\n<body>\n", ix->n, nf, css);
-	sb_printf(sb, "<header><h1>handletrail batch report</h1>\n"
-		  "<p class=\"sub\">%zu capture%s, %d finding%s. Each capture "
-		  "links to its own report; every finding there tells its "
-		  "story line by line.</p></header>\n", ix->n,
-		  ix->n == 1 ? "" : "s", nf, nf == 1 ? "" : "s");
+	sb_printf(sb, "<meta name=\"generator\" content=\"handletrail %s\">\n"
+		  "<link rel=\"icon\" href=\"data:,\">\n"
+		  "<title>handletrail: %zu captures, %d findings</title>"
+		  "\n<style>%s</style>\n</head>\n<body>\n", HT_VERSION, ix->n,
+		  nf, html_css);
+	sb_printf(sb, "<header class=\"top\">\n<div class=\"wrap\">\n"
+		  "<h1><span class=\"tool\">handletrail</span> batch of %zu "
+		  "capture%s</h1>\n<nav><a href=\"#totals\">Totals</a> "
+		  "<a href=\"#captures\">Captures</a> <a href=\"#findings\">"
+		  "Findings</a>%s</nav>\n</div>\n</header>\n"
+		  "<main class=\"wrap\">\n", ix->n, plural((long)ix->n),
+		  pt.nerror ? " <a href=\"#failed\">Failed</a>" : "");
+	banner(sb, ix, &pt);
 	selection_said(sb, ix);
-	totals(sb, ix);
+	totals(sb, ix, &pt);
 	captures_table(sb, ix);
 	findings_table(sb, ix);
 	failed_list(sb, ix);
-	sb_printf(sb, "<footer>handletrail %s</footer>\n<script>%s"
-		  "</script>\n</body>\n</html>\n", HT_VERSION, js);
+	sb_printf(sb, "</main>\n<footer class=\"wrap\"><p>handletrail %s "
+		  "\xc2\xb7 this page is self-contained and loads nothing "
+		  "<span class=\"js\">\xc2\xb7 click a column to sort</span>"
+		  "</p></footer>\n<script>%s</script>\n</body>\n</html>\n",
+		  HT_VERSION, js);
 }
 
 /* --- building -------------------------------------------------------- */
@@ -1363,6 +1496,8 @@ int batch_index_build(const char *dest, const char *const *dirs, int ndirs,
 	*worst = 0;
 	*ncaptures = 0;
 	int r = 0;
+	/* results of older versions name no folder: the one we run in */
+	ix.cwd = getcwd(NULL, 0);
 	/* which result folder each capture came from, by its prefix */
 	char **prefixes = xcalloc((size_t)ndirs + 1, sizeof *prefixes);
 	for (int i = 0; i < ndirs && r == 0; i++) {
@@ -1436,6 +1571,7 @@ int batch_index_build(const char *dest, const char *const *dirs, int ndirs,
 		free(ix.g[i].message);
 	free(ix.g);
 	free(ix.slot);
+	free(ix.cwd);
 	for (int i = 0; i < ndirs; i++)
 		free(prefixes[i]);
 	free(prefixes);

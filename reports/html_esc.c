@@ -36,20 +36,44 @@ static void put_mark(struct strbuf *sb, int markup, enum mark m,
 		sb_puts(sb, "</span>");
 }
 
-static void escape(struct strbuf *sb, const char *s, size_t n, int markup)
+/* Where a path or object may wrap (hx_path): after a separator (and
+ * after the "->" of a socket's ends), and at the latest after WBR_RUN
+ * characters without a place to break, so that no cell of a table is
+ * wider than that (its min-content width). */
+#define WBR_RUN 20
+
+static int breaks_after(unsigned cp)
+{
+	return cp == '/' || cp == '\\' || cp == ',' || cp == '[';
+}
+
+/* wbr: add <wbr> break opportunities (element content only) */
+static void escape(struct strbuf *sb, const char *s, size_t n, int markup,
+		   int wbr)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0;
+	int since = 0;   /* characters since the last place to break */
 	char tmp[32];
 
 	if (!s)
 		return;
 	while (i < n) {
-		unsigned cp;
+		unsigned cp = 0;
 		size_t len = utf8_decode(p + i, n - i, &cp);
 		const char *rep = NULL;
 		enum mark m = MARK_CTRL;
 
+		if (wbr && cp == '-' && i + 1 < n && p[i + 1] == '>') {
+			/* "->" of a socket's ends: wraps after, not inside */
+			if (run)
+				sb_add(sb, s + i - run, run);
+			run = 0;
+			sb_puts(sb, "<span class=\"nb\">-&gt;</span><wbr>");
+			i += 2;
+			since = 0;
+			continue;
+		}
 		if (len == 0) {
 			snprintf(tmp, sizeof tmp, "\\x%02x", p[i]);
 			m = MARK_BAD;
@@ -68,21 +92,32 @@ static void escape(struct strbuf *sb, const char *s, size_t n, int markup)
 			case '&': rep = "&amp;"; break;
 			case '"': rep = "&quot;"; break;
 			case '\'': rep = "&#39;"; break;
-			default:
-				/* plain text: copied in runs */
-				run += len;
-				i += len;
-				continue;
+			default: rep = ""; break;  /* plain: copied in runs */
 			}
 		}
-		if (run)
-			sb_add(sb, s + i - run, run);
-		run = 0;
-		if (rep)
-			sb_puts(sb, rep);
-		else
-			put_mark(sb, markup, m, tmp);
+		if (rep && !*rep) {
+			run += len;
+		} else {
+			if (run)
+				sb_add(sb, s + i - run, run);
+			run = 0;
+			if (rep)
+				sb_puts(sb, rep);
+			else
+				put_mark(sb, markup, m, tmp);
+		}
 		i += len;
+		if (!wbr || i >= n)
+			continue;
+		if (cp == ' ' || cp == '-') {
+			since = 0;  /* the browser breaks there by itself */
+		} else if ((breaks_after(cp) && i > len) || ++since >= WBR_RUN) {
+			if (run)
+				sb_add(sb, s + i - run, run);
+			run = 0;
+			sb_puts(sb, "<wbr>");
+			since = 0;
+		}
 	}
 	if (run)
 		sb_add(sb, s + n - run, run);
@@ -90,24 +125,30 @@ static void escape(struct strbuf *sb, const char *s, size_t n, int markup)
 
 void hx_textn(struct strbuf *sb, const char *s, size_t n)
 {
-	escape(sb, s, n, 1);
+	escape(sb, s, n, 1, 0);
 }
 
 void hx_text(struct strbuf *sb, const char *s)
 {
 	if (s)
-		escape(sb, s, strlen(s), 1);
+		escape(sb, s, strlen(s), 1, 0);
+}
+
+void hx_path(struct strbuf *sb, const char *s)
+{
+	if (s)
+		escape(sb, s, strlen(s), 1, 1);
 }
 
 void hx_attrn(struct strbuf *sb, const char *s, size_t n)
 {
-	escape(sb, s, n, 0);
+	escape(sb, s, n, 0, 0);
 }
 
 void hx_attr(struct strbuf *sb, const char *s)
 {
 	if (s)
-		escape(sb, s, strlen(s), 0);
+		escape(sb, s, strlen(s), 0, 0);
 }
 
 void hx_raw(struct strbuf *sb, const char *s)
@@ -118,7 +159,7 @@ void hx_raw(struct strbuf *sb, const char *s)
 		return;
 	n = strlen(s);
 	if (n <= HTML_RAW_CAP) {
-		escape(sb, s, n, 1);
+		escape(sb, s, n, 1, 0);
 		return;
 	}
 	/* cut before a UTF-8 continuation byte, not inside a character */
@@ -126,7 +167,7 @@ void hx_raw(struct strbuf *sb, const char *s)
 	while (cut > HTML_RAW_CAP - 3 &&
 	       ((unsigned char)s[cut] & 0xc0) == 0x80)
 		cut--;
-	escape(sb, s, cut, 1);
+	escape(sb, s, cut, 1, 0);
 	sb_printf(sb, "<span class=\"cap\">\xe2\x80\xa6 %zu more bytes of this "
 		  "line not shown</span>", n - cut);
 }

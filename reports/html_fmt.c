@@ -19,7 +19,7 @@ const char *hc_kind_name(enum finding_kind k)
 }
 
 /* One line per kind for the summary: what the detector saw. */
-const char *hc_kind_blurb(enum finding_kind k)
+const char *html_kind_blurb(enum finding_kind k)
 {
 	switch (k) {
 	case FK_DOUBLE_CLOSE:
@@ -243,8 +243,8 @@ void hc_loc(struct html_ctx *x, const struct source_loc *l)
 	sb_puts(x->sb, "<span class=\"loc\" title=\"");
 	hx_attr(x->sb, l->file);
 	sb_puts(x->sb, "\">");
-	hx_text(x->sb, hc_basename(l->file));
-	sb_printf(x->sb, ":%ld", l->line);
+	hx_path(x->sb, hc_basename(l->file));
+	sb_printf(x->sb, "<wbr>:%ld", l->line);
 	if (l->event > 0 && l->offset > 0)
 		sb_printf(x->sb, " (event %ld, byte 0x%llx)", l->event,
 			  l->offset);
@@ -300,7 +300,7 @@ void hc_object(struct html_ctx *x, const char *obj)
 		return;
 	}
 	sb_puts(x->sb, "<span class=\"obj\">");
-	hx_text(x->sb, obj);
+	hx_path(x->sb, obj);
 	sb_puts(x->sb, "</span>");
 }
 

@@ -56,6 +56,9 @@ void hx_text(struct strbuf *sb, const char *s);
 void hx_textn(struct strbuf *sb, const char *s, size_t n);
 void hx_attr(struct strbuf *sb, const char *s);
 void hx_attrn(struct strbuf *sb, const char *s, size_t n);
+/* a path or an object, with <wbr> where it may wrap: after / \\ -> , [
+ * and every 20 characters at the latest (element content only) */
+void hx_path(struct strbuf *sb, const char *s);
 /* a raw trace line capped at HTML_RAW_CAP bytes (the cut is said) */
 void hx_raw(struct strbuf *sb, const char *s);
 
@@ -76,7 +79,6 @@ void hc_index(struct html_ctx *x);       /* builds the lookup indexes */
 void hc_index_free(struct html_ctx *x);
 const char *hc_basename(const char *path);
 const char *hc_kind_name(enum finding_kind k);
-const char *hc_kind_blurb(enum finding_kind k);
 const char *hc_sev_name(enum severity s);
 const char *hc_lifetime_code(enum lifetime_class lt); /* "AIFI" ... */
 const char *hc_lifetime_text(enum lifetime_class lt);
@@ -103,9 +105,8 @@ void html_story(struct html_ctx *x, const struct card *c,
 void html_svg_timeline(struct html_ctx *x, const struct finding *f,
 		       int64_t culprit, int64_t victim);
 
-/* The page's style sheet and script (html_assets.c); html_csp_hash()
- * (reports.h) gives the CSP source for them. */
-extern const char html_css[];
+/* The page's script (html_assets.c; its style sheet html_css is in
+ * reports.h); html_csp_hash() (reports.h) gives the CSP source for them. */
 extern const char html_js[];
 
 #endif

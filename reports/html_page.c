@@ -151,7 +151,7 @@ static void input_block(struct html_ctx *x, const struct input_stats *in)
 	struct strbuf *sb = x->sb;
 
 	sb_puts(sb, "<div class=\"input\">\n<h3 class=\"path\">");
-	hx_text(sb, in->path ? in->path : "(unnamed)");
+	hx_path(sb, in->path ? in->path : "(unnamed)");
 	sb_puts(sb, "</h3>\n<dl class=\"facts\">\n<dt>format</dt><dd>");
 	sb_puts(sb, format_name(in->format));
 	if (in->compression[0]) {
@@ -294,7 +294,7 @@ static void summary_counts(struct html_ctx *x, int (*by_kind)[3])
 				  hc_sev_name((enum severity)s) : "",
 				  by_kind[k][s]);
 		sb_printf(sb, "<td class=\"blurb\">%s</td>",
-			  hc_kind_blurb((enum finding_kind)k));
+			  html_kind_blurb((enum finding_kind)k));
 		sb_printf(sb, "<td class=\"js\"><input type=\"checkbox\" "
 			  "checked data-kind=\"%s\" aria-label=\"show %s\">"
 			  "</td></tr>\n", hc_kind_name((enum finding_kind)k),
@@ -362,8 +362,8 @@ static void table_row(struct html_ctx *x, const struct card *g,
 	else
 		sb_printf(sb, "<td class=\"num\" data-v=\"0\"><span class="
 			  "\"muted\">after F%d</span></td>", f->caused_by);
-	sb_printf(sb, "<td class=\"num\" data-v=\"%" PRId64 "\">%" PRId64
-		  "</td>", f->pid, f->pid);
+	sb_printf(sb, "<td class=\"num wideonly\" data-v=\"%" PRId64 "\">%"
+		  PRId64 "</td>", f->pid, f->pid);
 	sb_printf(sb, "<td data-v=\"%" PRId64 "\">%" PRId64, f->tid, f->tid);
 	t = hc_task(x, f->tid);
 	if (t && ((t->name && t->name[0]) || (t->program && t->program[0]))) {
@@ -387,8 +387,8 @@ static void table_row(struct html_ctx *x, const struct card *g,
 	sb_printf(sb, "</td><td data-v=\"%ld\">", f->src.line);
 	hc_loc(x, &f->src);
 	if (sp.ok) {
-		sb_printf(sb, "</td><td class=\"num\" data-v=\"%" PRId64 "\">",
-			  sp.dt != TS_NONE ? sp.dt : (int64_t)sp.dl);
+		sb_printf(sb, "</td><td class=\"num wideonly\" data-v=\"%" PRId64
+			  "\">", sp.dt != TS_NONE ? sp.dt : (int64_t)sp.dl);
 		if (sp.dt != TS_NONE)
 			hc_duration(sb, sp.dt);
 		if (sp.dl >= 0)
@@ -396,7 +396,7 @@ static void table_row(struct html_ctx *x, const struct card *g,
 				  sp.dt != TS_NONE ? "<br>" : "", sp.dl,
 				  sp.dl == 1 ? "" : "s");
 	} else {
-		sb_puts(sb, "</td><td class=\"num\" data-v=\"-1\">"
+		sb_puts(sb, "</td><td class=\"num wideonly\" data-v=\"-1\">"
 			"\xe2\x80\x94");
 	}
 	sb_puts(sb, "</td></tr>\n");
@@ -454,11 +454,12 @@ static void findings_table(struct html_ctx *x, const struct card_set *cs,
 		"<thead><tr><th>#</th><th>kind</th><th>severity</th>"
 		"<th class=\"num\" title=\"root causes of this bug, "
 		"or the root cause a finding followed from\">"
-		"count</th><th class=\"num\">process</th><th>thread</th>"
-		"<th class=\"num\">handle</th><th>object now / expected</th>"
+		"count</th><th class=\"num wideonly\">process</th>"
+		"<th>thread</th><th class=\"num\">handle</th><th>object now / expected</th>"
 		"<th class=\"num\">time</th><th>trace line</th>"
-		"<th class=\"num\" title=\"from the first close (the cause) to "
-		"the failure (the symptom)\">span</th></tr></thead>\n<tbody>\n");
+		"<th class=\"num wideonly\" title=\"from the first close (the "
+		"cause) to the failure (the symptom)\">span</th></tr></thead>\n"
+		"<tbody>\n");
 	/* what followed each root, as lists threaded through next[] */
 	for (int i = 0; i < nf; i++)
 		first[i] = next[i] = -1;
@@ -668,7 +669,7 @@ void html_render(struct strbuf *sb, const struct html_data *d)
 	page_head(&x, by_sev[SEV_ERROR], by_sev[SEV_WARNING]);
 	sb_puts(sb, "<body>\n<header class=\"top\">\n<div class=\"wrap\">\n"
 		"<h1><span class=\"tool\">handletrail</span> ");
-	hx_text(sb, d->c->name ? d->c->name : "capture");
+	hx_path(sb, d->c->name ? d->c->name : "capture");
 	sb_puts(sb, "</h1>\n<nav><a href=\"#capture\">Capture</a> "
 		"<a href=\"#summary\">Summary</a> <a href=\"#findings\">"
 		"Findings</a> <a href=\"#handles\">Handles</a> "

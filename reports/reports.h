@@ -122,6 +122,10 @@ struct sarif_capture {
 					NULL */
 	const char *limits;          /* what it cannot show and the bounds
 					reached, '\n'-separated, or NULL */
+	const char *base;            /* the absolute folder relative paths
+					lead from (a uriBaseId), or NULL */
+	const char *const *compression;  /* per path: "gzip", "xz", "zstd",
+					    "" or NULL; or NULL */
 };
 void report_sarif_captures(struct strbuf *sb, const struct sarif_capture *c,
 			   int n);
@@ -141,6 +145,12 @@ void sarif_end(struct sarif_log *l);  /* finishes the document, frees l */
  * <style> or <script> text, so a page allows exactly its own (also the
  * batch index page's) and nothing a trace string might smuggle in. */
 void html_csp_hash(char out[64], const char *text);
+/* The HTML report's style sheet (reports/html_assets.c): the batch index
+ * page wears it too, so the two read alike. */
+extern const char html_css[];
+/* What a finding kind means, in one line: the HTML report's Summary and
+ * the batch index say it the same way. */
+const char *html_kind_blurb(enum finding_kind k);
 /* Chrome trace-event JSON timeline (reports/perfetto.c) */
 void report_perfetto(struct strbuf *sb, const struct capture *c);
 

@@ -80,29 +80,38 @@ static const struct rule_text rule_texts[FK__COUNT] = {
 		"the handle was created." },
 };
 
-/* trace paths -> artifact index, so results can name artifacts */
+/* (trace path, base) -> artifact index, so results can name artifacts.
+ * A relative path is relative to its capture's base folder (a uriBaseId
+ * declared in originalUriBaseIds), so that a viewer opens the trace
+ * file wherever the SARIF file lies; captures from other folders (shards
+ * of other machines) have other bases. */
 struct artifacts {
 	const char **path;   /* in order of first appearance */
 	const char **capture;
+	int *base;           /* index into bases, -1: none (absolute) */
+	const char **comp;   /* compression: a static name, "" none */
 	int n, cap;
 	int *slot;           /* open addressing over path, -1 = empty */
 	int nslot;
 	const char **names;  /* capture names owned by the log */
 	int nnames;
+	char **bases;        /* base folders, in order of first use */
+	int nbases;
 };
 
-static uint64_t path_hash(const char *s)
+static uint64_t path_hash(const char *s, int base)
 {
-	return hash64(s, strlen(s), 0);
+	return hash64(s, strlen(s), (uint64_t)(base + 1));
 }
 
-static int art_find(const struct artifacts *a, const char *p)
+static int art_find(const struct artifacts *a, const char *p, int base)
 {
 	if (!a->nslot)
 		return -1;
-	size_t j = path_hash(p) & (size_t)(a->nslot - 1);
+	size_t j = path_hash(p, base) & (size_t)(a->nslot - 1);
 	for (; a->slot[j] >= 0; j = (j + 1) & (size_t)(a->nslot - 1))
-		if (strcmp(a->path[a->slot[j]], p) == 0)
+		if (a->base[a->slot[j]] == base &&
+		    strcmp(a->path[a->slot[j]], p) == 0)
 			return a->slot[j];
 	return -1;
 }
@@ -115,31 +124,34 @@ static void art_rehash(struct artifacts *a)
 	for (int i = 0; i < a->nslot; i++)
 		a->slot[i] = -1;
 	for (int i = 0; i < a->n; i++) {
-		size_t j = path_hash(a->path[i]) & (size_t)(a->nslot - 1);
+		size_t j = path_hash(a->path[i], a->base[i]) &
+			   (size_t)(a->nslot - 1);
 		while (a->slot[j] >= 0)
 			j = (j + 1) & (size_t)(a->nslot - 1);
 		a->slot[j] = i;
 	}
 }
 
-static int art_add(struct artifacts *a, const char *p, const char *capture)
+static int art_add(struct artifacts *a, const char *p, int base,
+		   const char *comp, const char *capture)
 {
-	int i = art_find(a, p);
-	if (i >= 0)
-		return i;
 	if (a->n == a->cap) {
 		a->cap = a->cap ? a->cap * 2 : 16;
 		a->path = xrealloc(a->path, (size_t)a->cap * sizeof *a->path);
 		a->capture = xrealloc(a->capture,
 				      (size_t)a->cap * sizeof *a->capture);
+		a->base = xrealloc(a->base, (size_t)a->cap * sizeof *a->base);
+		a->comp = xrealloc(a->comp, (size_t)a->cap * sizeof *a->comp);
 	}
 	a->path[a->n] = p;
 	a->capture[a->n] = capture;
+	a->base[a->n] = base;
+	a->comp[a->n] = comp;
 	a->n++;
 	if (a->n * 2 > a->nslot)
 		art_rehash(a);
 	else {
-		size_t j = path_hash(p) & (size_t)(a->nslot - 1);
+		size_t j = path_hash(p, base) & (size_t)(a->nslot - 1);
 		while (a->slot[j] >= 0)
 			j = (j + 1) & (size_t)(a->nslot - 1);
 		a->slot[j] = a->n - 1;
@@ -147,11 +159,62 @@ static int art_add(struct artifacts *a, const char *p, const char *capture)
 	return a->n - 1;
 }
 
-/* the log keeps its own copy of a path it has not seen yet */
-static void art_copy(struct artifacts *a, const char *p, const char *capture)
+/* The base a path of a capture with base folder bid is relative to:
+ * none for an absolute path. */
+static int base_of(const char *p, int bid)
 {
-	if (p && *p && art_find(a, p) < 0)
-		art_add(a, xstrdup(p), capture);
+	return p[0] == '/' ? -1 : bid;
+}
+
+/* the log keeps its own copy of a path it has not seen yet */
+static void art_copy(struct artifacts *a, const char *p, int bid,
+		     const char *comp, const char *capture)
+{
+	if (p && *p && art_find(a, p, base_of(p, bid)) < 0)
+		art_add(a, xstrdup(p), base_of(p, bid), comp, capture);
+}
+
+/* The index of base folder dir among the log's bases (added when new),
+ * or -1 when there is none. */
+static int base_id(struct artifacts *a, const char *dir)
+{
+	if (!dir || dir[0] != '/')
+		return -1;
+	for (int i = 0; i < a->nbases; i++)
+		if (strcmp(a->bases[i], dir) == 0)
+			return i;
+	a->bases = xrealloc(a->bases, (size_t)(a->nbases + 1) *
+			    sizeof *a->bases);
+	a->bases[a->nbases] = xstrdup(dir);
+	return a->nbases++;
+}
+
+/* "%SRCROOT%", then "%SRCROOT2%", ... (the name CodeQL and GitHub code
+ * scanning use for the folder paths are relative to) */
+static void base_name(char out[32], int i)
+{
+	if (i == 0)
+		snprintf(out, 32, "%%SRCROOT%%");
+	else
+		snprintf(out, 32, "%%SRCROOT%d%%", i + 1);
+}
+
+/* A compression name as a static string ("" none): what report.json
+ * says is untrusted. */
+static const char *comp_name(const char *s)
+{
+	static const char *const known[] = { "gzip", "xz", "zstd" };
+	for (size_t i = 0; s && i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(s, known[i]) == 0)
+			return known[i];
+	return "";
+}
+
+static const char *comp_mime(const char *comp)
+{
+	return strcmp(comp, "gzip") == 0 ? "application/gzip" :
+	       strcmp(comp, "xz") == 0 ? "application/x-xz" :
+	       "application/zstd";
 }
 
 /* A trace path as a URI reference: relative paths stay relative (SARIF
@@ -222,22 +285,36 @@ static void rules(struct jsonw *w)
 	jw_end_arr(w);
 }
 
-/* physicalLocation of a trace line; nothing when the place is unknown
- * (a handle opened before the trace started). */
+/* An artifactLocation's uri and uriBaseId (base: index, or -1) */
+static void art_location(struct jsonw *w, struct strbuf *tmp,
+			 const char *path, int base)
+{
+	char name[32];
+	sb_reset(tmp);
+	path_uri(tmp, path);
+	jw_kstr(w, "uri", tmp->s);
+	if (base >= 0) {
+		base_name(name, base);
+		jw_kstr(w, "uriBaseId", name);
+	}
+}
+
+/* physicalLocation of a trace line in a capture with base folder bid;
+ * nothing when the place is unknown (a handle opened before the trace
+ * started). */
 static void phys(struct jsonw *w, struct artifacts *a, struct strbuf *tmp,
 		 const struct source_loc *src, long end_line,
-		 const char *snippet)
+		 const char *snippet, int bid)
 {
 	if (!src->file || !*src->file)
 		return;
-	int i = art_find(a, src->file);
-	sb_reset(tmp);
-	path_uri(tmp, src->file);
+	int base = base_of(src->file, bid);
+	int i = art_find(a, src->file, base);
 	jw_key(w, "physicalLocation");
 	jw_obj(w);
 	jw_key(w, "artifactLocation");
 	jw_obj(w);
-	jw_kstr(w, "uri", tmp->s);
+	art_location(w, tmp, src->file, base);
 	if (i >= 0)
 		jw_kint(w, "index", i);
 	jw_end_obj(w);
@@ -344,7 +421,7 @@ static void step_text(struct strbuf *sb, const struct chain_step *s,
 /* One codeFlow: a threadFlow per (pid, tid) in order of first appearance,
  * executionOrder numbering the chain across all of them. */
 static void code_flow(struct jsonw *w, struct artifacts *a,
-		      struct strbuf *tmp, const struct finding *f)
+		      struct strbuf *tmp, const struct finding *f, int bid)
 {
 	int *done = xcalloc((size_t)f->nchain + 1, sizeof *done);
 	jw_key(w, "codeFlows");
@@ -388,7 +465,7 @@ static void code_flow(struct jsonw *w, struct artifacts *a,
 			jw_end_arr(w);
 			jw_key(w, "location");
 			jw_obj(w);
-			phys(w, a, tmp, &s->src, s->end_line, s->raw);
+			phys(w, a, tmp, &s->src, s->end_line, s->raw, bid);
 			step_text(tmp, s, f);
 			text_msg(w, "message", tmp->s);
 			jw_end_obj(w);
@@ -411,10 +488,27 @@ static void code_flow(struct jsonw *w, struct artifacts *a,
 	free(done);
 }
 
+/* The compression of the first compressed trace file a finding's
+ * locations name, or "": its line numbers are of the decompressed text,
+ * which a viewer opening the file does not show. */
+static const char *result_comp(const struct artifacts *a,
+			       const struct finding *f, int bid)
+{
+	for (int k = -1; k < f->nchain; k++) {
+		const char *p = k < 0 ? f->src.file : f->chain[k].src.file;
+		int i = p && *p ? art_find(a, p, base_of(p, bid)) : -1;
+		if (i >= 0 && *a->comp[i])
+			return a->comp[i];
+	}
+	return "";
+}
+
 static void result(struct jsonw *w, struct artifacts *a, struct strbuf *tmp,
-		   const struct sarif_capture *c, const struct finding *f)
+		   const struct sarif_capture *c, const struct finding *f,
+		   int bid)
 {
 	const char *kind = finding_kind_name(f->kind);
+	const char *comp = result_comp(a, f, bid);
 	jw_obj(w);
 	jw_kstr(w, "ruleId", kind);
 	jw_kint(w, "ruleIndex", f->kind);
@@ -426,6 +520,10 @@ static void result(struct jsonw *w, struct artifacts *a, struct strbuf *tmp,
 		sb_printf(tmp, "%s on ", kind);
 		label_handle(tmp, f->traits, f->handle);
 	}
+	if (*comp)
+		sb_printf(tmp, " (The trace file is %s-compressed: line "
+			  "numbers count lines of its decompressed text.)",
+			  comp);
 	text_msg(w, "message", tmp->s);
 	const struct chain_step *off = NULL;
 	for (int k = 0; k < f->nchain; k++)
@@ -436,7 +534,7 @@ static void result(struct jsonw *w, struct artifacts *a, struct strbuf *tmp,
 	jw_arr(w);
 	jw_obj(w);
 	phys(w, a, tmp, &f->src, off ? off->end_line : 0,
-	     off ? off->raw : NULL);
+	     off ? off->raw : NULL, bid);
 	jw_end_obj(w);
 	jw_end_arr(w);
 	if (off && off->stack && *off->stack)
@@ -446,11 +544,15 @@ static void result(struct jsonw *w, struct artifacts *a, struct strbuf *tmp,
 	jw_kstr(w, "handletrailFingerprint/v1", f->fingerprint);
 	jw_end_obj(w);
 	if (f->nchain > 0)
-		code_flow(w, a, tmp, f);
+		code_flow(w, a, tmp, f, bid);
 	jw_key(w, "properties");
 	jw_obj(w);
 	jw_kstr(w, "capture", c->name);
 	jw_kint(w, "findingId", f->id);
+	if (*comp) {
+		jw_kstr(w, "compression", comp);
+		jw_kstr(w, "lineNumbers", "of the decompressed text");
+	}
 	jw_kint(w, "pid", f->pid);
 	jw_kint(w, "tid", f->tid);
 	jw_kint(w, "handle", f->handle);
@@ -579,16 +681,21 @@ static void limit_notes(struct sarif_log *l, const char *name,
 void sarif_add(struct sarif_log *l, const struct sarif_capture *c)
 {
 	const char *name = xstrdup(c->name ? c->name : "");
+	int bid = -1;
+	for (int k = 0; k < c->npaths && bid < 0; k++)
+		if (c->paths[k][0] != '/')
+			bid = base_id(&l->a, c->base);
 	for (int k = 0; k < c->npaths; k++)
-		art_copy(&l->a, c->paths[k], name);
+		art_copy(&l->a, c->paths[k], bid, comp_name(c->compression ?
+			 c->compression[k] : NULL), name);
 	for (int k = 0; k < c->nfindings; k++) {
 		const struct finding *f = &c->findings[k];
-		art_copy(&l->a, f->src.file, name);
+		art_copy(&l->a, f->src.file, bid, "", name);
 		for (int s = 0; s < f->nchain; s++)
-			art_copy(&l->a, f->chain[s].src.file, name);
+			art_copy(&l->a, f->chain[s].src.file, bid, "", name);
 	}
 	for (int k = 0; k < c->nfindings; k++) {
-		result(&l->w, &l->a, &l->tmp, c, &c->findings[k]);
+		result(&l->w, &l->a, &l->tmp, c, &c->findings[k], bid);
 		maybe_flush(l, SARIF_CHUNK);
 	}
 	/* failed captures and lost lines: a clean result must not look
@@ -612,6 +719,32 @@ void sarif_add(struct sarif_log *l, const struct sarif_capture *c)
 	l->a.names[l->a.nnames++] = name;
 }
 
+/* originalUriBaseIds: each base folder as an absolute file: URI */
+static void base_ids(struct sarif_log *l)
+{
+	struct jsonw *w = &l->w;
+	char name[32];
+	if (!l->a.nbases)
+		return;
+	jw_key(w, "originalUriBaseIds");
+	jw_obj(w);
+	for (int i = 0; i < l->a.nbases; i++) {
+		const char *dir = l->a.bases[i];
+		base_name(name, i);
+		jw_key(w, name);
+		jw_obj(w);
+		sb_reset(&l->tmp);
+		path_uri(&l->tmp, dir);
+		if (dir[strlen(dir) - 1] != '/')
+			sb_putc(&l->tmp, '/');
+		jw_kstr(w, "uri", l->tmp.s);
+		text_msg(w, "description", "the folder handletrail ran in: "
+			 "relative trace paths lead from it");
+		jw_end_obj(w);
+	}
+	jw_end_obj(w);
+}
+
 void sarif_end(struct sarif_log *l)
 {
 	struct jsonw *w = &l->w;
@@ -619,13 +752,14 @@ void sarif_end(struct sarif_log *l)
 	jw_key(w, "artifacts");
 	jw_arr(w);
 	for (int i = 0; i < l->a.n; i++) {
+		const char *comp = l->a.comp[i];
 		jw_obj(w);
 		jw_key(w, "location");
 		jw_obj(w);
-		sb_reset(&l->tmp);
-		path_uri(&l->tmp, l->a.path[i]);
-		jw_kstr(w, "uri", l->tmp.s);
+		art_location(w, &l->tmp, l->a.path[i], l->a.base[i]);
 		jw_end_obj(w);
+		if (*comp)
+			jw_kstr(w, "mimeType", comp_mime(comp));
 		jw_key(w, "roles");
 		jw_arr(w);
 		jw_str(w, "analysisTarget");
@@ -633,11 +767,14 @@ void sarif_end(struct sarif_log *l)
 		jw_key(w, "properties");
 		jw_obj(w);
 		jw_kstr(w, "capture", l->a.capture[i]);
+		if (*comp)
+			jw_kstr(w, "compression", comp);
 		jw_end_obj(w);
 		jw_end_obj(w);
 		maybe_flush(l, SARIF_CHUNK);
 	}
 	jw_end_arr(w);
+	base_ids(l);
 	jw_key(w, "invocations");
 	jw_arr(w);
 	jw_obj(w);
@@ -671,6 +808,11 @@ void sarif_end(struct sarif_log *l)
 	maybe_flush(l, 1);
 	for (int i = 0; i < l->a.n; i++)
 		free((char *)l->a.path[i]);
+	for (int i = 0; i < l->a.nbases; i++)
+		free(l->a.bases[i]);
+	free(l->a.bases);
+	free(l->a.base);
+	free(l->a.comp);
 	for (int i = 0; i < l->a.nnames; i++)
 		free((char *)l->a.names[i]);
 	free(l->a.names);
@@ -704,12 +846,15 @@ void report_sarif_stream(struct strbuf *sb, const struct capture *const *caps,
 	const char ***paths = xcalloc((size_t)n + 1, sizeof *paths);
 	struct strbuf *said = xcalloc((size_t)n + 1, sizeof *said);
 	struct strbuf *limits = xcalloc((size_t)n + 1, sizeof *limits);
+	const char ***comps = xcalloc((size_t)n + 1, sizeof *comps);
 	for (int i = 0; i < n; i++) {
 		const struct capture *cap = caps[i];
 		sb_init(&limits[i]);
 		paths[i] = xcalloc((size_t)cap->ninputs + 1, sizeof **paths);
+		comps[i] = xcalloc((size_t)cap->ninputs + 1, sizeof **comps);
 		for (int k = 0; k < cap->ninputs; k++) {
 			paths[i][k] = cap->inputs[k].path;
+			comps[i][k] = cap->inputs[k].compression;
 			c[i].skipped += cap->inputs[k].skipped;
 			if (*cap->inputs[k].limits) {
 				sb_puts(&limits[i], cap->inputs[k].limits);
@@ -719,6 +864,7 @@ void report_sarif_stream(struct strbuf *sb, const struct capture *const *caps,
 		c[i].limits = limits[i].s;
 		c[i].name = cap->name;
 		c[i].paths = paths[i];
+		c[i].compression = comps[i];
 		c[i].npaths = cap->ninputs;
 		c[i].findings = capture_findings(cap, &c[i].nfindings);
 		c[i].error = cap->fatal;
@@ -734,10 +880,12 @@ void report_sarif_stream(struct strbuf *sb, const struct capture *const *caps,
 	sarif_end(l);
 	for (int i = 0; i < n; i++) {
 		free(paths[i]);
+		free(comps[i]);
 		sb_free(&said[i]);
 		sb_free(&limits[i]);
 	}
 	free(paths);
+	free(comps);
 	free(said);
 	free(limits);
 	free(c);

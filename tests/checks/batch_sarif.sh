@@ -4,7 +4,11 @@
 # and says what the issue asks: a rule with help per kind, results located
 # at the trace line of the offending call, a threadFlow per thread with
 # executionOrder across them, partialFingerprints from the fingerprint,
-# the capture's limits stated as notifications.
+# the capture's limits stated as notifications.  Every artifactLocation of
+# findings.sarif resolves, as a SARIF viewer resolves it (a relative uri
+# through its uriBaseId in originalUriBaseIds), to the trace file itself,
+# also when the index is rebuilt from another folder; results in
+# compressed traces say their line numbers are of the decompressed text.
 set -u
 : "${HT:?}" "${SAMPLES:?}" "${SHARED:?}"
 schema=$SHARED/schemas/sarif-schema-2.1.0.json
@@ -17,7 +21,8 @@ trap 'rm -rf "$t"' EXIT
 S=$SAMPLES/strace
 for f in kb-socket.f-tt-T-yy.txt stale-use.f-tt-T-yy.txt \
 	 double-close.f-Y-y.txt leak.f-tt-T-yy.txt use-after-close.ff-tt-y.1* \
-	 close-while-in-use.f-tt-T-yy.txt kb-socket.f-tt-T-yy.txt.gz; do
+	 close-while-in-use.f-tt-T-yy.txt kb-socket.f-tt-T-yy.txt.gz \
+	 kb-socket.f-tt-T-yy.txt.xz; do
 	cp "$S"/$f "$t/in/" || exit 1
 done
 # a hostile file name travels into URIs and messages
@@ -29,9 +34,14 @@ cp "$S/stale-close.f-tt-T-yy.txt" "$t/in/we ird <&\">%.txt"
 	{ echo "FAIL: --sarif does not state the capture's limits"; exit 1; }
 (cd "$t" && "$HT" batch -q -j2 -o out in)
 [ $? -le 1 ] || { echo "FAIL: batch exit status"; exit 1; }
+# the index rebuilt from elsewhere: the trace paths still lead home
+mkdir "$t/elsewhere"
+(cd "$t/elsewhere" && "$HT" index -q -o "$t/merged" "$t/out")
+[ $? -le 1 ] || { echo "FAIL: index exit status"; exit 1; }
 
-python3 - "$schema" "$t/single.sarif" "$t/out/findings.sarif" "$t" <<'PY'
-import json, sys, urllib.parse, jsonschema
+python3 - "$schema" "$t/single.sarif" "$t/out/findings.sarif" "$t" \
+	"$t/merged/findings.sarif" <<'PY'
+import gzip, json, lzma, os, sys, urllib.parse, jsonschema
 schema = json.load(open(sys.argv[1]))
 base = sys.argv[4]
 fail = 0
@@ -45,13 +55,65 @@ try:
     bad("schema accepted version 2.2: validator not working")
 except jsonschema.ValidationError:
     pass
+def resolve(loc, bases, where):
+    """The file a viewer opens for an artifactLocation, or None."""
+    uri, bid = loc.get("uri"), loc.get("uriBaseId")
+    if uri is None:
+        bad("%s: artifactLocation without a uri" % where)
+        return None
+    if bid is not None:
+        b = bases.get(bid, {}).get("uri", "")
+        if not b:
+            bad("%s: uriBaseId %r not in originalUriBaseIds" % (where, bid))
+            return None
+        if not b.startswith("file:///") or not b.endswith("/"):
+            bad("%s: base %r is not an absolute folder URI" % (where, b))
+            return None
+        if urllib.parse.urlsplit(uri).scheme or uri.startswith("/"):
+            bad("%s: uri %r with a uriBaseId is not relative" % (where, uri))
+        full = urllib.parse.urljoin(b, uri)
+    elif uri.startswith("file:///"):
+        full = uri
+    else:
+        bad("%s: relative uri %r without a uriBaseId" % (where, uri))
+        return None
+    p = urllib.parse.unquote(urllib.parse.urlsplit(full).path)
+    if not os.path.isfile(p):
+        bad("%s: %r does not resolve to a file (%s)" % (where, uri, p))
+        return None
+    return p
+def locations(doc):
+    """Every artifactLocation of a SARIF log, with where it is."""
+    run = doc["runs"][0]
+    for i, a in enumerate(run.get("artifacts", [])):
+        yield "artifacts[%d]" % i, a["location"]
+    def walk(o, path):
+        if isinstance(o, dict):
+            for k, v in o.items():
+                if k == "artifactLocation":
+                    yield path + "." + k, v
+                else:
+                    yield from walk(v, path + "." + k)
+        elif isinstance(o, list):
+            for i, v in enumerate(o):
+                yield from walk(v, "%s[%d]" % (path, i))
+    yield from walk(run.get("results", []), "results")
+def lines_of(p):
+    """The text whose lines a region counts: decompressed."""
+    raw = open(p, "rb").read()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    elif raw[:6] == b"\xfd7zXZ\x00":
+        raw = lzma.decompress(raw)
+    return raw.decode("utf-8", "replace").split("\n")
 jsonl = {}
 for line in open(base + "/out/findings.jsonl"):
     o = json.loads(line)
     if o["type"] == "finding":
         jsonl[(o["capture"], o["id"])] = o
-for path in sys.argv[2:4]:
+for path in sys.argv[2:4] + sys.argv[5:]:
     doc = json.load(open(path))
+    batch = not path.endswith("single.sarif")
     try:
         jsonschema.validate(doc, schema)
     except jsonschema.ValidationError as e:
@@ -68,11 +130,22 @@ for path in sys.argv[2:4]:
         if len(r.get("help", {}).get("text", "")) < 40:
             bad("rule %s has no real help text" % r["id"])
     arts = [a["location"]["uri"] for a in run["artifacts"]]
+    files = {}
+    if batch:
+        bases = run.get("originalUriBaseIds", {})
+        n = 0
+        for where, loc in locations(doc):
+            n += 1
+            files[where] = resolve(loc, bases, path.rsplit("/", 1)[-1] +
+                                   ": " + where)
+        print("%s: %d artifactLocations resolve to the trace files" %
+              (path.rsplit("/", 1)[-1], n))
     res = run["results"]
     if not res:
         bad(path + ": no results")
     kinds = set()
-    for r in res:
+    ncomp = 0
+    for ri, r in enumerate(res):
         kinds.add(r["ruleId"])
         if ids[r["ruleIndex"]] != r["ruleId"]:
             bad("ruleIndex does not match ruleId")
@@ -88,13 +161,25 @@ for path in sys.argv[2:4]:
         if len(fp) != 16:
             bad("no fingerprint")
         # the region is the line of the offending call in the trace
-        p = urllib.parse.unquote(uri)
-        if p.startswith("file://"):
-            p = p[7:]
-        elif not p.startswith("/"):
-            p = (base if path.endswith("findings.sarif") else ".") + "/" + p
-        if not p.endswith((".gz", ".xz", ".zst")):
-            text = open(p, "rb").read().decode("utf-8", "replace").split("\n")
+        if batch:
+            p = files.get("results[%d].locations[0].physicalLocation."
+                          "artifactLocation" % ri)
+        else:
+            p = urllib.parse.unquote(uri)
+            if p.startswith("file://"):
+                p = p[7:]
+            elif not p.startswith("/"):
+                p = "./" + p
+        if p and p.endswith((".gz", ".xz", ".zst")):
+            ncomp += 1
+            pr = r["properties"]
+            if pr.get("lineNumbers") != "of the decompressed text" or \
+                    pr.get("compression") not in ("gzip", "xz", "zstd") or \
+                    "decompressed text" not in r["message"]["text"]:
+                bad("%s: result in %s does not say its lines are of the "
+                    "decompressed text" % (path, p))
+        if p and not p.endswith(".zst"):
+            text = lines_of(p)
             call = r["properties"].get("call")
             if line > len(text) or (call and call + "(" not in text[line - 1]
                                     and "<... " + call not in text[line - 1]):
@@ -109,7 +194,7 @@ for path in sys.argv[2:4]:
                            for l in tf["locations"])
             if order != list(range(1, len(order) + 1)):
                 bad("executionOrder is not one sequence: %r" % order)
-        if path.endswith("findings.sarif"):
+        if batch:
             j = jsonl.get((r["properties"]["capture"], r["properties"]["findingId"]))
             if not j:
                 bad("result without a findings.jsonl finding")
@@ -120,17 +205,20 @@ for path in sys.argv[2:4]:
              if len(cf["threadFlows"]) > 1]
     if not multi:
         bad(path + ": no codeFlow spans two threads")
-    print("%s: %d results, kinds %s, %d cross-thread flows" %
-          (path.rsplit("/", 1)[-1], len(res), sorted(kinds), len(multi)))
+    print("%s: %d results (%d in compressed traces), kinds %s, "
+          "%d cross-thread flows" % (path.rsplit("/", 1)[-1], len(res), ncomp,
+                                     sorted(kinds), len(multi)))
+    if batch and not ncomp:
+        bad(path + ": no result in a compressed trace")
     # a capture's limits (its report's limits section) are stated as
     # notifications: double-close.f-Y-y.txt has no timestamps
     notes = [n["message"]["text"] for n in
              run["invocations"][0]["toolExecutionNotifications"]]
     want = "double-close.f-Y-y.txt: no timestamps: events are ordered by line only"
-    if path.endswith("findings.sarif") and not any(
+    if batch and not any(
             n.endswith(want) for n in notes):
         bad("%s: no notification states the limit %r" % (path, want))
-    if path.endswith("findings.sarif"):
+    if batch:
         if len(kinds) < 5:
             bad("batch SARIF covers too few kinds: %r" % sorted(kinds))
         if not any("%25" in a and "%3C" in a for a in arts):

@@ -5,7 +5,12 @@
 # finding of the JSON report must have its #F anchor, a story and an SVG
 # timeline in the rendered DOM.  A probe drives sorting, filtering (also by
 # field: fd:5, tid:17208, kind:stale-close) and j/k; a page of 5000
-# findings must list and link every one and filter them by field.
+# findings must list and link every one and filter them by field.  At
+# 800 and 1200 px wide neither a report (one with long paths and socket
+# names among them) nor a batch index page scrolls sideways, nor does a
+# table inside its box, and objects and trace lines wrap only where
+# they may (no break-all, no anywhere); the index's script runs under its
+# CSP.
 # Pages, DOMs and screenshots land in $BUILD/html-check/.  77: no Chromium.
 set -u
 top=${top:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -70,6 +75,9 @@ set -- "$S"/kb-socket.ff-tt-y.[0-9]*
 [ -f "$1" ] && render kb-socket.ff "$@"
 f=$SHARED/strace-captures/race.f-tt-T-yy.txt
 [ -f "$f" ] && render race.f-tt-T-yy "$f"
+# long paths and TCP:[...->...] objects in the findings table
+f=$SAMPLES/real/c-pool-double-close/c-pool-double-close.run2.txt.xz
+[ -f "$f" ] && render c-pool-double-close.run2 "$f"
 # ETW: one export of the samples with findings, one clean
 for n in kb-q155738.tracerpt cpu-buffers.wevtutil clean-server.perfview; do
 	f=$SAMPLES/etw/$n.xml
@@ -316,6 +324,88 @@ else
 fi
 grep -q 'The table lists every finding' "$big.html" ||
 	{ echo "FAIL big5000: the banner does not say the table lists all"; fails=$((fails + 1)); }
+
+# Narrow and wide windows: a copy of a page with a probe that measures.
+# The batch index of a few captures (one failing) is measured too, and
+# loaded as it is: its script must run under its own CSP.
+bdir=$out/batch
+rm -rf "$bdir" "$out/batch-in"
+mkdir -p "$out/batch-in"
+for f in "$S/kb-socket.f-tt-T-yy.txt" "$SAMPLES/etw/kb-q155738.tracerpt.xml" \
+	 "$SAMPLES/real/c-pool-double-close/c-pool-double-close.run2.txt.xz"; do
+	[ -f "$f" ] && cp "$f" "$out/batch-in/"
+done
+head -c 1500 "$S/kb-socket.f-tt-T-yy.txt.gz" >"$out/batch-in/cut-short.txt.gz"
+"$HT" batch -q -j2 -o "$bdir" "$out/batch-in" >/dev/null 2>&1
+if [ -s "$bdir/index.html" ]; then
+	cp "$bdir/index.html" "$out/batch-index.html"
+	res=""
+	for try in 1 2; do
+		res=$(chrome --dump-dom "file://$bdir/index.html" 2>/dev/null |
+			grep -o '<html[^>]*>')
+		[ -n "$res" ] && break
+	done
+	case $res in
+	*data-js-errors*|'') echo "FAIL batch index: script errors or no DOM: $res"
+		fails=$((fails + 1)) ;;
+	*'data-js="ok"'*) echo "ok   batch index: its script runs under its CSP" ;;
+	*) echo "FAIL batch index: script did not run: $res"
+		fails=$((fails + 1)) ;;
+	esac
+else
+	echo "FAIL batch index: batch wrote no index.html"
+	fails=$((fails + 1))
+fi
+fits() {
+	python3 - "$out/$1.html" "$out/$1.w$2.html" <<'PY'
+import re, sys
+s = open(sys.argv[1], encoding='utf-8').read()
+s = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n', '', s)
+probe = r"""<script>
+(function(){var d=document,e=d.documentElement,bad=[],n=0;
+function each(l,f){Array.prototype.forEach.call(l,f);}
+if(e.scrollWidth>e.clientWidth)bad.push('page '+e.scrollWidth+'px');
+each(d.querySelectorAll('.ftwrap,.scroll,pre'),function(x){
+ if(x.scrollWidth>x.clientWidth+1)bad.push(x.tagName.toLowerCase()+'.'+
+  x.className+' '+x.scrollWidth+'>'+x.clientWidth+'px');});
+each(d.querySelectorAll('table'),function(x){
+ if(x.getBoundingClientRect().right>e.clientWidth+1)bad.push('table.'+
+  x.className+' '+Math.round(x.getBoundingClientRect().right)+'px');});
+each(d.querySelectorAll('.obj,.loc'),function(x){var c=getComputedStyle(x);
+ n++;if(c.wordBreak==='break-all'||c.overflowWrap==='anywhere')
+ bad.push(x.className+' breaks anywhere');});
+d.body.setAttribute('data-fits',bad.length?bad.slice(0,4).join('; '):
+ 'ok '+n);})();
+</script>
+"""
+open(sys.argv[2], 'w', encoding='utf-8').write(
+    s.replace('</body>', probe + '</body>'))
+PY
+	res=""
+	for try in 1 2; do
+		res=$(chrome --window-size="$2,1600" --dump-dom \
+			"file://$out/$1.w$2.html" 2>/dev/null |
+			grep -o 'data-fits="[^"]*"')
+		[ -n "$res" ] && break
+	done
+	case $res in
+	'data-fits="ok '*) echo "ok   $1 at $2 px: no sideways scrolling" ;;
+	*) echo "FAIL $1 at $2 px: ${res:-no result}"
+		fails=$((fails + 1)) ;;
+	esac
+}
+for n in kb-socket.f-tt-T-yy c-pool-double-close.run2 race.f-tt-T-yy \
+	 etw-kb-q155738.tracerpt html-hostile batch-index; do
+	[ -f "$out/$n.html" ] || continue
+	for w in 800 1200; do
+		fits "$n" "$w"
+	done
+done
+for n in c-pool-double-close.run2 batch-index; do
+	[ -f "$out/$n.w800.html" ] &&
+		chrome --window-size=800,1600 --screenshot="$out/$n.800.png" \
+			"file://$out/$n.w800.html" >/dev/null 2>&1
+done
 
 echo "pages, DOMs and screenshots: $out"
 [ "$fails" -eq 0 ]

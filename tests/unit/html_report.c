@@ -340,6 +340,36 @@ static void test_escaping(void)
 	sb_free(&sb);
 }
 
+/* Paths and objects wrap after a separator and after a socket's "->"
+ * (kept whole), at the latest every 20 characters, never inside an
+ * entity or a mark, never before their first or after their last one. */
+static void test_path_breaks(void)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	hx_path(&sb, "/tmp/ht-real/pool.log");
+	CHECK_STR("path: after each /", sb.s, "/tmp/<wbr>ht-real/<wbr>pool.log");
+	sb_reset(&sb);
+	hx_path(&sb, "TCP:[127.0.0.1:39165->127.0.0.1:37650]");
+	CHECK_STR("socket: after [ and ->, not inside ->", sb.s,
+		  "TCP:[<wbr>127.0.0.1:39165<span class=\"nb\">-&gt;</span>"
+		  "<wbr>127.0.0.1:37650]");
+	sb_reset(&sb);
+	hx_path(&sb, "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ");
+	CHECK_STR("a long token: every 20 characters", sb.s,
+		  "abcdefghijklmnopqrst<wbr>uvwxyz0123456789ABCD<wbr>EFGHIJ");
+	sb_reset(&sb);
+	hx_path(&sb, "a</b>\x01/");
+	CHECK_STR("escapes stay whole", sb.s,
+		  "a&lt;/<wbr>b&gt;<span class=\"x\" title=\"control character "
+		  "in the trace\">\\x01</span>/");
+	sb_reset(&sb);
+	hx_path(&sb, "x y-z,w");
+	CHECK_STR("spaces and hyphens need none", sb.s, "x y-z,<wbr>w");
+	sb_free(&sb);
+}
+
 static void test_csp_hash(void)
 {
 	char h[64];
@@ -536,6 +566,7 @@ static void test_empty(void)
 int main(void)
 {
 	test_escaping();
+	test_path_breaks();
 	test_csp_hash();
 	test_page();
 	test_caps();
