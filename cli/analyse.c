@@ -309,6 +309,8 @@ static int merge_files(struct capture *out, const char *const *paths,
 		if (best < 0)
 			break;
 		timeline_feed(tl, &src[best].ev);
+		if (o->on_event)
+			o->on_event(o->on_event_ctx, &src[best].ev, tl);
 		if (timeline_full(tl)) {
 			full_note(out, tl, &src[best].ev);
 			break;
@@ -361,6 +363,8 @@ int analyse_capture(const char *const *paths, int npaths,
 	/* one file (the usual case): its events in order */
 	while (npaths == 1 && src[0].have) {
 		timeline_feed(tl, &src[0].ev);
+		if (o->on_event)
+			o->on_event(o->on_event_ctx, &src[0].ev, tl);
 		if (timeline_full(tl)) {
 			full_note(out, tl, &src[0].ev);
 			break;

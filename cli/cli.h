@@ -27,6 +27,12 @@ void opt_usage(FILE *f, char cmd);
 struct analyse_options {
 	enum ht_format format;
 	const char *rules_path;   /* ETW --rules, or NULL */
+	/* Shown every event in the order the timeline takes them, right
+	 * after it did (--perfetto-events all streams them to its file
+	 * as they are read), or NULL. */
+	void (*on_event)(void *ctx, const struct ht_event *ev,
+			 const struct timeline *tl);
+	void *on_event_ctx;
 };
 
 /* Reads every path (one capture; "-" is stdin), merges their events in

@@ -51,6 +51,10 @@ static void say(const char *msg, const char *tail)
 	sb_free(&sb);
 }
 
+/* a report being streamed while the capture is read: dying leaves no
+ * half-written file (its temp file is removed) */
+static struct outfile *streaming;
+
 static HT_NORETURN HT_PRINTF(1, 2) void die(const char *fmt, ...)
 {
 	char msg[2048];
@@ -58,6 +62,11 @@ static HT_NORETURN HT_PRINTF(1, 2) void die(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (streaming) {
+		struct ht_error e;
+		outfile_close(streaming, 0, &e);
+		streaming = NULL;
+	}
 	say(msg, "");
 	exit(EXIT_TROUBLE);
 }
@@ -71,6 +80,7 @@ static void usage(FILE *f)
 
 struct outputs {
 	const char *json, *html, *text, *sarif, *perfetto;
+	long perfetto_events;      /* events drawn at most; 0: findings */
 	int color;
 };
 
@@ -84,7 +94,7 @@ static void write_or_die(const char *path, struct strbuf *sb)
 	}
 }
 
-static void sarif_out(void *ctx, struct strbuf *sb)
+static void stream_out(void *ctx, struct strbuf *sb)
 {
 	outfile_write(ctx, sb->s, sb->len);
 	sb_reset(sb);
@@ -98,11 +108,74 @@ static void write_sarif_or_die(const char *path, const struct capture *cap)
 	struct strbuf sb;
 	sb_init(&sb);
 	if (outfile_open(&of, path, &err) == 0) {
-		report_sarif_stream(&sb, &cap, 1, sarif_out, &of);
+		report_sarif_stream(&sb, &cap, 1, stream_out, &of);
 		sb_free(&sb);
 		if (outfile_close(&of, 1, &err) == 0)
 			return;
 	}
+	char buf[1200];
+	ht_error_format(&err, buf, sizeof buf);
+	die("%s", buf);
+}
+
+/* --perfetto-events: findings (0), all (the cap) or N events */
+static long perfetto_events(const char *arg)
+{
+	if (strcmp(arg, "findings") == 0)
+		return 0;
+	if (strcmp(arg, "all") == 0)
+		return PF_EVENTS_CAP;
+	char *end;
+	long n = strtol(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end || n < 1 || n > PF_EVENTS_CAP)
+		die("--perfetto-events: expected findings, all or a number "
+		    "of events from 1 to %d, not '%s'", PF_EVENTS_CAP, arg);
+	return n;
+}
+
+/* --perfetto-events all: the export is opened before the capture is
+ * read, and every event goes to it as the analysis takes it */
+static struct pf_stream *perfetto_stream(struct outfile *of,
+					 const struct outputs *out,
+					 int ninputs,
+					 struct analyse_options *ao)
+{
+	struct ht_error err;
+	if (outfile_open(of, out->perfetto, &err) < 0) {
+		char buf[1200];
+		ht_error_format(&err, buf, sizeof buf);
+		die("%s", buf);
+	}
+	streaming = of;
+	struct pf_stream *s = pf_stream_new(out->perfetto_events, ninputs,
+					    stream_out, of);
+	ao->on_event = pf_stream_event;
+	ao->on_event_ctx = s;
+	return s;
+}
+
+/* the cap said where every report says what the capture cannot show */
+static void perfetto_limit(struct capture *cap, const struct pf_stream *s)
+{
+	long drawn, left = pf_stream_left_out(s, &drawn);
+	if (!left || cap->ninputs < 1)
+		return;
+	char msg[300];
+	snprintf(msg, sizeof msg, "--perfetto-events: the timeline export "
+		 "draws the first %ld events (its cap) and leaves out the %ld "
+		 "after them; the calls of findings among those are drawn "
+		 "alone", drawn, left);
+	input_stats_limit(&cap->inputs[0], msg);
+}
+
+static void perfetto_end(struct outfile *of, struct pf_stream *s,
+			 const struct capture *cap)
+{
+	struct ht_error err;
+	pf_stream_end(s, cap);
+	streaming = NULL;
+	if (outfile_close(of, 1, &err) == 0)
+		return;
 	char buf[1200];
 	ht_error_format(&err, buf, sizeof buf);
 	die("%s", buf);
@@ -162,7 +235,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "index") == 0)
 		return index_main(argc - 1, argv + 1);
 
-	struct analyse_options ao = { FMT_AUTO, NULL };
+	struct analyse_options ao = { .format = FMT_AUTO };
 	struct outputs out = { 0 };
 	const char *color = "auto";
 	struct selection sel;
@@ -172,6 +245,10 @@ int main(int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, shorts, long_opts, NULL)) != -1) {
 		const struct optdef *d = opt_def(c, 'M');
+		if (d && strcmp(d->lng, "perfetto-events") == 0) {
+			out.perfetto_events = perfetto_events(optarg);
+			continue;
+		}
 		if (d && strchr(d->cmds, 'T')) {
 			if (selection_option(&sel, d->lng, d->arg ? optarg
 					     : NULL, msg, sizeof msg) < 0)
@@ -219,6 +296,9 @@ int main(int argc, char **argv)
 		nstdin += strcmp(argv[i], "-") == 0;
 	if (nstdin > 1)
 		die("'-' (standard input) given more than once");
+	if (out.perfetto_events && !out.perfetto)
+		die("--perfetto-events: it says what --perfetto FILE draws, "
+		    "and no --perfetto was given");
 	if (!out.json && !out.html && !out.text && !out.sarif &&
 	    !out.perfetto)
 		out.text = "-";
@@ -261,13 +341,20 @@ int main(int argc, char **argv)
 		ht_error_format(&err, buf, sizeof buf);
 		die("%s", buf);
 	}
+	struct outfile pof;
+	struct pf_stream *pfs = NULL;
+	if (out.perfetto_events)
+		pfs = perfetto_stream(&pof, &out, argc - optind, &ao);
 	if (analyse_capture((const char *const *)argv + optind, argc - optind,
 			    &ao, &cap, &err) < 0) {
 		char buf[1200];
 		ht_error_format(&err, buf, sizeof buf);
+		pf_stream_free(pfs);
 		die("%s", buf);
 	}
 	capture_select(&cap, &sel);
+	if (pfs)
+		perfetto_limit(&cap, pfs);
 	if (sel.finding > cap.view.total) {
 		int n = cap.view.total;
 		capture_free(&cap);
@@ -291,7 +378,9 @@ int main(int argc, char **argv)
 	}
 	if (out.sarif)
 		write_sarif_or_die(out.sarif, &cap);
-	if (out.perfetto) {
+	if (pfs) {
+		perfetto_end(&pof, pfs, &cap);
+	} else if (out.perfetto) {
 		report_perfetto(&sb, &cap);
 		write_or_die(out.perfetto, &sb);
 		sb_reset(&sb);

@@ -12,7 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *path = fz_file(0, data, size);
-	struct analyse_options ao = { size % 2 ? FMT_AUTO : FMT_ETL, NULL };
+	struct analyse_options ao = {
+		.format = size % 2 ? FMT_AUTO : FMT_ETL };
 	struct capture cap;
 	struct ht_error err;
 	memset(&err, 0, sizeof err);

@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FMT_AUTO, FMT_AUTO, FMT_ETW_XML, FMT_PERFVIEW_XML
 	};
 	const char *path = fz_file(0, data, size);
-	struct analyse_options ao = { by_size[size % 4], NULL };
+	struct analyse_options ao = { .format = by_size[size % 4] };
 	struct capture cap;
 	struct ht_error err;
 	memset(&err, 0, sizeof err);

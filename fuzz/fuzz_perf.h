@@ -10,7 +10,7 @@
 static inline void fz_perf_one(const uint8_t *data, size_t size,
 			       enum ht_format f)
 {
-	struct analyse_options ao = { f, NULL };
+	struct analyse_options ao = { .format = f };
 	const char *path = fz_file(0, data, size);
 	struct capture cap;
 	struct ht_error err;

@@ -34,7 +34,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct analyse_options ao = { FMT_AUTO, fz_file(0, data, size) };
+	struct analyse_options ao = {
+		.format = FMT_AUTO, .rules_path = fz_file(0, data, size) };
 	struct capture cap;
 	struct ht_error err;
 	memset(&err, 0, sizeof err);

@@ -34,7 +34,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void check(const char *const *paths, int n)
 {
-	struct analyse_options ao = { FMT_STRACE, NULL };
+	struct analyse_options ao = { .format = FMT_STRACE };
 	struct capture cap;
 	struct ht_error err;
 	memset(&err, 0, sizeof err);

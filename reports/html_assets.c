@@ -178,6 +178,11 @@ const char html_css[] =
 "table.lanes tr.hl-cause td{background:var(--warn-bg)}\n"
 "table.lanes tr.gap td{color:var(--muted);font-style:italic;"
 "text-align:center}\n"
+"table.lanes tr.lost td{background:var(--warn-bg);color:var(--warn);"
+"font-style:italic;text-align:center}\n"
+"ol.history li.lost{color:var(--warn);font-style:italic}\n"
+"ol.history li.lost::before{background:var(--warn-bg);border-color:"
+"var(--warn)}\n"
 "svg.tl{max-width:100%;height:auto}\n"
 /* the batch index page (cli/batch_index.c) */
 "table.captures,table.fps{width:100%}\n"

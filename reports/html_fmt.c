@@ -293,6 +293,38 @@ void hc_reltime(struct html_ctx *x, int64_t ts)
 	sb_free(&lb);
 }
 
+void hc_gap(struct html_ctx *x, const struct trace_gap *g)
+{
+	struct strbuf *sb = x->sb;
+
+	if (g->lost > 0)
+		sb_printf(sb, "%ld event%s lost", g->lost,
+			  g->lost == 1 ? "" : "s");
+	else
+		sb_puts(sb, "events lost (how many not said)");
+	if (g->cpu >= 0)
+		sb_printf(sb, " on CPU %d", g->cpu);
+	sb_puts(sb, " between ");
+	if (g->from == TS_NONE)
+		sb_puts(sb, "the start");
+	else
+		hc_reltime(x, g->from);
+	sb_puts(sb, " and ");
+	if (g->to == TS_NONE)
+		sb_puts(sb, "the end");
+	else
+		hc_reltime(x, g->to);
+	sb_printf(sb, " (line %ld)", g->line);
+}
+
+int hc_gap_between(const struct trace_gap *g, int64_t a, int64_t b)
+{
+	if (a == TS_NONE || b == TS_NONE)
+		return 0;
+	return (g->to == TS_NONE || g->to > a) &&
+	       (g->from == TS_NONE || g->from < b);
+}
+
 void hc_object(struct html_ctx *x, const char *obj)
 {
 	if (!obj || !obj[0]) {

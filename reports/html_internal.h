@@ -78,6 +78,12 @@ const struct generation_info *hc_gen(struct html_ctx *x, int64_t pid,
 void hc_index(struct html_ctx *x);       /* builds the lookup indexes */
 void hc_index_free(struct html_ctx *x);
 const char *hc_basename(const char *path);
+/* "5 events lost on CPU 1 between 21:21:22.331252 (+0.008178s) and
+ * ... (line 229)": one loss the tracer said (trace_gap) */
+void hc_gap(struct html_ctx *x, const struct trace_gap *g);
+/* Whether loss g falls between two times of a story (in order; TS_NONE
+ * unknown: then no): a call lost there may change it. */
+int hc_gap_between(const struct trace_gap *g, int64_t a, int64_t b);
 const char *hc_kind_name(enum finding_kind k);
 const char *hc_sev_name(enum severity s);
 const char *hc_lifetime_code(enum lifetime_class lt); /* "AIFI" ... */

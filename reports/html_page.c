@@ -146,6 +146,51 @@ static void capture_span(struct html_ctx *x, int64_t *a, int64_t *b)
 	}
 }
 
+/* Every loss the tracer said, where and when: a finding whose evidence
+ * spans one is only a note. */
+static void losses_table(struct html_ctx *x, const struct input_stats *in)
+{
+	struct strbuf *sb = x->sb;
+
+	if (!in->ngaps)
+		return;
+	sb_printf(sb, "<table class=\"skips lost\"><caption>Events the tracer "
+		  "lost (%d loss%s: calls are missing there)</caption>\n"
+		  "<thead><tr><th>CPU</th><th class=\"num\">events</th>"
+		  "<th>after</th><th>before</th><th class=\"num\">line</th>"
+		  "</tr></thead><tbody>\n", in->ngaps,
+		  in->ngaps == 1 ? "" : "es");
+	for (int i = 0; i < in->ngaps; i++) {
+		const struct trace_gap *g = &in->gaps[i];
+		sb_puts(sb, "<tr><td>");
+		if (g->cpu >= 0)
+			sb_printf(sb, "%d", g->cpu);
+		else
+			sb_puts(sb, "not said");
+		sb_puts(sb, "</td><td class=\"num\">");
+		if (g->lost > 0)
+			sb_printf(sb, "%ld", g->lost);
+		else
+			sb_puts(sb, "not said");
+		sb_puts(sb, "</td><td>");
+		if (g->from == TS_NONE)
+			sb_puts(sb, "the start");
+		else
+			hc_reltime(x, g->from);
+		sb_puts(sb, "</td><td>");
+		if (g->to == TS_NONE)
+			sb_puts(sb, "the end");
+		else
+			hc_reltime(x, g->to);
+		sb_printf(sb, "</td><td class=\"num\">%ld</td></tr>\n",
+			  g->line);
+	}
+	sb_puts(sb, "</tbody></table>\n");
+	if (in->ngaps == HT_MAX_GAPS)
+		sb_printf(sb, "<p class=\"note\">Past %d losses the last row "
+			  "covers the rest.</p>\n", HT_MAX_GAPS);
+}
+
 static void input_block(struct html_ctx *x, const struct input_stats *in)
 {
 	struct strbuf *sb = x->sb;
@@ -202,6 +247,7 @@ static void input_block(struct html_ctx *x, const struct input_stats *in)
 	}
 	sb_puts(sb, "<div class=\"limits\"><h4>What this capture could not "
 		"show</h4>\n");
+	losses_table(x, in);
 	if (in->limits[0]) {
 		const char *p = in->limits;
 		sb_puts(sb, "<ul>\n");
@@ -221,6 +267,42 @@ static void input_block(struct html_ctx *x, const struct input_stats *in)
 			"above carry what the analysis needs.</p>\n");
 	}
 	sb_puts(sb, "</div>\n</div>\n");
+}
+
+/* "4361 events lost, in 9 losses on CPUs 0, 1": the capture's losses
+ * at a glance (each is listed under its input's limits) */
+static void lost_fact(struct html_ctx *x)
+{
+	struct strbuf *sb = x->sb;
+	const struct capture *c = x->d->c;
+	long lost = 0;
+	int n = 0, unsaid = 0, cpus = 0;
+	unsigned long long seen = 0;   /* CPUs 0-63 named once */
+
+	for (int i = 0; i < c->ninputs; i++)
+		for (int k = 0; k < c->inputs[i].ngaps; k++) {
+			const struct trace_gap *g = &c->inputs[i].gaps[k];
+			n++;
+			lost += g->lost > 0 ? g->lost : 0;
+			unsaid |= g->lost <= 0;
+			if (g->cpu >= 0 && g->cpu < 64 &&
+			    !(seen & 1ULL << g->cpu)) {
+				seen |= 1ULL << g->cpu;
+				cpus++;
+			}
+		}
+	if (!n)
+		return;
+	sb_printf(sb, "<dt title=\"events the tracer lost (listed under the "
+		  "input's limits): a finding whose evidence spans a loss is "
+		  "only a note\">events lost</dt><dd class=\"warn\">%s%ld in "
+		  "%d loss%s", unsaid ? "at least " : "", lost, n,
+		  n == 1 ? "" : "es");
+	for (int cpu = 0, k = 0; cpu < 64; cpu++)
+		if (seen & 1ULL << cpu)
+			sb_printf(sb, "%s%d", k++ ? ", " : cpus == 1 ? ", CPU "
+				  : ", CPUs ", cpu);
+	sb_puts(sb, "</dd>\n");
 }
 
 static void inputs_section(struct html_ctx *x)
@@ -268,6 +350,7 @@ static void inputs_section(struct html_ctx *x)
 	}
 	sb_printf(sb, "<dt>lines skipped</dt><dd class=\"%s\">%ld</dd>\n",
 		  skipped ? "warn" : "", skipped);
+	lost_fact(x);
 	sb_puts(sb, "</dl>\n");
 	for (int i = 0; i < d->c->ninputs; i++)
 		input_block(x, &d->c->inputs[i]);

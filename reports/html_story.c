@@ -475,6 +475,33 @@ static void in_order(struct html_ctx *x, const struct finding *f)
 	sb_puts(sb, ".</p>\n");
 }
 
+/* The losses that fall between two steps of a story, in time order a
+ * then b: a call lost there may change it.  As list items (row = 0) or
+ * lanes rows spanning ncols columns. */
+static void lost_between(struct html_ctx *x, const struct chain_step *a,
+			 const struct chain_step *b, int row, int ncols)
+{
+	struct strbuf *sb = x->sb;
+	const struct capture *c = x->d->c;
+
+	for (int i = 0; i < c->ninputs; i++)
+		for (int k = 0; k < c->inputs[i].ngaps; k++) {
+			const struct trace_gap *g = &c->inputs[i].gaps[k];
+			if (!hc_gap_between(g, a->ts, b->ts))
+				continue;
+			if (row)
+				sb_printf(sb, "<tr class=\"lost\"><td colspan="
+					  "\"%d\">", ncols);
+			else
+				sb_puts(sb, "<li class=\"lost\">");
+			sb_puts(sb, "\xe2\x80\xa6 ");
+			hc_gap(x, g);
+			sb_puts(sb, ": a call lost here may change this story "
+				"\xe2\x80\xa6");
+			sb_puts(sb, row ? "</td></tr>\n" : "</li>\n");
+		}
+}
+
 static void history(struct html_ctx *x, const struct finding *f, int oi,
 		    const struct blame *b)
 {
@@ -492,6 +519,11 @@ static void history(struct html_ctx *x, const struct finding *f, int oi,
 					  "</li>\n", i, i == 1 ? "" : "s");
 				i = 0;
 			}
+			/* newest first: a loss after this step comes
+			 * before it (the offending call is above) */
+			if (i + 1 < f->nchain && i + 1 <= end)
+				lost_between(x, &f->chain[i], &f->chain[i + 1],
+					     0, 0);
 			step_block(x, f, &f->chain[i], i == 0, b);
 			shown++;
 		}
@@ -500,8 +532,10 @@ static void history(struct html_ctx *x, const struct finding *f, int oi,
 	if (oi >= 0 && oi + 1 < f->nchain) {
 		int left = HTML_CHAIN_CAP;
 		sb_puts(sb, "<h4>Afterwards</h4>\n<ol class=\"history\">\n");
-		for (int i = oi + 1; i < f->nchain && left > 0; i++, left--)
+		for (int i = oi + 1; i < f->nchain && left > 0; i++, left--) {
+			lost_between(x, &f->chain[i - 1], &f->chain[i], 0, 0);
 			step_block(x, f, &f->chain[i], 0, b);
+		}
 		if (f->nchain - oi - 1 > HTML_CHAIN_CAP)
 			sb_printf(sb, "<li class=\"gap\">\xe2\x80\xa6 %d later "
 				  "steps not shown</li>\n",
@@ -549,6 +583,7 @@ static void interleaving(struct html_ctx *x, const struct finding *f,
 		sb_puts(sb, "</th>");
 	}
 	sb_puts(sb, "</tr></thead>\n<tbody>\n");
+	const struct chain_step *prev = NULL;
 	for (int i = 0; i < f->nchain; i++) {
 		const struct chain_step *s = &f->chain[i];
 		const char *cls = "";
@@ -560,6 +595,9 @@ static void interleaving(struct html_ctx *x, const struct finding *f,
 			i += skip - 1;
 			continue;
 		}
+		if (prev)
+			lost_between(x, prev, s, 1, ncols + 2);
+		prev = s;
 		if (i == oi)
 			cls = "hl-off";
 		else if (hc_role_is(s, "closed") && s->tid == b->culprit)

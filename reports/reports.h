@@ -151,7 +151,27 @@ extern const char html_css[];
 /* What a finding kind means, in one line: the HTML report's Summary and
  * the batch index say it the same way. */
 const char *html_kind_blurb(enum finding_kind k);
-/* Chrome trace-event JSON timeline (reports/perfetto.c) */
+/* Chrome trace-event JSON timeline (reports/perfetto.c): the calls of
+ * the findings' stories, handle generations, findings, lost events */
 void report_perfetto(struct strbuf *sb, const struct capture *c);
+/* The same with every event of the capture (--perfetto-events all,
+ * reports/perfetto_events.c), streamed as the analysis reads them so
+ * that memory follows the threads, not the trace: pf_stream_event is
+ * analyse_options.on_event; flush(ctx, sb) writes sb out and resets it.
+ * At most cap events are drawn (PF_EVENTS_CAP: about 150 MB of JSON;
+ * each event is bounded), the rest are counted.  Once the capture is
+ * analysed (and selected), pf_stream_end() adds its findings, names and
+ * losses and ends the document; pf_stream_free() drops a failed one. */
+#define PF_EVENTS_CAP 500000
+typedef void pf_flush_fn(void *ctx, struct strbuf *sb);
+struct pf_stream;
+struct pf_stream *pf_stream_new(long cap, int ninputs, pf_flush_fn *flush,
+				void *ctx);
+void pf_stream_event(void *stream, const struct ht_event *ev,
+		     const struct timeline *tl);
+/* events drawn (*drawn) and left out past the cap (returned) */
+long pf_stream_left_out(const struct pf_stream *s, long *drawn);
+void pf_stream_end(struct pf_stream *s, const struct capture *c);
+void pf_stream_free(struct pf_stream *s);
 
 #endif

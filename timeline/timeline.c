@@ -1966,6 +1966,12 @@ static void task_gone(struct timeline *tl, struct task *l,
 	task_die(tl, n, ev, l);
 }
 
+int64_t timeline_task_pid(const struct timeline *tl, int64_t tid)
+{
+	const struct task *t = tid >= 0 ? imap_get(&tl->tasks, tid) : NULL;
+	return t && t->proc ? t->proc->pid : -1;
+}
+
 long timeline_full(const struct timeline *tl)
 {
 	return tl->full ? TL_TASKS_MAX : 0;

@@ -202,6 +202,10 @@ void task_label(struct strbuf *sb, const char *noun, const char *name,
 const struct generation_info *timeline_generations(const struct timeline *tl,
 						   int *n);
 const struct timeline_stats *timeline_stats(const struct timeline *tl);
+/* The process thread tid belongs to as far as the events fed so far
+ * tell (a thread first seen before its creator's clone returned may
+ * move), or -1 when the timeline holds no such thread. */
+int64_t timeline_task_pid(const struct timeline *tl, int64_t tid);
 /* More threads alive at once than the analysis holds (0 or that limit):
  * the caller stops feeding and reports where. */
 long timeline_full(const struct timeline *tl);

@@ -26,6 +26,12 @@ cd "$top"
 		done
 	echo "--rules tests/hostile/rules/bad-role.xml tests/hostile/etw/base.perfview.xml"
 	echo "--rules fuzz/rules-seed.xml fuzz/rules-trace.xml"
+	# the export of every event (its per-thread and per-CPU tables),
+	# under the cap and past it, and the losses
+	echo "--perfetto $W/pf1.json --perfetto-events all samples/perf/kb-socket.trace-cmd.txt"
+	echo "--perfetto $W/pf2.json --perfetto-events 40 samples/perf/kb-socket.perf-script.txt"
+	echo "--perfetto $W/pf3.json --perfetto-events all" samples/strace/kb-socket.ff-tt-y.[0-9]*
+	echo "--perfetto $W/pf4.json --perfetto-events all --rules tests/data/etl/kbserver-tl-all.rules.xml samples/etw/kb-q155738.etl"
 } >"$W/jobs"
 
 n=0
