@@ -49,8 +49,11 @@ static const char *gap_note(struct timeline *tl, const struct finding *f,
 	char from[32], to[32], cpu[24], n[32];
 	put_time(from, sizeof from, g->from);
 	put_time(to, sizeof to, g->to);
-	snprintf(cpu, sizeof cpu, g->cpu >= 0 ? " on CPU %d" : "", g->cpu);
-	snprintf(n, sizeof n, g->lost > 0 ? "%ld " : "", g->lost);
+	cpu[0] = n[0] = '\0';
+	if (g->cpu >= 0)
+		snprintf(cpu, sizeof cpu, " on CPU %d", g->cpu);
+	if (g->lost > 0)
+		snprintf(n, sizeof n, "%ld ", g->lost);
 	return fstrf(tl, "%s%s%sevents were lost%s between %s and %s (line "
 		     "%ld), inside this finding's evidence: a call lost there "
 		     "(a reopen, a close) may change it, so it is only a note",
