@@ -24,20 +24,29 @@ if ! perf record -q -e 'raw_syscalls:*' -e sched:sched_process_exec \
 	echo "SKIP: perf record cannot record here:"; cat "$w/err"; exit 77
 fi
 perf script -i "$w/perf.data" >"$w/kb.txt" 2>/dev/null
-got=$("$HT" --color never "$w/kb.txt" |
+findings() {
+	"$HT" --color never "$1" |
 	sed -n -e 's/^==== F[0-9]* \([a-z]*\): \([a-z-]*\) .*/\1 \2/p' \
 	    -e 's/^    F[0-9]* \([a-z]*\) \([a-z-]*\) at .*/\1 \2/p' |
-	tr '\n' ';')
+	tr '\n' ';'
+}
+want="error stale-close;error stale-use;"
+got=$(findings "$w/kb.txt")
 echo "perf script: $got"
-[ "$got" = "error stale-close;error stale-use;" ] || exit 1
+[ "$got" = "$want" ] || exit 1
 "$HT" --color never "$w/kb.txt" | grep -q " on CPU [0-9]" ||
 	{ echo "no CPU in the report"; exit 1; }
-perf trace -o "$w/kb.ptrace" -e task:task_newtask --syscalls -- \
-	"$w/kb-socket" </dev/null >/dev/null 2>&1 || exit 1
-got=$("$HT" --color never "$w/kb.ptrace" |
-	sed -n -e 's/^==== F[0-9]* \([a-z]*\): \([a-z-]*\) .*/\1 \2/p' \
-	    -e 's/^    F[0-9]* \([a-z]*\) \([a-z-]*\) at .*/\1 \2/p' |
-	tr '\n' ';')
-echo "perf trace: $got"
-[ "$got" = "error stale-close;error stale-use;" ] || exit 1
-exit 0
+# perf trace reads the events while the program runs and may fall
+# behind on a loaded machine (seen here once: the log file's openat
+# missing, so the ENOTSOCK read as a use after close).  A live recording
+# is tried up to three times; each try is printed, and the report of a
+# failed try says whether perf said it lost events.
+for try in 1 2 3; do
+	perf trace -o "$w/kb.ptrace" -e task:task_newtask --syscalls -- \
+		"$w/kb-socket" </dev/null >/dev/null 2>&1 || exit 1
+	got=$(findings "$w/kb.ptrace")
+	echo "perf trace (try $try): $got"
+	[ "$got" = "$want" ] && exit 0
+	"$HT" --color never "$w/kb.ptrace" | grep -i "lost\|limit" | head -3
+done
+exit 1
