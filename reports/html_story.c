@@ -222,6 +222,27 @@ static void raw_block(struct html_ctx *x, const struct chain_step *s)
 	}
 }
 
+/* A link to finding id where the page shows it; a triage selection may
+ * leave it out (its root cause, what followed), and then it is named
+ * without a link that would lead nowhere. */
+static void finding_ref(struct html_ctx *x, int id)
+{
+	int lo = 0, hi = x->d->nf;
+
+	while (lo < hi) {   /* d->f is in id order */
+		int mid = lo + (hi - lo) / 2;
+		if (x->d->f[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < x->d->nf && x->d->f[lo].id == id)
+		sb_printf(x->sb, "<a href=\"#F%d\">F%d</a>", id, id);
+	else
+		sb_printf(x->sb, "F%d <span class=\"muted\">(not in this "
+			  "selection)</span>", id);
+}
+
 /* The title of one history block: "closed by thread T here:". */
 static void step_title(struct html_ctx *x, const struct finding *f,
 		       const struct chain_step *s, int oldest)
@@ -319,16 +340,17 @@ static void headline(struct html_ctx *x, const struct finding *f,
 		hx_text(sb, f->message);
 		sb_puts(sb, "</p>\n");
 	}
-	if (f->caused_by)
-		sb_printf(sb, "<p class=\"cause\">Follows from <a href=\"#F%d"
-			  "\">F%d</a>, its root cause.</p>\n", f->caused_by,
-			  f->caused_by);
+	if (f->caused_by) {
+		sb_puts(sb, "<p class=\"cause\">Follows from ");
+		finding_ref(x, f->caused_by);
+		sb_puts(sb, ", its root cause.</p>\n");
+	}
 	if (f->nconsequences) {
 		sb_puts(sb, "<p class=\"cause\">What followed from it:");
-		for (int i = 0; i < f->nconsequences; i++)
-			sb_printf(sb, "%s <a href=\"#F%d\">F%d</a>",
-				  i ? "," : "", f->consequences[i],
-				  f->consequences[i]);
+		for (int i = 0; i < f->nconsequences; i++) {
+			sb_puts(sb, i ? ", " : " ");
+			finding_ref(x, f->consequences[i]);
+		}
 		sb_puts(sb, "</p>\n");
 	}
 }
@@ -825,9 +847,11 @@ static void follower(struct html_ctx *x, const struct finding *f,
 		hx_text(sb, f->error);
 		sb_puts(sb, "</code>");
 	}
-	if (from != head->id)
-		sb_printf(sb, " <span class=\"muted\">(after <a href=\"#F%d"
-			  "\">F%d</a>)</span>", from, from);
+	if (from != head->id) {
+		sb_puts(sb, " <span class=\"muted\">(after ");
+		finding_ref(x, from);
+		sb_puts(sb, ")</span>");
+	}
 	sb_puts(sb, "\n<details><summary>its story</summary>\n");
 	if (f->message && f->message[0]) {
 		sb_puts(sb, "<p class=\"msg\">");

@@ -10,6 +10,7 @@
  * selection_init(): everything. */
 struct selection {
 	enum severity min_severity;
+	int has_min_severity;        /* --min-severity was given */
 	unsigned kinds;              /* bit (1 << kind) each; 0: every kind */
 	int64_t pid, tid;            /* -1: any */
 	int64_t handle;

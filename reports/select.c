@@ -81,9 +81,15 @@ static int parse_one(struct selection *s, const char *name, const char *arg,
 	int64_t v;
 	if (strcmp(name, "min-severity") == 0) {
 		static const char *const sev[] = { "note", "warning", "error" };
+		if (s->has_min_severity) {
+			snprintf(msg, msgsize, "--%s given twice: give it once",
+				 name);
+			return -1;
+		}
 		for (int i = 0; i < 3; i++)
 			if (strcmp(arg, sev[i]) == 0) {
 				s->min_severity = (enum severity)i;
+				s->has_min_severity = 1;
 				return 0;
 			}
 		snprintf(msg, msgsize, "--min-severity: expected note, warning "
