@@ -242,27 +242,7 @@ const char html_css[] =
 "section.finding{break-inside:avoid-page}.scroll{overflow:visible}}\n";
 
 const char html_js[] =
-"(function(){'use strict';\n"
-"var d=document,root=d.documentElement,errors=0;\n"
-"function fault(){errors++;root.setAttribute('data-js-errors',"
-"String(errors));}\n"
-"window.addEventListener('error',fault);\n"
-"d.addEventListener('securitypolicyviolation',fault);\n"
-"root.classList.remove('nojs');\n"
-"function each(list,f){Array.prototype.forEach.call(list,f);}\n"
-"function key(td){var v=td.getAttribute('data-v');"
-"return v!==null?v:td.textContent.trim();}\n"
-"function sortBy(table,col,th){\n"
-" var tb=table.tBodies[0],rows=Array.prototype.slice.call(tb.rows);\n"
-" var dir=th.getAttribute('aria-sort')==='ascending'?-1:1;\n"
-" rows.sort(function(a,b){var x=key(a.cells[col]),y=key(b.cells[col]);\n"
-"  var nx=Number(x),ny=Number(y),c;\n"
-"  if(x!==''&&y!==''&&!isNaN(nx)&&!isNaN(ny))c=nx-ny;\n"
-"  else c=x.localeCompare(y);\n"
-"  return c*dir||a.rowIndex-b.rowIndex;});\n"
-" each(th.parentNode.cells,function(h){h.removeAttribute('aria-sort');});\n"
-" th.setAttribute('aria-sort',dir>0?'ascending':'descending');\n"
-" rows.forEach(function(r){tb.appendChild(r);});\n"
+HTML_JS_HEAD
 " if(table.id==='ftable')filter(1);\n"
 "}\n"
 "each(d.querySelectorAll('table.sortable'),function(t){\n"

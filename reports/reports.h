@@ -146,6 +146,32 @@ void sarif_end(struct sarif_log *l);  /* finishes the document, frees l */
  * <style> or <script> text, so a page allows exactly its own (also the
  * batch index page's) and nothing a trace string might smuggle in. */
 void html_csp_hash(char out[64], const char *text);
+/* How the inline scripts of the HTML report and the batch index begin:
+ * script errors counted for the browser tests, and sortBy(), which
+ * sorts a table by a column (data-v first, numbers as numbers); each
+ * page ends sortBy() its own way ("}" after what it adds). */
+#define HTML_JS_HEAD \
+"(function(){'use strict';\n" \
+"var d=document,root=d.documentElement,errors=0;\n" \
+"function fault(){errors++;root.setAttribute('data-js-errors'," \
+"String(errors));}\n" \
+"window.addEventListener('error',fault);\n" \
+"d.addEventListener('securitypolicyviolation',fault);\n" \
+"root.classList.remove('nojs');\n" \
+"function each(list,f){Array.prototype.forEach.call(list,f);}\n" \
+"function key(td){var v=td.getAttribute('data-v');" \
+"return v!==null?v:td.textContent.trim();}\n" \
+"function sortBy(table,col,th){\n" \
+" var tb=table.tBodies[0],rows=Array.prototype.slice.call(tb.rows);\n" \
+" var dir=th.getAttribute('aria-sort')==='ascending'?-1:1;\n" \
+" rows.sort(function(a,b){var x=key(a.cells[col]),y=key(b.cells[col]);\n" \
+"  var nx=Number(x),ny=Number(y),c;\n" \
+"  if(x!==''&&y!==''&&!isNaN(nx)&&!isNaN(ny))c=nx-ny;\n" \
+"  else c=x.localeCompare(y);\n" \
+"  return c*dir||a.rowIndex-b.rowIndex;});\n" \
+" each(th.parentNode.cells,function(h){h.removeAttribute('aria-sort');});\n" \
+" th.setAttribute('aria-sort',dir>0?'ascending':'descending');\n" \
+" rows.forEach(function(r){tb.appendChild(r);});\n"
 /* The HTML report's style sheet (reports/html_assets.c): the batch index
  * page wears it too, so the two read alike. */
 extern const char html_css[];
