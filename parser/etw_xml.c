@@ -744,16 +744,31 @@ static void capture_done(struct etw_parser *p, struct etw_rec *r,
 	}
 }
 
+/* The value of attribute name of the element the reader is on, or NULL;
+ * valid until the reader moves on.  Read in place, not copied out as
+ * xmlTextReaderGetAttribute() does (a malloc and a free for each of the
+ * dozen attributes an event has). */
+static const char *attr_peek(xmlTextReaderPtr rd, const char *name)
+{
+	const char *v = NULL;
+
+	if (xmlTextReaderMoveToAttribute(rd, (const xmlChar *)name) == 1) {
+		v = (const char *)xmlTextReaderConstValue(rd);
+		if (!v)
+			v = "";
+		xmlTextReaderMoveToElement(rd);
+	}
+	return v;
+}
+
 static void attr_str(xmlTextReaderPtr rd, const char *name, struct etw_rec *r,
 		     uint32_t *dst)
 {
-	xmlChar *v = xmlTextReaderGetAttribute(rd, (const xmlChar *)name);
-	if (v) {
-		const char *s = (const char *)v;
+	const char *s = attr_peek(rd, name);
+	if (s) {
 		size_t n = strlen(s);
 		trim(&s, &n);
 		*dst = etw_rec_add(r, s, n);
-		xmlFree(v);
 	}
 }
 
@@ -771,13 +786,8 @@ static int64_t id_value(struct etw_rec *r, const char *what, const char *v)
 static int64_t attr_int(xmlTextReaderPtr rd, struct etw_rec *r,
 			const char *name)
 {
-	xmlChar *v = xmlTextReaderGetAttribute(rd, (const xmlChar *)name);
-	int64_t x = -1;
-	if (v) {
-		x = id_value(r, name, (const char *)v);
-		xmlFree(v);
-	}
-	return x;
+	const char *v = attr_peek(rd, name);
+	return v ? id_value(r, name, v) : -1;
 }
 
 /* PerfView's Dump() form (TraceEvent's Dump(), what PerfView writes):
@@ -1105,12 +1115,9 @@ static int read_event(struct etw_parser *p, struct etw_rec *r)
 			if (!strcmp(n, "Data")) {
 				k = CAP_DATA;
 				sb_reset(&p->name);
-				xmlChar *nm = xmlTextReaderGetAttribute(rd,
-						(const xmlChar *)"Name");
-				if (nm) {
-					sb_puts(&p->name, (const char *)nm);
-					xmlFree(nm);
-				}
+				const char *nm = attr_peek(rd, "Name");
+				if (nm)
+					sb_puts(&p->name, nm);
 			}
 		} else if (d >= 3 && sec == SEC_USERDATA) {
 			k = CAP_DATA;
