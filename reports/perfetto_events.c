@@ -304,6 +304,20 @@ static void where(struct jsonw *w, const struct pf_stream *s,
 	jw_kint(w, "line", ev->src.line);
 }
 
+/* A slice's body begun anew in x->body: its category and name, and its
+ * "args" object open for the caller to fill and close. */
+static void body_open(struct jsonw *w, struct pf_slot *x, const char *cat,
+		      const char *name)
+{
+	sb_reset(&x->body);
+	jw_init(w, &x->body, 0);
+	jw_obj(w);
+	jw_kstr(w, "cat", cat);
+	pf_kstr_cap(w, "name", name, 3 * NAME_CAP);
+	jw_key(w, "args");
+	jw_obj(w);
+}
+
 /* "close(5) = 0", "openat(...) = 5" and its args, into x->body */
 static void call_body(struct pf_stream *s, struct pf_slot *x,
 		      const struct ht_event *ev)
@@ -326,13 +340,7 @@ static void call_body(struct pf_stream *s, struct pf_slot *x,
 		sb_add(&s->nm, s->tmp.s, s->tmp.len);
 	}
 	struct jsonw w;
-	sb_reset(&x->body);
-	jw_init(&w, &x->body, 0);
-	jw_obj(&w);
-	jw_kstr(&w, "cat", "syscall");
-	pf_kstr_cap(&w, "name", s->nm.s, 3 * NAME_CAP);
-	jw_key(&w, "args");
-	jw_obj(&w);
+	body_open(&w, x, "syscall", s->nm.s);
 	if (e) {
 		jw_kint(&w, "handle", e->op == EFF_DUP && e->h2 >= 0 ? e->h2
 								    : e->h);
@@ -463,13 +471,7 @@ static void cpu_event(struct pf_stream *s, const struct ht_event *ev,
 	put_cut(&s->tmp, ev->thread_name ? ev->thread_name : "", NAME_CAP);
 	label_thread(&s->nm, s->tmp.s, ev->program, ev->tid, pid);
 	struct jsonw w;
-	sb_reset(&x->body);
-	jw_init(&w, &x->body, 0);
-	jw_obj(&w);
-	jw_kstr(&w, "cat", "cpu");
-	pf_kstr_cap(&w, "name", s->nm.s, 3 * NAME_CAP);
-	jw_key(&w, "args");
-	jw_obj(&w);
+	body_open(&w, x, "cpu", s->nm.s);
 	jw_kint(&w, "tid", ev->tid);
 	jw_kint(&w, "pid", pid);
 	sb_reset(&s->nm);
