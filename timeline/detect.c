@@ -359,7 +359,7 @@ static void name_shape(struct strbuf *sb, const char *name)
 {
 	for (const char *p = name ? name : ""; *p; p++)
 		if (*p < '0' || *p > '9')
-			sb_printf(sb, "%c", *p);
+			sb_putc(sb, *p);
 }
 
 /* The bug a finding is an occurrence of, for root-cause cards.  A kind
@@ -368,8 +368,8 @@ static void name_shape(struct strbuf *sb, const char *name)
  * call's top frames as printed (within one capture they name the call
  * site): not the object kinds nor who closed the number last, which in
  * a pool that closes a number twice depend on what happened to take the
- * number in between.  Other kinds:
- * the fingerprint.  Runs once the names are known. */
+ * number in between.  Other kinds: the fingerprint.  Runs once the
+ * names are known. */
 static void finding_bug(struct finding *f)
 {
 	const char *family = kinds[f->kind].family;
