@@ -6,13 +6,6 @@
 #include <string.h>
 #include "reports.h"
 
-static int by_id(const void *key, const void *elem)
-{
-	int id = *(const int *)key;
-	const struct finding *f = elem;
-	return id < f->id ? -1 : id > f->id;
-}
-
 /* The root cause of finding i among f (in id order; a selection may hold
  * only some findings): caused_by followed to its end.  A cause not among
  * f, or a loop, ends the walk where it is. */
@@ -21,7 +14,7 @@ static int root_of(const struct finding *f, int nf, int i)
 	for (int steps = 0; steps < nf; steps++) {
 		int c = f[i].caused_by;
 		const struct finding *r = c > 0 && c != f[i].id
-			? bsearch(&c, f, (size_t)nf, sizeof *f, by_id) : NULL;
+			? finding_by_id(f, nf, c) : NULL;
 		if (!r)
 			break;
 		i = (int)(r - f);
@@ -64,7 +57,8 @@ static int cmp_card(const void *a, const void *b)
 					       : x->roots[0]->id > y->roots[0]->id;
 }
 
-/* Fills the followers of every card, in id order, after the roots. */
+/* Fills the followers of every card, in id order, after the roots, and
+ * the list of what followed each root. */
 static void add_followers(struct card_set *cs, const struct finding *f,
 			  int nf, int nroots)
 {
@@ -90,6 +84,13 @@ static void add_followers(struct card_set *cs, const struct finding *f,
 			cs->pool[fill[c]++] = &f[i];
 		cs->head[i] = cs->cards[c].roots[0]->id;
 	}
+	for (int i = 0; i < nf; i++)
+		cs->first[i] = cs->next[i] = -1;
+	for (int i = nf - 1; i >= 0; i--)
+		if (cs->root[i] != i) {
+			cs->next[i] = cs->first[cs->root[i]];
+			cs->first[cs->root[i]] = i;
+		}
 	free(fill);
 	free(card_of);
 }
@@ -102,6 +103,8 @@ void cards_build(struct card_set *cs, const struct finding *f, int nf)
 	cs->pool = xcalloc((size_t)nf + 1, sizeof *cs->pool);
 	cs->root = xcalloc((size_t)nf + 1, sizeof *cs->root);
 	cs->head = xcalloc((size_t)nf + 1, sizeof *cs->head);
+	cs->first = xcalloc((size_t)nf + 1, sizeof *cs->first);
+	cs->next = xcalloc((size_t)nf + 1, sizeof *cs->next);
 	cs->cards = xcalloc((size_t)nf + 1, sizeof *cs->cards);
 	for (int i = 0; i < nf; i++) {
 		cs->root[i] = root_of(f, nf, i);
@@ -130,6 +133,8 @@ void cards_free(struct card_set *cs)
 	free(cs->cards);
 	free(cs->pool);
 	free(cs->root);
+	free(cs->first);
+	free(cs->next);
 	free(cs->head);
 	memset(cs, 0, sizeof *cs);
 }

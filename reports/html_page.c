@@ -406,19 +406,17 @@ static int row_target(int ci, int first, int *anchors)
 
 /* One finding: its fields as data-* attributes for the filter
  * ("fd:5 tid:17208 kind:stale-close"), in "count" how often its card's
- * shape occurred, or the root it follows from. */
+ * bug occurred when it is one of the card's roots, else the root it
+ * follows from. */
 static void table_row(struct html_ctx *x, const struct card *g,
-		      const struct finding *f, int target)
+		      const struct finding *f, int root, int target)
 {
 	struct strbuf *sb = x->sb;
 	const struct finding *head = g->roots[0];
 	struct hc_span sp;
 	const char *sev = hc_sev_name(f->severity);
 	const struct task_info *t;
-	int root = 0;
 
-	for (int i = 0; i < g->nroots && !root; i++)
-		root = g->roots[i] == f;
 	hc_span(f, &sp);
 	sb_printf(sb, "<tr data-kind=\"%s\" data-sev=\"%s\" data-id=\"%d\" "
 		  "data-fd=\"%" PRId64 "\" data-pid=\"%" PRId64 "\" "
@@ -514,15 +512,13 @@ static void findings_table(struct html_ctx *x, const struct card_set *cs,
 {
 	struct strbuf *sb = x->sb;
 	int rows = 0;
-	int *target, *first, *next;
+	int *target;
 
 	if (!cs->n) {
 		sb_puts(sb, "<p class=\"none\">No findings.</p>\n");
 		return;
 	}
 	target = xcalloc((size_t)nf + 1, sizeof *target);
-	first = xcalloc((size_t)nf + 1, sizeof *first);
-	next = xcalloc((size_t)nf + 1, sizeof *next);
 	row_targets(cs, base, target);
 	sb_puts(sb, "<div class=\"filters js\"><label>Filter <input "
 		"type=\"search\" id=\"filter\" placeholder=\"fd:5 tid:17208 "
@@ -543,28 +539,19 @@ static void findings_table(struct html_ctx *x, const struct card_set *cs,
 		"<th class=\"num wideonly\" title=\"from the first close (the "
 		"cause) to the failure (the symptom)\">span</th></tr></thead>\n"
 		"<tbody>\n");
-	/* what followed each root, as lists threaded through next[] */
-	for (int i = 0; i < nf; i++)
-		first[i] = next[i] = -1;
-	for (int i = nf - 1; i >= 0; i--)
-		if (cs->root[i] != i) {
-			next[i] = first[cs->root[i]];
-			first[cs->root[i]] = i;
-		}
 	for (int i = 0; i < cs->n && rows < HTML_ROW_CAP; i++) {
 		const struct card *c = &cs->cards[i];
 		for (int r = 0; r < c->nroots && rows < HTML_ROW_CAP; r++) {
 			int ri = (int)(c->roots[r] - base);
-			table_row(x, c, c->roots[r], target[ri]);
+			table_row(x, c, c->roots[r], 1, target[ri]);
 			rows++;
-			for (int k = first[ri]; k >= 0 && rows < HTML_ROW_CAP;
-			     k = next[k], rows++)
-				table_row(x, c, &base[k], target[k]);
+			for (int k = cs->first[ri];
+			     k >= 0 && rows < HTML_ROW_CAP;
+			     k = cs->next[k], rows++)
+				table_row(x, c, &base[k], 0, target[k]);
 		}
 	}
 	free(target);
-	free(first);
-	free(next);
 	sb_puts(sb, "</tbody>\n</table>\n</div>\n");
 	if (rows < nf)
 		sb_printf(sb, "<p class=\"cap\">Only the first %d of %d "

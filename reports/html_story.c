@@ -227,16 +227,7 @@ static void raw_block(struct html_ctx *x, const struct chain_step *s)
  * without a link that would lead nowhere. */
 static void finding_ref(struct html_ctx *x, int id)
 {
-	int lo = 0, hi = x->d->nf;
-
-	while (lo < hi) {   /* d->f is in id order */
-		int mid = lo + (hi - lo) / 2;
-		if (x->d->f[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < x->d->nf && x->d->f[lo].id == id)
+	if (finding_by_id(x->d->f, x->d->nf, id))
 		sb_printf(x->sb, "<a href=\"#F%d\">F%d</a>", id, id);
 	else
 		sb_printf(x->sb, "F%d <span class=\"muted\">(not in this "

@@ -61,6 +61,8 @@ const struct unexplained *capture_unexplained(const struct capture *c,
 					      int *n);
 /* The finding shown with this id, or NULL. */
 const struct finding *capture_finding(const struct capture *c, int id);
+/* Finding id among f[0..n), which are in id order, or NULL. */
+const struct finding *finding_by_id(const struct finding *f, int n, int id);
 /* "--kind stale-close: 3 of 12 findings shown, 9 left out ..." for every
  * report to state; 0 (nothing appended) without a selection. */
 int capture_selection_said(const struct capture *c, struct strbuf *sb);
@@ -89,6 +91,9 @@ struct card_set {
 					 of its root cause, itself for a root */
 	int *head;                    /* per finding: id of its card's
 					 roots[0] */
+	int *first, *next;            /* what followed each root, as lists
+					 by index: first[root], then next[]
+					 until -1, in id order */
 };
 void cards_build(struct card_set *cs, const struct finding *f, int nf);
 void cards_free(struct card_set *cs);

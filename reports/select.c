@@ -186,7 +186,7 @@ static int by_id(const void *key, const void *elem)
 	return id < f->id ? -1 : id > f->id;
 }
 
-static const struct finding *find_id(const struct finding *f, int n, int id)
+const struct finding *finding_by_id(const struct finding *f, int n, int id)
 {
 	return n > 0 ? bsearch(&id, f, (size_t)n, sizeof *f, by_id) : NULL;
 }
@@ -218,7 +218,7 @@ void capture_select(struct capture *c, const struct selection *s)
 		int k = 0;
 		for (int i = 0; i < v->nf; i++)
 			if (!v->f[i].caused_by ||
-			    !find_id(v->f, v->nf, v->f[i].caused_by))
+			    !finding_by_id(v->f, v->nf, v->f[i].caused_by))
 				v->f[k++] = v->f[i];
 			else
 				v->folded++;
@@ -270,7 +270,7 @@ const struct finding *capture_finding(const struct capture *c, int id)
 {
 	int n;
 	const struct finding *f = capture_findings(c, &n);
-	return find_id(f, n, id);
+	return finding_by_id(f, n, id);
 }
 
 int capture_selection_said(const struct capture *c, struct strbuf *sb)

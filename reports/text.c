@@ -267,33 +267,16 @@ static void follow_line(struct out *o, const struct finding *f,
 	put(o, "\n");
 }
 
-/* Does finding f follow from root r? */
-static int follows(const struct card_set *cs, const struct finding *base,
-		   const struct finding *f, const struct finding *r)
-{
-	return &base[cs->root[f - base]] == r;
-}
-
-static int nfollowing(const struct card_set *cs, const struct card *c,
-		      const struct finding *base, const struct finding *r)
-{
-	int n = 0;
-
-	for (int i = 0; i < c->nfollow; i++)
-		n += follows(cs, base, c->follow[i], r);
-	return n;
-}
-
-/* What followed from root r of card c, one line each. */
+/* What followed from root r of card c, one line each (card_set's list
+ * of r's followers, in id order). */
 static void followers(struct out *o, const struct card_set *cs,
 		      const struct card *c, const struct finding *base,
 		      const struct finding *r)
 {
-	for (int i = 0; i < c->nfollow; i++)
-		if (follows(cs, base, c->follow[i], r)) {
-			put(o, "    ");
-			follow_line(o, c->follow[i], c->roots[0]);
-		}
+	for (int k = cs->first[r - base]; k >= 0; k = cs->next[k]) {
+		put(o, "    ");
+		follow_line(o, &base[k], c->roots[0]);
+	}
 }
 
 /* Roots r[from..to) by id and place, wrapped under a lead of col
@@ -358,7 +341,7 @@ static void repeats(struct out *o, const struct card_set *cs,
 		i = j;
 	}
 	for (int i = 1; i < n; i++) {
-		if (!nfollowing(cs, c, base, r[i]))
+		if (cs->first[r[i] - base] < 0)
 			continue;
 		sb_printf(o->sb, "  what followed F%d (", r[i]->id);
 		where(o, r[i], r[0]);
@@ -379,7 +362,7 @@ static void card(struct out *o, const struct card_set *cs,
 	const struct finding *f = c->roots[0];
 
 	story(o, f);
-	if (nfollowing(cs, c, base, f)) {
+	if (cs->first[f - base] >= 0) {
 		put(o, "  what followed:\n");
 		followers(o, cs, c, base, f);
 	}
@@ -390,7 +373,9 @@ static void card(struct out *o, const struct card_set *cs,
 }
 
 /* --summary: a bug in one line: its first root cause, what followed
- * from it, the other times the same bug occurred */
+ * from it, the other times the same bug occurred (the first
+ * SUMMARY_REPEATS by id, the rest counted) */
+#define SUMMARY_REPEATS 12
 static void summary_card(struct out *o, const struct card *c)
 {
 	const struct finding *f = c->roots[0];
@@ -405,11 +390,13 @@ static void summary_card(struct out *o, const struct card *c)
 	for (int k = 0; k < f->nconsequences; k++)
 		sb_printf(o->sb, "%s F%d", k ? "," : "; what followed from it:",
 			  f->consequences[k]);
-	for (int k = 1; k < c->nroots && k <= 12; k++)
+	int shown = c->nroots - 1 < SUMMARY_REPEATS ? c->nroots - 1
+						     : SUMMARY_REPEATS;
+	for (int k = 1; k <= shown; k++)
 		sb_printf(o->sb, "%s F%d", k > 1 ? "," : "; the same way again:",
 			  c->roots[k]->id);
-	if (c->nroots > 13)
-		sb_printf(o->sb, " and %d more", c->nroots - 13);
+	if (c->nroots - 1 > shown)
+		sb_printf(o->sb, " and %d more", c->nroots - 1 - shown);
 	put(o, "\n");
 }
 
