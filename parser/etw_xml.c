@@ -1,17 +1,20 @@
 /* parser/etw_xml.c - reads ETW event XML (tracerpt <Events>, wevtutil's
  * root-less run of <Event>, PerfView's <Event MSec=...> dump) with
- * libxml2's streaming reader into flat records, in constant memory. */
+ * libxml2's push parser and SAX callbacks into flat records, in constant memory. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
-#include <libxml/xmlreader.h>
+#include <libxml/SAX2.h>
 #include "etw.h"
 #include "xml_limits.h"
 
 #define EVENT_NS "http://schemas.microsoft.com/win/2004/08/events/event"
 
+/* Bytes handed to libxml2 at a time: bigger chunks keep each part's
+ * code in cache longer; the events of one chunk wait in p->ready. */
+#define ETW_CHUNK 16384
 /* Events held for reordering; see etw_order.c. */
 #define ETW_WINDOW 8192
 /* Capped text captured per element value. */
@@ -390,7 +393,7 @@ out:
 
 /* ---- the reader -------------------------------------------------------- */
 
-enum io_phase { IO_PROLOG, IO_OPEN, IO_BODY, IO_CLOSE, IO_EOF };
+enum io_phase { IO_PROLOG, IO_OPEN, IO_BODY, IO_CLOSE, IO_EOF, IO_REFUSED };
 
 /* What a captured element's text becomes. */
 enum cap_kind {
@@ -404,12 +407,47 @@ enum section {
 	SEC_EXTENDED, SEC_PRETTY,
 };
 
+/* PerfView's <Event> header attributes; see event_attrs(). */
+enum pv_hdr { PV_PGUID, PV_TGUID, PV_OPCODE, PV_VERSION, PV_ID, PV_PTRSIZE,
+	      PV_NHDR };
+
+struct pv_state {
+	int field_of[PV_NHDR];   /* field index of each header attribute */
+	int dump;                /* the Dump() form was seen */
+};
+
+/* The <Event> whose elements libxml2 is handing us. */
+struct sax_event {
+	struct etw_rec *r;       /* NULL between events */
+	int depth;               /* the depth of its <Event> */
+	enum section sec;        /* the child of <Event> we are in */
+	enum cap_kind cap;       /* what the open leaf's text becomes */
+	int cap_depth;           /* its depth below <Event> */
+	long payload_len;        /* <Payload Length=..> */
+	struct pv_state pv;
+};
+
+/* An element's attributes as libxml2 gave them, values copied out with
+ * a terminating NUL (libxml2 gives start and end pointers). */
+struct sax_attr {
+	const char *name, *prefix, *value;
+	size_t len;
+};
+struct sax_attrs {
+	struct sax_attr *a;
+	int n;
+	size_t cap;
+	char *text;
+	size_t textcap;
+};
+
 struct etw_parser {
 	struct instream *in;
 	struct input_stats *st;
 	enum ht_format fmt;
 	char *path;
-	xmlTextReaderPtr rd;
+	xmlParserCtxtPtr ctxt;   /* libxml2's push parser, our SAX handler */
+	char chunk[ETW_CHUNK];
 	/* the byte stream libxml2 sees: prolog, <wrapper>, file, </wrapper> */
 	enum io_phase io;
 	size_t prolog_left;
@@ -425,7 +463,14 @@ struct etw_parser {
 
 	long nevent;
 	char root[48];           /* the document element's name */
-	long payload_len;        /* <Payload Length=..> of the event read */
+	int depth;               /* elements open (the wrapper is depth 0) */
+	int parse_end;           /* libxml2 has seen the last byte or failed */
+	struct sax_event ev;     /* the <Event> being read */
+	struct sax_attrs at;     /* the attributes of the element just begun */
+	/* <Event>s read completely, in file order, not yet taken: the
+	 * events of one chunk of input */
+	struct etw_rec **ready;
+	size_t nready, rhead, capready;
 	int have_ts;
 	int more;                /* etw_sem_more owes an event for cur */
 	int eof, done;
@@ -506,10 +551,15 @@ static int io_read(void *ctx, char *buf, int len)
 					     "element with more than %d "
 					     "attributes refused (an event "
 					     "has a few dozen)", XML_MAX_ATTRS);
-				p->io_failed = 1;
-				return -1;
+				/* the events before the tag are read; the
+				 * next call fails */
+				p->io = IO_REFUSED;
+				return out + (int)p->scan.refused_at;
 			}
 			return out + (int)r;
+		case IO_REFUSED:
+			p->io_failed = 1;
+			return -1;
 		case IO_CLOSE:
 			if (p->woff >= p->wclose_len) {
 				p->io = IO_EOF;
@@ -522,12 +572,6 @@ static int io_read(void *ctx, char *buf, int len)
 		}
 	}
 	return out;
-}
-
-static int io_close(void *ctx)
-{
-	(void)ctx;
-	return 0;
 }
 
 static void xml_error(void *ctx, xmlErrorPtr e)
@@ -636,14 +680,6 @@ void *etw_open(struct instream *in, enum ht_format f,
 		return NULL;
 	}
 	p->ord = etw_order_new(ETW_WINDOW);
-	p->rd = xmlReaderForIO(io_read, io_close, p, p->path, NULL,
-			       etw_xml_safe_options());
-	if (!p->rd) {
-		ht_error_set(err, p->path, 0, "cannot start the XML reader");
-		etw_close(p);
-		return NULL;
-	}
-	xmlTextReaderSetStructuredErrorHandler(p->rd, xml_error, p);
 	return p;
 }
 
@@ -739,32 +775,25 @@ static void capture_done(struct etw_parser *p, struct etw_rec *r,
 		r->event_guid = etw_rec_add(r, s, n);
 		break;
 	case CAP_PAYLOAD:
-		payload_rows(r, s, n, p->payload_len);
+		payload_rows(r, s, n, p->ev.payload_len);
 		break;
 	}
 }
 
-/* The value of attribute name of the element the reader is on, or NULL;
- * valid until the reader moves on.  Read in place, not copied out as
- * xmlTextReaderGetAttribute() does (a malloc and a free for each of the
- * dozen attributes an event has). */
-static const char *attr_peek(xmlTextReaderPtr rd, const char *name)
+/* The value of the unprefixed attribute name of the element just begun,
+ * or NULL; valid until the next element begins. */
+static const char *attr_peek(const struct sax_attrs *at, const char *name)
 {
-	const char *v = NULL;
-
-	if (xmlTextReaderMoveToAttribute(rd, (const xmlChar *)name) == 1) {
-		v = (const char *)xmlTextReaderConstValue(rd);
-		if (!v)
-			v = "";
-		xmlTextReaderMoveToElement(rd);
-	}
-	return v;
+	for (int i = 0; i < at->n; i++)
+		if (!at->a[i].prefix && !strcmp(at->a[i].name, name))
+			return at->a[i].value;
+	return NULL;
 }
 
-static void attr_str(xmlTextReaderPtr rd, const char *name, struct etw_rec *r,
-		     uint32_t *dst)
+static void attr_str(const struct sax_attrs *at, const char *name,
+		     struct etw_rec *r, uint32_t *dst)
 {
-	const char *s = attr_peek(rd, name);
+	const char *s = attr_peek(at, name);
 	if (s) {
 		size_t n = strlen(s);
 		trim(&s, &n);
@@ -783,10 +812,10 @@ static int64_t id_value(struct etw_rec *r, const char *what, const char *v)
 	return x == 0xffffffffLL ? -1 : x;
 }
 
-static int64_t attr_int(xmlTextReaderPtr rd, struct etw_rec *r,
+static int64_t attr_int(const struct sax_attrs *at, struct etw_rec *r,
 			const char *name)
 {
-	const char *v = attr_peek(rd, name);
+	const char *v = attr_peek(at, name);
 	return v ? id_value(r, name, v) : -1;
 }
 
@@ -797,16 +826,8 @@ static int64_t attr_int(xmlTextReaderPtr rd, struct etw_rec *r,
  * ProviderName) besides the fields, and its fields may be called like
  * header attributes ("Version", "Level"): the outer attributes are kept
  * as fields until a <PrettyPrint> or <Payload> shows the Dump() form. */
-enum pv_hdr { PV_PGUID, PV_TGUID, PV_OPCODE, PV_VERSION, PV_ID, PV_PTRSIZE,
-	      PV_NHDR };
 static const char *const pv_hdr_names[PV_NHDR] = {
 	"ProviderGuid", "TaskGuid", "Opcode", "Version", "ID", "PointerSize",
-};
-
-struct pv_state {
-	int field_of[PV_NHDR];   /* field index of each header attribute */
-	int dump;                /* the Dump() form was seen */
-	long payload_len;        /* <Payload Length=..> */
 };
 
 /* The attributes every PerfView element repeats: the header. */
@@ -843,15 +864,10 @@ static int pv_header_attr(struct etw_parser *p, struct etw_rec *r,
 static void event_attrs(struct etw_parser *p, struct etw_rec *r,
 			struct pv_state *pv, int inner)
 {
-	xmlTextReaderPtr rd = p->rd;
-	while (xmlTextReaderMoveToNextAttribute(rd) == 1) {
-		const char *n = (const char *)xmlTextReaderConstLocalName(rd);
-		const char *v = (const char *)xmlTextReaderConstValue(rd);
-		const xmlChar *pre = xmlTextReaderConstPrefix(rd);
-		if (!n || !v || !strcmp(n, "xmlns") ||
-		    (pre && !strcmp((const char *)pre, "xmlns")))
-			continue;
-		size_t vl = strlen(v);
+	for (int a = 0; a < p->at.n; a++) {
+		const char *n = p->at.a[a].name;
+		const char *v = p->at.a[a].value;
+		size_t vl = p->at.a[a].len;
 		trim(&v, &vl);
 		if (inner) {
 			/* the outer header is the trusted one (HandleDCEnd's
@@ -870,7 +886,6 @@ static void event_attrs(struct etw_parser *p, struct etw_rec *r,
 				pv->field_of[i] = r->nfields;
 		etw_rec_field(r, n, strlen(n), v, vl);
 	}
-	xmlTextReaderMoveToElement(rd);
 }
 
 /* The header attributes of TraceEvent's Dump() (besides MSec, PID,
@@ -995,159 +1010,247 @@ static void payload_rows(struct etw_rec *r, const char *s, size_t n,
 	r->payload_len = r->payload ? (uint32_t)have : 0;
 }
 
-/* The line where the <Event start tag the reader is on begins: the byte
+/* ---- libxml2's callbacks: one <Event> at a time into p->ev ----------- */
+
+/* The line where the <Event start tag just begun starts: the byte
  * scanner's note (libxml2 knows the line where the tag ends). */
 static long event_line(struct etw_parser *p)
 {
-	xmlNodePtr node = xmlTextReaderCurrentNode(p->rd);
-	long lx = node ? xmlGetLineNo(node) : 0;
+	long lx = xmlSAX2GetLineNumber(p->ctxt);
 	long ls = xml_scan_take_event(&p->scan);
 	return ls > 0 && (ls <= lx || lx <= 0) ? ls : lx;
 }
 
-static long attr_long(xmlTextReaderPtr rd, const char *name)
+static long attr_long(const struct sax_attrs *at, const char *name)
 {
-	xmlChar *v = xmlTextReaderGetAttribute(rd, (const xmlChar *)name);
+	const char *v = attr_peek(at, name);
 	int64_t x = -1;
-	if (v && (etw_parse_int((const char *)v, &x) || x < 0 ||
-		  x > 0x7fffffff))
+	if (v && (etw_parse_int(v, &x) || x < 0 || x > 0x7fffffff))
 		x = -1;
-	xmlFree(v);
 	return (long)x;
 }
 
-/* Reads the subtree of the <Event> the reader is on into r.  0 ok, -1
- * the XML broke off (p->fatal set by the caller from libxml2's error). */
-static int read_event(struct etw_parser *p, struct etw_rec *r)
+/* libxml2 gives each attribute as (localname, prefix, URI, value, end);
+ * the values are copied out with a NUL for the string helpers. */
+static void load_attrs(struct sax_attrs *at, int n, const xmlChar **v)
 {
-	xmlTextReaderPtr rd = p->rd;
+	size_t need = 0;
+	for (int i = 0; i < n; i++)
+		need += (size_t)(v[5 * i + 4] - v[5 * i + 3]) + 1;
+	xgrow((void **)&at->text, &at->textcap, need ? need : 1, 1);
+	xgrow((void **)&at->a, &at->cap, (size_t)n + 1, sizeof *at->a);
+	char *t = at->text;
+	for (int i = 0; i < n; i++) {
+		size_t len = (size_t)(v[5 * i + 4] - v[5 * i + 3]);
+		memcpy(t, v[5 * i + 3], len);
+		t[len] = '\0';
+		at->a[i] = (struct sax_attr){ (const char *)v[5 * i],
+					      (const char *)v[5 * i + 1], t,
+					      len };
+		t += len + 1;
+	}
+	at->n = n;
+}
+
+/* An <Event> begins: its record, its header attributes (PerfView). */
+static void event_begin(struct etw_parser *p, const char *ns, int depth)
+{
+	struct sax_event *e = &p->ev;
+	struct etw_rec *r = etw_order_slot(p->ord);
+	*e = (struct sax_event){ .r = r, .depth = depth, .sec = SEC_OTHER,
+				 .cap = CAP_NONE, .cap_depth = -1 };
+	for (int i = 0; i < PV_NHDR; i++)
+		e->pv.field_of[i] = -1;
 	r->line = event_line(p);
 	r->index = ++p->nevent;
-	struct pv_state pv = { .payload_len = 0 };
-	for (int i = 0; i < PV_NHDR; i++)
-		pv.field_of[i] = -1;
-	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(rd);
 	if (ns && strcmp(ns, EVENT_NS))
 		snprintf(r->bad, sizeof r->bad, "namespace %.50s is not the "
 			 "Windows event schema", ns);
-	if (xmlTextReaderHasAttributes(rd) == 1)
-		event_attrs(p, r, &pv, 0);
-	if (xmlTextReaderIsEmptyElement(rd) == 1)
-		return 0;
-	int d0 = xmlTextReaderDepth(rd);
-	enum section sec = SEC_OTHER;
-	enum cap_kind cap = CAP_NONE;
-	int cap_depth = -1;
-	for (;;) {
-		int rc = xmlTextReaderRead(rd);
-		if (rc != 1)
-			return -1;
-		int type = xmlTextReaderNodeType(rd);
-		int d = xmlTextReaderDepth(rd) - d0;
-		if (type == XML_READER_TYPE_END_ELEMENT) {
-			if (d == 0)
-				return 0;
-			if (cap != CAP_NONE && d == cap_depth) {
-				capture_done(p, r, cap);
-				cap = CAP_NONE;
-			}
-			continue;
-		}
-		if (type == XML_READER_TYPE_TEXT ||
-		    type == XML_READER_TYPE_CDATA ||
-		    type == XML_READER_TYPE_WHITESPACE ||
-		    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
-			if (cap == CAP_NONE)
-				continue;
-			const char *v = (const char *)xmlTextReaderConstValue(rd);
-			size_t vl = v ? strlen(v) : 0;
-			if (p->text.len + vl > ETW_TEXT_MAX) {
-				vl = ETW_TEXT_MAX - p->text.len;
-				r->cut = 1;
-			}
-			sb_add(&p->text, v, vl);
-			continue;
-		}
-		if (type != XML_READER_TYPE_ELEMENT)
-			continue;
-		const char *n = (const char *)xmlTextReaderConstLocalName(rd);
-		int empty = xmlTextReaderIsEmptyElement(rd) == 1;
-		enum cap_kind k = CAP_NONE;
-		int is_event = n && !strcmp(n, "Event");
-		if (is_event)
-			event_line(p);   /* keeps the start lines in step */
-		if (d == 1) {
-			sec = section_of(n);
-			if (sec == SEC_PRETTY)
-				pv_dump_header(r, &pv);
-			if (strcmp(n, "Payload"))
-				continue;
-			pv_dump_header(r, &pv);
-			k = CAP_PAYLOAD;
-			p->payload_len = attr_long(rd, "Length");
-		} else if (d == 2 && sec == SEC_PRETTY && is_event) {
-			if (xmlTextReaderHasAttributes(rd) == 1)
-				event_attrs(p, r, &pv, 1);
-			continue;
-		}
-		if (cap != CAP_NONE && d > cap_depth)
-			cap = CAP_NONE;  /* not a leaf: drop the parent */
-		if (d == 2 && sec == SEC_SYSTEM) {
-			if (!strcmp(n, "Provider")) {
-				attr_str(rd, "Name", r, &r->provider_name);
-				attr_str(rd, "Guid", r, &r->provider_guid);
-			} else if (!strcmp(n, "TimeCreated")) {
-				attr_str(rd, "SystemTime", r, &r->time_text);
-			} else if (!strcmp(n, "Execution")) {
-				r->pid = attr_int(rd, r, "ProcessID");
-				r->tid = attr_int(rd, r, "ThreadID");
-				r->cpu = (int)attr_int(rd, r, "ProcessorID");
-			} else if (!strcmp(n, "EventID")) {
-				k = CAP_EVENTID;
-			} else if (!strcmp(n, "Version")) {
-				k = CAP_VERSION;
-			} else if (!strcmp(n, "Task")) {
-				k = CAP_TASK;
-			} else if (!strcmp(n, "Opcode")) {
-				k = CAP_OPCODE;
-			}
-		} else if (d == 2 && sec == SEC_EVENTDATA) {
-			if (!strcmp(n, "Data")) {
-				k = CAP_DATA;
-				sb_reset(&p->name);
-				const char *nm = attr_peek(rd, "Name");
-				if (nm)
-					sb_puts(&p->name, nm);
-			}
-		} else if (d >= 3 && sec == SEC_USERDATA) {
+	if (p->at.n)
+		event_attrs(p, r, &e->pv, 0);
+}
+
+/* What an element of <System> says: a header attribute, or a leaf
+ * whose text is captured. */
+static enum cap_kind system_child(const struct sax_attrs *at,
+				  struct etw_rec *r, const char *n)
+{
+	if (!strcmp(n, "Provider")) {
+		attr_str(at, "Name", r, &r->provider_name);
+		attr_str(at, "Guid", r, &r->provider_guid);
+	} else if (!strcmp(n, "TimeCreated")) {
+		attr_str(at, "SystemTime", r, &r->time_text);
+	} else if (!strcmp(n, "Execution")) {
+		r->pid = attr_int(at, r, "ProcessID");
+		r->tid = attr_int(at, r, "ThreadID");
+		r->cpu = (int)attr_int(at, r, "ProcessorID");
+	} else if (!strcmp(n, "EventID")) {
+		return CAP_EVENTID;
+	} else if (!strcmp(n, "Version")) {
+		return CAP_VERSION;
+	} else if (!strcmp(n, "Task")) {
+		return CAP_TASK;
+	} else if (!strcmp(n, "Opcode")) {
+		return CAP_OPCODE;
+	}
+	return CAP_NONE;
+}
+
+static enum cap_kind rendering_child(const char *n)
+{
+	if (!strcmp(n, "EventName"))
+		return CAP_R_EVENTNAME;
+	if (!strcmp(n, "Task"))
+		return CAP_R_TASK;
+	if (!strcmp(n, "Opcode"))
+		return CAP_R_OPCODE;
+	if (!strcmp(n, "Provider"))
+		return CAP_R_PROVIDER;
+	return CAP_NONE;
+}
+
+/* A direct child of <Event>: the section it opens; <Payload> is
+ * captured. */
+static enum cap_kind section_begin(struct etw_parser *p, const char *n)
+{
+	struct sax_event *e = &p->ev;
+	e->sec = section_of(n);
+	if (e->sec == SEC_PRETTY)
+		pv_dump_header(e->r, &e->pv);
+	if (strcmp(n, "Payload"))
+		return CAP_NONE;
+	pv_dump_header(e->r, &e->pv);
+	e->payload_len = attr_long(&p->at, "Length");
+	return CAP_PAYLOAD;
+}
+
+/* An element inside the <Event>, d levels below it. */
+static void event_child(struct etw_parser *p, const char *n, int d)
+{
+	struct sax_event *e = &p->ev;
+	struct etw_rec *r = e->r;
+	enum cap_kind k = CAP_NONE;
+	int is_event = !strcmp(n, "Event");
+	if (is_event)
+		event_line(p);   /* keeps the start lines in step */
+	if (d == 1) {
+		k = section_begin(p, n);
+		if (k == CAP_NONE)
+			return;
+	} else if (d == 2 && e->sec == SEC_PRETTY && is_event) {
+		if (p->at.n)
+			event_attrs(p, r, &e->pv, 1);
+		return;
+	}
+	if (e->cap != CAP_NONE && d > e->cap_depth)
+		e->cap = CAP_NONE;  /* not a leaf: drop the parent */
+	if (d == 2 && e->sec == SEC_SYSTEM) {
+		k = system_child(&p->at, r, n);
+	} else if (d == 2 && e->sec == SEC_EVENTDATA) {
+		if (!strcmp(n, "Data")) {
 			k = CAP_DATA;
 			sb_reset(&p->name);
-			sb_puts(&p->name, n);
-		} else if (d == 2 && sec == SEC_RENDERING) {
-			if (!strcmp(n, "EventName"))
-				k = CAP_R_EVENTNAME;
-			else if (!strcmp(n, "Task"))
-				k = CAP_R_TASK;
-			else if (!strcmp(n, "Opcode"))
-				k = CAP_R_OPCODE;
-			else if (!strcmp(n, "Provider"))
-				k = CAP_R_PROVIDER;
-		} else if (d == 2 && sec == SEC_EXTENDED) {
-			if (!strcmp(n, "EventGuid"))
-				k = CAP_EVENTGUID;
+			const char *nm = attr_peek(&p->at, "Name");
+			if (nm)
+				sb_puts(&p->name, nm);
 		}
-		if (d > 1 && k == CAP_PAYLOAD)
-			k = CAP_NONE;
-		if (k == CAP_NONE)
-			continue;
-		sb_reset(&p->text);
-		if (empty) {
-			capture_done(p, r, k);
-		} else {
-			cap = k;
-			cap_depth = d;
-		}
+	} else if (d >= 3 && e->sec == SEC_USERDATA) {
+		k = CAP_DATA;
+		sb_reset(&p->name);
+		sb_puts(&p->name, n);
+	} else if (d == 2 && e->sec == SEC_RENDERING) {
+		k = rendering_child(n);
+	} else if (d == 2 && e->sec == SEC_EXTENDED) {
+		if (!strcmp(n, "EventGuid"))
+			k = CAP_EVENTGUID;
 	}
+	if (k == CAP_NONE)
+		return;
+	sb_reset(&p->text);
+	e->cap = k;
+	e->cap_depth = d;
+}
+
+/* Stops libxml2 for good: the rest of the input is not read. */
+static void parse_stop(struct etw_parser *p, long line, const char *msg)
+{
+	if (!p->fatal) {
+		p->fatal = 1;
+		ht_error_set(&p->fatal_err, p->path, line, "%s", msg);
+	}
+	xmlStopParser(p->ctxt);
+}
+
+static void sax_start(void *ctx, const xmlChar *localname,
+		      const xmlChar *prefix, const xmlChar *uri, int nns,
+		      const xmlChar **ns, int nattr, int ndefaulted,
+		      const xmlChar **attrs)
+{
+	struct etw_parser *p = ctx;
+	const char *n = (const char *)localname;
+	int d = p->depth++;
+	(void)prefix, (void)nns, (void)ns, (void)ndefaulted;
+	load_attrs(&p->at, nattr, attrs);
+	if (p->ev.r) {
+		event_child(p, n, d - p->ev.depth);
+		return;
+	}
+	if (!p->root[0] && d == 1)
+		snprintf(p->root, sizeof p->root, "%s", n);
+	if (!strcmp(n, "Event"))
+		event_begin(p, (const char *)uri, d);
+}
+
+static void ready_push(struct etw_parser *p, struct etw_rec *r)
+{
+	if (p->rhead && p->rhead == p->nready)
+		p->rhead = p->nready = 0;
+	xgrow((void **)&p->ready, &p->capready, p->nready + 1,
+	      sizeof *p->ready);
+	p->ready[p->nready++] = r;
+}
+
+static void sax_end(void *ctx, const xmlChar *localname,
+		    const xmlChar *prefix, const xmlChar *uri)
+{
+	struct etw_parser *p = ctx;
+	struct sax_event *e = &p->ev;
+	int d = --p->depth;
+	(void)localname, (void)prefix, (void)uri;
+	if (!e->r)
+		return;
+	if (d == e->depth) {
+		ready_push(p, e->r);
+		e->r = NULL;
+	} else if (e->cap != CAP_NONE && d - e->depth == e->cap_depth) {
+		capture_done(p, e->r, e->cap);
+		e->cap = CAP_NONE;
+	}
+}
+
+static void sax_text(void *ctx, const xmlChar *s, int len)
+{
+	struct etw_parser *p = ctx;
+	struct sax_event *e = &p->ev;
+	size_t n = (size_t)len;
+	if (!e->r) {
+		/* text beside the events: this is no event export */
+		for (size_t i = 0; p->depth == 1 && i < n; i++)
+			if (!is_ws(s[i])) {
+				parse_stop(p, xmlSAX2GetLineNumber(p->ctxt),
+					   "text outside <Event> elements: "
+					   "not an ETW XML export");
+				break;
+			}
+		return;
+	}
+	if (e->cap == CAP_NONE)
+		return;
+	if (p->text.len + n > ETW_TEXT_MAX) {
+		n = ETW_TEXT_MAX - p->text.len;
+		e->r->cut = 1;
+	}
+	sb_add(&p->text, (const char *)s, n);
 }
 
 /* Checks the header a record needs and works out its time. */
@@ -1195,13 +1298,63 @@ static void set_fatal(struct etw_parser *p)
 			     "XML error: %s", p->xml_msg);
 	else if (global_xml_msg[0])
 		ht_error_set(&p->fatal_err, p->path,
-			     xmlTextReaderGetParserLineNumber(p->rd),
+			     p->ctxt ? xmlSAX2GetLineNumber(p->ctxt) : 0,
 			     "unreadable text after event %ld: %s", p->nevent,
 			     global_xml_msg);
 	else
 		ht_error_set(&p->fatal_err, p->path, 0,
-			     "XML reader failed after event %ld", p->nevent);
+			     "XML parser failed after event %ld", p->nevent);
 	global_xml_msg[0] = '\0';
+}
+
+static xmlSAXHandler etw_sax = {
+	.initialized = XML_SAX2_MAGIC,
+	.startElementNs = sax_start,
+	.endElementNs = sax_end,
+	.characters = sax_text,
+	.serror = xml_error,
+};
+
+/* Hands libxml2 the next chunk of input; its callbacks put the events
+ * it completes in p->ready.  Sets p->parse_end at the end of the input
+ * and on any fatal error (p->fatal then says which). */
+static void parse_more(struct etw_parser *p)
+{
+	int n = io_read(p, p->chunk, (int)sizeof p->chunk);
+	if (n < 0) {
+		p->parse_end = 1;
+		set_fatal(p);
+		return;
+	}
+	int last = n == 0 && p->io == IO_EOF, rc;
+	if (n == 0 && !last)
+		return;   /* a refusal: the next read fails */
+	if (!p->ctxt) {
+		/* the first bytes tell libxml2 the encoding */
+		p->ctxt = xmlCreatePushParserCtxt(&etw_sax, p, p->chunk, n,
+						  p->path);
+		if (!p->ctxt) {
+			p->parse_end = p->fatal = 1;
+			ht_error_set(&p->fatal_err, p->path, 0,
+				     "cannot start the XML parser");
+			return;
+		}
+		xmlCtxtUseOptions(p->ctxt, etw_xml_safe_options());
+		rc = xmlParseChunk(p->ctxt, NULL, 0, last);
+	} else {
+		rc = xmlParseChunk(p->ctxt, p->chunk, n, last);
+	}
+	if (p->fatal || rc != XML_ERR_OK || !p->ctxt->wellFormed) {
+		p->parse_end = 1;
+		set_fatal(p);
+	} else if (last) {
+		p->parse_end = 1;
+	}
+	if (p->parse_end && p->ev.r) {
+		/* an <Event> the XML broke off in */
+		etw_order_release(p->ord, p->ev.r);
+		p->ev.r = NULL;
+	}
 }
 
 /* Next record from the file (in file order), or NULL at the end or on a
@@ -1209,37 +1362,13 @@ static void set_fatal(struct etw_parser *p)
 static struct etw_rec *next_record(struct etw_parser *p)
 {
 	for (;;) {
-		int rc = xmlTextReaderRead(p->rd);
-		if (rc == 0)
-			return NULL;
-		if (rc < 0) {
-			set_fatal(p);
-			return NULL;
-		}
-		int type = xmlTextReaderNodeType(p->rd);
-		if (type == XML_READER_TYPE_TEXT &&
-		    xmlTextReaderDepth(p->rd) == 1) {
-			/* text beside the events: this is no event export */
-			xmlNodePtr nd = xmlTextReaderCurrentNode(p->rd);
-			p->fatal = 1;
-			ht_error_set(&p->fatal_err, p->path,
-				     nd ? xmlGetLineNo(nd) : 0, "text outside "
-				     "<Event> elements: not an ETW XML export");
-			return NULL;
-		}
-		if (type != XML_READER_TYPE_ELEMENT)
+		if (p->rhead == p->nready) {
+			if (p->parse_end)
+				return NULL;
+			parse_more(p);
 			continue;
-		const char *n = (const char *)xmlTextReaderConstLocalName(p->rd);
-		if (!p->root[0] && n && xmlTextReaderDepth(p->rd) == 1)
-			snprintf(p->root, sizeof p->root, "%s", n);
-		if (!n || strcmp(n, "Event"))
-			continue;
-		struct etw_rec *r = etw_order_slot(p->ord);
-		if (read_event(p, r) < 0) {
-			etw_order_release(p->ord, r);
-			set_fatal(p);
-			return NULL;
 		}
+		struct etw_rec *r = p->ready[p->rhead++];
 		p->st->lines = xml_scan_lines(&p->scan);
 		if (r->payload_len)
 			etw_payload_fields(r);
@@ -1342,9 +1471,15 @@ void etw_close(void *vp)
 	struct etw_parser *p = vp;
 	if (!p)
 		return;
-	if (p->rd)
-		xmlFreeTextReader(p->rd);
+	if (p->ctxt)
+		xmlFreeParserCtxt(p->ctxt);
 	etw_order_release(p->ord, p->cur);
+	etw_order_release(p->ord, p->ev.r);
+	while (p->rhead < p->nready)
+		etw_order_release(p->ord, p->ready[p->rhead++]);
+	free(p->ready);
+	free(p->at.a);
+	free(p->at.text);
 	etw_order_free(p->ord);
 	etw_sem_free(p->sem);
 	instream_close(p->in);

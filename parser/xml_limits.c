@@ -227,6 +227,8 @@ int xml_scan_feed(struct xml_scan *s, const char *buf, size_t n)
 	if (!name_class['A'])
 		name_class_fill();
 	s->counted = p;
+	s->feed_at = p;
+	s->lt_at = NULL;
 	while (p < end) {
 		if (s->state == S_TAG && s->name_len != -2)
 			while (p < end && name_char(*p))
@@ -261,7 +263,7 @@ static int scan_byte(struct xml_scan *s, const unsigned char *p)
 	case S_TEXT:
 		if (c == '<') {
 			s->state = S_LT;
-			s->tag_at = p;
+			s->tag_at = s->lt_at = p;
 		}
 		break;
 	case S_LT:
@@ -298,6 +300,8 @@ static int scan_byte(struct xml_scan *s, const unsigned char *p)
 		} else if (c == '=' && ++s->attrs > XML_MAX_ATTRS) {
 			count_to(s, p);
 			s->line = s->nl + 1;
+			s->refused_at = s->lt_at ?
+					(size_t)(s->lt_at - s->feed_at) : 0;
 			return -1;
 		}
 		break;

@@ -37,10 +37,16 @@ struct xml_scan {
 	long *q;
 	size_t qcap, qhead, qn;
 	int track_events;
+	/* while a feed runs: its first byte, and the last '<' in it */
+	const unsigned char *feed_at, *lt_at;
+	/* after a refusal: the bytes of that feed before the refused tag's
+	 * '<' (0 when it began in an earlier feed), still to be parsed */
+	size_t refused_at;
 };
 
 /* Feeds the next n bytes (any split).  0, or -1 when a start tag has
- * more than XML_MAX_ATTRS attributes: s->line names its line. */
+ * more than XML_MAX_ATTRS attributes: s->line names its line and
+ * s->refused_at how many of these bytes come before it. */
 int xml_scan_feed(struct xml_scan *s, const char *buf, size_t n);
 /* The line of the next <Event start tag in document order, or -1. */
 long xml_scan_take_event(struct xml_scan *s);
