@@ -15,6 +15,10 @@
 /* Bytes handed to libxml2 at a time: bigger chunks keep each part's
  * code in cache longer; the events of one chunk wait in p->ready. */
 #define ETW_CHUNK 16384
+/* Elements open at once: libxml2's own limit, which it checks only when
+ * it builds a tree (events nest a handful of levels; without a limit
+ * libxml2's name stacks would grow with the input). */
+#define ETW_MAX_DEPTH 256
 /* Events held for reordering; see etw_order.c. */
 #define ETW_WINDOW 8192
 /* Capped text captured per element value. */
@@ -1190,6 +1194,13 @@ static void sax_start(void *ctx, const xmlChar *localname,
 	const char *n = (const char *)localname;
 	int d = p->depth++;
 	(void)prefix, (void)nns, (void)ns, (void)ndefaulted;
+	if (d >= ETW_MAX_DEPTH) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "XML error: elements nested more "
+			 "than %d deep", ETW_MAX_DEPTH);
+		parse_stop(p, xmlSAX2GetLineNumber(p->ctxt), msg);
+		return;
+	}
 	load_attrs(&p->at, nattr, attrs);
 	if (p->ev.r) {
 		event_child(p, n, d - p->ev.depth);
