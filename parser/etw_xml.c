@@ -431,6 +431,16 @@ struct sax_event {
 	struct pv_state pv;
 };
 
+/* What an attribute name was classified as, by the name's address:
+ * libxml2 interns every name in its dictionary, so within one parse the
+ * same name is the same pointer, and the classification (a dozen
+ * strcmp) is done once per name instead of once per attribute. */
+#define NAME_MEMO 256
+struct name_memo {
+	const char *name;
+	int kind;
+};
+
 /* An element's attributes as libxml2 gave them, values copied out with
  * a terminating NUL (libxml2 gives start and end pointers). */
 struct sax_attr {
@@ -471,6 +481,7 @@ struct etw_parser {
 	int parse_end;           /* libxml2 has seen the last byte or failed */
 	struct sax_event ev;     /* the <Event> being read */
 	struct sax_attrs at;     /* the attributes of the element just begun */
+	struct name_memo attr_kind[NAME_MEMO];   /* see memo_kind() */
 	/* <Event>s read completely, in file order, not yet taken: the
 	 * events of one chunk of input */
 	struct etw_rec **ready;
@@ -834,33 +845,74 @@ static const char *const pv_hdr_names[PV_NHDR] = {
 	"ProviderGuid", "TaskGuid", "Opcode", "Version", "ID", "PointerSize",
 };
 
-/* The attributes every PerfView element repeats: the header. */
-static int pv_header_attr(struct etw_parser *p, struct etw_rec *r,
-			  const char *n, const char *v, size_t vl)
+/* What a PerfView <Event> attribute is: one of the header's, which every
+ * PerfView element repeats, or a field (PA_HDR + enum pv_hdr: a field that
+ * is the header in the Dump() form). */
+enum pv_attr { PA_FIELD, PA_MSEC, PA_PID, PA_TID, PA_PNAME, PA_EVENTNAME,
+	       PA_PROVIDERNAME, PA_CPU, PA_HDR };
+static const struct {
+	const char *name;
+	enum pv_attr kind;
+} pv_attrs[] = {
+	{ "MSec", PA_MSEC }, { "PID", PA_PID }, { "TID", PA_TID },
+	{ "PName", PA_PNAME }, { "EventName", PA_EVENTNAME },
+	{ "ProviderName", PA_PROVIDERNAME }, { "ProcessorNumber", PA_CPU },
+	{ "CPU", PA_CPU },
+};
+
+static int pv_attr_kind(const char *n)
 {
-	if (!strcmp(n, "MSec")) {
+	for (size_t i = 0; i < sizeof pv_attrs / sizeof pv_attrs[0]; i++)
+		if (!strcmp(n, pv_attrs[i].name))
+			return pv_attrs[i].kind;
+	for (int i = 0; i < PV_NHDR; i++)
+		if (!strcmp(n, pv_hdr_names[i]))
+			return PA_HDR + i;
+	return PA_FIELD;
+}
+
+static int memo_kind(struct name_memo *m, const char *n,
+		     int (*classify)(const char *))
+{
+	struct name_memo *e = &m[((uintptr_t)n >> 3) % NAME_MEMO];
+	if (e->name != n) {
+		e->name = n;
+		e->kind = classify(n);
+	}
+	return e->kind;
+}
+
+/* A header attribute (PA_MSEC to PA_CPU) into the record. */
+static void pv_header_attr(struct etw_rec *r, int k, const char *n,
+			   const char *v, size_t vl)
+{
+	switch (k) {
+	case PA_MSEC:
 		if (!r->time_text)
 			r->time_text = etw_rec_add(r, v, vl);
-	} else if (!strcmp(n, "PID")) {
+		break;
+	case PA_PID:
 		r->pid = id_value(r, "PID", v);
-	} else if (!strcmp(n, "TID")) {
+		break;
+	case PA_TID:
 		r->tid = id_value(r, "TID", v);
-	} else if (!strcmp(n, "PName")) {
+		break;
+	case PA_PNAME:
 		if (!r->pname)
 			r->pname = etw_rec_add(r, v, vl);
-	} else if (!strcmp(n, "EventName")) {
+		break;
+	case PA_EVENTNAME:
 		if (!r->event_name)
 			r->event_name = etw_rec_add(r, v, vl);
-	} else if (!strcmp(n, "ProviderName")) {
+		break;
+	case PA_PROVIDERNAME:
 		if (!r->provider_name)
 			r->provider_name = etw_rec_add(r, v, vl);
-	} else if (!strcmp(n, "ProcessorNumber") || !strcmp(n, "CPU")) {
+		break;
+	case PA_CPU:
 		r->cpu = (int)id_value(r, n, v);
-	} else {
-		return 0;
+		break;
 	}
-	(void)p;
-	return 1;
 }
 
 /* PerfView puts everything in attributes of <Event>; inner = the
@@ -872,22 +924,21 @@ static void event_attrs(struct etw_parser *p, struct etw_rec *r,
 		const char *n = p->at.a[a].name;
 		const char *v = p->at.a[a].value;
 		size_t vl = p->at.a[a].len;
+		int k = memo_kind(p->attr_kind, n, pv_attr_kind);
 		trim(&v, &vl);
 		if (inner) {
 			/* the outer header is the trusted one (HandleDCEnd's
 			 * PID is garbage in both) */
-			if (strcmp(n, "MSec") && strcmp(n, "PID") &&
-			    strcmp(n, "TID") && strcmp(n, "PName") &&
-			    strcmp(n, "EventName") &&
-			    strcmp(n, "ProviderName"))
+			if (k < PA_MSEC || k > PA_PROVIDERNAME)
 				etw_rec_field(r, n, strlen(n), v, vl);
 			continue;
 		}
-		if (pv_header_attr(p, r, n, v, vl))
+		if (k >= PA_MSEC && k <= PA_CPU) {
+			pv_header_attr(r, k, n, v, vl);
 			continue;
-		for (int i = 0; i < PV_NHDR; i++)
-			if (!strcmp(n, pv_hdr_names[i]))
-				pv->field_of[i] = r->nfields;
+		}
+		if (k >= PA_HDR)
+			pv->field_of[k - PA_HDR] = r->nfields;
 		etw_rec_field(r, n, strlen(n), v, vl);
 	}
 }
