@@ -185,9 +185,12 @@ static long utf16(struct strbuf *sb, const unsigned char *p, size_t n,
 
 static void hexbytes(struct strbuf *sb, const unsigned char *p, size_t n)
 {
+	static const char d[] = "0123456789ABCDEF";
 	sb_puts(sb, "0x");
-	for (size_t i = 0; i < n && i < 256; i++)
-		sb_printf(sb, "%02X", p[i]);
+	for (size_t i = 0; i < n && i < 256; i++) {
+		sb_putc(sb, d[p[i] >> 4]);
+		sb_putc(sb, d[p[i] & 15]);
+	}
 }
 
 /* A SID at p: "S-1-5-21-..." in sb; its length, or -1 */
@@ -198,37 +201,21 @@ static long sid(struct strbuf *sb, const unsigned char *p, size_t n)
 	uint64_t auth = 0;
 	for (int i = 2; i < 8; i++)
 		auth = auth << 8 | p[i];
-	sb_printf(sb, "S-%u-%llu", p[0], (unsigned long long)auth);
-	for (int i = 0; i < p[1]; i++)
-		sb_printf(sb, "-%u", le32(p + 8 + i * 4));
+	sb_puts(sb, "S-");
+	sb_put_dec(sb, p[0], 0);
+	sb_putc(sb, '-');
+	sb_put_dec(sb, auth, 0);
+	for (int i = 0; i < p[1]; i++) {
+		sb_putc(sb, '-');
+		sb_put_dec(sb, le32(p + 8 + i * 4), 0);
+	}
 	return 8 + (long)p[1] * 4;
 }
 
-static void put_hex(struct strbuf *sb, uint64_t v, int upper)
+/* printf-free: this runs for fields of every record */
+static void put_int(struct strbuf *sb, int64_t v)
 {
-	const char *d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char b[20];
-	int k = (int)sizeof b;
-	do {
-		b[--k] = d[v & 15];
-		v >>= 4;
-	} while (v);
-	b[--k] = 'x';
-	b[--k] = '0';
-	sb_add(sb, b + k, sizeof b - (size_t)k);
-}
-
-static void put_dec(struct strbuf *sb, uint64_t v, int neg)
-{
-	char b[24];
-	int k = (int)sizeof b;
-	do {
-		b[--k] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	if (neg)
-		b[--k] = '-';
-	sb_add(sb, b + k, sizeof b - (size_t)k);
+	sb_put_dec(sb, v < 0 ? 0u - (uint64_t)v : (uint64_t)v, v < 0);
 }
 
 /* One field of type t at c; its text in sb.  0, or -1 when the payload
@@ -244,22 +231,20 @@ static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval)
 		w = c->ptr64 ? 8 : 4;
 		if (left < w)
 			return -1;
-		put_hex(sb, c->ptr64 ? le64(p) : le32(p), 1);
+		sb_put_hex(sb, c->ptr64 ? le64(p) : le32(p), 1);
 		break;
 	case 'x': case 'u': case 'i': case 'B': case 'L':
 		w = 4;
 		if (left < w)
 			return -1;
 		if (t == 'x')
-			put_hex(sb, le32(p), 1);
+			sb_put_hex(sb, le32(p), 1);
 		else if (t == 'i')
-			put_dec(sb, (int32_t)le32(p) < 0 ? 0u - (uint64_t)
-				(int64_t)(int32_t)le32(p) : le32(p),
-				(int32_t)le32(p) < 0);
+			put_int(sb, (int32_t)le32(p));
 		else if (t == 'B')
 			sb_puts(sb, le32(p) ? "true" : "false");
 		else
-			put_dec(sb, le32(p), 0);
+			sb_put_dec(sb, le32(p), 0);
 		*lenval = le32(p);
 		break;
 	case 'X': case 'q':
@@ -267,24 +252,24 @@ static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval)
 		if (left < w)
 			return -1;
 		if (t == 'X')
-			put_hex(sb, le64(p), 1);
+			sb_put_hex(sb, le64(p), 1);
 		else
-			put_dec(sb, le64(p), 0);
+			sb_put_dec(sb, le64(p), 0);
 		break;
 	case 'h':
 		w = 2;
 		if (left < w)
 			return -1;
-		put_dec(sb, le16(p), 0);
+		sb_put_dec(sb, le16(p), 0);
 		break;
 	case 'b': case 'c':
 		w = 1;
 		if (left < w)
 			return -1;
 		if (t == 'c')
-			put_hex(sb, p[0], 1);
+			sb_put_hex(sb, p[0], 1);
 		else
-			put_dec(sb, p[0], 0);
+			sb_put_dec(sb, p[0], 0);
 		break;
 	case 'w':
 		m = utf16(sb, p, left, 1);
@@ -411,15 +396,13 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
 	case TL_INT8: case TL_UINT8:
 		if (left < 1)
 			return -1;
-		sb_printf(sb, t == TL_INT8 ? "%d" : "%u",
-			  t == TL_INT8 ? (int)(int8_t)p[0] : (int)p[0]);
+		put_int(sb, t == TL_INT8 ? (int8_t)p[0] : p[0]);
 		w = 1;
 		break;
 	case TL_INT16: case TL_UINT16:
 		if (left < 2)
 			return -1;
-		sb_printf(sb, "%d", t == TL_INT16 ? (int)(int16_t)le16(p)
-						  : (int)le16(p));
+		put_int(sb, t == TL_INT16 ? (int16_t)le16(p) : le16(p));
 		w = 2;
 		break;
 	case TL_INT32: case TL_UINT32: case TL_HEXINT32: case TL_BOOL32:
@@ -427,9 +410,9 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
 		if (left < 4)
 			return -1;
 		if (t == TL_INT32)
-			sb_printf(sb, "%d", (int32_t)le32(p));
+			put_int(sb, (int32_t)le32(p));
 		else if (t == TL_HEXINT32)
-			sb_printf(sb, "0x%X", le32(p));
+			sb_put_hex(sb, le32(p), 1);
 		else if (t == TL_BOOL32)
 			sb_puts(sb, le32(p) ? "true" : "false");
 		else if (t == TL_FLOAT) {
@@ -438,7 +421,7 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
 			memcpy(&f, &v, 4);
 			sb_printf(sb, "%g", (double)f);
 		} else
-			sb_printf(sb, "%u", le32(p));
+			sb_put_dec(sb, le32(p), 0);
 		w = 4;
 		break;
 	case TL_INT64: case TL_UINT64: case TL_HEXINT64: case TL_DOUBLE:
@@ -446,16 +429,16 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
 		if (left < 8)
 			return -1;
 		if (t == TL_INT64)
-			sb_printf(sb, "%lld", (long long)le64(p));
+			put_int(sb, (int64_t)le64(p));
 		else if (t == TL_HEXINT64)
-			sb_printf(sb, "0x%llX", (unsigned long long)le64(p));
+			sb_put_hex(sb, le64(p), 1);
 		else if (t == TL_DOUBLE) {
 			double d;
 			uint64_t v = le64(p);
 			memcpy(&d, &v, 8);
 			sb_printf(sb, "%g", d);
 		} else
-			sb_printf(sb, "%llu", (unsigned long long)le64(p));
+			sb_put_dec(sb, le64(p), 0);
 		w = 8;
 		break;
 	case TL_GUID:

@@ -493,24 +493,36 @@ static int is_afd_name(const char *name)
 	return name && strncasecmp(name, "\\Device\\Afd", 11) == 0;
 }
 
-/* "Event 0xffffe0012a3c5080", "File \Device\...", "Socket 0x..." */
+/* "Event 0xffffe0012a3c5080", "File \Device\...", "Socket 0x..." (one per
+ * handle event: put together without printf) */
 static void describe(struct strbuf *sb, const char *type, int typenum,
 		     uint64_t ptr, const char *name, int seq, int socket)
 {
 	sb_reset(sb);
-	if (socket || (type && !strcmp(type, "File") && is_afd_name(name)))
-		sb_printf(sb, "Socket 0x%llx", (unsigned long long)ptr);
-	else if (type && name && *name)
-		sb_printf(sb, "%s %s", type, name);
-	else if (type)
-		sb_printf(sb, "%s 0x%llx", type, (unsigned long long)ptr);
-	else if (name && *name)
-		sb_printf(sb, "ObjectType %d %s", typenum, name);
-	else
-		sb_printf(sb, "ObjectType %d 0x%llx", typenum,
-			  (unsigned long long)ptr);
-	if (seq > 1)
-		sb_printf(sb, " #%d", seq);
+	if (socket || (type && !strcmp(type, "File") && is_afd_name(name))) {
+		sb_puts(sb, "Socket ");
+		sb_put_hex(sb, ptr, 0);
+	} else if (type) {
+		sb_puts(sb, type);
+		sb_putc(sb, ' ');
+		if (name && *name)
+			sb_puts(sb, name);
+		else
+			sb_put_hex(sb, ptr, 0);
+	} else {
+		sb_puts(sb, "ObjectType ");
+		sb_put_dec(sb, typenum < 0 ? 0u - (unsigned)typenum :
+			   (unsigned)typenum, typenum < 0);
+		sb_putc(sb, ' ');
+		if (name && *name)
+			sb_puts(sb, name);
+		else
+			sb_put_hex(sb, ptr, 0);
+	}
+	if (seq > 1) {
+		sb_puts(sb, " #");
+		sb_put_dec(sb, (unsigned)seq, 0);
+	}
 }
 
 static struct pent *pent_get(struct etw_sem *s, int64_t pid)
@@ -681,14 +693,17 @@ static void set_error(struct etw_sem *s, struct ht_event *ev,
 	(void)s;
 }
 
-/* one line: "CloseHandle Object=0x.. Handle=0x1A4 ObjectType=37 ..." */
+/* one line: "CloseHandle Object=0x.. Handle=0x1A4 ObjectType=37 ..."; it
+ * is built for every event, so values go in by the run, not by the byte */
 static void render_raw(struct etw_sem *s, const struct etw_rec *r,
 		       const char *prefix, const char *call)
 {
 	struct strbuf *sb = &s->raw;
 	sb_reset(sb);
-	if (prefix && *prefix)
-		sb_printf(sb, "%s/", prefix);
+	if (prefix && *prefix) {
+		sb_puts(sb, prefix);
+		sb_putc(sb, '/');
+	}
 	sb_puts(sb, call);
 	for (int i = 0; i < r->nfields && sb->len < 400; i++) {
 		const char *n = etw_str(r, r->f[i].name);
@@ -702,10 +717,11 @@ static void render_raw(struct etw_sem *s, const struct etw_rec *r,
 		int quote = vl == 0 || strpbrk(v, " \t\r\n") != NULL;
 		if (quote)
 			sb_putc(sb, '"');
-		for (size_t k = 0; k < vl && k < 160; k++) {
-			unsigned char c = (unsigned char)v[k];
-			sb_putc(sb, c < 32 || c == 127 ? ' ' : (char)c);
-		}
+		size_t at = sb->len;
+		sb_add(sb, v, vl < 160 ? vl : 160);
+		for (char *c = sb->s + at; *c; c++)   /* controls as spaces */
+			if ((unsigned char)*c < 32 || *c == 127)
+				*c = ' ';
 		if (vl > 160)
 			sb_puts(sb, "...");
 		if (quote)

@@ -130,7 +130,8 @@ void sb_puts(struct strbuf *sb, const char *s)
 
 void sb_putc(struct strbuf *sb, char c)
 {
-	sb_need(sb, 1);
+	if (sb->len + 2 > sb->cap)   /* the common case calls nothing */
+		sb_need(sb, 1);
 	sb->s[sb->len++] = c;
 	sb->s[sb->len] = '\0';
 }
@@ -148,6 +149,33 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	vsnprintf(sb->s + sb->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	sb->len += (size_t)n;
+}
+
+void sb_put_hex(struct strbuf *sb, uint64_t v, int upper)
+{
+	const char *d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char b[20];
+	int k = (int)sizeof b;
+	do {
+		b[--k] = d[v & 15];
+		v >>= 4;
+	} while (v);
+	b[--k] = 'x';
+	b[--k] = '0';
+	sb_add(sb, b + k, sizeof b - (size_t)k);
+}
+
+void sb_put_dec(struct strbuf *sb, uint64_t v, int neg)
+{
+	char b[24];
+	int k = (int)sizeof b;
+	do {
+		b[--k] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		b[--k] = '-';
+	sb_add(sb, b + k, sizeof b - (size_t)k);
 }
 
 char *sb_detach(struct strbuf *sb)
