@@ -386,6 +386,27 @@ static const char *classic_class(const struct etw_rec *r)
 	return NULL;
 }
 
+static int lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* whether a guid as an export prints it ("{89497F50-...}", any case) is
+ * the table's g (bare, lower case): norm_guid's result compared without
+ * making it, since every record is looked up */
+static int guid_is(const char *raw, const char *g)
+{
+	for (;; raw++) {
+		if (*raw == '{' || *raw == '}' || *raw == ' ')
+			continue;
+		if (lower(*raw) != *g)
+			return 0;
+		if (!*g)
+			return 1;
+		g++;
+	}
+}
+
 static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
 {
 	if (perfview) {
@@ -399,14 +420,11 @@ static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
 		if (!r->provider_guid && !r->event_guid)
 			return NULL;
 	}
-	char eg[64], pg[64];
-	norm_guid(etw_str(r, r->event_guid), eg, sizeof eg);
-	norm_guid(etw_str(r, r->provider_guid), pg, sizeof pg);
-	if (!eg[0] && !strcmp(pg, SYSTEM_TRACE_GUID)) {
-		const char *cls = classic_class(r);
-		if (cls)
-			snprintf(eg, sizeof eg, "%s", cls);
-	}
+	const char *eg = etw_str(r, r->event_guid);
+	const char *pg = etw_str(r, r->provider_guid);
+	const char *cls = NULL;   /* a classic class told by its fields */
+	if (guid_is(eg, "") && guid_is(pg, SYSTEM_TRACE_GUID))
+		cls = classic_class(r);
 	for (size_t i = 0; i < NDEFS; i++) {
 		const struct etw_def *d = &etw_defs[i];
 		/* the numbers first: they rule out most rows cheaply */
@@ -416,9 +434,11 @@ static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
 		if (d->classic) {
 			/* the class guid is in EventGuid; some exporters put
 			 * it in Provider Guid instead */
-			if (strcmp(d->guid, eg) && strcmp(d->guid, pg))
+			int is = cls ? !strcmp(d->guid, cls) :
+				 guid_is(eg, d->guid);
+			if (!is && !guid_is(pg, d->guid))
 				continue;
-		} else if (strcmp(d->guid, pg)) {
+		} else if (!guid_is(pg, d->guid)) {
 			continue;
 		}
 		if (r->version >= 0 && (r->version < d->vmin ||
@@ -429,19 +449,30 @@ static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
 	return NULL;
 }
 
-/* the first field named by one of "A|B|C" */
+/* the first field named by one of "A|B|C"; the names are compared in
+ * place, the first letter before the call (this runs several times for
+ * every event) */
 static const char *field_any(const struct etw_rec *r, const char *names)
 {
-	char one[64];
 	while (*names) {
 		const char *bar = strchr(names, '|');
 		size_t n = bar ? (size_t)(bar - names) : strlen(names);
-		if (n && n < sizeof one) {
-			memcpy(one, names, n);
-			one[n] = '\0';
-			const char *v = etw_field(r, one);
-			if (v)
-				return v;
+		if (n && names[0] == '#') {   /* "#2": etw_field reads it */
+			char one[64];
+			if (n < sizeof one) {
+				memcpy(one, names, n);
+				one[n] = '\0';
+				const char *v = etw_field(r, one);
+				if (v)
+					return v;
+			}
+		} else if (n && n < 64) {
+			for (int i = 0; i < r->nfields; i++) {
+				const char *f = etw_str(r, r->f[i].name);
+				if (lower(*f) == lower(*names) &&
+				    !strncasecmp(f, names, n) && !f[n])
+					return etw_str(r, r->f[i].value);
+			}
 		}
 		names += n + (bar ? 1 : 0);
 	}

@@ -226,9 +226,15 @@ const char *etw_field(const struct etw_rec *r, const char *name)
 		return i >= 1 && i <= r->nfields ?
 		       r->buf + r->f[i - 1].value : NULL;
 	}
-	for (int i = 0; i < r->nfields; i++)
-		if (strcasecmp(r->buf + r->f[i].name, name) == 0)
+	/* the first letters (ASCII case folded) before the call: most
+	 * names differ there */
+	int c0 = name[0] >= 'A' && name[0] <= 'Z' ? name[0] + 32 : name[0];
+	for (int i = 0; i < r->nfields; i++) {
+		const char *f = r->buf + r->f[i].name;
+		int f0 = f[0] >= 'A' && f[0] <= 'Z' ? f[0] + 32 : f[0];
+		if (f0 == c0 && strcasecmp(f, name) == 0)
 			return r->buf + r->f[i].value;
+	}
 	return NULL;
 }
 
