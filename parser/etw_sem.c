@@ -744,13 +744,25 @@ static void render_raw(struct etw_sem *s, const struct etw_rec *r,
 			sb_puts(sb, n);
 			sb_putc(sb, '=');
 		}
-		size_t vl = strlen(v);
-		int quote = vl == 0 || strpbrk(v, " \t\r\n") != NULL;
+		/* one look at the value: its length, blanks (quoted) and
+		 * controls (shown as spaces) */
+		size_t vl = 0;
+		int quote = 0, ctl = 0;
+		for (; v[vl]; vl++) {
+			unsigned char c = (unsigned char)v[vl];
+			if (c > ' ' && c != 127)
+				continue;
+			if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+				quote = 1;
+			if (c != ' ')
+				ctl = 1;
+		}
+		quote |= vl == 0;
 		if (quote)
 			sb_putc(sb, '"');
 		size_t at = sb->len;
 		sb_add(sb, v, vl < 160 ? vl : 160);
-		for (char *c = sb->s + at; *c; c++)   /* controls as spaces */
+		for (char *c = sb->s + at; ctl && *c; c++)
 			if ((unsigned char)*c < 32 || *c == 127)
 				*c = ' ';
 		if (vl > 160)
