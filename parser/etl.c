@@ -24,6 +24,7 @@ struct etl_parser {
 	struct etl_reader *rd;
 	struct etw_sem *sem;
 	struct etw_rec rec;
+	struct strbuf scratch;    /* etl_decode's, kept between records */
 	struct etl_record cur;
 	int more, done;
 	int have_ts;
@@ -228,7 +229,7 @@ int etl_next(void *vp, struct ht_event *ev, struct ht_error *err)
 			pc->records++;
 		else
 			p->prov_other++;
-		int rc = etl_decode(e, &p->rec);
+		int rc = etl_decode(e, &p->rec, &p->scratch);
 		if (rc < 0) {
 			input_stats_skip(p->st, e->seq, "event %ld at byte "
 					 "0x%llx+0x%x: %s", e->seq, e->offset,
@@ -271,6 +272,7 @@ void etl_close(void *vp)
 	etl_reader_close(p->rd);
 	etw_sem_free(p->sem);
 	free(p->rec.buf);
+	sb_free(&p->scratch);
 	free(p->prov);
 	free(p->path);
 	free(p);

@@ -101,6 +101,17 @@ static const char *tl_cstr(const unsigned char *p, size_t n, size_t *len)
 	return (const char *)p;
 }
 
+/* snprintf(buf, n, "%.*s", l, s) for a name looked up every record */
+static void copy_name(char *buf, size_t n, const char *s, size_t l)
+{
+	if (!n)
+		return;
+	if (l > n - 1)
+		l = n - 1;
+	memcpy(buf, s, l);
+	buf[l] = '\0';
+}
+
 void etl_provider_name(const struct etl_record *e, char *buf, size_t n)
 {
 	if (is_kernel_htype(e->htype)) {
@@ -116,7 +127,7 @@ void etl_provider_name(const struct etl_record *e, char *buf, size_t n)
 		size_t l;
 		const char *s = tl_cstr(e->traits + 2, e->traits_len - 2, &l);
 		if (s && l) {
-			snprintf(buf, n, "%.*s", (int)l, s);
+			copy_name(buf, n, s, l);
 			return;
 		}
 	}
@@ -124,10 +135,12 @@ void etl_provider_name(const struct etl_record *e, char *buf, size_t n)
 	etl_format_guid(e->guid, g, sizeof g);
 	for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++)
 		if (!strcmp(providers[i].guid, g)) {
-			snprintf(buf, n, "%s", providers[i].name);
+			copy_name(buf, n, providers[i].name,
+				  strlen(providers[i].name));
 			return;
 		}
-	snprintf(buf, n, "%s", e->have_guid ? g : "?");
+	const char *v = e->have_guid ? g : "?";
+	copy_name(buf, n, v, strlen(v));
 }
 
 /* ---- fields ---------------------------------------------------------------- */
@@ -138,16 +151,21 @@ struct cur {
 	int ptr64;
 };
 
-/* UTF-16LE (NUL-terminated within n bytes, or all n) as UTF-8 in sb;
- * returns the bytes consumed, or -1 without a NUL when one is needed */
+/* UTF-16LE (NUL-terminated within n bytes, or all n) as UTF-8 in sb, at
+ * most about 2048 bytes of it; returns the bytes consumed, or -1 without
+ * a NUL when one is needed.  The text goes to sb by the chunk. */
 static long utf16(struct strbuf *sb, const unsigned char *p, size_t n,
 		  int need_nul)
 {
-	size_t k = 0;
+	char out[256];
+	size_t k = 0, have = 0;
+	long rc = need_nul ? -1 : -2;   /* -2: all n bytes, k */
 	for (; k + 2 <= n; k += 2) {
 		uint32_t c = le16(p + k);
-		if (!c)
-			return (long)(k + 2);
+		if (!c) {
+			rc = (long)(k + 2);
+			break;
+		}
 		if (c >= 0xD800 && c < 0xDC00 && k + 4 <= n &&
 		    le16(p + k + 2) >= 0xDC00 && le16(p + k + 2) < 0xE000) {
 			c = 0x10000 + ((c - 0xD800) << 10) +
@@ -177,10 +195,17 @@ static long utf16(struct strbuf *sb, const unsigned char *p, size_t n,
 			o[3] = (char)(0x80 | (c & 63));
 			m = 4;
 		}
-		if (sb->len < 2048)
-			sb_add(sb, o, m);
+		if (sb->len + have < 2048) {
+			if (have + m > sizeof out) {
+				sb_add(sb, out, have);
+				have = 0;
+			}
+			memcpy(out + have, o, m);
+			have += m;
+		}
 	}
-	return need_nul ? -1 : (long)k;
+	sb_add(sb, out, have);
+	return rc == -2 ? (long)k : rc;
 }
 
 static void hexbytes(struct strbuf *sb, const unsigned char *p, size_t n)
@@ -323,11 +348,9 @@ static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval)
 
 /* Decodes the payload by a layout string; 1, or -1 (why in r->bad). */
 static int by_layout(const struct etl_record *e, const char *spec,
-		     struct etw_rec *r)
+		     struct etw_rec *r, struct strbuf *sb)
 {
 	struct cur c = { e->payload, e->len, 0, e->ptr64 };
-	struct strbuf sb;
-	sb_init(&sb);
 	int optional = 0, rc = 1;
 	uint32_t lenval = 0;
 	for (const char *s = spec; *s;) {
@@ -346,8 +369,8 @@ static int by_layout(const struct etl_record *e, const char *spec,
 		s = name + nl;
 		if (optional && c.k >= c.n)
 			break;
-		sb_reset(&sb);
-		if (field(&c, t, &sb, &lenval) < 0) {
+		sb_reset(sb);
+		if (field(&c, t, sb, &lenval) < 0) {
 			if (optional)
 				break;
 			snprintf(r->bad, sizeof r->bad, "payload of %zu bytes "
@@ -356,9 +379,8 @@ static int by_layout(const struct etl_record *e, const char *spec,
 			rc = -1;
 			break;
 		}
-		etw_rec_field(r, name, nl, sb.s ? sb.s : "", sb.len);
+		etw_rec_field(r, name, nl, sb->s ? sb->s : "", sb->len);
 	}
-	sb_free(&sb);
 	return rc;
 }
 
@@ -489,7 +511,8 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
  * bytes (while bit 7 is set), the name, then per field its name, in-type
  * (bit 7: out-type follows; bits 5-6: constant or variable count) and,
  * after the out-type, tag bytes while its bit 7 is set. */
-static int tl_decode(const struct etl_record *e, struct etw_rec *r)
+static int tl_decode(const struct etl_record *e, struct etw_rec *r,
+		     struct strbuf *sb)
 {
 	const unsigned char *m = e->tl_schema;
 	size_t n = e->tl_len, k = 2, l;
@@ -507,8 +530,6 @@ static int tl_decode(const struct etl_record *e, struct etw_rec *r)
 	r->event_name = etw_rec_add(r, name, l);
 	k += l + 1;
 	struct cur c = { e->payload, e->len, 0, e->ptr64 };
-	struct strbuf sb;
-	sb_init(&sb);
 	int rc = 1;
 	while (k < n) {
 		const char *fname = tl_cstr(m + k, n - k, &l);
@@ -557,20 +578,19 @@ static int tl_decode(const struct etl_record *e, struct etw_rec *r)
 			count = le16(c.p + c.k);
 			c.k += 2;
 		}
-		sb_reset(&sb);
+		sb_reset(sb);
 		for (unsigned i = 0; i < count; i++) {
 			if (i)
-				sb_putc(&sb, ',');
-			if (tl_value(&c, t, &sb) < 0) {
+				sb_putc(sb, ',');
+			if (tl_value(&c, t, sb) < 0) {
 				rc = -1;
 				break;
 			}
 		}
 		if (rc < 0)
 			break;
-		etw_rec_field(r, fname, l, sb.s ? sb.s : "", sb.len);
+		etw_rec_field(r, fname, l, sb->s ? sb->s : "", sb->len);
 	}
-	sb_free(&sb);
 	if (rc < 0)
 		snprintf(r->bad, sizeof r->bad, "TraceLogging event whose "
 			 "payload does not follow its schema");
@@ -582,6 +602,7 @@ bad:
 
 /* ---- the record --------------------------------------------------------------- */
 
+/* g: the record's guid as text, for a manifest event's layout */
 static const struct etl_layout *find_layout(const struct etl_record *e,
 					    const char *g)
 {
@@ -603,9 +624,10 @@ static const struct etl_layout *find_layout(const struct etl_record *e,
 	return NULL;
 }
 
-int etl_decode(const struct etl_record *e, struct etw_rec *r)
+int etl_decode(const struct etl_record *e, struct etw_rec *r,
+	       struct strbuf *scratch)
 {
-	char g[40], t[40];
+	char g[40] = "", t[40];
 	etw_rec_reset(r);
 	r->cpu = e->cpu;
 	r->pid = e->pid;
@@ -615,8 +637,8 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r)
 	r->task = e->task;
 	etl_format_time(e->ft, t, sizeof t);
 	r->time_text = etw_rec_add(r, t, strlen(t));
-	etl_format_guid(e->guid, g, sizeof g);
 	if (is_kernel_htype(e->htype)) {
+		/* most records: their guid is not needed as text */
 		r->event_id = 0;
 		r->opcode = e->type;
 		r->provider_guid = etw_rec_add(r, SYSTEM_TRACE,
@@ -626,6 +648,7 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r)
 				r->event_guid = etw_rec_add(r, groups[i].guid,
 					strlen(groups[i].guid));
 	} else if (is_event_htype(e->htype)) {
+		etl_format_guid(e->guid, g, sizeof g);
 		r->event_id = e->id;
 		r->provider_guid = etw_rec_add(r, g, strlen(g));
 		char pn[128];
@@ -634,14 +657,17 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r)
 			r->provider_name = etw_rec_add(r, pn, strlen(pn));
 	} else if (e->have_guid) {
 		/* classic EVENT_TRACE_HEADER: the guid names the class */
+		etl_format_guid(e->guid, g, sizeof g);
 		r->event_id = 0;
 		r->provider_guid = etw_rec_add(r, g, strlen(g));
 		r->event_guid = r->provider_guid;
+	} else {
+		etl_format_guid(e->guid, g, sizeof g);
 	}
 	if (is_event_htype(e->htype) && e->tl_schema)
-		return tl_decode(e, r);
+		return tl_decode(e, r, scratch);
 	const struct etl_layout *l = find_layout(e, g);
 	if (!l)
 		return 0;
-	return by_layout(e, l->fields, r);
+	return by_layout(e, l->fields, r, scratch);
 }

@@ -245,10 +245,24 @@ void etw_rec_field(struct etw_rec *r, const char *name, size_t nl,
 		r->cut = 1;
 		return;
 	}
-	uint32_t a = etw_rec_add(r, name, nl);
-	uint32_t b = etw_rec_add(r, val, vl);
-	if ((nl && !a) || (vl && !b))
-		return;
+	uint32_t a, b;
+	size_t need = r->len + nl + 1 + vl + 1;
+	if (need <= r->cap && need <= ETW_REC_MAX_BYTES) {
+		/* both fit (the common case, a field per call on the hot
+		 * paths): etw_rec_add's work without its checks twice */
+		a = (uint32_t)r->len;
+		memcpy(r->buf + a, name, nl);
+		r->buf[a + nl] = '\0';
+		b = a + (uint32_t)nl + 1;
+		memcpy(r->buf + b, val, vl);
+		r->buf[b + vl] = '\0';
+		r->len = need;
+	} else {
+		a = etw_rec_add(r, name, nl);
+		b = etw_rec_add(r, val, vl);
+		if ((nl && !a) || (vl && !b))
+			return;
+	}
 	r->f[r->nfields].name = a;
 	r->f[r->nfields].value = b;
 	r->nfields++;
