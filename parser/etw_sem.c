@@ -725,7 +725,8 @@ static void set_error(struct etw_sem *s, struct ht_event *ev,
 }
 
 /* one line: "CloseHandle Object=0x.. Handle=0x1A4 ObjectType=37 ..."; it
- * is built for every event, so values go in by the run, not by the byte */
+ * is made for every event, so each field is looked at once and written
+ * in one go */
 static void render_raw(struct etw_sem *s, const struct etw_rec *r,
 		       const char *prefix, const char *call)
 {
@@ -739,15 +740,8 @@ static void render_raw(struct etw_sem *s, const struct etw_rec *r,
 	for (int i = 0; i < r->nfields && sb->len < 400; i++) {
 		const char *n = etw_str(r, r->f[i].name);
 		const char *v = etw_str(r, r->f[i].value);
-		sb_putc(sb, ' ');
-		if (*n) {
-			sb_puts(sb, n);
-			sb_putc(sb, '=');
-		}
-		/* one look at the value: its length, blanks (quoted) and
-		 * controls (shown as spaces) */
-		size_t vl = 0;
-		int quote = 0, ctl = 0;
+		size_t nl = strlen(n), vl = 0;
+		int quote = 0, ctl = 0;   /* blanks: quoted; controls: spaces */
 		for (; v[vl]; vl++) {
 			unsigned char c = (unsigned char)v[vl];
 			if (c > ' ' && c != 127)
@@ -758,17 +752,30 @@ static void render_raw(struct etw_sem *s, const struct etw_rec *r,
 				ctl = 1;
 		}
 		quote |= vl == 0;
+		size_t vk = vl < 160 ? vl : 160;
+		/* ' ' name '=' '"' value "..." '"' */
+		char *o = sb_reserve(sb, nl + vk + 8);
+		*o++ = ' ';
+		if (nl) {
+			memcpy(o, n, nl);
+			o += nl;
+			*o++ = '=';
+		}
 		if (quote)
-			sb_putc(sb, '"');
-		size_t at = sb->len;
-		sb_add(sb, v, vl < 160 ? vl : 160);
-		for (char *c = sb->s + at; ctl && *c; c++)
-			if ((unsigned char)*c < 32 || *c == 127)
-				*c = ' ';
-		if (vl > 160)
-			sb_puts(sb, "...");
+			*o++ = '"';
+		memcpy(o, v, vk);
+		for (size_t k = 0; ctl && k < vk; k++)
+			if ((unsigned char)o[k] < 32 || o[k] == 127)
+				o[k] = ' ';
+		o += vk;
+		if (vl > 160) {
+			memcpy(o, "...", 3);
+			o += 3;
+		}
 		if (quote)
-			sb_putc(sb, '"');
+			*o++ = '"';
+		*o = '\0';
+		sb->len = (size_t)(o - sb->s);
 	}
 	if (sb->len >= 400 || r->cut)
 		sb_puts(sb, " ...");

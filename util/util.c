@@ -151,6 +151,12 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	sb->len += (size_t)n;
 }
 
+char *sb_reserve(struct strbuf *sb, size_t n)
+{
+	sb_need(sb, n);
+	return sb->s + sb->len;
+}
+
 void sb_put_hex(struct strbuf *sb, uint64_t v, int upper)
 {
 	const char *d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
