@@ -396,6 +396,13 @@ static int lower(char c)
  * making it, since every record is looked up */
 static int guid_is(const char *raw, const char *g)
 {
+	/* as the .etl decoder writes them: "{" g "}" exactly */
+	if (raw[0] == '{' && g[0] && raw[1] == g[0]) {
+		size_t n = strlen(g);
+		if (!strncmp(raw + 1, g, n) && raw[n + 1] == '}' &&
+		    !raw[n + 2])
+			return 1;
+	}
 	for (;; raw++) {
 		if (*raw == '{' || *raw == '}' || *raw == ' ')
 			continue;
