@@ -29,6 +29,7 @@ struct etl_parser {
 	int more, done;
 	int have_ts;
 	struct provcount *prov;   /* MAX_PROVIDERS slots, open addressing */
+	struct provcount *last;   /* the previous record's: runs are common */
 	long nprov, prov_other;
 	long undecoded, bad;
 };
@@ -145,11 +146,13 @@ static struct provcount *provider(struct etl_parser *p,
 		key[0] = 2;
 		key[1] = (unsigned char)e->group;
 	}
+	if (p->last && !memcmp(p->last->key, key, sizeof key))
+		return p->last;
 	size_t h = (size_t)hash64(key, sizeof key, 7) % MAX_PROVIDERS;
 	for (size_t i = 0; i < MAX_PROVIDERS; i++) {
 		struct provcount *c = &p->prov[(h + i) % MAX_PROVIDERS];
 		if (c->used && !memcmp(c->key, key, sizeof key))
-			return c;
+			return p->last = c;
 		if (!c->used) {
 			if (p->nprov >= MAX_PROVIDERS / 2)
 				return NULL;
@@ -157,7 +160,7 @@ static struct provcount *provider(struct etl_parser *p,
 			memcpy(c->key, key, sizeof key);
 			etl_provider_name(e, c->name, sizeof c->name);
 			p->nprov++;
-			return c;
+			return p->last = c;
 		}
 	}
 	return NULL;

@@ -60,10 +60,19 @@ struct map {
 	void (*free_v)(void *);
 };
 
+/* Keys are pids, tids, handle values and pointers: a multiply-xorshift
+ * mix (splitmix64's finaliser) spreads them over the low bits the slot
+ * takes, for a fraction of a byte-wise hash's cost (several lookups per
+ * event).  Which slot a key gets is seen by nothing but the probing. */
 static size_t map_slot(const struct map *m, uint64_t k1, uint64_t k2)
 {
-	uint64_t k[2] = { k1, k2 };
-	return (size_t)hash64(k, sizeof k, 0x5eed) & (m->cap - 1);
+	uint64_t h = k1 ^ (k2 * 0x9e3779b97f4a7c15ULL);
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return (size_t)h & (m->cap - 1);
 }
 
 static void *map_get(const struct map *m, uint64_t k1, uint64_t k2)

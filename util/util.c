@@ -110,6 +110,8 @@ void sb_reset(struct strbuf *sb)
 
 static void sb_need(struct strbuf *sb, size_t extra)
 {
+	if (sb->len + extra + 1 <= sb->cap)
+		return;   /* the common case, without a call to xgrow */
 	void *p = sb->s;
 	xgrow(&p, &sb->cap, sb->len + extra + 1, 1);
 	sb->s = p;
@@ -130,8 +132,7 @@ void sb_puts(struct strbuf *sb, const char *s)
 
 void sb_putc(struct strbuf *sb, char c)
 {
-	if (sb->len + 2 > sb->cap)   /* the common case calls nothing */
-		sb_need(sb, 1);
+	sb_need(sb, 1);
 	sb->s[sb->len++] = c;
 	sb->s[sb->len] = '\0';
 }
