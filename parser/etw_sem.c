@@ -1467,8 +1467,11 @@ static const char *which_field(const struct etw_rec *r, const char *list,
 
 static int known_provider(const char *pg)
 {
+	/* the first byte rules most rows out (this runs for every event
+	 * of a provider that no rule maps) */
 	for (size_t i = 0; i < NDEFS; i++)
-		if (!strcmp(etw_defs[i].guid, pg))
+		if (etw_defs[i].guid[0] == pg[0] &&
+		    !strcmp(etw_defs[i].guid, pg))
 			return 1;
 	return 0;
 }
