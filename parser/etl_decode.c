@@ -174,34 +174,31 @@ static long utf16(struct strbuf *sb, const unsigned char *p, size_t n,
 		} else if (c >= 0xD800 && c < 0xE000) {
 			c = 0xFFFD;
 		}
-		char o[4];
-		size_t m;
+		if (sb->len + have >= 2048)
+			continue;   /* past the cap: only the length matters */
+		if (have + 4 > sizeof out) {
+			sb_add(sb, out, have);
+			have = 0;
+		}
+		char *o = out + have;
 		if (c < 0x80) {
 			o[0] = (char)c;
-			m = 1;
+			have += 1;
 		} else if (c < 0x800) {
 			o[0] = (char)(0xC0 | c >> 6);
 			o[1] = (char)(0x80 | (c & 63));
-			m = 2;
+			have += 2;
 		} else if (c < 0x10000) {
 			o[0] = (char)(0xE0 | c >> 12);
 			o[1] = (char)(0x80 | (c >> 6 & 63));
 			o[2] = (char)(0x80 | (c & 63));
-			m = 3;
+			have += 3;
 		} else {
 			o[0] = (char)(0xF0 | c >> 18);
 			o[1] = (char)(0x80 | (c >> 12 & 63));
 			o[2] = (char)(0x80 | (c >> 6 & 63));
 			o[3] = (char)(0x80 | (c & 63));
-			m = 4;
-		}
-		if (sb->len + have < 2048) {
-			if (have + m > sizeof out) {
-				sb_add(sb, out, have);
-				have = 0;
-			}
-			memcpy(out + have, o, m);
-			have += m;
+			have += 4;
 		}
 	}
 	sb_add(sb, out, have);
