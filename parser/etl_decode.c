@@ -641,9 +641,13 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r,
 		r->provider_guid = etw_rec_add(r, SYSTEM_TRACE,
 					       strlen(SYSTEM_TRACE));
 		for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
-			if (groups[i].group == e->group && groups[i].guid)
-				r->event_guid = etw_rec_add(r, groups[i].guid,
-					strlen(groups[i].guid));
+			if (groups[i].group == e->group) {
+				if (groups[i].guid)
+					r->event_guid = etw_rec_add(r,
+						groups[i].guid,
+						strlen(groups[i].guid));
+				break;   /* a group is listed once */
+			}
 	} else if (is_event_htype(e->htype)) {
 		etl_format_guid(e->guid, g, sizeof g);
 		r->event_id = e->id;
