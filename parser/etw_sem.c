@@ -758,13 +758,15 @@ static void render_raw(struct etw_sem *s, const struct etw_rec *r,
 		const char *v = etw_str(r, r->f[i].value);
 		size_t nl = strlen(n), vl = 0;
 		int quote = 0, ctl = 0;   /* blanks: quoted; controls: spaces */
-		for (; v[vl]; vl++) {
+		for (;; vl++) {
 			unsigned char c = (unsigned char)v[vl];
-			if (c > ' ' && c != 127)
-				continue;
+			if ((unsigned char)(c - 33) < 94)
+				continue;   /* '!' to '~': one test */
+			if (!c)
+				break;
 			if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
 				quote = 1;
-			if (c != ' ')
+			if (c < 32 || c == 127)
 				ctl = 1;
 		}
 		quote |= vl == 0;
