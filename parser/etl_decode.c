@@ -362,7 +362,8 @@ static int by_layout(const struct etl_record *e, const char *spec,
 			break;
 		char t = *s;
 		const char *name = s + 2;
-		size_t nl = strcspn(name, " ");
+		const char *sp = strchr(name, ' ');   /* cheaper than strcspn */
+		size_t nl = sp ? (size_t)(sp - name) : strlen(name);
 		s = name + nl;
 		if (optional && c.k >= c.n)
 			break;
