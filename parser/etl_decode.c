@@ -2,6 +2,8 @@
  * (struct etw_rec) an XML export of it would give: the same provider and
  * class guids, ids and field names, values as text.  The payload layouts
  * are data (etl_layouts.def); TraceLogging events describe themselves. */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include "etl.h"
 
@@ -25,6 +27,49 @@ static const struct etl_layout layouts[] = {
 #undef ETL_MANIFEST
 };
 #define NLAYOUTS (sizeof layouts / sizeof layouts[0])
+
+/* The layout strings, taken apart once (not for every record): each
+ * field's type, name and whether a '|' came before it. */
+#define LAYOUT_MAX_FIELDS 32   /* the longest row has 15 */
+struct lfield {
+	char type;
+	char optional;
+	unsigned short nl;
+	const char *name;
+};
+static struct lfield lfields[NLAYOUTS][LAYOUT_MAX_FIELDS];
+static int nlfields[NLAYOUTS];
+static pthread_once_t lfields_once = PTHREAD_ONCE_INIT;
+
+static void parse_layouts(void)
+{
+	for (size_t i = 0; i < NLAYOUTS; i++) {
+		int optional = 0, n = 0;
+		for (const char *s = layouts[i].fields; *s;) {
+			while (*s == ' ')
+				s++;
+			if (*s == '|') {
+				optional = 1;
+				s++;
+				continue;
+			}
+			if (!*s)
+				break;
+			if (n == LAYOUT_MAX_FIELDS) {
+				fprintf(stderr, "etl_layouts.def: a row has more "
+					"than %d fields\n", LAYOUT_MAX_FIELDS);
+				abort();
+			}
+			struct lfield *f = &lfields[i][n++];
+			f->type = *s;
+			f->optional = (char)optional;
+			f->name = s + 2;
+			f->nl = (unsigned short)strcspn(f->name, " ");
+			s = f->name + f->nl;
+		}
+		nlfields[i] = n;
+	}
+}
 
 /* kernel groups: the class guid an export names, and a name to count by */
 static const struct {
@@ -343,43 +388,29 @@ static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval)
 	return 0;
 }
 
-/* Decodes the payload by a layout string; 1, or -1 (why in r->bad). */
-static int by_layout(const struct etl_record *e, const char *spec,
+/* Decodes the payload by layout li; 1, or -1 (why in r->bad). */
+static int by_layout(const struct etl_record *e, size_t li,
 		     struct etw_rec *r, struct strbuf *sb)
 {
 	struct cur c = { e->payload, e->len, 0, e->ptr64 };
-	int optional = 0, rc = 1;
 	uint32_t lenval = 0;
-	for (const char *s = spec; *s;) {
-		while (*s == ' ')
-			s++;
-		if (*s == '|') {
-			optional = 1;
-			s++;
-			continue;
-		}
-		if (!*s)
-			break;
-		char t = *s;
-		const char *name = s + 2;
-		const char *sp = strchr(name, ' ');   /* cheaper than strcspn */
-		size_t nl = sp ? (size_t)(sp - name) : strlen(name);
-		s = name + nl;
-		if (optional && c.k >= c.n)
+	pthread_once(&lfields_once, parse_layouts);
+	for (int i = 0; i < nlfields[li]; i++) {
+		const struct lfield *f = &lfields[li][i];
+		if (f->optional && c.k >= c.n)
 			break;
 		sb_reset(sb);
-		if (field(&c, t, sb, &lenval) < 0) {
-			if (optional)
+		if (field(&c, f->type, sb, &lenval) < 0) {
+			if (f->optional)
 				break;
 			snprintf(r->bad, sizeof r->bad, "payload of %zu bytes "
 				 "too short for its %.*s field", e->len,
-				 (int)nl, name);
-			rc = -1;
-			break;
+				 (int)f->nl, f->name);
+			return -1;
 		}
-		etw_rec_field(r, name, nl, sb->s ? sb->s : "", sb->len);
+		etw_rec_field(r, f->name, f->nl, sb->s ? sb->s : "", sb->len);
 	}
-	return rc;
+	return 1;
 }
 
 /* ---- TraceLogging -------------------------------------------------------- */
@@ -671,5 +702,5 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r,
 	const struct etl_layout *l = find_layout(e, g);
 	if (!l)
 		return 0;
-	return by_layout(e, l->fields, r, scratch);
+	return by_layout(e, (size_t)(l - layouts), r, scratch);
 }
