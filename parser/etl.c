@@ -30,6 +30,7 @@ struct etl_parser {
 	int have_ts;
 	struct provcount *prov;   /* MAX_PROVIDERS slots, open addressing */
 	struct provcount *last;   /* the previous record's: runs are common */
+	struct provcount *group[256]; /* kernel groups' (most records) */
 	long nprov, prov_other;
 	long undecoded, bad;
 };
@@ -148,11 +149,16 @@ static struct provcount *provider(struct etl_parser *p,
 	}
 	if (p->last && !memcmp(p->last->key, key, sizeof key))
 		return p->last;
+	if (key[0] == 2 && p->group[key[1]])
+		return p->last = p->group[key[1]];
 	size_t h = (size_t)hash64(key, sizeof key, 7) % MAX_PROVIDERS;
 	for (size_t i = 0; i < MAX_PROVIDERS; i++) {
 		struct provcount *c = &p->prov[(h + i) % MAX_PROVIDERS];
-		if (c->used && !memcmp(c->key, key, sizeof key))
+		if (c->used && !memcmp(c->key, key, sizeof key)) {
+			if (key[0] == 2)
+				p->group[key[1]] = c;
 			return p->last = c;
+		}
 		if (!c->used) {
 			if (p->nprov >= MAX_PROVIDERS / 2)
 				return NULL;
@@ -160,6 +166,8 @@ static struct provcount *provider(struct etl_parser *p,
 			memcpy(c->key, key, sizeof key);
 			etl_provider_name(e, c->name, sizeof c->name);
 			p->nprov++;
+			if (key[0] == 2)
+				p->group[key[1]] = c;
 			return p->last = c;
 		}
 	}
