@@ -157,7 +157,10 @@ static void copy_name(char *buf, size_t n, const char *s, size_t l)
 	buf[l] = '\0';
 }
 
-void etl_provider_name(const struct etl_record *e, char *buf, size_t n)
+/* etl_provider_name with the record's guid text g at hand (NULL: made
+ * here when needed) */
+static void provider_name(const struct etl_record *e, const char *g,
+			  char *buf, size_t n)
 {
 	if (is_kernel_htype(e->htype)) {
 		for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
@@ -176,8 +179,11 @@ void etl_provider_name(const struct etl_record *e, char *buf, size_t n)
 			return;
 		}
 	}
-	char g[40];
-	etl_format_guid(e->guid, g, sizeof g);
+	char gt[40];
+	if (!g) {
+		etl_format_guid(e->guid, gt, sizeof gt);
+		g = gt;
+	}
 	for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++)
 		if (!strcmp(providers[i].guid, g)) {
 			copy_name(buf, n, providers[i].name,
@@ -186,6 +192,11 @@ void etl_provider_name(const struct etl_record *e, char *buf, size_t n)
 		}
 	const char *v = e->have_guid ? g : "?";
 	copy_name(buf, n, v, strlen(v));
+}
+
+void etl_provider_name(const struct etl_record *e, char *buf, size_t n)
+{
+	provider_name(e, NULL, buf, n);
 }
 
 /* ---- fields ---------------------------------------------------------------- */
@@ -685,7 +696,7 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r,
 		r->event_id = e->id;
 		r->provider_guid = etw_rec_add(r, g, strlen(g));
 		char pn[128];
-		etl_provider_name(e, pn, sizeof pn);
+		provider_name(e, g, pn, sizeof pn);
 		if (pn[0] != '{')
 			r->provider_name = etw_rec_add(r, pn, strlen(pn));
 	} else if (e->have_guid) {
