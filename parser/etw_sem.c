@@ -63,7 +63,8 @@ struct map {
 /* Keys are pids, tids, handle values and pointers: a multiply-xorshift
  * mix (splitmix64's finaliser) spreads them over the low bits the slot
  * takes, for a fraction of a byte-wise hash's cost (several lookups per
- * event).  Which slot a key gets is seen by nothing but the probing. */
+ * event).  Which slot a key gets is seen only by the probing and by the
+ * sweeps, which delete by a condition on each value (in any order). */
 static size_t map_slot(const struct map *m, uint64_t k1, uint64_t k2)
 {
 	uint64_t h = k1 ^ (k2 * 0x9e3779b97f4a7c15ULL);
