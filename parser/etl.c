@@ -24,10 +24,13 @@ struct etl_parser {
 	struct etl_reader *rd;
 	struct etw_sem *sem;
 	struct etw_rec rec;
+	struct strbuf scratch;    /* etl_decode's, kept between records */
 	struct etl_record cur;
 	int more, done;
 	int have_ts;
 	struct provcount *prov;   /* MAX_PROVIDERS slots, open addressing */
+	struct provcount *last;   /* the previous record's: runs are common */
+	struct provcount *group[256]; /* kernel groups' (most records) */
 	long nprov, prov_other;
 	long undecoded, bad;
 };
@@ -144,11 +147,18 @@ static struct provcount *provider(struct etl_parser *p,
 		key[0] = 2;
 		key[1] = (unsigned char)e->group;
 	}
+	if (p->last && !memcmp(p->last->key, key, sizeof key))
+		return p->last;
+	if (key[0] == 2 && p->group[key[1]])
+		return p->last = p->group[key[1]];
 	size_t h = (size_t)hash64(key, sizeof key, 7) % MAX_PROVIDERS;
 	for (size_t i = 0; i < MAX_PROVIDERS; i++) {
 		struct provcount *c = &p->prov[(h + i) % MAX_PROVIDERS];
-		if (c->used && !memcmp(c->key, key, sizeof key))
-			return c;
+		if (c->used && !memcmp(c->key, key, sizeof key)) {
+			if (key[0] == 2)
+				p->group[key[1]] = c;
+			return p->last = c;
+		}
 		if (!c->used) {
 			if (p->nprov >= MAX_PROVIDERS / 2)
 				return NULL;
@@ -156,7 +166,9 @@ static struct provcount *provider(struct etl_parser *p,
 			memcpy(c->key, key, sizeof key);
 			etl_provider_name(e, c->name, sizeof c->name);
 			p->nprov++;
-			return c;
+			if (key[0] == 2)
+				p->group[key[1]] = c;
+			return p->last = c;
 		}
 	}
 	return NULL;
@@ -228,7 +240,7 @@ int etl_next(void *vp, struct ht_event *ev, struct ht_error *err)
 			pc->records++;
 		else
 			p->prov_other++;
-		int rc = etl_decode(e, &p->rec);
+		int rc = etl_decode(e, &p->rec, &p->scratch);
 		if (rc < 0) {
 			input_stats_skip(p->st, e->seq, "event %ld at byte "
 					 "0x%llx+0x%x: %s", e->seq, e->offset,
@@ -271,6 +283,7 @@ void etl_close(void *vp)
 	etl_reader_close(p->rd);
 	etw_sem_free(p->sem);
 	free(p->rec.buf);
+	sb_free(&p->scratch);
 	free(p->prov);
 	free(p->path);
 	free(p);

@@ -119,8 +119,11 @@ void etl_format_guid(const unsigned char *g, char *buf, size_t n);
  * text) from the built-in layouts (etl_layouts.def) or a TraceLogging
  * schema.  Returns 1 when the record was decoded, 0 when its provider or
  * event has no layout (r then holds the header only), -1 when its payload
- * is shorter than its layout (why in r->bad). */
-int etl_decode(const struct etl_record *e, struct etw_rec *r);
+ * is shorter than its layout (why in r->bad).  scratch holds a field's
+ * text while it is made: the caller keeps it from record to record (and
+ * frees it), so that decoding allocates nothing once it is big enough. */
+int etl_decode(const struct etl_record *e, struct etw_rec *r,
+	       struct strbuf *scratch);
 /* A name for the record's provider: "Kernel/Process",
  * "Microsoft-Windows-Winsock-AFD", a TraceLogging name or "{guid}". */
 void etl_provider_name(const struct etl_record *e, char *buf, size_t n);

@@ -2,6 +2,8 @@
  * (struct etw_rec) an XML export of it would give: the same provider and
  * class guids, ids and field names, values as text.  The payload layouts
  * are data (etl_layouts.def); TraceLogging events describe themselves. */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include "etl.h"
 
@@ -25,6 +27,49 @@ static const struct etl_layout layouts[] = {
 #undef ETL_MANIFEST
 };
 #define NLAYOUTS (sizeof layouts / sizeof layouts[0])
+
+/* The layout strings, taken apart once (not for every record): each
+ * field's type, name and whether a '|' came before it. */
+#define LAYOUT_MAX_FIELDS 32   /* the longest row has 15 */
+struct lfield {
+	char type;
+	char optional;
+	unsigned short nl;
+	const char *name;
+};
+static struct lfield lfields[NLAYOUTS][LAYOUT_MAX_FIELDS];
+static int nlfields[NLAYOUTS];
+static pthread_once_t lfields_once = PTHREAD_ONCE_INIT;
+
+static void parse_layouts(void)
+{
+	for (size_t i = 0; i < NLAYOUTS; i++) {
+		int optional = 0, n = 0;
+		for (const char *s = layouts[i].fields; *s;) {
+			while (*s == ' ')
+				s++;
+			if (*s == '|') {
+				optional = 1;
+				s++;
+				continue;
+			}
+			if (!*s)
+				break;
+			if (n == LAYOUT_MAX_FIELDS) {
+				fprintf(stderr, "etl_layouts.def: a row has more "
+					"than %d fields\n", LAYOUT_MAX_FIELDS);
+				abort();
+			}
+			struct lfield *f = &lfields[i][n++];
+			f->type = *s;
+			f->optional = (char)optional;
+			f->name = s + 2;
+			f->nl = (unsigned short)strcspn(f->name, " ");
+			s = f->name + f->nl;
+		}
+		nlfields[i] = n;
+	}
+}
 
 /* kernel groups: the class guid an export names, and a name to count by */
 static const struct {
@@ -101,7 +146,21 @@ static const char *tl_cstr(const unsigned char *p, size_t n, size_t *len)
 	return (const char *)p;
 }
 
-void etl_provider_name(const struct etl_record *e, char *buf, size_t n)
+/* snprintf(buf, n, "%.*s", l, s) for a name looked up every record */
+static void copy_name(char *buf, size_t n, const char *s, size_t l)
+{
+	if (!n)
+		return;
+	if (l > n - 1)
+		l = n - 1;
+	memcpy(buf, s, l);
+	buf[l] = '\0';
+}
+
+/* etl_provider_name with the record's guid text g at hand (NULL: made
+ * here when needed) */
+static void provider_name(const struct etl_record *e, const char *g,
+			  char *buf, size_t n)
 {
 	if (is_kernel_htype(e->htype)) {
 		for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
@@ -116,18 +175,28 @@ void etl_provider_name(const struct etl_record *e, char *buf, size_t n)
 		size_t l;
 		const char *s = tl_cstr(e->traits + 2, e->traits_len - 2, &l);
 		if (s && l) {
-			snprintf(buf, n, "%.*s", (int)l, s);
+			copy_name(buf, n, s, l);
 			return;
 		}
 	}
-	char g[40];
-	etl_format_guid(e->guid, g, sizeof g);
+	char gt[40];
+	if (!g) {
+		etl_format_guid(e->guid, gt, sizeof gt);
+		g = gt;
+	}
 	for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++)
 		if (!strcmp(providers[i].guid, g)) {
-			snprintf(buf, n, "%s", providers[i].name);
+			copy_name(buf, n, providers[i].name,
+				  strlen(providers[i].name));
 			return;
 		}
-	snprintf(buf, n, "%s", e->have_guid ? g : "?");
+	const char *v = e->have_guid ? g : "?";
+	copy_name(buf, n, v, strlen(v));
+}
+
+void etl_provider_name(const struct etl_record *e, char *buf, size_t n)
+{
+	provider_name(e, NULL, buf, n);
 }
 
 /* ---- fields ---------------------------------------------------------------- */
@@ -138,16 +207,21 @@ struct cur {
 	int ptr64;
 };
 
-/* UTF-16LE (NUL-terminated within n bytes, or all n) as UTF-8 in sb;
- * returns the bytes consumed, or -1 without a NUL when one is needed */
+/* UTF-16LE (NUL-terminated within n bytes, or all n) as UTF-8 in sb, at
+ * most about 2048 bytes of it; returns the bytes consumed, or -1 without
+ * a NUL when one is needed.  The text goes to sb by the chunk. */
 static long utf16(struct strbuf *sb, const unsigned char *p, size_t n,
 		  int need_nul)
 {
-	size_t k = 0;
+	char out[256];
+	size_t k = 0, have = 0;
+	long rc = need_nul ? -1 : -2;   /* -2: all n bytes, k */
 	for (; k + 2 <= n; k += 2) {
 		uint32_t c = le16(p + k);
-		if (!c)
-			return (long)(k + 2);
+		if (!c) {
+			rc = (long)(k + 2);
+			break;
+		}
 		if (c >= 0xD800 && c < 0xDC00 && k + 4 <= n &&
 		    le16(p + k + 2) >= 0xDC00 && le16(p + k + 2) < 0xE000) {
 			c = 0x10000 + ((c - 0xD800) << 10) +
@@ -156,38 +230,45 @@ static long utf16(struct strbuf *sb, const unsigned char *p, size_t n,
 		} else if (c >= 0xD800 && c < 0xE000) {
 			c = 0xFFFD;
 		}
-		char o[4];
-		size_t m;
+		if (sb->len + have >= 2048)
+			continue;   /* past the cap: only the length matters */
+		if (have + 4 > sizeof out) {
+			sb_add(sb, out, have);
+			have = 0;
+		}
+		char *o = out + have;
 		if (c < 0x80) {
 			o[0] = (char)c;
-			m = 1;
+			have += 1;
 		} else if (c < 0x800) {
 			o[0] = (char)(0xC0 | c >> 6);
 			o[1] = (char)(0x80 | (c & 63));
-			m = 2;
+			have += 2;
 		} else if (c < 0x10000) {
 			o[0] = (char)(0xE0 | c >> 12);
 			o[1] = (char)(0x80 | (c >> 6 & 63));
 			o[2] = (char)(0x80 | (c & 63));
-			m = 3;
+			have += 3;
 		} else {
 			o[0] = (char)(0xF0 | c >> 18);
 			o[1] = (char)(0x80 | (c >> 12 & 63));
 			o[2] = (char)(0x80 | (c >> 6 & 63));
 			o[3] = (char)(0x80 | (c & 63));
-			m = 4;
+			have += 4;
 		}
-		if (sb->len < 2048)
-			sb_add(sb, o, m);
 	}
-	return need_nul ? -1 : (long)k;
+	sb_add(sb, out, have);
+	return rc == -2 ? (long)k : rc;
 }
 
 static void hexbytes(struct strbuf *sb, const unsigned char *p, size_t n)
 {
+	static const char d[] = "0123456789ABCDEF";
 	sb_puts(sb, "0x");
-	for (size_t i = 0; i < n && i < 256; i++)
-		sb_printf(sb, "%02X", p[i]);
+	for (size_t i = 0; i < n && i < 256; i++) {
+		sb_putc(sb, d[p[i] >> 4]);
+		sb_putc(sb, d[p[i] & 15]);
+	}
 }
 
 /* A SID at p: "S-1-5-21-..." in sb; its length, or -1 */
@@ -198,37 +279,21 @@ static long sid(struct strbuf *sb, const unsigned char *p, size_t n)
 	uint64_t auth = 0;
 	for (int i = 2; i < 8; i++)
 		auth = auth << 8 | p[i];
-	sb_printf(sb, "S-%u-%llu", p[0], (unsigned long long)auth);
-	for (int i = 0; i < p[1]; i++)
-		sb_printf(sb, "-%u", le32(p + 8 + i * 4));
+	sb_puts(sb, "S-");
+	sb_put_dec(sb, p[0], 0);
+	sb_putc(sb, '-');
+	sb_put_dec(sb, auth, 0);
+	for (int i = 0; i < p[1]; i++) {
+		sb_putc(sb, '-');
+		sb_put_dec(sb, le32(p + 8 + i * 4), 0);
+	}
 	return 8 + (long)p[1] * 4;
 }
 
-static void put_hex(struct strbuf *sb, uint64_t v, int upper)
+/* printf-free: this runs for fields of every record */
+static void put_int(struct strbuf *sb, int64_t v)
 {
-	const char *d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char b[20];
-	int k = (int)sizeof b;
-	do {
-		b[--k] = d[v & 15];
-		v >>= 4;
-	} while (v);
-	b[--k] = 'x';
-	b[--k] = '0';
-	sb_add(sb, b + k, sizeof b - (size_t)k);
-}
-
-static void put_dec(struct strbuf *sb, uint64_t v, int neg)
-{
-	char b[24];
-	int k = (int)sizeof b;
-	do {
-		b[--k] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	if (neg)
-		b[--k] = '-';
-	sb_add(sb, b + k, sizeof b - (size_t)k);
+	sb_put_dec(sb, v < 0 ? 0u - (uint64_t)v : (uint64_t)v, v < 0);
 }
 
 /* One field of type t at c; its text in sb.  0, or -1 when the payload
@@ -244,22 +309,20 @@ static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval)
 		w = c->ptr64 ? 8 : 4;
 		if (left < w)
 			return -1;
-		put_hex(sb, c->ptr64 ? le64(p) : le32(p), 1);
+		sb_put_hex(sb, c->ptr64 ? le64(p) : le32(p), 1);
 		break;
 	case 'x': case 'u': case 'i': case 'B': case 'L':
 		w = 4;
 		if (left < w)
 			return -1;
 		if (t == 'x')
-			put_hex(sb, le32(p), 1);
+			sb_put_hex(sb, le32(p), 1);
 		else if (t == 'i')
-			put_dec(sb, (int32_t)le32(p) < 0 ? 0u - (uint64_t)
-				(int64_t)(int32_t)le32(p) : le32(p),
-				(int32_t)le32(p) < 0);
+			put_int(sb, (int32_t)le32(p));
 		else if (t == 'B')
 			sb_puts(sb, le32(p) ? "true" : "false");
 		else
-			put_dec(sb, le32(p), 0);
+			sb_put_dec(sb, le32(p), 0);
 		*lenval = le32(p);
 		break;
 	case 'X': case 'q':
@@ -267,24 +330,24 @@ static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval)
 		if (left < w)
 			return -1;
 		if (t == 'X')
-			put_hex(sb, le64(p), 1);
+			sb_put_hex(sb, le64(p), 1);
 		else
-			put_dec(sb, le64(p), 0);
+			sb_put_dec(sb, le64(p), 0);
 		break;
 	case 'h':
 		w = 2;
 		if (left < w)
 			return -1;
-		put_dec(sb, le16(p), 0);
+		sb_put_dec(sb, le16(p), 0);
 		break;
 	case 'b': case 'c':
 		w = 1;
 		if (left < w)
 			return -1;
 		if (t == 'c')
-			put_hex(sb, p[0], 1);
+			sb_put_hex(sb, p[0], 1);
 		else
-			put_dec(sb, p[0], 0);
+			sb_put_dec(sb, p[0], 0);
 		break;
 	case 'w':
 		m = utf16(sb, p, left, 1);
@@ -336,45 +399,29 @@ static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval)
 	return 0;
 }
 
-/* Decodes the payload by a layout string; 1, or -1 (why in r->bad). */
-static int by_layout(const struct etl_record *e, const char *spec,
-		     struct etw_rec *r)
+/* Decodes the payload by layout li; 1, or -1 (why in r->bad). */
+static int by_layout(const struct etl_record *e, size_t li,
+		     struct etw_rec *r, struct strbuf *sb)
 {
 	struct cur c = { e->payload, e->len, 0, e->ptr64 };
-	struct strbuf sb;
-	sb_init(&sb);
-	int optional = 0, rc = 1;
 	uint32_t lenval = 0;
-	for (const char *s = spec; *s;) {
-		while (*s == ' ')
-			s++;
-		if (*s == '|') {
-			optional = 1;
-			s++;
-			continue;
-		}
-		if (!*s)
+	pthread_once(&lfields_once, parse_layouts);
+	for (int i = 0; i < nlfields[li]; i++) {
+		const struct lfield *f = &lfields[li][i];
+		if (f->optional && c.k >= c.n)
 			break;
-		char t = *s;
-		const char *name = s + 2;
-		size_t nl = strcspn(name, " ");
-		s = name + nl;
-		if (optional && c.k >= c.n)
-			break;
-		sb_reset(&sb);
-		if (field(&c, t, &sb, &lenval) < 0) {
-			if (optional)
+		sb_reset(sb);
+		if (field(&c, f->type, sb, &lenval) < 0) {
+			if (f->optional)
 				break;
 			snprintf(r->bad, sizeof r->bad, "payload of %zu bytes "
 				 "too short for its %.*s field", e->len,
-				 (int)nl, name);
-			rc = -1;
-			break;
+				 (int)f->nl, f->name);
+			return -1;
 		}
-		etw_rec_field(r, name, nl, sb.s ? sb.s : "", sb.len);
+		etw_rec_field(r, f->name, f->nl, sb->s ? sb->s : "", sb->len);
 	}
-	sb_free(&sb);
-	return rc;
+	return 1;
 }
 
 /* ---- TraceLogging -------------------------------------------------------- */
@@ -411,15 +458,13 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
 	case TL_INT8: case TL_UINT8:
 		if (left < 1)
 			return -1;
-		sb_printf(sb, t == TL_INT8 ? "%d" : "%u",
-			  t == TL_INT8 ? (int)(int8_t)p[0] : (int)p[0]);
+		put_int(sb, t == TL_INT8 ? (int8_t)p[0] : p[0]);
 		w = 1;
 		break;
 	case TL_INT16: case TL_UINT16:
 		if (left < 2)
 			return -1;
-		sb_printf(sb, "%d", t == TL_INT16 ? (int)(int16_t)le16(p)
-						  : (int)le16(p));
+		put_int(sb, t == TL_INT16 ? (int16_t)le16(p) : le16(p));
 		w = 2;
 		break;
 	case TL_INT32: case TL_UINT32: case TL_HEXINT32: case TL_BOOL32:
@@ -427,9 +472,9 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
 		if (left < 4)
 			return -1;
 		if (t == TL_INT32)
-			sb_printf(sb, "%d", (int32_t)le32(p));
+			put_int(sb, (int32_t)le32(p));
 		else if (t == TL_HEXINT32)
-			sb_printf(sb, "0x%X", le32(p));
+			sb_put_hex(sb, le32(p), 1);
 		else if (t == TL_BOOL32)
 			sb_puts(sb, le32(p) ? "true" : "false");
 		else if (t == TL_FLOAT) {
@@ -438,7 +483,7 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
 			memcpy(&f, &v, 4);
 			sb_printf(sb, "%g", (double)f);
 		} else
-			sb_printf(sb, "%u", le32(p));
+			sb_put_dec(sb, le32(p), 0);
 		w = 4;
 		break;
 	case TL_INT64: case TL_UINT64: case TL_HEXINT64: case TL_DOUBLE:
@@ -446,16 +491,16 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
 		if (left < 8)
 			return -1;
 		if (t == TL_INT64)
-			sb_printf(sb, "%lld", (long long)le64(p));
+			put_int(sb, (int64_t)le64(p));
 		else if (t == TL_HEXINT64)
-			sb_printf(sb, "0x%llX", (unsigned long long)le64(p));
+			sb_put_hex(sb, le64(p), 1);
 		else if (t == TL_DOUBLE) {
 			double d;
 			uint64_t v = le64(p);
 			memcpy(&d, &v, 8);
 			sb_printf(sb, "%g", d);
 		} else
-			sb_printf(sb, "%llu", (unsigned long long)le64(p));
+			sb_put_dec(sb, le64(p), 0);
 		w = 8;
 		break;
 	case TL_GUID:
@@ -506,7 +551,8 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
  * bytes (while bit 7 is set), the name, then per field its name, in-type
  * (bit 7: out-type follows; bits 5-6: constant or variable count) and,
  * after the out-type, tag bytes while its bit 7 is set. */
-static int tl_decode(const struct etl_record *e, struct etw_rec *r)
+static int tl_decode(const struct etl_record *e, struct etw_rec *r,
+		     struct strbuf *sb)
 {
 	const unsigned char *m = e->tl_schema;
 	size_t n = e->tl_len, k = 2, l;
@@ -524,8 +570,6 @@ static int tl_decode(const struct etl_record *e, struct etw_rec *r)
 	r->event_name = etw_rec_add(r, name, l);
 	k += l + 1;
 	struct cur c = { e->payload, e->len, 0, e->ptr64 };
-	struct strbuf sb;
-	sb_init(&sb);
 	int rc = 1;
 	while (k < n) {
 		const char *fname = tl_cstr(m + k, n - k, &l);
@@ -574,20 +618,19 @@ static int tl_decode(const struct etl_record *e, struct etw_rec *r)
 			count = le16(c.p + c.k);
 			c.k += 2;
 		}
-		sb_reset(&sb);
+		sb_reset(sb);
 		for (unsigned i = 0; i < count; i++) {
 			if (i)
-				sb_putc(&sb, ',');
-			if (tl_value(&c, t, &sb) < 0) {
+				sb_putc(sb, ',');
+			if (tl_value(&c, t, sb) < 0) {
 				rc = -1;
 				break;
 			}
 		}
 		if (rc < 0)
 			break;
-		etw_rec_field(r, fname, l, sb.s ? sb.s : "", sb.len);
+		etw_rec_field(r, fname, l, sb->s ? sb->s : "", sb->len);
 	}
-	sb_free(&sb);
 	if (rc < 0)
 		snprintf(r->bad, sizeof r->bad, "TraceLogging event whose "
 			 "payload does not follow its schema");
@@ -599,6 +642,7 @@ bad:
 
 /* ---- the record --------------------------------------------------------------- */
 
+/* g: the record's guid as text, for a manifest event's layout */
 static const struct etl_layout *find_layout(const struct etl_record *e,
 					    const char *g)
 {
@@ -620,9 +664,10 @@ static const struct etl_layout *find_layout(const struct etl_record *e,
 	return NULL;
 }
 
-int etl_decode(const struct etl_record *e, struct etw_rec *r)
+int etl_decode(const struct etl_record *e, struct etw_rec *r,
+	       struct strbuf *scratch)
 {
-	char g[40], t[40];
+	char g[40] = "", t[40];
 	etw_rec_reset(r);
 	r->cpu = e->cpu;
 	r->pid = e->pid;
@@ -632,33 +677,41 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r)
 	r->task = e->task;
 	etl_format_time(e->ft, t, sizeof t);
 	r->time_text = etw_rec_add(r, t, strlen(t));
-	etl_format_guid(e->guid, g, sizeof g);
 	if (is_kernel_htype(e->htype)) {
+		/* most records: their guid is not needed as text */
 		r->event_id = 0;
 		r->opcode = e->type;
 		r->provider_guid = etw_rec_add(r, SYSTEM_TRACE,
 					       strlen(SYSTEM_TRACE));
 		for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
-			if (groups[i].group == e->group && groups[i].guid)
-				r->event_guid = etw_rec_add(r, groups[i].guid,
-					strlen(groups[i].guid));
+			if (groups[i].group == e->group) {
+				if (groups[i].guid)
+					r->event_guid = etw_rec_add(r,
+						groups[i].guid,
+						strlen(groups[i].guid));
+				break;   /* a group is listed once */
+			}
 	} else if (is_event_htype(e->htype)) {
+		etl_format_guid(e->guid, g, sizeof g);
 		r->event_id = e->id;
 		r->provider_guid = etw_rec_add(r, g, strlen(g));
 		char pn[128];
-		etl_provider_name(e, pn, sizeof pn);
+		provider_name(e, g, pn, sizeof pn);
 		if (pn[0] != '{')
 			r->provider_name = etw_rec_add(r, pn, strlen(pn));
 	} else if (e->have_guid) {
 		/* classic EVENT_TRACE_HEADER: the guid names the class */
+		etl_format_guid(e->guid, g, sizeof g);
 		r->event_id = 0;
 		r->provider_guid = etw_rec_add(r, g, strlen(g));
 		r->event_guid = r->provider_guid;
+	} else {
+		etl_format_guid(e->guid, g, sizeof g);
 	}
 	if (is_event_htype(e->htype) && e->tl_schema)
-		return tl_decode(e, r);
+		return tl_decode(e, r, scratch);
 	const struct etl_layout *l = find_layout(e, g);
 	if (!l)
 		return 0;
-	return by_layout(e, l->fields, r);
+	return by_layout(e, (size_t)(l - layouts), r, scratch);
 }

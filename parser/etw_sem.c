@@ -60,10 +60,20 @@ struct map {
 	void (*free_v)(void *);
 };
 
+/* Keys are pids, tids, handle values and pointers: a multiply-xorshift
+ * mix (splitmix64's finaliser) spreads them over the low bits the slot
+ * takes, for a fraction of a byte-wise hash's cost (several lookups per
+ * event).  Which slot a key gets is seen only by the probing and by the
+ * sweeps, which delete by a condition on each value (in any order). */
 static size_t map_slot(const struct map *m, uint64_t k1, uint64_t k2)
 {
-	uint64_t k[2] = { k1, k2 };
-	return (size_t)hash64(k, sizeof k, 0x5eed) & (m->cap - 1);
+	uint64_t h = k1 ^ (k2 * 0x9e3779b97f4a7c15ULL);
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return (size_t)h & (m->cap - 1);
 }
 
 static void *map_get(const struct map *m, uint64_t k1, uint64_t k2)
@@ -386,6 +396,34 @@ static const char *classic_class(const struct etw_rec *r)
 	return NULL;
 }
 
+static int lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* whether a guid as an export prints it ("{89497F50-...}", any case) is
+ * the table's g (bare, lower case): norm_guid's result compared without
+ * making it, since every record is looked up */
+static int guid_is(const char *raw, const char *g)
+{
+	/* as the .etl decoder writes them: "{" g "}" exactly */
+	if (raw[0] == '{' && g[0] && raw[1] == g[0]) {
+		size_t n = strlen(g);
+		if (!strncmp(raw + 1, g, n) && raw[n + 1] == '}' &&
+		    !raw[n + 2])
+			return 1;
+	}
+	for (;; raw++) {
+		if (*raw == '{' || *raw == '}' || *raw == ' ')
+			continue;
+		if (lower(*raw) != *g)
+			return 0;
+		if (!*g)
+			return 1;
+		g++;
+	}
+}
+
 static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
 {
 	if (perfview) {
@@ -399,14 +437,11 @@ static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
 		if (!r->provider_guid && !r->event_guid)
 			return NULL;
 	}
-	char eg[64], pg[64];
-	norm_guid(etw_str(r, r->event_guid), eg, sizeof eg);
-	norm_guid(etw_str(r, r->provider_guid), pg, sizeof pg);
-	if (!eg[0] && !strcmp(pg, SYSTEM_TRACE_GUID)) {
-		const char *cls = classic_class(r);
-		if (cls)
-			snprintf(eg, sizeof eg, "%s", cls);
-	}
+	const char *eg = etw_str(r, r->event_guid);
+	const char *pg = etw_str(r, r->provider_guid);
+	const char *cls = NULL;   /* a classic class told by its fields */
+	if (guid_is(eg, "") && guid_is(pg, SYSTEM_TRACE_GUID))
+		cls = classic_class(r);
 	for (size_t i = 0; i < NDEFS; i++) {
 		const struct etw_def *d = &etw_defs[i];
 		/* the numbers first: they rule out most rows cheaply */
@@ -416,9 +451,11 @@ static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
 		if (d->classic) {
 			/* the class guid is in EventGuid; some exporters put
 			 * it in Provider Guid instead */
-			if (strcmp(d->guid, eg) && strcmp(d->guid, pg))
+			int is = cls ? !strcmp(d->guid, cls) :
+				 guid_is(eg, d->guid);
+			if (!is && !guid_is(pg, d->guid))
 				continue;
-		} else if (strcmp(d->guid, pg)) {
+		} else if (!guid_is(pg, d->guid)) {
 			continue;
 		}
 		if (r->version >= 0 && (r->version < d->vmin ||
@@ -429,19 +466,30 @@ static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
 	return NULL;
 }
 
-/* the first field named by one of "A|B|C" */
+/* the first field named by one of "A|B|C"; the names are compared in
+ * place, the first letter before the call (this runs several times for
+ * every event) */
 static const char *field_any(const struct etw_rec *r, const char *names)
 {
-	char one[64];
 	while (*names) {
 		const char *bar = strchr(names, '|');
 		size_t n = bar ? (size_t)(bar - names) : strlen(names);
-		if (n && n < sizeof one) {
-			memcpy(one, names, n);
-			one[n] = '\0';
-			const char *v = etw_field(r, one);
-			if (v)
-				return v;
+		if (n && names[0] == '#') {   /* "#2": etw_field reads it */
+			char one[64];
+			if (n < sizeof one) {
+				memcpy(one, names, n);
+				one[n] = '\0';
+				const char *v = etw_field(r, one);
+				if (v)
+					return v;
+			}
+		} else if (n && n < 64) {
+			for (int i = 0; i < r->nfields; i++) {
+				const char *f = etw_str(r, r->f[i].name);
+				if (lower(*f) == lower(*names) &&
+				    !strncasecmp(f, names, n) && !f[n])
+					return etw_str(r, r->f[i].value);
+			}
 		}
 		names += n + (bar ? 1 : 0);
 	}
@@ -493,24 +541,36 @@ static int is_afd_name(const char *name)
 	return name && strncasecmp(name, "\\Device\\Afd", 11) == 0;
 }
 
-/* "Event 0xffffe0012a3c5080", "File \Device\...", "Socket 0x..." */
+/* "Event 0xffffe0012a3c5080", "File \Device\...", "Socket 0x..." (one per
+ * handle event: put together without printf) */
 static void describe(struct strbuf *sb, const char *type, int typenum,
 		     uint64_t ptr, const char *name, int seq, int socket)
 {
 	sb_reset(sb);
-	if (socket || (type && !strcmp(type, "File") && is_afd_name(name)))
-		sb_printf(sb, "Socket 0x%llx", (unsigned long long)ptr);
-	else if (type && name && *name)
-		sb_printf(sb, "%s %s", type, name);
-	else if (type)
-		sb_printf(sb, "%s 0x%llx", type, (unsigned long long)ptr);
-	else if (name && *name)
-		sb_printf(sb, "ObjectType %d %s", typenum, name);
-	else
-		sb_printf(sb, "ObjectType %d 0x%llx", typenum,
-			  (unsigned long long)ptr);
-	if (seq > 1)
-		sb_printf(sb, " #%d", seq);
+	if (socket || (type && !strcmp(type, "File") && is_afd_name(name))) {
+		sb_puts(sb, "Socket ");
+		sb_put_hex(sb, ptr, 0);
+	} else if (type) {
+		sb_puts(sb, type);
+		sb_putc(sb, ' ');
+		if (name && *name)
+			sb_puts(sb, name);
+		else
+			sb_put_hex(sb, ptr, 0);
+	} else {
+		sb_puts(sb, "ObjectType ");
+		sb_put_dec(sb, typenum < 0 ? 0u - (unsigned)typenum :
+			   (unsigned)typenum, typenum < 0);
+		sb_putc(sb, ' ');
+		if (name && *name)
+			sb_puts(sb, name);
+		else
+			sb_put_hex(sb, ptr, 0);
+	}
+	if (seq > 1) {
+		sb_puts(sb, " #");
+		sb_put_dec(sb, (unsigned)seq, 0);
+	}
 }
 
 static struct pent *pent_get(struct etw_sem *s, int64_t pid)
@@ -681,35 +741,60 @@ static void set_error(struct etw_sem *s, struct ht_event *ev,
 	(void)s;
 }
 
-/* one line: "CloseHandle Object=0x.. Handle=0x1A4 ObjectType=37 ..." */
+/* one line: "CloseHandle Object=0x.. Handle=0x1A4 ObjectType=37 ..."; it
+ * is made for every event, so each field is looked at once and written
+ * in one go */
 static void render_raw(struct etw_sem *s, const struct etw_rec *r,
 		       const char *prefix, const char *call)
 {
 	struct strbuf *sb = &s->raw;
 	sb_reset(sb);
-	if (prefix && *prefix)
-		sb_printf(sb, "%s/", prefix);
+	if (prefix && *prefix) {
+		sb_puts(sb, prefix);
+		sb_putc(sb, '/');
+	}
 	sb_puts(sb, call);
 	for (int i = 0; i < r->nfields && sb->len < 400; i++) {
 		const char *n = etw_str(r, r->f[i].name);
 		const char *v = etw_str(r, r->f[i].value);
-		sb_putc(sb, ' ');
-		if (*n) {
-			sb_puts(sb, n);
-			sb_putc(sb, '=');
+		size_t nl = strlen(n), vl = 0;
+		int quote = 0, ctl = 0;   /* blanks: quoted; controls: spaces */
+		for (;; vl++) {
+			unsigned char c = (unsigned char)v[vl];
+			if ((unsigned char)(c - 33) < 94)
+				continue;   /* '!' to '~': one test */
+			if (!c)
+				break;
+			if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+				quote = 1;
+			if (c < 32 || c == 127)
+				ctl = 1;
 		}
-		size_t vl = strlen(v);
-		int quote = vl == 0 || strpbrk(v, " \t\r\n") != NULL;
-		if (quote)
-			sb_putc(sb, '"');
-		for (size_t k = 0; k < vl && k < 160; k++) {
-			unsigned char c = (unsigned char)v[k];
-			sb_putc(sb, c < 32 || c == 127 ? ' ' : (char)c);
+		quote |= vl == 0;
+		size_t vk = vl < 160 ? vl : 160;
+		/* ' ' name '=' '"' value "..." '"' */
+		char *o = sb_reserve(sb, nl + vk + 8);
+		*o++ = ' ';
+		if (nl) {
+			memcpy(o, n, nl);
+			o += nl;
+			*o++ = '=';
 		}
-		if (vl > 160)
-			sb_puts(sb, "...");
 		if (quote)
-			sb_putc(sb, '"');
+			*o++ = '"';
+		memcpy(o, v, vk);
+		for (size_t k = 0; ctl && k < vk; k++)
+			if ((unsigned char)o[k] < 32 || o[k] == 127)
+				o[k] = ' ';
+		o += vk;
+		if (vl > 160) {
+			memcpy(o, "...", 3);
+			o += 3;
+		}
+		if (quote)
+			*o++ = '"';
+		*o = '\0';
+		sb->len = (size_t)(o - sb->s);
 	}
 	if (sb->len >= 400 || r->cut)
 		sb_puts(sb, " ...");
@@ -1385,8 +1470,11 @@ static const char *which_field(const struct etw_rec *r, const char *list,
 
 static int known_provider(const char *pg)
 {
+	/* the first byte rules most rows out (this runs for every event
+	 * of a provider that no rule maps) */
 	for (size_t i = 0; i < NDEFS; i++)
-		if (!strcmp(etw_defs[i].guid, pg))
+		if (etw_defs[i].guid[0] == pg[0] &&
+		    !strcmp(etw_defs[i].guid, pg))
 			return 1;
 	return 0;
 }

@@ -233,9 +233,15 @@ const char *etw_field(const struct etw_rec *r, const char *name)
 		return i >= 1 && i <= r->nfields ?
 		       r->buf + r->f[i - 1].value : NULL;
 	}
-	for (int i = 0; i < r->nfields; i++)
-		if (strcasecmp(r->buf + r->f[i].name, name) == 0)
+	/* the first letters (ASCII case folded) before the call: most
+	 * names differ there */
+	int c0 = name[0] >= 'A' && name[0] <= 'Z' ? name[0] + 32 : name[0];
+	for (int i = 0; i < r->nfields; i++) {
+		const char *f = r->buf + r->f[i].name;
+		int f0 = f[0] >= 'A' && f[0] <= 'Z' ? f[0] + 32 : f[0];
+		if (f0 == c0 && strcasecmp(f, name) == 0)
 			return r->buf + r->f[i].value;
+	}
 	return NULL;
 }
 
@@ -246,10 +252,24 @@ void etw_rec_field(struct etw_rec *r, const char *name, size_t nl,
 		r->cut = 1;
 		return;
 	}
-	uint32_t a = etw_rec_add(r, name, nl);
-	uint32_t b = etw_rec_add(r, val, vl);
-	if ((nl && !a) || (vl && !b))
-		return;
+	uint32_t a, b;
+	size_t need = r->len + nl + 1 + vl + 1;
+	if (need <= r->cap && need <= ETW_REC_MAX_BYTES) {
+		/* both fit (the common case, a field per call on the hot
+		 * paths): etw_rec_add's work without its checks twice */
+		a = (uint32_t)r->len;
+		memcpy(r->buf + a, name, nl);
+		r->buf[a + nl] = '\0';
+		b = a + (uint32_t)nl + 1;
+		memcpy(r->buf + b, val, vl);
+		r->buf[b + vl] = '\0';
+		r->len = need;
+	} else {
+		a = etw_rec_add(r, name, nl);
+		b = etw_rec_add(r, val, vl);
+		if ((nl && !a) || (vl && !b))
+			return;
+	}
 	r->f[r->nfields].name = a;
 	r->f[r->nfields].value = b;
 	r->nfields++;

@@ -825,7 +825,10 @@ static void run_step(struct timeline *tl, struct task *t,
 		t->run_len = 1;
 		t->run_last = h;
 		t->run_table = t->table;
-		snprintf(t->run_call, sizeof t->run_call, "%s", call);
+		/* snprintf's "%s" cut, without printf (once per call) */
+		size_t n = strnlen(call, sizeof t->run_call - 1);
+		memcpy(t->run_call, call, n);
+		t->run_call[n] = '\0';
 	}
 }
 

@@ -74,6 +74,8 @@ int main(int argc, char **argv)
 	struct etl_record e;
 	struct etw_rec rec;
 	memset(&rec, 0, sizeof rec);
+	struct strbuf scratch;
+	sb_init(&scratch);
 	int64_t first = 0, last = 0;
 	long bad = 0;
 	while (etl_reader_next(r, &e)) {
@@ -93,7 +95,7 @@ int main(int argc, char **argv)
 			np++;
 		}
 		pv[k].n++;
-		int rc = etl_decode(&e, &rec);
+		int rc = etl_decode(&e, &rec, &scratch);
 		if (rc > 0)
 			pv[k].decoded++;
 		if (rc < 0)
@@ -163,6 +165,7 @@ int main(int argc, char **argv)
 	free(pv);
 	free(tl);
 	free(rec.buf);
+	sb_free(&scratch);
 	etl_reader_close(r);
 	return 0;
 }

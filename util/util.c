@@ -110,6 +110,8 @@ void sb_reset(struct strbuf *sb)
 
 static void sb_need(struct strbuf *sb, size_t extra)
 {
+	if (sb->len + extra + 1 <= sb->cap)
+		return;   /* the common case, without a call to xgrow */
 	void *p = sb->s;
 	xgrow(&p, &sb->cap, sb->len + extra + 1, 1);
 	sb->s = p;
@@ -148,6 +150,39 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	vsnprintf(sb->s + sb->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	sb->len += (size_t)n;
+}
+
+char *sb_reserve(struct strbuf *sb, size_t n)
+{
+	sb_need(sb, n);
+	return sb->s + sb->len;
+}
+
+void sb_put_hex(struct strbuf *sb, uint64_t v, int upper)
+{
+	const char *d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char b[20];
+	int k = (int)sizeof b;
+	do {
+		b[--k] = d[v & 15];
+		v >>= 4;
+	} while (v);
+	b[--k] = 'x';
+	b[--k] = '0';
+	sb_add(sb, b + k, sizeof b - (size_t)k);
+}
+
+void sb_put_dec(struct strbuf *sb, uint64_t v, int neg)
+{
+	char b[24];
+	int k = (int)sizeof b;
+	do {
+		b[--k] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		b[--k] = '-';
+	sb_add(sb, b + k, sizeof b - (size_t)k);
 }
 
 char *sb_detach(struct strbuf *sb)

@@ -75,6 +75,13 @@ void sb_add(struct strbuf *sb, const char *s, size_t n);
 void sb_puts(struct strbuf *sb, const char *s);
 void sb_putc(struct strbuf *sb, char c);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) HT_PRINTF(2, 3);
+/* room for n more bytes and a NUL after sb->s + sb->len: the caller
+ * writes there, then sets len and the NUL (a line made in one go) */
+char *sb_reserve(struct strbuf *sb, size_t n);
+/* numbers without printf, for the hot paths: "0x1A4" (upper) or "0x1a4",
+ * and decimal "-42" (v is the magnitude) */
+void sb_put_hex(struct strbuf *sb, uint64_t v, int upper);
+void sb_put_dec(struct strbuf *sb, uint64_t v, int neg);
 char *sb_detach(struct strbuf *sb);  /* caller frees; sb is reset */
 
 /* String interning: equal strings share one copy, freed with the pool.
