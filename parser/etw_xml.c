@@ -26,29 +26,47 @@
 
 /* ---- small value parsers ---------------------------------------------- */
 
+/* The value of hex digit c, or -1 (ASCII only: no locale lookups on
+ * the hottest number path). */
+static int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
 int etw_parse_int(const char *s, int64_t *v)
 {
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+	while (is_space(*s))
 		s++;
 	int neg = 0;
 	uint64_t x = 0;
-	int digits = 0;
+	int digits = 0, d;
 	if (*s == '-') {
 		neg = 1;
 		s++;
 	}
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		s += 2;
-		for (; isxdigit((unsigned char)*s); s++, digits++) {
-			int d = isdigit((unsigned char)*s) ? *s - '0' :
-				(tolower((unsigned char)*s) - 'a' + 10);
+		for (; (d = hex_digit((unsigned char)*s)) >= 0; s++, digits++) {
 			x = x * 16 + (uint64_t)d;
 			if (digits >= 16)
 				return -1;
 		}
 	} else {
-		for (; isdigit((unsigned char)*s) || (*s == ',' && digits &&
-			isdigit((unsigned char)s[1])); s++) {
+		for (; is_digit(*s) || (*s == ',' && digits &&
+					is_digit(s[1])); s++) {
 			if (*s == ',')
 				continue;   /* PerfView "n0": 20,648 */
 			if (x > (UINT64_MAX - 9) / 10)
@@ -57,7 +75,7 @@ int etw_parse_int(const char *s, int64_t *v)
 			digits++;
 		}
 	}
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+	while (is_space(*s))
 		s++;
 	if (!digits || *s)
 		return -1;
@@ -1018,11 +1036,6 @@ static void pv_dump_header(struct etw_rec *r, struct pv_state *pv)
 	r->nfields = k;
 }
 
-static int hexval(int c)
-{
-	return isdigit(c) ? c - '0' : isxdigit(c) ? tolower(c) - 'a' + 10 : -1;
-}
-
 /* PerfView's payload rows: "   10:   4  0  0  0 10  0 a8 50 |  0  0  ..."
  * (offset, 16 bytes in hex with a '|' after 8, then the same as text);
  * the byte count per row comes from Length, so the text column is never
@@ -1050,9 +1063,9 @@ static void payload_rows(struct etw_rec *r, const char *s, size_t n,
 			q++;
 		long off = 0;
 		int nd = 0;
-		for (; q < eol && hexval((unsigned char)*q) >= 0 && nd < 8;
+		for (; q < eol && hex_digit((unsigned char)*q) >= 0 && nd < 8;
 		     q++, nd++)
-			off = off * 16 + hexval((unsigned char)*q);
+			off = off * 16 + hex_digit((unsigned char)*q);
 		if (!nd || q >= eol || *q != ':' || off % 16 || off >= len)
 			continue;
 		q++;
@@ -1060,11 +1073,11 @@ static void payload_rows(struct etw_rec *r, const char *s, size_t n,
 		for (; k < 16 && off + k < len; k++) {
 			while (q < eol && (*q == ' ' || *q == '|'))
 				q++;
-			int a = q < eol ? hexval((unsigned char)*q) : -1;
+			int a = q < eol ? hex_digit((unsigned char)*q) : -1;
 			if (a < 0)
 				break;
 			q++;
-			int b = q < eol ? hexval((unsigned char)*q) : -1;
+			int b = q < eol ? hex_digit((unsigned char)*q) : -1;
 			if (b >= 0) {
 				a = a * 16 + b;
 				q++;
