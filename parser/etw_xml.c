@@ -1118,18 +1118,26 @@ static long attr_long(const struct sax_attrs *at, const char *name)
 	return (long)x;
 }
 
+/* The bytes of an attribute value copied: a record holds no more (a
+ * longer value is cut there, and the record says so). */
+static size_t attr_len(const xmlChar **v, int i)
+{
+	size_t len = (size_t)(v[5 * i + 4] - v[5 * i + 3]);
+	return len < ETW_REC_MAX_BYTES ? len : ETW_REC_MAX_BYTES;
+}
+
 /* libxml2 gives each attribute as (localname, prefix, URI, value, end);
  * the values are copied out with a NUL for the string helpers. */
 static void load_attrs(struct sax_attrs *at, int n, const xmlChar **v)
 {
 	size_t need = 0;
 	for (int i = 0; i < n; i++)
-		need += (size_t)(v[5 * i + 4] - v[5 * i + 3]) + 1;
+		need += attr_len(v, i) + 1;
 	xgrow((void **)&at->text, &at->textcap, need ? need : 1, 1);
 	xgrow((void **)&at->a, &at->cap, (size_t)n + 1, sizeof *at->a);
 	char *t = at->text;
 	for (int i = 0; i < n; i++) {
-		size_t len = (size_t)(v[5 * i + 4] - v[5 * i + 3]);
+		size_t len = attr_len(v, i);
 		memcpy(t, v[5 * i + 3], len);
 		t[len] = '\0';
 		at->a[i] = (struct sax_attr){ (const char *)v[5 * i],
