@@ -290,12 +290,6 @@ static long sid(struct strbuf *sb, const unsigned char *p, size_t n)
 	return 8 + (long)p[1] * 4;
 }
 
-/* printf-free: this runs for fields of every record */
-static void put_int(struct strbuf *sb, int64_t v)
-{
-	sb_put_dec(sb, v < 0 ? 0u - (uint64_t)v : (uint64_t)v, v < 0);
-}
-
 /* One field of type t at c; its text in sb.  0, or -1 when the payload
  * is too short for it. */
 static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval)
@@ -318,7 +312,7 @@ static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval)
 		if (t == 'x')
 			sb_put_hex(sb, le32(p), 1);
 		else if (t == 'i')
-			put_int(sb, (int32_t)le32(p));
+			sb_put_int(sb, (int32_t)le32(p));
 		else if (t == 'B')
 			sb_puts(sb, le32(p) ? "true" : "false");
 		else
@@ -458,13 +452,13 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
 	case TL_INT8: case TL_UINT8:
 		if (left < 1)
 			return -1;
-		put_int(sb, t == TL_INT8 ? (int8_t)p[0] : p[0]);
+		sb_put_int(sb, t == TL_INT8 ? (int8_t)p[0] : p[0]);
 		w = 1;
 		break;
 	case TL_INT16: case TL_UINT16:
 		if (left < 2)
 			return -1;
-		put_int(sb, t == TL_INT16 ? (int16_t)le16(p) : le16(p));
+		sb_put_int(sb, t == TL_INT16 ? (int16_t)le16(p) : le16(p));
 		w = 2;
 		break;
 	case TL_INT32: case TL_UINT32: case TL_HEXINT32: case TL_BOOL32:
@@ -472,7 +466,7 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
 		if (left < 4)
 			return -1;
 		if (t == TL_INT32)
-			put_int(sb, (int32_t)le32(p));
+			sb_put_int(sb, (int32_t)le32(p));
 		else if (t == TL_HEXINT32)
 			sb_put_hex(sb, le32(p), 1);
 		else if (t == TL_BOOL32)
@@ -491,7 +485,7 @@ static int tl_value(struct cur *c, int t, struct strbuf *sb)
 		if (left < 8)
 			return -1;
 		if (t == TL_INT64)
-			put_int(sb, (int64_t)le64(p));
+			sb_put_int(sb, (int64_t)le64(p));
 		else if (t == TL_HEXINT64)
 			sb_put_hex(sb, le64(p), 1);
 		else if (t == TL_DOUBLE) {

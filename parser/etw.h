@@ -53,6 +53,8 @@ static inline const char *etw_str(const struct etw_rec *r, uint32_t off)
 }
 /* value of the field named name (case-insensitive), or NULL */
 const char *etw_field(const struct etw_rec *r, const char *name);
+/* the same for the n bytes at name (a name inside a longer string) */
+const char *etw_field_n(const struct etw_rec *r, const char *name, size_t n);
 
 /* Adds the fields of r's payload bytes that r does not have by name,
  * from the layout of (class guid, opcode, version) in etw_layouts.def.

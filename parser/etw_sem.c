@@ -466,31 +466,15 @@ static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
 	return NULL;
 }
 
-/* the first field named by one of "A|B|C"; the names are compared in
- * place, the first letter before the call (this runs several times for
- * every event) */
+/* the first field named by one of "A|B|C" (each name compared in place) */
 static const char *field_any(const struct etw_rec *r, const char *names)
 {
 	while (*names) {
 		const char *bar = strchr(names, '|');
 		size_t n = bar ? (size_t)(bar - names) : strlen(names);
-		if (n && names[0] == '#') {   /* "#2": etw_field reads it */
-			char one[64];
-			if (n < sizeof one) {
-				memcpy(one, names, n);
-				one[n] = '\0';
-				const char *v = etw_field(r, one);
-				if (v)
-					return v;
-			}
-		} else if (n && n < 64) {
-			for (int i = 0; i < r->nfields; i++) {
-				const char *f = etw_str(r, r->f[i].name);
-				if (lower(*f) == lower(*names) &&
-				    !strncasecmp(f, names, n) && !f[n])
-					return etw_str(r, r->f[i].value);
-			}
-		}
+		const char *v = etw_field_n(r, names, n);
+		if (v)
+			return v;
 		names += n + (bar ? 1 : 0);
 	}
 	return NULL;
@@ -559,8 +543,7 @@ static void describe(struct strbuf *sb, const char *type, int typenum,
 			sb_put_hex(sb, ptr, 0);
 	} else {
 		sb_puts(sb, "ObjectType ");
-		sb_put_dec(sb, typenum < 0 ? 0u - (unsigned)typenum :
-			   (unsigned)typenum, typenum < 0);
+		sb_put_int(sb, typenum);
 		sb_putc(sb, ' ');
 		if (name && *name)
 			sb_puts(sb, name);

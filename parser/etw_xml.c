@@ -1,6 +1,7 @@
 /* parser/etw_xml.c - reads ETW event XML (tracerpt <Events>, wevtutil's
  * root-less run of <Event>, PerfView's <Event MSec=...> dump) with
- * libxml2's push parser and SAX callbacks into flat records, in constant memory. */
+ * libxml2's push parser and SAX callbacks into flat records, in constant
+ * memory. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +37,9 @@ static int hex_digit(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-static int is_space(int c)
+static int is_ws(int c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 static int is_digit(int c)
@@ -48,7 +49,7 @@ static int is_digit(int c)
 
 int etw_parse_int(const char *s, int64_t *v)
 {
-	while (is_space(*s))
+	while (is_ws(*s))
 		s++;
 	int neg = 0;
 	uint64_t x = 0;
@@ -75,7 +76,7 @@ int etw_parse_int(const char *s, int64_t *v)
 			digits++;
 		}
 	}
-	while (is_space(*s))
+	while (is_ws(*s))
 		s++;
 	if (!digits || *s)
 		return -1;
@@ -244,23 +245,36 @@ uint32_t etw_rec_add(struct etw_rec *r, const char *s, size_t n)
 	return off;
 }
 
-const char *etw_field(const struct etw_rec *r, const char *name)
+static int fold(int c)
 {
-	if (name[0] == '#') {   /* "#2": the second field, named or not */
-		long i = strtol(name + 1, NULL, 10);
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+const char *etw_field_n(const struct etw_rec *r, const char *name, size_t n)
+{
+	if (n && name[0] == '#') {   /* "#2": the second field, named or not */
+		char num[64];
+		size_t k = n < sizeof num ? n : sizeof num - 1;
+		memcpy(num, name, k);
+		num[k] = '\0';
+		long i = strtol(num + 1, NULL, 10);
 		return i >= 1 && i <= r->nfields ?
 		       r->buf + r->f[i - 1].value : NULL;
 	}
 	/* the first letters (ASCII case folded) before the call: most
 	 * names differ there */
-	int c0 = name[0] >= 'A' && name[0] <= 'Z' ? name[0] + 32 : name[0];
-	for (int i = 0; i < r->nfields; i++) {
+	for (int i = 0; n && i < r->nfields; i++) {
 		const char *f = r->buf + r->f[i].name;
-		int f0 = f[0] >= 'A' && f[0] <= 'Z' ? f[0] + 32 : f[0];
-		if (f0 == c0 && strcasecmp(f, name) == 0)
+		if (fold(f[0]) == fold(name[0]) && !strncasecmp(f, name, n) &&
+		    !f[n])
 			return r->buf + r->f[i].value;
 	}
 	return NULL;
+}
+
+const char *etw_field(const struct etw_rec *r, const char *name)
+{
+	return etw_field_n(r, name, strlen(name));
 }
 
 void etw_rec_field(struct etw_rec *r, const char *name, size_t nl,
@@ -350,11 +364,6 @@ int etw_xml_safe_options(void)
 	return XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
 	       XML_PARSE_NOBLANKS |
 	       XML_PARSE_NOXINCNODE;
-}
-
-static int is_ws(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 long etw_xml_prolog(const char *buf, size_t n, int at_eof, int *utf16,
@@ -736,21 +745,32 @@ void *etw_open(struct instream *in, enum ht_format f,
 	return p;
 }
 
+/* An element or attribute name and what it is, in the tables below. */
+struct name_kind {
+	const char *name;
+	int kind;
+};
+#define KIND_OF(t, n, none) kind_of(t, sizeof t / sizeof t[0], n, none)
+
+static int kind_of(const struct name_kind *t, size_t nt, const char *n,
+		   int none)
+{
+	for (size_t i = 0; i < nt; i++)
+		if (!strcmp(n, t[i].name))
+			return t[i].kind;
+	return none;
+}
+
+/* the children of <Event> */
+static const struct name_kind sections[] = {
+	{ "System", SEC_SYSTEM }, { "EventData", SEC_EVENTDATA },
+	{ "UserData", SEC_USERDATA }, { "RenderingInfo", SEC_RENDERING },
+	{ "ExtendedTracingInfo", SEC_EXTENDED }, { "PrettyPrint", SEC_PRETTY },
+};
+
 static enum section section_of(const char *n)
 {
-	if (!strcmp(n, "System"))
-		return SEC_SYSTEM;
-	if (!strcmp(n, "EventData"))
-		return SEC_EVENTDATA;
-	if (!strcmp(n, "UserData"))
-		return SEC_USERDATA;
-	if (!strcmp(n, "RenderingInfo"))
-		return SEC_RENDERING;
-	if (!strcmp(n, "ExtendedTracingInfo"))
-		return SEC_EXTENDED;
-	if (!strcmp(n, "PrettyPrint"))
-		return SEC_PRETTY;
-	return SEC_OTHER;
+	return (enum section)KIND_OF(sections, n, SEC_OTHER);
 }
 
 static void trim(const char **s, size_t *n)
@@ -888,10 +908,7 @@ static const char *const pv_hdr_names[PV_NHDR] = {
  * is the header in the Dump() form). */
 enum pv_attr { PA_FIELD, PA_MSEC, PA_PID, PA_TID, PA_PNAME, PA_EVENTNAME,
 	       PA_PROVIDERNAME, PA_CPU, PA_HDR };
-static const struct {
-	const char *name;
-	enum pv_attr kind;
-} pv_attrs[] = {
+static const struct name_kind pv_attrs[] = {
 	{ "MSec", PA_MSEC }, { "PID", PA_PID }, { "TID", PA_TID },
 	{ "PName", PA_PNAME }, { "EventName", PA_EVENTNAME },
 	{ "ProviderName", PA_PROVIDERNAME }, { "ProcessorNumber", PA_CPU },
@@ -900,9 +917,9 @@ static const struct {
 
 static int pv_attr_kind(const char *n)
 {
-	for (size_t i = 0; i < sizeof pv_attrs / sizeof pv_attrs[0]; i++)
-		if (!strcmp(n, pv_attrs[i].name))
-			return pv_attrs[i].kind;
+	int k = KIND_OF(pv_attrs, n, PA_FIELD);
+	if (k != PA_FIELD)
+		return k;
 	for (int i = 0; i < PV_NHDR; i++)
 		if (!strcmp(n, pv_hdr_names[i]))
 			return PA_HDR + i;
@@ -1192,17 +1209,15 @@ static enum cap_kind system_child(const struct sax_attrs *at,
 	return CAP_NONE;
 }
 
+/* the children of <RenderingInfo> that are kept */
+static const struct name_kind rendering[] = {
+	{ "EventName", CAP_R_EVENTNAME }, { "Task", CAP_R_TASK },
+	{ "Opcode", CAP_R_OPCODE }, { "Provider", CAP_R_PROVIDER },
+};
+
 static enum cap_kind rendering_child(const char *n)
 {
-	if (!strcmp(n, "EventName"))
-		return CAP_R_EVENTNAME;
-	if (!strcmp(n, "Task"))
-		return CAP_R_TASK;
-	if (!strcmp(n, "Opcode"))
-		return CAP_R_OPCODE;
-	if (!strcmp(n, "Provider"))
-		return CAP_R_PROVIDER;
-	return CAP_NONE;
+	return (enum cap_kind)KIND_OF(rendering, n, CAP_NONE);
 }
 
 /* A direct child of <Event>: the section it opens; <Payload> is

@@ -185,6 +185,11 @@ void sb_put_dec(struct strbuf *sb, uint64_t v, int neg)
 	sb_add(sb, b + k, sizeof b - (size_t)k);
 }
 
+void sb_put_int(struct strbuf *sb, int64_t v)
+{
+	sb_put_dec(sb, v < 0 ? 0u - (uint64_t)v : (uint64_t)v, v < 0);
+}
+
 char *sb_detach(struct strbuf *sb)
 {
 	char *s = sb->s ? sb->s : xstrdup("");

@@ -82,6 +82,7 @@ char *sb_reserve(struct strbuf *sb, size_t n);
  * and decimal "-42" (v is the magnitude) */
 void sb_put_hex(struct strbuf *sb, uint64_t v, int upper);
 void sb_put_dec(struct strbuf *sb, uint64_t v, int neg);
+void sb_put_int(struct strbuf *sb, int64_t v);   /* signed: "-42" */
 char *sb_detach(struct strbuf *sb);  /* caller frees; sb is reset */
 
 /* String interning: equal strings share one copy, freed with the pool.
