@@ -290,58 +290,59 @@ static long sid(struct strbuf *sb, const unsigned char *p, size_t n)
 	return 8 + (long)p[1] * 4;
 }
 
-/* One field of type t at c; its text in sb.  0, or -1 when the payload
- * is too short for it. */
-static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval)
+/* One field of type t at c: a number in *v with its base ('x', 'u' or
+ * 'i'; see etw_rec_field_num), or its text in sb (*base 0).  0, or -1
+ * when the payload is too short for it. */
+static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval,
+		 uint64_t *v, char *base)
 {
 	const unsigned char *p = c->p + c->k;
 	size_t left = c->n - c->k;
 	size_t w = 0;
 	long m;
+	*base = 0;
 	switch (t) {
 	case 'p':
 		w = c->ptr64 ? 8 : 4;
 		if (left < w)
 			return -1;
-		sb_put_hex(sb, c->ptr64 ? le64(p) : le32(p), 1);
+		*v = c->ptr64 ? le64(p) : le32(p);
+		*base = 'x';
 		break;
 	case 'x': case 'u': case 'i': case 'B': case 'L':
 		w = 4;
 		if (left < w)
 			return -1;
-		if (t == 'x')
-			sb_put_hex(sb, le32(p), 1);
-		else if (t == 'i')
-			sb_put_int(sb, (int32_t)le32(p));
-		else if (t == 'B')
-			sb_puts(sb, le32(p) ? "true" : "false");
-		else
-			sb_put_dec(sb, le32(p), 0);
 		*lenval = le32(p);
+		if (t == 'B')
+			sb_puts(sb, le32(p) ? "true" : "false");
+		else if (t == 'i')
+			*v = (uint64_t)(int64_t)(int32_t)le32(p);
+		else
+			*v = le32(p);
+		if (t != 'B')
+			*base = t == 'x' ? 'x' : t == 'i' ? 'i' : 'u';
 		break;
 	case 'X': case 'q':
 		w = 8;
 		if (left < w)
 			return -1;
-		if (t == 'X')
-			sb_put_hex(sb, le64(p), 1);
-		else
-			sb_put_dec(sb, le64(p), 0);
+		*v = le64(p);
+		*base = t == 'X' ? 'x' : 'u';
 		break;
 	case 'h':
 		w = 2;
 		if (left < w)
 			return -1;
-		sb_put_dec(sb, le16(p), 0);
+		*v = le16(p);
+		*base = 'u';
 		break;
 	case 'b': case 'c':
 		w = 1;
 		if (left < w)
 			return -1;
-		if (t == 'c')
-			sb_put_hex(sb, p[0], 1);
-		else
-			sb_put_dec(sb, p[0], 0);
+		*v = p[0];
+		*base = t == 'c' ? 'x' : 'u';
 		break;
 	case 'w':
 		m = utf16(sb, p, left, 1);
@@ -404,8 +405,10 @@ static int by_layout(const struct etl_record *e, size_t li,
 		const struct lfield *f = &lfields[li][i];
 		if (f->optional && c.k >= c.n)
 			break;
+		uint64_t v = 0;
+		char base;
 		sb_reset(sb);
-		if (field(&c, f->type, sb, &lenval) < 0) {
+		if (field(&c, f->type, sb, &lenval, &v, &base) < 0) {
 			if (f->optional)
 				break;
 			snprintf(r->bad, sizeof r->bad, "payload of %zu bytes "
@@ -413,7 +416,11 @@ static int by_layout(const struct etl_record *e, size_t li,
 				 (int)f->nl, f->name);
 			return -1;
 		}
-		etw_rec_field(r, f->name, f->nl, sb->s ? sb->s : "", sb->len);
+		if (base)
+			etw_rec_field_num(r, f->name, f->nl, v, base);
+		else
+			etw_rec_field(r, f->name, f->nl, sb->s ? sb->s : "",
+				      sb->len);
 	}
 	return 1;
 }

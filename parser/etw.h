@@ -15,6 +15,12 @@
 struct etw_field {
 	uint32_t name;   /* "" for a nameless <Data> */
 	uint32_t value;
+	uint16_t nl, vl; /* their lengths (a record holds < 64 KiB) */
+	/* set by a binary decoder that made the text from a number: the
+	 * value is printable ASCII without blanks (shown as it is), and num
+	 * is what etw_parse_int reads in it */
+	unsigned char plain, has_num;
+	int64_t num;
 };
 
 struct etw_rec {
@@ -37,9 +43,10 @@ struct etw_rec {
 	int nfields;
 	int cut;             /* fields or text dropped for size */
 	char bad[128];       /* why the header is unusable, or "" */
-	struct etw_field f[ETW_MAX_FIELDS];
 	char *buf;
 	size_t len, cap;
+	/* last: etw_rec_reset clears what is above, f[] counts by nfields */
+	struct etw_field f[ETW_MAX_FIELDS];
 };
 
 void etw_rec_reset(struct etw_rec *r);
@@ -47,6 +54,11 @@ uint32_t etw_rec_add(struct etw_rec *r, const char *s, size_t n);
 /* adds a named field (or sets r->cut when the record is full) */
 void etw_rec_field(struct etw_rec *r, const char *name, size_t nl,
 		   const char *val, size_t vl);
+/* adds a field whose value is the number v, written as base says:
+ * 'x' 0x-hex (upper case digits), 'u' decimal, 'i' signed decimal; the
+ * name (a table's) holds no NUL byte */
+void etw_rec_field_num(struct etw_rec *r, const char *name, size_t nl,
+		       uint64_t v, char base);
 static inline const char *etw_str(const struct etw_rec *r, uint32_t off)
 {
 	return r->buf + off;
@@ -55,6 +67,9 @@ static inline const char *etw_str(const struct etw_rec *r, uint32_t off)
 const char *etw_field(const struct etw_rec *r, const char *name);
 /* the same for the n bytes at name (a name inside a longer string) */
 const char *etw_field_n(const struct etw_rec *r, const char *name, size_t n);
+/* the field itself, or NULL; "#2" is the second field, named or not */
+const struct etw_field *etw_find(const struct etw_rec *r, const char *name,
+				 size_t n);
 
 /* Adds the fields of r's payload bytes that r does not have by name,
  * from the layout of (class guid, opcode, version) in etw_layouts.def.

@@ -72,22 +72,6 @@ static size_t wstr(const unsigned char *p, size_t n, char *out, size_t cap)
 	return i;
 }
 
-static void add_field(struct etw_rec *r, const char *name, size_t nl,
-		      const char *val)
-{
-	if (r->nfields >= ETW_MAX_FIELDS) {
-		r->cut = 1;
-		return;
-	}
-	uint32_t a = etw_rec_add(r, name, nl);
-	uint32_t b = etw_rec_add(r, val, strlen(val));
-	if (!a || (*val && !b))
-		return;
-	r->f[r->nfields].name = a;
-	r->f[r->nfields].value = b;
-	r->nfields++;
-}
-
 int etw_payload_fields(struct etw_rec *r)
 {
 	if (!r->payload_len)
@@ -121,21 +105,21 @@ int etw_payload_fields(struct etw_rec *r)
 			   !strncmp(t, "wstr", tl) ? 0 : 4;
 		if ((w && off + w > n) || (!w && off >= n))
 			break;
+		uint64_t v = 0;
 		if (!w) {
 			off += wstr(bytes + off, n - off, val, sizeof val);
 		} else {
-			uint64_t v = le(bytes + off, w);
+			v = le(bytes + off, w);
 			off += w;
-			if (!strncmp(t, "u32", tl) || !strncmp(t, "u16", tl))
-				snprintf(val, sizeof val, "%llu",
-					 (unsigned long long)v);
-			else
-				snprintf(val, sizeof val, "0x%llX",
-					 (unsigned long long)v);
 		}
 		if (etw_field(r, name))
 			continue;   /* named by the export: that one counts */
-		add_field(r, name, nl, val);
+		if (!w)
+			etw_rec_field(r, name, nl, val, strlen(val));
+		else
+			etw_rec_field_num(r, name, nl, v,
+					  !strncmp(t, "u32", tl) ||
+					  !strncmp(t, "u16", tl) ? 'u' : 'x');
 		added++;
 	}
 	return added;

@@ -467,23 +467,36 @@ static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
 }
 
 /* the first field named by one of "A|B|C" (each name compared in place) */
-static const char *field_any(const struct etw_rec *r, const char *names)
+static const struct etw_field *find_any(const struct etw_rec *r,
+					const char *names)
 {
 	while (*names) {
 		const char *bar = strchr(names, '|');
 		size_t n = bar ? (size_t)(bar - names) : strlen(names);
-		const char *v = etw_field_n(r, names, n);
-		if (v)
-			return v;
+		const struct etw_field *f = etw_find(r, names, n);
+		if (f)
+			return f;
 		names += n + (bar ? 1 : 0);
 	}
 	return NULL;
 }
 
+static const char *field_any(const struct etw_rec *r, const char *names)
+{
+	const struct etw_field *f = find_any(r, names);
+	return f ? etw_str(r, f->value) : NULL;
+}
+
+/* a binary decoder's number is taken as it is, not read back from its
+ * text */
 static int int_field(const struct etw_rec *r, const char *names, int64_t *v)
 {
-	const char *s = field_any(r, names);
-	return s && etw_parse_int(s, v) == 0 ? 0 : -1;
+	const struct etw_field *f = find_any(r, names);
+	if (f && f->has_num) {
+		*v = f->num;
+		return 0;
+	}
+	return f && etw_parse_int(etw_str(r, f->value), v) == 0 ? 0 : -1;
 }
 
 static uint64_t ptr_field(const struct etw_rec *r, const char *names)
@@ -738,16 +751,15 @@ static void render_raw(struct etw_sem *s, const struct etw_rec *r,
 	}
 	sb_puts(sb, call);
 	for (int i = 0; i < r->nfields && sb->len < 400; i++) {
-		const char *n = etw_str(r, r->f[i].name);
-		const char *v = etw_str(r, r->f[i].value);
-		size_t nl = strlen(n), vl = 0;
+		const struct etw_field *f = &r->f[i];
+		const char *n = etw_str(r, f->name);
+		const char *v = etw_str(r, f->value);
+		size_t nl = f->nl, vl = f->vl;
 		int quote = 0, ctl = 0;   /* blanks: quoted; controls: spaces */
-		for (;; vl++) {
-			unsigned char c = (unsigned char)v[vl];
+		for (size_t k = 0; !f->plain && k < vl; k++) {
+			unsigned char c = (unsigned char)v[k];
 			if ((unsigned char)(c - 33) < 94)
 				continue;   /* '!' to '~': one test */
-			if (!c)
-				break;
 			if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
 				quote = 1;
 			if (c < 32 || c == 127)

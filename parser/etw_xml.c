@@ -3,6 +3,7 @@
  * libxml2's push parser and SAX callbacks into flat records, in constant
  * memory. */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
@@ -213,7 +214,7 @@ void etw_rec_reset(struct etw_rec *r)
 {
 	char *buf = r->buf;
 	size_t cap = r->cap;
-	memset(r, 0, sizeof *r);
+	memset(r, 0, offsetof(struct etw_rec, f));
 	r->buf = buf;
 	r->cap = cap;
 	if (!r->buf) {
@@ -250,7 +251,8 @@ static int fold(int c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
-const char *etw_field_n(const struct etw_rec *r, const char *name, size_t n)
+const struct etw_field *etw_find(const struct etw_rec *r, const char *name,
+				 size_t n)
 {
 	if (n && name[0] == '#') {   /* "#2": the second field, named or not */
 		char num[64];
@@ -258,23 +260,41 @@ const char *etw_field_n(const struct etw_rec *r, const char *name, size_t n)
 		memcpy(num, name, k);
 		num[k] = '\0';
 		long i = strtol(num + 1, NULL, 10);
-		return i >= 1 && i <= r->nfields ?
-		       r->buf + r->f[i - 1].value : NULL;
+		return i >= 1 && i <= r->nfields ? &r->f[i - 1] : NULL;
 	}
-	/* the first letters (ASCII case folded) before the call: most
-	 * names differ there */
+	/* the length and first letter (ASCII case folded) before the call:
+	 * most names differ there */
 	for (int i = 0; n && i < r->nfields; i++) {
-		const char *f = r->buf + r->f[i].name;
-		if (fold(f[0]) == fold(name[0]) && !strncasecmp(f, name, n) &&
-		    !f[n])
-			return r->buf + r->f[i].value;
+		const struct etw_field *f = &r->f[i];
+		const char *fn = r->buf + f->name;
+		if (f->nl == n && fold(fn[0]) == fold(name[0]) &&
+		    !strncasecmp(fn, name, n))
+			return f;
 	}
 	return NULL;
+}
+
+const char *etw_field_n(const struct etw_rec *r, const char *name, size_t n)
+{
+	const struct etw_field *f = etw_find(r, name, n);
+	return f ? r->buf + f->value : NULL;
 }
 
 const char *etw_field(const struct etw_rec *r, const char *name)
 {
 	return etw_field_n(r, name, strlen(name));
+}
+
+static struct etw_field *new_field(struct etw_rec *r, uint32_t a, uint32_t b)
+{
+	struct etw_field *f = &r->f[r->nfields++];
+	f->name = a;
+	f->value = b;
+	f->nl = (uint16_t)strlen(r->buf + a);
+	f->vl = (uint16_t)strlen(r->buf + b);
+	f->plain = f->has_num = 0;
+	f->num = 0;
+	return f;
 }
 
 void etw_rec_field(struct etw_rec *r, const char *name, size_t nl,
@@ -284,27 +304,70 @@ void etw_rec_field(struct etw_rec *r, const char *name, size_t nl,
 		r->cut = 1;
 		return;
 	}
-	uint32_t a, b;
 	size_t need = r->len + nl + 1 + vl + 1;
-	if (need <= r->cap && need <= ETW_REC_MAX_BYTES) {
+	if (need <= r->cap && need <= ETW_REC_MAX_BYTES &&
+	    !memchr(name, 0, nl) && !memchr(val, 0, vl)) {
 		/* both fit (the common case, a field per call on the hot
 		 * paths): etw_rec_add's work without its checks twice */
-		a = (uint32_t)r->len;
-		memcpy(r->buf + a, name, nl);
-		r->buf[a + nl] = '\0';
-		b = a + (uint32_t)nl + 1;
-		memcpy(r->buf + b, val, vl);
-		r->buf[b + vl] = '\0';
+		struct etw_field *f = &r->f[r->nfields++];
+		f->name = (uint32_t)r->len;
+		memcpy(r->buf + f->name, name, nl);
+		r->buf[f->name + nl] = '\0';
+		f->value = f->name + (uint32_t)nl + 1;
+		memcpy(r->buf + f->value, val, vl);
+		r->buf[f->value + vl] = '\0';
 		r->len = need;
-	} else {
-		a = etw_rec_add(r, name, nl);
-		b = etw_rec_add(r, val, vl);
-		if ((nl && !a) || (vl && !b))
-			return;
+		f->nl = (uint16_t)nl;
+		f->vl = (uint16_t)vl;
+		f->plain = f->has_num = 0;
+		f->num = 0;
+		return;
 	}
-	r->f[r->nfields].name = a;
-	r->f[r->nfields].value = b;
-	r->nfields++;
+	uint32_t a = etw_rec_add(r, name, nl);
+	uint32_t b = etw_rec_add(r, val, vl);
+	if ((nl && !a) || (vl && !b))
+		return;
+	new_field(r, a, b);
+}
+
+void etw_rec_field_num(struct etw_rec *r, const char *name, size_t nl,
+		       uint64_t v, char base)
+{
+	size_t need = r->len + nl + 1 + 21 + 1;
+	if (r->nfields >= ETW_MAX_FIELDS || need > r->cap ||
+	    need > ETW_REC_MAX_BYTES) {
+		char t[24];
+		int neg = base == 'i' && (int64_t)v < 0;
+		size_t n = base == 'x' ? fmt_hex(t, v, 1) :
+			   fmt_dec(t, neg ? 0 - v : v, neg);
+		int had = r->nfields;
+		etw_rec_field(r, name, nl, t, n);
+		if (r->nfields == had)
+			return;
+		r->f[had].plain = 0;   /* set below, as on the direct path */
+		r->nfields--;
+	} else {
+		/* the common case: name and digits written in place */
+		struct etw_field *f = &r->f[r->nfields];
+		f->name = (uint32_t)r->len;
+		memcpy(r->buf + f->name, name, nl);
+		r->buf[f->name + nl] = '\0';
+		f->value = f->name + (uint32_t)nl + 1;
+		char *o = r->buf + f->value;
+		int neg = base == 'i' && (int64_t)v < 0;
+		size_t n = base == 'x' ? fmt_hex(o, v, 1) :
+			   fmt_dec(o, neg ? 0 - v : v, neg);
+		o[n] = '\0';
+		r->len = f->value + n + 1;
+		f->nl = (uint16_t)nl;
+		f->vl = (uint16_t)n;
+	}
+	struct etw_field *f = &r->f[r->nfields++];
+	f->plain = 1;
+	/* what etw_parse_int gives for the text: it wraps 16 hex digits to
+	 * int64 as this cast does, and refuses decimals from 2^64 - 6 up */
+	f->has_num = base != 'u' || v / 10 <= (UINT64_MAX - 9) / 10;
+	f->num = (int64_t)v;
 }
 
 /* ---- XML safety -------------------------------------------------------- */

@@ -158,31 +158,60 @@ char *sb_reserve(struct strbuf *sb, size_t n)
 	return sb->s + sb->len;
 }
 
+/* The digits are counted first and written in place from the last, two
+ * at a time: no buffer to copy out of.  out must have room for 21 bytes. */
+static int bit_length(uint64_t v)
+{
+	int n = 0;
+	for (int s = 32; s; s >>= 1)
+		if (v >> s) {
+			v >>= s;
+			n += s;
+		}
+	return n + (int)v;
+}
+
+size_t fmt_hex(char *out, uint64_t v, int upper)
+{
+	static const char lo[] = "0123456789abcdef", up[] = "0123456789ABCDEF";
+	const char *d = upper ? up : lo;
+	size_t n = v ? (size_t)(bit_length(v) + 3) / 4 : 1;
+	out[0] = '0';
+	out[1] = 'x';
+	char *o = out + 2 + n;
+	for (size_t k = n; k >= 2; k -= 2, v >>= 8) {
+		*--o = d[v & 15];
+		*--o = d[v >> 4 & 15];
+	}
+	if (n & 1)
+		*--o = d[v & 15];
+	return n + 2;
+}
+
+size_t fmt_dec(char *out, uint64_t v, int neg)
+{
+	size_t n = 1;
+	for (uint64_t t = v / 10; t; t /= 10)
+		n++;
+	size_t k = neg ? 1 : 0;
+	out[0] = '-';
+	for (size_t i = n + k; i > k; i--, v /= 10)
+		out[i - 1] = (char)('0' + v % 10);
+	return n + k;
+}
+
 void sb_put_hex(struct strbuf *sb, uint64_t v, int upper)
 {
-	const char *d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char b[20];
-	int k = (int)sizeof b;
-	do {
-		b[--k] = d[v & 15];
-		v >>= 4;
-	} while (v);
-	b[--k] = 'x';
-	b[--k] = '0';
-	sb_add(sb, b + k, sizeof b - (size_t)k);
+	char *o = sb_reserve(sb, 20);
+	sb->len += fmt_hex(o, v, upper);
+	sb->s[sb->len] = '\0';
 }
 
 void sb_put_dec(struct strbuf *sb, uint64_t v, int neg)
 {
-	char b[24];
-	int k = (int)sizeof b;
-	do {
-		b[--k] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	if (neg)
-		b[--k] = '-';
-	sb_add(sb, b + k, sizeof b - (size_t)k);
+	char *o = sb_reserve(sb, 22);
+	sb->len += fmt_dec(o, v, neg);
+	sb->s[sb->len] = '\0';
 }
 
 void sb_put_int(struct strbuf *sb, int64_t v)
