@@ -96,7 +96,7 @@ int fz_drain(struct parser *p, const struct input_stats *st)
 		touch(ev.call);
 		touch(ev.time_text);
 		touch(ev.errname);
-		touch(ev.raw);
+		touch(ev_raw(&ev));
 		touch(ev.thread_name);
 		touch(ev.stack);
 		touch(ev.src.file);

@@ -241,6 +241,10 @@ struct etw_sem {
 	const char *more_name;
 	/* per event scratch, valid until the next event */
 	struct strbuf raw, obj[HT_MAX_FX], call;
+	/* what raw is made of, when a reader asks for it (sem_raw) */
+	const struct etw_rec *raw_rec;
+	const char *raw_prefix, *raw_call;
+	int raw_made;
 	char errbuf[48];
 };
 
@@ -795,6 +799,32 @@ static void render_raw(struct etw_sem *s, const struct etw_rec *r,
 		sb_puts(sb, " ...");
 }
 
+/* Most events' raw text is never read (only those a story keeps, or
+ * --perfetto-events all): it is made when asked, from the record, which
+ * stays as it is until the next event is read. */
+static const char *sem_raw(void *ctx)
+{
+	struct etw_sem *s = ctx;
+	if (!s->raw_made) {
+		render_raw(s, s->raw_rec, s->raw_prefix, s->raw_call);
+		s->raw_made = 1;
+	}
+	return s->raw.s;
+}
+
+static void defer_raw(struct etw_sem *s, const struct etw_rec *r,
+		      const char *prefix, const char *call,
+		      struct ht_event *ev)
+{
+	s->raw_rec = r;
+	s->raw_prefix = prefix;
+	s->raw_call = call;
+	s->raw_made = 0;
+	ev->raw = NULL;
+	ev->raw_fn = sem_raw;
+	ev->raw_ctx = s;
+}
+
 static void ev_init(struct etw_sem *s, const struct etw_rec *r,
 		    struct ht_event *ev, enum ev_type type, const char *call)
 {
@@ -930,8 +960,7 @@ static int ob_handle(struct etw_sem *s, const struct etw_def *d,
 		return 0;
 	}
 	e->by_ob = 1;
-	render_raw(s, r, NULL, d->call);
-	ev->raw = s->raw.s;
+	defer_raw(s, r, NULL, d->call, ev);
 	return 1;
 bad:
 	input_stats_skip(s->st, r->line, "event %ld: %s without a readable "
@@ -1010,8 +1039,7 @@ static int ob_dup(struct etw_sem *s, const struct etw_def *d,
 				ev->fx[0].pid2 = tpid;
 		}
 	}
-	render_raw(s, r, NULL, d->call);
-	ev->raw = s->raw.s;
+	defer_raw(s, r, NULL, d->call, ev);
 	return 1;
 }
 
@@ -1196,8 +1224,7 @@ static int task_event(struct etw_sem *s, const struct etw_def *d,
 	default:
 		break;
 	}
-	render_raw(s, r, NULL, d->call);
-	ev->raw = s->raw.s;
+	defer_raw(s, r, NULL, d->call, ev);
 	/* the program of the process the event is told for (a start is
 	 * told from its creator's side) */
 	const struct pent *pp = map_get(&s->procs, (uint64_t)ev->pid, 0);
@@ -1217,7 +1244,9 @@ int etw_sem_more(struct etw_sem *s, const struct etw_rec *r,
 	ev->thread_name = s->more_name;
 	const struct pent *pp = map_get(&s->procs, (uint64_t)ev->pid, 0);
 	ev->program = pp ? pp->image : NULL;
-	ev->raw = s->raw.s;
+	ev->raw = NULL;   /* the same record's text (defer_raw's) */
+	ev->raw_fn = sem_raw;
+	ev->raw_ctx = s;
 	return 1;
 }
 
@@ -1363,8 +1392,7 @@ static int sock_event(struct etw_sem *s, const struct etw_def *d,
 	}
 	if (!ev->nfx && !ev->failed)
 		return 0;
-	render_raw(s, r, NULL, d->call);
-	ev->raw = s->raw.s;
+	defer_raw(s, r, NULL, d->call, ev);
 	return 1;
 }
 
@@ -1409,8 +1437,7 @@ static int afd_event(struct etw_sem *s, const struct etw_def *d,
 	struct hent *e = hent_get(s, a->pid, a->h, 0);
 	event_add_effect(ev, EFF_USE, EF_SOCKET_ONLY, a->h, -1,
 	       e && e->open ? e->desc : NULL);
-	render_raw(s, r, NULL, d->call);
-	ev->raw = s->raw.s;
+	defer_raw(s, r, NULL, d->call, ev);
 	return 1;
 }
 
@@ -1596,8 +1623,7 @@ static int app_event(struct etw_sem *s, const struct etw_rec *r,
 			break;
 		}
 	}
-	render_raw(s, r, *pn ? pn : NULL, s->call.s);
-	ev->raw = s->raw.s;
+	defer_raw(s, r, *pn ? pn : NULL, s->call.s, ev);
 	return 1;
 }
 

@@ -160,7 +160,12 @@ struct ht_event {
 	struct source_loc src;
 	long end_line;          /* PH_EXIT: line of the resumed part, else 0 */
 	const char *raw;        /* the trace text of the call (entry line, and
-				   for PH_EXIT " ... " + resumed line); no newline */
+				   for PH_EXIT " ... " + resumed line); no newline.
+				   Read it with ev_raw(): it may be NULL */
+	/* a reader for which the raw text costs work makes it only when
+	 * asked: raw_fn(raw_ctx) returns it, valid as long as the event */
+	const char *(*raw_fn)(void *ctx);
+	void *raw_ctx;
 	const char *thread_name;/* -Y comm, ETW ThreadName, or NULL */
 	const char *program;    /* the program the event's process runs
 				   (ETW ImageFileName), or NULL; strace
@@ -173,6 +178,14 @@ struct ht_event {
 	const struct source_traits *traits; /* set by parser_next; NULL
 					       reads as traits_strace */
 };
+
+/* the event's raw trace text, made now if its reader defers it */
+static inline const char *ev_raw(const struct ht_event *ev)
+{
+	if (ev->raw)
+		return ev->raw;
+	return ev->raw_fn ? ev->raw_fn(ev->raw_ctx) : "";
+}
 /* Every pointer inside an ht_event is valid until the next parser_next()
  * on the same parser.  Consumers copy (or intern) what they keep. */
 

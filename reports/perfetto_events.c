@@ -352,8 +352,8 @@ static void call_body(struct pf_stream *s, struct pf_slot *x,
 	if (ev->cpu >= 0)
 		jw_kint(&w, "cpu", ev->cpu);
 	where(&w, s, ev);
-	if (ev->raw && *ev->raw)
-		pf_kstr_cap(&w, "raw", ev->raw, RAW_CAP);
+	if (*ev_raw(ev))
+		pf_kstr_cap(&w, "raw", ev_raw(ev), RAW_CAP);
 	jw_end_obj(&w);
 	jw_end_obj(&w);
 }
@@ -439,8 +439,8 @@ static void instant(struct pf_stream *s, const struct ht_event *ev,
 	if (ev->cpu >= 0)
 		jw_kint(&w, "cpu", ev->cpu);
 	where(&w, s, ev);
-	if (ev->raw && *ev->raw)
-		pf_kstr_cap(&w, "raw", ev->raw, RAW_CAP);
+	if (*ev_raw(ev))
+		pf_kstr_cap(&w, "raw", ev_raw(ev), RAW_CAP);
 	jw_end_obj(&w);
 	jw_end_obj(&w);
 	if (a > s->t_end)

@@ -122,7 +122,7 @@ void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 		put_capped(&e->object, object, TL_OBJ_MAX);
 	else
 		clear_text(&e->object);
-	put_capped(&e->raw, ev->raw ? ev->raw : "", TL_RAW_MAX);
+	put_capped(&e->raw, ev_raw(ev), TL_RAW_MAX);
 	e->has_stack = ev->stack != NULL;
 	if (ev->stack)
 		put_capped(&e->stack, ev->stack, TL_STACK_MAX);

@@ -160,8 +160,11 @@ char *sb_reserve(struct strbuf *sb, size_t n)
 
 /* The digits are counted first and written in place from the last, two
  * at a time: no buffer to copy out of.  out must have room for 21 bytes. */
-static int bit_length(uint64_t v)
+static int bit_length(uint64_t v)   /* v > 0 */
 {
+#if defined(__GNUC__)
+	return 64 - __builtin_clzll(v);
+#else
 	int n = 0;
 	for (int s = 32; s; s >>= 1)
 		if (v >> s) {
@@ -169,6 +172,7 @@ static int bit_length(uint64_t v)
 			n += s;
 		}
 	return n + (int)v;
+#endif
 }
 
 size_t fmt_hex(char *out, uint64_t v, int upper)

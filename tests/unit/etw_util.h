@@ -96,7 +96,7 @@ static inline void run_file(struct run *r, const char *path,
 		g->type = ev.type;
 		copy_str(g->call, sizeof g->call, ev.call);
 		copy_str(g->time, sizeof g->time, ev.time_text);
-		copy_str(g->raw, sizeof g->raw, ev.raw);
+		copy_str(g->raw, sizeof g->raw, ev_raw(&ev));
 		copy_str(g->errname, sizeof g->errname, ev.errname);
 		g->has_thread_name = ev.thread_name != NULL;
 		copy_str(g->thread_name, sizeof g->thread_name,
