@@ -67,7 +67,8 @@ static int said_nothing(struct capture *out, const struct analyse_options *o,
 		events += out->inputs[i].events;
 		lines += out->inputs[i].lines;
 	}
-	if (o->format == FMT_AUTO || events > 0 || bytes == 0 || out->fatal)
+	if (o->format == FMT_AUTO || events > 0 || bytes == 0 || out->fatal ||
+	    (format_framed(o->format) && lines > 0))
 		return 0;
 	ht_error_set(err, out->inputs[0].path ? out->inputs[0].path : "", 0,
 		     "read as --format %s, but no event was found in it "

@@ -654,6 +654,10 @@ struct etl_reader *etl_reader_open(FILE *f, const char *path,
 	r->path = xstrdup(path);
 	r->st = st;
 	r->fsize = (long long)ftello(f);
+	/* the file is read here, not through the input stream, which has
+	 * counted only what content detection looked at */
+	if (st && st->bytes < r->fsize)
+		st->bytes = r->fsize;
 	read_logfile(r);
 	if (!r->lf.have)
 		problem(r, ETL_BUFFER_HEADER, "%s", "no logfile header "

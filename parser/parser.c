@@ -8,9 +8,11 @@
 
 static const struct {
 	const char *name, *unit;
+	int framed;
 	const struct source_traits *traits;
 } formats[] = {
-#define FORMAT(id, name, unit, traits) [id] = { name, unit, &traits },
+#define FORMAT(id, name, unit, framed, traits) \
+	[id] = { name, unit, framed, &traits },
 #include "formats.def"
 #undef FORMAT
 };
@@ -24,6 +26,11 @@ const char *format_name(enum ht_format f)
 const char *format_unit(enum ht_format f)
 {
 	return (unsigned)f < NFORMATS ? formats[f].unit : "lines";
+}
+
+int format_framed(enum ht_format f)
+{
+	return (unsigned)f < NFORMATS && formats[f].framed;
 }
 
 int format_parse(const char *s, enum ht_format *f)

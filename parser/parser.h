@@ -8,12 +8,13 @@
 #include "../util/util.h"
 
 enum ht_format {
-#define FORMAT(id, name, unit, traits) id,
+#define FORMAT(id, name, unit, framed, traits) id,
 #include "formats.def"
 #undef FORMAT
 };
 const char *format_name(enum ht_format f);         /* "strace", ... */
 const char *format_unit(enum ht_format f);         /* "lines", ... */
+int format_framed(enum ht_format f);   /* formats.def's framed */
 int format_parse(const char *s, enum ht_format *f); /* -1 if unknown */
 
 #define TS_NONE INT64_MIN

@@ -4,7 +4,8 @@
 # read with zero problems; what the reader sees (logfile header, buffers,
 # CPUs, records per header type and per provider, first and last time) and
 # handletrail's input and capture lines (processes, threads) must equal
-# the golden tests/data/etl/real.expected; net.4.5.2.x64.etl must agree
+# the golden tests/data/etl/real.expected, and the report's bytes the
+# file's size; net.4.5.2.x64.etl must agree
 # with TraceEvent's own decoding (etl_baseline.py).
 # UPDATE=1 rewrites the golden.
 set -u
@@ -32,6 +33,11 @@ for f in $(cd "$R" && ls */*.etl) $(cd "$d" && find . -type f -name '*.etl' | so
 		{ echo "$f: problems:"; grep -E "^(buffers|problem):" "$d/one"; fail=1; }
 	cat "$d/one" >>"$out"
 	"$HT" --format etl "$p" 2>&1 | sed -n "s|$d/\./||; s|$R/||; /^input:/p; /^  skipped/p; /^capture:/p" >>"$out"
+	# the reader reads the file itself: its size is what was read
+	"$HT" --format etl --json "$d/j.json" "$p" >/dev/null 2>&1
+	size=$(stat -c %s "$p")
+	grep -q "\"bytes\": $size," "$d/j.json" ||
+		{ echo "$f: the report's bytes is not the file's $size"; fail=1; }
 	echo >>"$out"
 	n=$((n + 1))
 done
