@@ -20,6 +20,9 @@ struct etw_field {
 	 * value is printable ASCII without blanks (shown as it is), and num
 	 * is what etw_parse_int reads in it */
 	unsigned char plain, has_num;
+	/* a number's text is made on first read (etw_value): until then
+	 * base says how ('x', 'u', 'i'), and value names room for it */
+	char base;
 	int64_t num;
 };
 
@@ -63,6 +66,9 @@ static inline const char *etw_str(const struct etw_rec *r, uint32_t off)
 {
 	return r->buf + off;
 }
+/* f's text; a number's is made here, on first read, in room the record
+ * set aside for it (the record's text cache: no pointer moves) */
+const char *etw_value(const struct etw_rec *r, const struct etw_field *f);
 /* value of the field named name (case-insensitive), or NULL */
 const char *etw_field(const struct etw_rec *r, const char *name);
 /* the same for the n bytes at name (a name inside a longer string) */

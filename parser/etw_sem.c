@@ -488,7 +488,7 @@ static const struct etw_field *find_any(const struct etw_rec *r,
 static const char *field_any(const struct etw_rec *r, const char *names)
 {
 	const struct etw_field *f = find_any(r, names);
-	return f ? etw_str(r, f->value) : NULL;
+	return f ? etw_value(r, f) : NULL;
 }
 
 /* a binary decoder's number is taken as it is, not read back from its
@@ -500,7 +500,7 @@ static int int_field(const struct etw_rec *r, const char *names, int64_t *v)
 		*v = f->num;
 		return 0;
 	}
-	return f && etw_parse_int(etw_str(r, f->value), v) == 0 ? 0 : -1;
+	return f && etw_parse_int(etw_value(r, f), v) == 0 ? 0 : -1;
 }
 
 static uint64_t ptr_field(const struct etw_rec *r, const char *names)
@@ -757,7 +757,7 @@ static void render_raw(struct etw_sem *s, const struct etw_rec *r,
 	for (int i = 0; i < r->nfields && sb->len < 400; i++) {
 		const struct etw_field *f = &r->f[i];
 		const char *n = etw_str(r, f->name);
-		const char *v = etw_str(r, f->value);
+		const char *v = etw_value(r, f);
 		size_t nl = f->nl, vl = f->vl;
 		int quote = 0, ctl = 0;   /* blanks: quoted; controls: spaces */
 		for (size_t k = 0; !f->plain && k < vl; k++) {
@@ -1481,7 +1481,7 @@ static const char *which_field(const struct etw_rec *r, const char *list,
 			for (int i = 0; i < r->nfields; i++)
 				if (!strcasecmp(etw_str(r, r->f[i].name),
 						one)) {
-					*value = etw_str(r, r->f[i].value);
+					*value = etw_value(r, &r->f[i]);
 					return etw_str(r, r->f[i].name);
 				}
 		}

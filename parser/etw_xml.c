@@ -274,10 +274,33 @@ const struct etw_field *etw_find(const struct etw_rec *r, const char *name,
 	return NULL;
 }
 
+#define NUM_ROOM 22   /* "-" and 20 digits, or "0x" and 16, and a NUL */
+
+static size_t fmt_num(char *o, uint64_t v, char base)
+{
+	int neg = base == 'i' && (int64_t)v < 0;
+	return base == 'x' ? fmt_hex(o, v, 1) : fmt_dec(o, neg ? 0 - v : v, neg);
+}
+
+const char *etw_value(const struct etw_rec *r, const struct etw_field *f)
+{
+	if (f->base) {
+		/* the one write through a const record: its own text cache,
+		 * into room set aside when the field was added */
+		struct etw_field *m = (struct etw_field *)f;
+		char *o = r->buf + f->value;
+		size_t n = fmt_num(o, (uint64_t)f->num, f->base);
+		o[n] = '\0';
+		m->vl = (uint16_t)n;
+		m->base = 0;
+	}
+	return r->buf + f->value;
+}
+
 const char *etw_field_n(const struct etw_rec *r, const char *name, size_t n)
 {
 	const struct etw_field *f = etw_find(r, name, n);
-	return f ? r->buf + f->value : NULL;
+	return f ? etw_value(r, f) : NULL;
 }
 
 const char *etw_field(const struct etw_rec *r, const char *name)
@@ -293,6 +316,7 @@ static struct etw_field *new_field(struct etw_rec *r, uint32_t a, uint32_t b)
 	f->nl = (uint16_t)strlen(r->buf + a);
 	f->vl = (uint16_t)strlen(r->buf + b);
 	f->plain = f->has_num = 0;
+	f->base = 0;
 	f->num = 0;
 	return f;
 }
@@ -320,6 +344,7 @@ void etw_rec_field(struct etw_rec *r, const char *name, size_t nl,
 		f->nl = (uint16_t)nl;
 		f->vl = (uint16_t)vl;
 		f->plain = f->has_num = 0;
+		f->base = 0;
 		f->num = 0;
 		return;
 	}
@@ -333,37 +358,34 @@ void etw_rec_field(struct etw_rec *r, const char *name, size_t nl,
 void etw_rec_field_num(struct etw_rec *r, const char *name, size_t nl,
 		       uint64_t v, char base)
 {
-	size_t need = r->len + nl + 1 + 21 + 1;
+	size_t need = r->len + nl + 1 + NUM_ROOM;
+	char lazy = base;
 	if (r->nfields >= ETW_MAX_FIELDS || need > r->cap ||
 	    need > ETW_REC_MAX_BYTES) {
-		char t[24];
-		int neg = base == 'i' && (int64_t)v < 0;
-		size_t n = base == 'x' ? fmt_hex(t, v, 1) :
-			   fmt_dec(t, neg ? 0 - v : v, neg);
+		char t[NUM_ROOM];
 		int had = r->nfields;
-		etw_rec_field(r, name, nl, t, n);
+		etw_rec_field(r, name, nl, t, fmt_num(t, v, base));
 		if (r->nfields == had)
 			return;
-		r->f[had].plain = 0;   /* set below, as on the direct path */
 		r->nfields--;
+		lazy = 0;   /* made now, as the record had no room to spare */
 	} else {
-		/* the common case: name and digits written in place */
+		/* the common case: the name in place, room for the digits,
+		 * which most numbers are never asked for (only a story's
+		 * events show them) */
 		struct etw_field *f = &r->f[r->nfields];
 		f->name = (uint32_t)r->len;
 		memcpy(r->buf + f->name, name, nl);
 		r->buf[f->name + nl] = '\0';
 		f->value = f->name + (uint32_t)nl + 1;
-		char *o = r->buf + f->value;
-		int neg = base == 'i' && (int64_t)v < 0;
-		size_t n = base == 'x' ? fmt_hex(o, v, 1) :
-			   fmt_dec(o, neg ? 0 - v : v, neg);
-		o[n] = '\0';
-		r->len = f->value + n + 1;
+		r->buf[f->value] = '\0';
+		r->len = f->value + NUM_ROOM;
 		f->nl = (uint16_t)nl;
-		f->vl = (uint16_t)n;
+		f->vl = 0;
 	}
 	struct etw_field *f = &r->f[r->nfields++];
 	f->plain = 1;
+	f->base = lazy;
 	/* what etw_parse_int gives for the text: it wraps 16 hex digits to
 	 * int64 as this cast does, and refuses decimals from 2^64 - 6 up */
 	f->has_num = base != 'u' || v / 10 <= (UINT64_MAX - 9) / 10;
@@ -1088,7 +1110,7 @@ static void pv_dump_header(struct etw_rec *r, struct pv_state *pv)
 	const char *h[PV_NHDR];
 	for (int i = 0; i < PV_NHDR; i++)
 		h[i] = pv->field_of[i] >= 0 && pv->field_of[i] < r->nfields ?
-		       etw_str(r, r->f[pv->field_of[i]].value) : NULL;
+		       etw_value(r, &r->f[pv->field_of[i]]) : NULL;
 	int64_t v;
 	if (h[PV_PGUID])
 		r->provider_guid = r->f[pv->field_of[PV_PGUID]].value;

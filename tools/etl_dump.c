@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 		printf(" len %zu at 0x%llx+0x%x:", e.len, e.offset, e.boff);
 		for (int j = 0; j < rec.nfields; j++)
 			printf(" %s=%s", etw_str(&rec, rec.f[j].name),
-			       etw_str(&rec, rec.f[j].value));
+			       etw_value(&rec, &rec.f[j]));
 		if (rc < 0)
 			printf(" BAD: %s", rec.bad);
 		printf("\n");

@@ -652,16 +652,16 @@ static void test_number_fields(void)
 				snprintf(want, sizeof want, "%lld",
 					 (long long)vs[i]);
 			int64_t v = 0;
-			int parsed = f && etw_parse_int(etw_str(&r, f->value),
+			int parsed = f && etw_parse_int(etw_value(&r, f),
 							&v) == 0;
 			checked++;
-			if (!f || strcmp(etw_str(&r, f->value), want) ||
+			if (!f || strcmp(etw_value(&r, f), want) ||
 			    f->vl != strlen(want) || !f->plain ||
 			    f->has_num != parsed || (parsed && f->num != v)) {
 				bad++;
 				printf("  number field %c %s: text %s num %lld "
 				       "has_num %d parsed %d\n", bases[b], want,
-				       f ? etw_str(&r, f->value) : "(none)",
+				       f ? etw_value(&r, f) : "(none)",
 				       f ? (long long)f->num : 0,
 				       f ? f->has_num : -1, parsed);
 			}
