@@ -77,10 +77,10 @@ static char *put_digits(char *p, uint64_t v, int w)
 
 void etl_format_time(int64_t ft, char *buf, size_t n)
 {
-	/* callers keep ft in 1970-2255 (clamp_ft); the day's text is cached:
-	 * a trace spans few days and this runs once per record */
-	static int64_t cached_day = INT64_MIN;
-	static char day_text[12];
+	/* callers keep ft in 1970-2255 (clamp_ft); the second's text is
+	 * cached: records come many to a second and this runs for each */
+	static int64_t cached_sec = INT64_MIN;
+	static char sec_text[20];
 	if (n < 29) {
 		if (n)
 			buf[0] = '\0';
@@ -90,8 +90,8 @@ void etl_format_time(int64_t ft, char *buf, size_t n)
 	if (t < 0)
 		t = 0;
 	int64_t secs = t / 10000000, frac = t % 10000000;
-	int64_t days = secs / 86400, sod = secs % 86400;
-	if (days != cached_day) {
+	if (secs != cached_sec) {
+		int64_t days = secs / 86400, sod = secs % 86400;
 		/* civil from days (Howard Hinnant's algorithm) */
 		int64_t z = days + 719468;
 		int64_t era = z / 146097;
@@ -104,23 +104,23 @@ void etl_format_time(int64_t ft, char *buf, size_t n)
 		int64_t d = doy - (153 * mp + 2) / 5 + 1;
 		int64_t m = mp < 10 ? mp + 3 : mp - 9;
 		y += m <= 2;
-		char *q = put_digits(day_text, (uint64_t)y, 4);
+		char *q = put_digits(sec_text, (uint64_t)y, 4);
 		*q++ = '-';
 		q = put_digits(q, (uint64_t)m, 2);
 		*q++ = '-';
 		q = put_digits(q, (uint64_t)d, 2);
+		*q++ = 'T';
+		q = put_digits(q, (uint64_t)(sod / 3600), 2);
+		*q++ = ':';
+		q = put_digits(q, (uint64_t)(sod / 60 % 60), 2);
+		*q++ = ':';
+		q = put_digits(q, (uint64_t)(sod % 60), 2);
 		*q = '\0';
-		cached_day = days;
+		cached_sec = secs;
 	}
 	char *p = buf;
-	memcpy(p, day_text, 10);
-	p += 10;
-	*p++ = 'T';
-	p = put_digits(p, (uint64_t)(sod / 3600), 2);
-	*p++ = ':';
-	p = put_digits(p, (uint64_t)(sod / 60 % 60), 2);
-	*p++ = ':';
-	p = put_digits(p, (uint64_t)(sod % 60), 2);
+	memcpy(p, sec_text, 19);
+	p += 19;
 	*p++ = '.';
 	p = put_digits(p, (uint64_t)frac, 7);
 	*p++ = 'Z';
@@ -136,9 +136,16 @@ void etl_format_guid(const unsigned char *g, char *buf, size_t n)
 	static const signed char order[] = { 3, 2, 1, 0, -1, 5, 4, -1, 7, 6,
 					     -1, 8, 9, -1, 10, 11, 12, 13, 14,
 					     15 };
+	/* the last one's text is kept: a provider's records come in runs */
+	static unsigned char last[16];
+	static char last_text[39];
 	if (n < 39) {
 		if (n)
 			buf[0] = '\0';
+		return;
+	}
+	if (last_text[0] && !memcmp(g, last, 16)) {
+		memcpy(buf, last_text, 39);
 		return;
 	}
 	char *p = buf;
@@ -153,6 +160,8 @@ void etl_format_guid(const unsigned char *g, char *buf, size_t n)
 	}
 	*p++ = '}';
 	*p = '\0';
+	memcpy(last, g, 16);
+	memcpy(last_text, buf, 39);
 }
 
 /* ---- the reader ----------------------------------------------------------- */
