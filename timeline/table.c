@@ -489,6 +489,42 @@ static int ev_seq_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Both rings, oldest first, the newest TL_RING kept in d's; s is about
+ * to go, so the events dropped and s's ring are freed rather than left
+ * in s.  d's slots past its events keep buffers of their own (a ring
+ * grown before, or taken back from a spare number) or get freed ones. */
+static void ring_merge(struct numstate *d, struct numstate *s, long n)
+{
+	struct evcopy all[2 * TL_RING], spare[3 * TL_RING];
+	long m = 0, nsp = 0;
+	long dn = d->nring < TL_RING ? d->nring : TL_RING;
+	ring_reserve(d, TL_RING);
+	for (long j = 0; j < dn; j++)
+		all[m++] = d->ring[j];
+	for (long j = 0; j < n; j++)
+		all[m++] = s->ring[j];
+	qsort(all, (size_t)m, sizeof all[0], ev_seq_cmp);
+	long keep = m < TL_RING ? m : TL_RING;
+	for (long j = dn; j < TL_RING; j++)
+		spare[nsp++] = d->ring[j];
+	for (long j = n; j < s->ringcap; j++)
+		spare[nsp++] = s->ring[j];
+	for (long j = 0; j < m - keep; j++)
+		spare[nsp++] = all[j];
+	for (long j = 0; j < keep; j++)
+		d->ring[j] = all[m - keep + j];
+	long k = 0;
+	for (long j = keep; j < TL_RING; j++)
+		d->ring[j] = spare[k++];   /* (dn <= keep: there are enough) */
+	for (; k < nsp; k++)
+		evc_free(&spare[k]);
+	free(s->ring);
+	s->ring = NULL;
+	s->ringcap = 0;
+	s->nring = 0;
+	d->nring = keep;
+}
+
 /* Moves what src saw into dst: a provisional table (a task that printed
  * before its creator's clone returned, or two tasks the trace shows
  * sharing numbers).  Generations and events interleave by arrival. */
@@ -531,7 +567,7 @@ void table_merge(struct timeline *tl, struct table *dst, struct table *src)
 			if (!old || old->seq < tmp.seq)
 				rec_set(d, &tmp);
 		}
-		if (s->ring) {
+		if (s->nring) {
 			long n = s->nring < TL_RING ? s->nring : TL_RING;
 			for (long j = 0; j < n; j++) {
 				struct evcopy *e = &s->ring[j];
@@ -541,32 +577,7 @@ void table_merge(struct timeline *tl, struct table *dst, struct table *src)
 						break;
 					}
 			}
-			/* both rings, oldest first, the newest TL_RING kept */
-			struct evcopy all[2 * TL_RING];
-			long m = 0;
-			long dn = d->nring < TL_RING ? d->nring : TL_RING;
-			/* (written back below as TL_RING slots each) */
-			ring_reserve(d, TL_RING);
-			ring_reserve(s, TL_RING);
-			for (long j = 0; j < dn; j++)
-				all[m++] = d->ring[j];
-			for (long j = 0; j < n; j++)
-				all[m++] = s->ring[j];
-			qsort(all, (size_t)m, sizeof all[0], ev_seq_cmp);
-			/* all[] shares buffers with both rings: hand the
-			 * kept ones to d, the rest to s (freed with it) */
-			long keep = m < TL_RING ? m : TL_RING;
-			struct evcopy *sd = d->ring, *ss = s->ring;
-			struct evcopy nd[TL_RING], ns2[TL_RING];
-			memset(nd, 0, sizeof nd);
-			memset(ns2, 0, sizeof ns2);
-			for (long j = 0; j < keep; j++)
-				nd[j] = all[m - keep + j];
-			for (long j = 0; j < m - keep; j++)
-				ns2[j] = all[j];
-			memcpy(sd, nd, sizeof nd);
-			memcpy(ss, ns2, sizeof ns2);
-			d->nring = keep;
+			ring_merge(d, s, n);
 		}
 		d->npend += s->npend;
 		d->pinned += s->pinned;     /* pend_end unpins d from now on */
