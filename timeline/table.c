@@ -1,6 +1,7 @@
 /* timeline/table.c - handle tables: per-number state (generations, the
  * ring of recent events, what each thread last did), copies for fork and
  * merges for tasks that printed before their creator's clone returned. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -85,6 +86,47 @@ void ns_free(struct numstate *ns)
 	free(ns);
 }
 
+/* g as a new number's: gen_reset's fields, and create and close blank */
+static void gen_blank(struct gen *g)
+{
+	gen_reset(g);
+	evc_blank(&g->create);
+	evc_blank(&g->close);
+}
+
+/* A number no longer kept goes to the spares with its buffers (the
+ * ring's slots, the thread records, its generations' texts), otherwise
+ * as table_get's calloc leaves it: the ring's slots past nring are
+ * never read, so they keep their old text. */
+static void ns_release(struct timeline *tl, struct numstate *ns)
+{
+	if (tl->nspare_nums >= TL_SPARE_NUMS) {
+		ns_free(ns);
+		return;
+	}
+	struct evcopy *ring = ns->ring;
+	struct threc *recs = ns->recs;
+	int ringcap = ns->ringcap, caprecs = ns->caprecs;
+	/* the fields before and after the two generations, without
+	 * copying 1.3 KB of generations out and back */
+	_Static_assert(offsetof(struct numstate, prev) ==
+		       offsetof(struct numstate, cur) + sizeof(struct gen) &&
+		       offsetof(struct numstate, ring) ==
+		       offsetof(struct numstate, prev) + sizeof(struct gen),
+		       "cur and prev lie together before ring");
+	memset(ns, 0, offsetof(struct numstate, cur));
+	memset(&ns->ring, 0, sizeof *ns - offsetof(struct numstate, ring));
+	gen_blank(&ns->cur);
+	gen_blank(&ns->prev);
+	ns->ring = ring;
+	ns->ringcap = ringcap;
+	ns->recs = recs;
+	ns->caprecs = caprecs;
+	ns->lru_next = tl->spare_nums;
+	tl->spare_nums = ns;
+	tl->nspare_nums++;
+}
+
 void table_free(struct timeline *tl, struct table *t)
 {
 	if (!t)
@@ -95,7 +137,7 @@ void table_free(struct timeline *tl, struct table *t)
 			lru_unlink(tl, ns);
 			tl->nnums--;
 			tl->ninvolved -= ns->involved;
-			ns_free(ns);
+			ns_release(tl, ns);
 		}
 	}
 	imap_free(&t->nums);
@@ -103,6 +145,16 @@ void table_free(struct timeline *tl, struct table *t)
 	imap_del(&tl->tables, t->id, t);
 	DL_UNLINK(tl->live, tl->live_tail, t, prevt, next);
 	free(t);
+}
+
+void table_spares_free(struct timeline *tl)
+{
+	while (tl->spare_nums) {
+		struct numstate *ns = tl->spare_nums;
+		tl->spare_nums = ns->lru_next;
+		ns_free(ns);
+	}
+	tl->nspare_nums = 0;
 }
 
 struct numstate *table_find(struct table *t, int64_t h)
@@ -205,7 +257,7 @@ void table_evict(struct timeline *tl)
 		tl->nnums--;
 		tl->ninvolved -= ns->involved;
 		count_forgotten(tl, ns);
-		ns_free(ns);
+		ns_release(tl, ns);
 	}
 }
 
@@ -214,7 +266,14 @@ struct numstate *table_get(struct timeline *tl, struct table *t, int64_t h)
 	struct numstate *s = table_find(t, h);
 	if (s)
 		return s;
-	s = xcalloc(1, sizeof *s);
+	s = tl->spare_nums;
+	if (s) {
+		tl->spare_nums = s->lru_next;
+		tl->nspare_nums--;
+		s->lru_next = NULL;
+	} else {
+		s = xcalloc(1, sizeof *s);
+	}
 	s->h = h;
 	s->cwiu_finding = -1;
 	s->tab = t;

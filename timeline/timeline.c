@@ -63,6 +63,7 @@ void timeline_free(struct timeline *tl)
 	}
 	while (tl->live)
 		table_free(tl, tl->live);
+	table_spares_free(tl);
 	for (size_t i = 0; i < tl->nproc; i++)
 		free(tl->procv[i]);
 	free(tl->procv);
