@@ -169,6 +169,7 @@ void *imap_get(const struct imap *m, int64_t k);
 void imap_put(struct imap *m, int64_t k, void *v);
 void imap_del(struct imap *m, int64_t k, const void *v);
 void imap_free(struct imap *m);
+void imap_clear(struct imap *m);
 
 /* A stale-close still waiting for evidence. */
 struct upgrade {
@@ -356,6 +357,8 @@ struct timeline {
 	/* spares (TL_SPARE_*), linked by lru_next, next_all and next */
 	struct numstate *spare_nums;
 	int nspare_nums;
+	struct table *spare_tables;
+	int nspare_tables;
 
 	struct evcopy tmp, tmp2;   /* scratch copies */
 	struct strbuf sb;          /* scratch text */

@@ -28,7 +28,14 @@ static void lru_touch(struct timeline *tl, struct numstate *ns)
 
 struct table *table_new(struct timeline *tl, int64_t pid)
 {
-	struct table *t = xcalloc(1, sizeof *t);
+	struct table *t = tl->spare_tables;
+	if (t) {
+		tl->spare_tables = t->next;
+		tl->nspare_tables--;
+		t->next = NULL;
+	} else {
+		t = xcalloc(1, sizeof *t);
+	}
 	t->tl = tl;
 	t->id = ++tl->ntables;
 	imap_put(&tl->tables, t->id, t);
@@ -140,11 +147,25 @@ void table_free(struct timeline *tl, struct table *t)
 			ns_release(tl, ns);
 		}
 	}
-	imap_free(&t->nums);
-	free(t->up);
 	imap_del(&tl->tables, t->id, t);
 	DL_UNLINK(tl->live, tl->live_tail, t, prevt, next);
-	free(t);
+	if (tl->nspare_tables >= TL_SPARE_TABLES) {
+		imap_free(&t->nums);
+		free(t->up);
+		free(t);
+		return;
+	}
+	/* a spare: as calloc leaves it, but keeping a first-size number
+	 * map and the upgrade slots (read only below nup) */
+	struct imap nums = t->nums;
+	struct upgrade *up = t->up;
+	imap_clear(&nums);
+	memset(t, 0, sizeof *t);
+	t->nums = nums;
+	t->up = up;
+	t->next = tl->spare_tables;
+	tl->spare_tables = t;
+	tl->nspare_tables++;
 }
 
 void table_spares_free(struct timeline *tl)
@@ -155,6 +176,14 @@ void table_spares_free(struct timeline *tl)
 		ns_free(ns);
 	}
 	tl->nspare_nums = 0;
+	while (tl->spare_tables) {
+		struct table *t = tl->spare_tables;
+		tl->spare_tables = t->next;
+		imap_free(&t->nums);
+		free(t->up);
+		free(t);
+	}
+	tl->nspare_tables = 0;
 }
 
 struct numstate *table_find(struct table *t, int64_t h)
