@@ -359,6 +359,8 @@ struct timeline {
 	int nspare_nums;
 	struct table *spare_tables;
 	int nspare_tables;
+	struct task *spare_tasks;
+	int nspare_tasks;
 
 	struct evcopy tmp, tmp2;   /* scratch copies */
 	struct strbuf sb;          /* scratch text */

@@ -61,6 +61,10 @@ void timeline_free(struct timeline *tl)
 		free(t);
 		t = n;
 	}
+	while ((t = tl->spare_tasks) != NULL) {
+		tl->spare_tasks = t->next_all;
+		free(t);
+	}
 	while (tl->live)
 		table_free(tl, tl->live);
 	table_spares_free(tl);
@@ -183,7 +187,14 @@ static void task_set_table(struct task *t, struct table *tab)
 static struct task *task_new(struct timeline *tl, int64_t tid, int64_t key,
 			     struct proc *p, struct table *tab)
 {
-	struct task *t = xcalloc(1, sizeof *t);
+	struct task *t = tl->spare_tasks;
+	if (t) {
+		tl->spare_tasks = t->next_all;
+		tl->nspare_tasks--;
+		t->next_all = NULL;
+	} else {
+		t = xcalloc(1, sizeof *t);
+	}
 	t->tid = tid;
 	t->key = key;
 	t->alive = 1;
@@ -289,7 +300,16 @@ static void task_reap(struct timeline *tl, struct task *t)
 			free(p);
 		}
 	}
-	free(t);
+	pend_free(t->pend);     /* (both went when it died) */
+	held_free(t);
+	if (tl->nspare_tasks >= TL_SPARE_TASKS) {
+		free(t);
+		return;
+	}
+	memset(t, 0, sizeof *t);   /* a spare, as calloc leaves it */
+	t->next_all = tl->spare_tasks;
+	tl->spare_tasks = t;
+	tl->nspare_tasks++;
 }
 
 static void dead_add(struct timeline *tl, struct task *t)
