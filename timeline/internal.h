@@ -363,6 +363,7 @@ struct timeline {
 	int nspare_tasks;
 
 	struct evcopy tmp, tmp2;   /* scratch copies */
+	struct evcopy endev;       /* scratch: the event a table ends at */
 	struct strbuf sb;          /* scratch text */
 };
 

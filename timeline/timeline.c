@@ -89,6 +89,7 @@ void timeline_free(struct timeline *tl)
 	free(tl->gout);
 	evc_free(&tl->tmp);
 	evc_free(&tl->tmp2);
+	evc_free(&tl->endev);
 	sb_free(&tl->sb);
 	strpool_free(tl->pool);
 	strpool_free(tl->fpool);
@@ -1706,15 +1707,15 @@ static void table_leaks(struct timeline *tl, struct table *tab,
 static void table_end(struct timeline *tl, struct table *tab,
 		      const struct ht_event *ev, const struct task *by)
 {
-	struct evcopy exitcopy;
-	memset(&exitcopy, 0, sizeof exitcopy);
-	evc_set(tl, &exitcopy, ev, by, RO_EXIT, 0, -1, NULL);
-	table_leaks(tl, tab, &exitcopy, ev->type == EV_TASK_EXIT &&
+	/* (evc_set writes every field: a scratch copy, not one
+	 * allocated and freed per table) */
+	struct evcopy *exitcopy = &tl->endev;
+	evc_set(tl, exitcopy, ev, by, RO_EXIT, 0, -1, NULL);
+	table_leaks(tl, tab, exitcopy, ev->type == EV_TASK_EXIT &&
 		    ev->killed);
 	for (struct numstate *ns = table_next_open(tab, NULL); ns;
 	     ns = table_next_open(tab, ns))
 		end_gen(tl, tab, ns, &ns->cur, CK_END, -1, NULL);
-	evc_free(&exitcopy);
 	table_free(tl, tab);
 }
 
