@@ -39,6 +39,18 @@ static inline void clear_text(struct strbuf *sb)
 		sb->s[0] = '\0';
 }
 
+void evc_blank(struct evcopy *e)
+{
+	struct strbuf o = e->object, r = e->raw, k = e->stack;
+	memset(e, 0, sizeof *e);
+	e->object = o;
+	e->raw = r;
+	e->stack = k;
+	clear_text(&e->object);
+	clear_text(&e->raw);
+	clear_text(&e->stack);
+}
+
 static inline void put_capped(struct strbuf *sb, const char *s,
 			      size_t max)
 {

@@ -4,6 +4,8 @@
 #include <string.h>
 #include "internal.h"
 
+#define IMAP_FIRST 16  /* slots of a map's first arrays */
+
 static size_t imap_slot(int64_t k, size_t cap)
 {
 	uint64_t x = (uint64_t)k * 0x9E3779B97F4A7C15ULL;
@@ -26,7 +28,7 @@ void *imap_get(const struct imap *m, int64_t k)
 void imap_put(struct imap *m, int64_t k, void *v)
 {
 	if ((m->count + 1) * 2 > m->cap) {
-		size_t nc = m->cap ? m->cap * 2 : 16;
+		size_t nc = m->cap ? m->cap * 2 : IMAP_FIRST;
 		int64_t *nk = xcalloc(nc, sizeof *nk);
 		void **nv = xcalloc(nc, sizeof *nv);
 		for (size_t i = 0; i < m->cap; i++) {
@@ -87,4 +89,17 @@ void imap_free(struct imap *m)
 	free(m->keys);
 	free(m->vals);
 	memset(m, 0, sizeof *m);
+}
+
+/* Empty, as a new map: arrays grown past the first size are freed, so
+ * that the map grows, and its slots are walked, as a new one's would. */
+void imap_clear(struct imap *m)
+{
+	if (m->cap > IMAP_FIRST) {
+		imap_free(m);
+		return;
+	}
+	if (m->cap)
+		memset(m->vals, 0, m->cap * sizeof *m->vals);
+	m->count = 0;
 }

@@ -43,6 +43,13 @@
 #define TL_DEAD_KEEP 4096
 #endif
 #define TL_PROV_OBJS 65536  /* prov_objs is started afresh past this */
+/* Forgotten numbers, reaped tasks and ended tables kept for reuse, with
+ * their buffers, rather than freed and allocated again: a trace of many
+ * short processes ends a table and starts the next one all the time.
+ * Few, so that what they hold stays bounded. */
+#define TL_SPARE_NUMS 64
+#define TL_SPARE_TASKS 64
+#define TL_SPARE_TABLES 16
 /* Threads alive at once before the analysis stops (timeline_full): no
  * traced system gets near it, and it bounds what live tasks, their
  * tables and pending calls can cost (a few KB each). */
@@ -162,6 +169,7 @@ void *imap_get(const struct imap *m, int64_t k);
 void imap_put(struct imap *m, int64_t k, void *v);
 void imap_del(struct imap *m, int64_t k, const void *v);
 void imap_free(struct imap *m);
+void imap_clear(struct imap *m);
 
 /* A stale-close still waiting for evidence. */
 struct upgrade {
@@ -346,12 +354,23 @@ struct timeline {
 	struct timeline_stats st;
 	int finished;
 
+	/* spares (TL_SPARE_*), linked by lru_next, next_all and next */
+	struct numstate *spare_nums;
+	int nspare_nums;
+	struct table *spare_tables;
+	int nspare_tables;
+	struct task *spare_tasks;
+	int nspare_tasks;
+
 	struct evcopy tmp, tmp2;   /* scratch copies */
+	struct evcopy endev;       /* scratch: the event a table ends at */
 	struct strbuf sb;          /* scratch text */
 };
 
 /* evcopy.c */
 void evc_free(struct evcopy *e);
+/* e as calloc leaves it, but keeping its text buffers (emptied) */
+void evc_blank(struct evcopy *e);
 void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 	     const struct task *t, int role, int gen, int64_t h,
 	     const char *object);
@@ -394,6 +413,8 @@ const struct evcopy *ring_find(const struct numstate *ns, int gen, int role);
 struct threc *rec_find(struct numstate *ns, int64_t tid);
 void rec_set(struct numstate *ns, const struct evcopy *e);
 void ns_free(struct numstate *ns);
+/* frees the spare numbers and tables (timeline_free) */
+void table_spares_free(struct timeline *tl);
 /* forgets closed idle numbers while more than TL_NUMS_KEEP are kept */
 void table_evict(struct timeline *tl);
 /* a finding refers to a generation of ns */

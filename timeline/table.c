@@ -1,6 +1,7 @@
 /* timeline/table.c - handle tables: per-number state (generations, the
  * ring of recent events, what each thread last did), copies for fork and
  * merges for tasks that printed before their creator's clone returned. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
@@ -27,7 +28,14 @@ static void lru_touch(struct timeline *tl, struct numstate *ns)
 
 struct table *table_new(struct timeline *tl, int64_t pid)
 {
-	struct table *t = xcalloc(1, sizeof *t);
+	struct table *t = tl->spare_tables;
+	if (t) {
+		tl->spare_tables = t->next;
+		tl->nspare_tables--;
+		t->next = NULL;
+	} else {
+		t = xcalloc(1, sizeof *t);
+	}
 	t->tl = tl;
 	t->id = ++tl->ntables;
 	imap_put(&tl->tables, t->id, t);
@@ -85,6 +93,47 @@ void ns_free(struct numstate *ns)
 	free(ns);
 }
 
+/* g as a new number's: gen_reset's fields, and create and close blank */
+static void gen_blank(struct gen *g)
+{
+	gen_reset(g);
+	evc_blank(&g->create);
+	evc_blank(&g->close);
+}
+
+/* A number no longer kept goes to the spares with its buffers (the
+ * ring's slots, the thread records, its generations' texts), otherwise
+ * as table_get's calloc leaves it: the ring's slots past nring are
+ * never read, so they keep their old text. */
+static void ns_release(struct timeline *tl, struct numstate *ns)
+{
+	if (tl->nspare_nums >= TL_SPARE_NUMS) {
+		ns_free(ns);
+		return;
+	}
+	struct evcopy *ring = ns->ring;
+	struct threc *recs = ns->recs;
+	int ringcap = ns->ringcap, caprecs = ns->caprecs;
+	/* the fields before and after the two generations, without
+	 * copying 1.3 KB of generations out and back */
+	_Static_assert(offsetof(struct numstate, prev) ==
+		       offsetof(struct numstate, cur) + sizeof(struct gen) &&
+		       offsetof(struct numstate, ring) ==
+		       offsetof(struct numstate, prev) + sizeof(struct gen),
+		       "cur and prev lie together before ring");
+	memset(ns, 0, offsetof(struct numstate, cur));
+	memset(&ns->ring, 0, sizeof *ns - offsetof(struct numstate, ring));
+	gen_blank(&ns->cur);
+	gen_blank(&ns->prev);
+	ns->ring = ring;
+	ns->ringcap = ringcap;
+	ns->recs = recs;
+	ns->caprecs = caprecs;
+	ns->lru_next = tl->spare_nums;
+	tl->spare_nums = ns;
+	tl->nspare_nums++;
+}
+
 void table_free(struct timeline *tl, struct table *t)
 {
 	if (!t)
@@ -95,14 +144,46 @@ void table_free(struct timeline *tl, struct table *t)
 			lru_unlink(tl, ns);
 			tl->nnums--;
 			tl->ninvolved -= ns->involved;
-			ns_free(ns);
+			ns_release(tl, ns);
 		}
 	}
-	imap_free(&t->nums);
-	free(t->up);
 	imap_del(&tl->tables, t->id, t);
 	DL_UNLINK(tl->live, tl->live_tail, t, prevt, next);
-	free(t);
+	if (tl->nspare_tables >= TL_SPARE_TABLES) {
+		imap_free(&t->nums);
+		free(t->up);
+		free(t);
+		return;
+	}
+	/* a spare: as calloc leaves it, but keeping a first-size number
+	 * map and the upgrade slots (read only below nup) */
+	struct imap nums = t->nums;
+	struct upgrade *up = t->up;
+	imap_clear(&nums);
+	memset(t, 0, sizeof *t);
+	t->nums = nums;
+	t->up = up;
+	t->next = tl->spare_tables;
+	tl->spare_tables = t;
+	tl->nspare_tables++;
+}
+
+void table_spares_free(struct timeline *tl)
+{
+	while (tl->spare_nums) {
+		struct numstate *ns = tl->spare_nums;
+		tl->spare_nums = ns->lru_next;
+		ns_free(ns);
+	}
+	tl->nspare_nums = 0;
+	while (tl->spare_tables) {
+		struct table *t = tl->spare_tables;
+		tl->spare_tables = t->next;
+		imap_free(&t->nums);
+		free(t->up);
+		free(t);
+	}
+	tl->nspare_tables = 0;
 }
 
 struct numstate *table_find(struct table *t, int64_t h)
@@ -205,7 +286,7 @@ void table_evict(struct timeline *tl)
 		tl->nnums--;
 		tl->ninvolved -= ns->involved;
 		count_forgotten(tl, ns);
-		ns_free(ns);
+		ns_release(tl, ns);
 	}
 }
 
@@ -214,7 +295,14 @@ struct numstate *table_get(struct timeline *tl, struct table *t, int64_t h)
 	struct numstate *s = table_find(t, h);
 	if (s)
 		return s;
-	s = xcalloc(1, sizeof *s);
+	s = tl->spare_nums;
+	if (s) {
+		tl->spare_nums = s->lru_next;
+		tl->nspare_nums--;
+		s->lru_next = NULL;
+	} else {
+		s = xcalloc(1, sizeof *s);
+	}
 	s->h = h;
 	s->cwiu_finding = -1;
 	s->tab = t;
@@ -489,6 +577,42 @@ static int ev_seq_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Both rings, oldest first, the newest TL_RING kept in d's; s is about
+ * to go, so the events dropped and s's ring are freed rather than left
+ * in s.  d's slots past its events keep buffers of their own (a ring
+ * grown before, or taken back from a spare number) or get freed ones. */
+static void ring_merge(struct numstate *d, struct numstate *s, long n)
+{
+	struct evcopy all[2 * TL_RING], spare[3 * TL_RING];
+	long m = 0, nsp = 0;
+	long dn = d->nring < TL_RING ? d->nring : TL_RING;
+	ring_reserve(d, TL_RING);
+	for (long j = 0; j < dn; j++)
+		all[m++] = d->ring[j];
+	for (long j = 0; j < n; j++)
+		all[m++] = s->ring[j];
+	qsort(all, (size_t)m, sizeof all[0], ev_seq_cmp);
+	long keep = m < TL_RING ? m : TL_RING;
+	for (long j = dn; j < TL_RING; j++)
+		spare[nsp++] = d->ring[j];
+	for (long j = n; j < s->ringcap; j++)
+		spare[nsp++] = s->ring[j];
+	for (long j = 0; j < m - keep; j++)
+		spare[nsp++] = all[j];
+	for (long j = 0; j < keep; j++)
+		d->ring[j] = all[m - keep + j];
+	long k = 0;
+	for (long j = keep; j < TL_RING; j++)
+		d->ring[j] = spare[k++];   /* (dn <= keep: there are enough) */
+	for (; k < nsp; k++)
+		evc_free(&spare[k]);
+	free(s->ring);
+	s->ring = NULL;
+	s->ringcap = 0;
+	s->nring = 0;
+	d->nring = keep;
+}
+
 /* Moves what src saw into dst: a provisional table (a task that printed
  * before its creator's clone returned, or two tasks the trace shows
  * sharing numbers).  Generations and events interleave by arrival. */
@@ -531,7 +655,7 @@ void table_merge(struct timeline *tl, struct table *dst, struct table *src)
 			if (!old || old->seq < tmp.seq)
 				rec_set(d, &tmp);
 		}
-		if (s->ring) {
+		if (s->nring) {
 			long n = s->nring < TL_RING ? s->nring : TL_RING;
 			for (long j = 0; j < n; j++) {
 				struct evcopy *e = &s->ring[j];
@@ -541,32 +665,7 @@ void table_merge(struct timeline *tl, struct table *dst, struct table *src)
 						break;
 					}
 			}
-			/* both rings, oldest first, the newest TL_RING kept */
-			struct evcopy all[2 * TL_RING];
-			long m = 0;
-			long dn = d->nring < TL_RING ? d->nring : TL_RING;
-			/* (written back below as TL_RING slots each) */
-			ring_reserve(d, TL_RING);
-			ring_reserve(s, TL_RING);
-			for (long j = 0; j < dn; j++)
-				all[m++] = d->ring[j];
-			for (long j = 0; j < n; j++)
-				all[m++] = s->ring[j];
-			qsort(all, (size_t)m, sizeof all[0], ev_seq_cmp);
-			/* all[] shares buffers with both rings: hand the
-			 * kept ones to d, the rest to s (freed with it) */
-			long keep = m < TL_RING ? m : TL_RING;
-			struct evcopy *sd = d->ring, *ss = s->ring;
-			struct evcopy nd[TL_RING], ns2[TL_RING];
-			memset(nd, 0, sizeof nd);
-			memset(ns2, 0, sizeof ns2);
-			for (long j = 0; j < keep; j++)
-				nd[j] = all[m - keep + j];
-			for (long j = 0; j < m - keep; j++)
-				ns2[j] = all[j];
-			memcpy(sd, nd, sizeof nd);
-			memcpy(ss, ns2, sizeof ns2);
-			d->nring = keep;
+			ring_merge(d, s, n);
 		}
 		d->npend += s->npend;
 		d->pinned += s->pinned;     /* pend_end unpins d from now on */

@@ -61,8 +61,13 @@ void timeline_free(struct timeline *tl)
 		free(t);
 		t = n;
 	}
+	while ((t = tl->spare_tasks) != NULL) {
+		tl->spare_tasks = t->next_all;
+		free(t);
+	}
 	while (tl->live)
 		table_free(tl, tl->live);
+	table_spares_free(tl);
 	for (size_t i = 0; i < tl->nproc; i++)
 		free(tl->procv[i]);
 	free(tl->procv);
@@ -84,6 +89,7 @@ void timeline_free(struct timeline *tl)
 	free(tl->gout);
 	evc_free(&tl->tmp);
 	evc_free(&tl->tmp2);
+	evc_free(&tl->endev);
 	sb_free(&tl->sb);
 	strpool_free(tl->pool);
 	strpool_free(tl->fpool);
@@ -182,7 +188,14 @@ static void task_set_table(struct task *t, struct table *tab)
 static struct task *task_new(struct timeline *tl, int64_t tid, int64_t key,
 			     struct proc *p, struct table *tab)
 {
-	struct task *t = xcalloc(1, sizeof *t);
+	struct task *t = tl->spare_tasks;
+	if (t) {
+		tl->spare_tasks = t->next_all;
+		tl->nspare_tasks--;
+		t->next_all = NULL;
+	} else {
+		t = xcalloc(1, sizeof *t);
+	}
 	t->tid = tid;
 	t->key = key;
 	t->alive = 1;
@@ -288,7 +301,16 @@ static void task_reap(struct timeline *tl, struct task *t)
 			free(p);
 		}
 	}
-	free(t);
+	pend_free(t->pend);     /* (both went when it died) */
+	held_free(t);
+	if (tl->nspare_tasks >= TL_SPARE_TASKS) {
+		free(t);
+		return;
+	}
+	memset(t, 0, sizeof *t);   /* a spare, as calloc leaves it */
+	t->next_all = tl->spare_tasks;
+	tl->spare_tasks = t;
+	tl->nspare_tasks++;
 }
 
 static void dead_add(struct timeline *tl, struct task *t)
@@ -1685,15 +1707,15 @@ static void table_leaks(struct timeline *tl, struct table *tab,
 static void table_end(struct timeline *tl, struct table *tab,
 		      const struct ht_event *ev, const struct task *by)
 {
-	struct evcopy exitcopy;
-	memset(&exitcopy, 0, sizeof exitcopy);
-	evc_set(tl, &exitcopy, ev, by, RO_EXIT, 0, -1, NULL);
-	table_leaks(tl, tab, &exitcopy, ev->type == EV_TASK_EXIT &&
+	/* (evc_set writes every field: a scratch copy, not one
+	 * allocated and freed per table) */
+	struct evcopy *exitcopy = &tl->endev;
+	evc_set(tl, exitcopy, ev, by, RO_EXIT, 0, -1, NULL);
+	table_leaks(tl, tab, exitcopy, ev->type == EV_TASK_EXIT &&
 		    ev->killed);
 	for (struct numstate *ns = table_next_open(tab, NULL); ns;
 	     ns = table_next_open(tab, ns))
 		end_gen(tl, tab, ns, &ns->cur, CK_END, -1, NULL);
-	evc_free(&exitcopy);
 	table_free(tl, tab);
 }
 
