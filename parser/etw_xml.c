@@ -308,17 +308,30 @@ const char *etw_field(const struct etw_rec *r, const char *name)
 	return etw_field_n(r, name, strlen(name));
 }
 
-static struct etw_field *new_field(struct etw_rec *r, uint32_t a, uint32_t b)
+/* the next field: name and value at offsets a and b, of lengths nl, vl */
+static struct etw_field *new_field(struct etw_rec *r, uint32_t a, size_t nl,
+				   uint32_t b, size_t vl)
 {
 	struct etw_field *f = &r->f[r->nfields++];
 	f->name = a;
 	f->value = b;
-	f->nl = (uint16_t)strlen(r->buf + a);
-	f->vl = (uint16_t)strlen(r->buf + b);
+	f->nl = (uint16_t)nl;
+	f->vl = (uint16_t)vl;
 	f->plain = f->has_num = 0;
 	f->base = 0;
 	f->num = 0;
 	return f;
+}
+
+/* n bytes of room at the end of r's text, when it has them without
+ * growing past what a record holds: their offset, else 0 */
+static uint32_t room(struct etw_rec *r, size_t n)
+{
+	if (r->len + n > r->cap || r->len + n > ETW_REC_MAX_BYTES)
+		return 0;
+	uint32_t at = (uint32_t)r->len;
+	r->len += n;
+	return at;
 }
 
 void etw_rec_field(struct etw_rec *r, const char *name, size_t nl,
@@ -328,64 +341,54 @@ void etw_rec_field(struct etw_rec *r, const char *name, size_t nl,
 		r->cut = 1;
 		return;
 	}
-	size_t need = r->len + nl + 1 + vl + 1;
-	if (need <= r->cap && need <= ETW_REC_MAX_BYTES &&
-	    !memchr(name, 0, nl) && !memchr(val, 0, vl)) {
+	uint32_t a;
+	if (!memchr(name, 0, nl) && !memchr(val, 0, vl) &&
+	    (a = room(r, nl + 1 + vl + 1)) != 0) {
 		/* both fit (the common case, a field per call on the hot
 		 * paths): etw_rec_add's work without its checks twice */
-		struct etw_field *f = &r->f[r->nfields++];
-		f->name = (uint32_t)r->len;
-		memcpy(r->buf + f->name, name, nl);
-		r->buf[f->name + nl] = '\0';
-		f->value = f->name + (uint32_t)nl + 1;
-		memcpy(r->buf + f->value, val, vl);
-		r->buf[f->value + vl] = '\0';
-		r->len = need;
-		f->nl = (uint16_t)nl;
-		f->vl = (uint16_t)vl;
-		f->plain = f->has_num = 0;
-		f->base = 0;
-		f->num = 0;
+		uint32_t b = a + (uint32_t)nl + 1;
+		memcpy(r->buf + a, name, nl);
+		r->buf[a + nl] = '\0';
+		memcpy(r->buf + b, val, vl);
+		r->buf[b + vl] = '\0';
+		new_field(r, a, nl, b, vl);
 		return;
 	}
-	uint32_t a = etw_rec_add(r, name, nl);
+	a = etw_rec_add(r, name, nl);
 	uint32_t b = etw_rec_add(r, val, vl);
 	if ((nl && !a) || (vl && !b))
 		return;
-	new_field(r, a, b);
+	new_field(r, a, strlen(r->buf + a), b, strlen(r->buf + b));
 }
 
 void etw_rec_field_num(struct etw_rec *r, const char *name, size_t nl,
 		       uint64_t v, char base)
 {
-	size_t need = r->len + nl + 1 + NUM_ROOM;
-	char lazy = base;
-	if (r->nfields >= ETW_MAX_FIELDS || need > r->cap ||
-	    need > ETW_REC_MAX_BYTES) {
+	if (r->nfields >= ETW_MAX_FIELDS) {
+		r->cut = 1;
+		return;
+	}
+	struct etw_field *f;
+	uint32_t a = room(r, nl + 1 + NUM_ROOM);
+	if (a) {
+		/* the common case: the name in place and room for the
+		 * digits, which most numbers are never asked for (only a
+		 * story's events show them) */
+		memcpy(r->buf + a, name, nl);
+		r->buf[a + nl] = '\0';
+		r->buf[a + nl + 1] = '\0';
+		f = new_field(r, a, nl, a + (uint32_t)nl + 1, 0);
+		f->base = base;
+	} else {
+		/* no room to spare: the text now, as any field's */
 		char t[NUM_ROOM];
 		int had = r->nfields;
 		etw_rec_field(r, name, nl, t, fmt_num(t, v, base));
 		if (r->nfields == had)
 			return;
-		r->nfields--;
-		lazy = 0;   /* made now, as the record had no room to spare */
-	} else {
-		/* the common case: the name in place, room for the digits,
-		 * which most numbers are never asked for (only a story's
-		 * events show them) */
-		struct etw_field *f = &r->f[r->nfields];
-		f->name = (uint32_t)r->len;
-		memcpy(r->buf + f->name, name, nl);
-		r->buf[f->name + nl] = '\0';
-		f->value = f->name + (uint32_t)nl + 1;
-		r->buf[f->value] = '\0';
-		r->len = f->value + NUM_ROOM;
-		f->nl = (uint16_t)nl;
-		f->vl = 0;
+		f = &r->f[had];
 	}
-	struct etw_field *f = &r->f[r->nfields++];
 	f->plain = 1;
-	f->base = lazy;
 	/* what etw_parse_int gives for the text: it wraps 16 hex digits to
 	 * int64 as this cast does, and refuses decimals from 2^64 - 6 up */
 	f->has_num = base != 'u' || v / 10 <= (UINT64_MAX - 9) / 10;
