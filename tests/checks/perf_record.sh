@@ -18,6 +18,7 @@ w=$(mktemp -d "${TMPDIR:-/tmp}/ht-rec.XXXXXX")
 trap 'rm -rf "$w"' EXIT
 cc -std=c11 -D_GNU_SOURCE -pthread -O0 -o "$w/kb-socket" \
 	samples/src/kb-socket.c || exit 1
+cd "$w"   # the program writes kb-socket.log where it runs
 if ! perf record -q -e 'raw_syscalls:*' -e sched:sched_process_exec \
 	-e sched:sched_process_exit -e task:task_newtask -o "$w/perf.data" \
 	-- "$w/kb-socket" </dev/null >/dev/null 2>"$w/err"; then
