@@ -28,7 +28,7 @@ if [ "$what" = test ]; then
 	# checks (brings python3); strace: real captures; parallel: batch
 	# sharding; libxml2-utils/xz-utils/zstd: input checks; chromium:
 	# the HTML report in a browser; valgrind: memory check; 7zip: the
-	# real .etl in ../shared/etw-real/etwanalyzer/TraceLoggingTester.7z.
+	# real .etl archives of ../shared/etw-real/ (zip and 7z).
 	for p in groff-base strace python3-jsonschema parallel libxml2-utils \
 		 xz-utils zstd chromium valgrind 7zip; do
 		have_pkg "$p" || add "$p"

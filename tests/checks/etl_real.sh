@@ -15,11 +15,13 @@ R="$SHARED/etw-real"
 DUMP="$top/$BUILD/etl-dump"
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
-for z in "$R"/ms-perfview/*.zip; do
-	unzip -q -o "$z" -d "$d/$(basename "$z" .zip)" || { echo "unzip $z failed"; exit 1; }
-done
+# 7-Zip unpacks the zips too: one tool (tools/deps.sh installs it)
 z7=$(command -v 7zz || command -v 7z || command -v 7za || true)
-[ -n "$z7" ] || { echo "no 7z to unpack TraceLoggingTester.7z (apt-get install 7zip)"; exit 77; }
+[ -n "$z7" ] || { echo "no 7z to unpack the archives (apt-get install 7zip)"; exit 77; }
+for z in "$R"/ms-perfview/*.zip; do
+	"$z7" x -y -o"$d/$(basename "$z" .zip)" "$z" >/dev/null ||
+		{ echo "7z could not unpack $z"; exit 1; }
+done
 "$z7" x -y -o"$d/tlt" "$R/etwanalyzer/TraceLoggingTester.7z" >/dev/null ||
 	{ echo "7z failed"; exit 1; }
 out="$d/got"
