@@ -812,6 +812,14 @@ static const char *sem_raw(void *ctx)
 	return s->raw.s;
 }
 
+/* ev's raw text is what sem_raw makes of the last defer_raw's record */
+static void raw_later(struct etw_sem *s, struct ht_event *ev)
+{
+	ev->raw = NULL;
+	ev->raw_fn = sem_raw;
+	ev->raw_ctx = s;
+}
+
 static void defer_raw(struct etw_sem *s, const struct etw_rec *r,
 		      const char *prefix, const char *call,
 		      struct ht_event *ev)
@@ -820,9 +828,7 @@ static void defer_raw(struct etw_sem *s, const struct etw_rec *r,
 	s->raw_prefix = prefix;
 	s->raw_call = call;
 	s->raw_made = 0;
-	ev->raw = NULL;
-	ev->raw_fn = sem_raw;
-	ev->raw_ctx = s;
+	raw_later(s, ev);
 }
 
 static void ev_init(struct etw_sem *s, const struct etw_rec *r,
@@ -1244,9 +1250,7 @@ int etw_sem_more(struct etw_sem *s, const struct etw_rec *r,
 	ev->thread_name = s->more_name;
 	const struct pent *pp = map_get(&s->procs, (uint64_t)ev->pid, 0);
 	ev->program = pp ? pp->image : NULL;
-	ev->raw = NULL;   /* the same record's text (defer_raw's) */
-	ev->raw_fn = sem_raw;
-	ev->raw_ctx = s;
+	raw_later(s, ev);   /* the same record's text */
 	return 1;
 }
 

@@ -278,8 +278,8 @@ const struct etw_field *etw_find(const struct etw_rec *r, const char *name,
 
 static size_t fmt_num(char *o, uint64_t v, char base)
 {
-	int neg = base == 'i' && (int64_t)v < 0;
-	return base == 'x' ? fmt_hex(o, v, 1) : fmt_dec(o, neg ? 0 - v : v, neg);
+	return base == 'x' ? fmt_hex(o, v, 1) :
+	       base == 'i' ? fmt_int(o, (int64_t)v) : fmt_dec(o, v, 0);
 }
 
 const char *etw_value(const struct etw_rec *r, const struct etw_field *f)

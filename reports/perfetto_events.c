@@ -352,8 +352,9 @@ static void call_body(struct pf_stream *s, struct pf_slot *x,
 	if (ev->cpu >= 0)
 		jw_kint(&w, "cpu", ev->cpu);
 	where(&w, s, ev);
-	if (*ev_raw(ev))
-		pf_kstr_cap(&w, "raw", ev_raw(ev), RAW_CAP);
+	const char *raw = ev_raw(ev);
+	if (*raw)
+		pf_kstr_cap(&w, "raw", raw, RAW_CAP);
 	jw_end_obj(&w);
 	jw_end_obj(&w);
 }
@@ -439,8 +440,9 @@ static void instant(struct pf_stream *s, const struct ht_event *ev,
 	if (ev->cpu >= 0)
 		jw_kint(&w, "cpu", ev->cpu);
 	where(&w, s, ev);
-	if (*ev_raw(ev))
-		pf_kstr_cap(&w, "raw", ev_raw(ev), RAW_CAP);
+	const char *raw = ev_raw(ev);
+	if (*raw)
+		pf_kstr_cap(&w, "raw", raw, RAW_CAP);
 	jw_end_obj(&w);
 	jw_end_obj(&w);
 	if (a > s->t_end)

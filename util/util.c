@@ -218,9 +218,16 @@ void sb_put_dec(struct strbuf *sb, uint64_t v, int neg)
 	sb->s[sb->len] = '\0';
 }
 
+size_t fmt_int(char *out, int64_t v)
+{
+	return fmt_dec(out, v < 0 ? 0u - (uint64_t)v : (uint64_t)v, v < 0);
+}
+
 void sb_put_int(struct strbuf *sb, int64_t v)
 {
-	sb_put_dec(sb, v < 0 ? 0u - (uint64_t)v : (uint64_t)v, v < 0);
+	char *o = sb_reserve(sb, 22);
+	sb->len += fmt_int(o, v);
+	sb->s[sb->len] = '\0';
 }
 
 char *sb_detach(struct strbuf *sb)

@@ -86,6 +86,7 @@ void sb_put_int(struct strbuf *sb, int64_t v);   /* signed: "-42" */
 /* the same into out (room for 21 bytes), not terminated; the length */
 size_t fmt_hex(char *out, uint64_t v, int upper);   /* "0x1A4" */
 size_t fmt_dec(char *out, uint64_t v, int neg);     /* "-42" */
+size_t fmt_int(char *out, int64_t v);               /* signed: "-42" */
 char *sb_detach(struct strbuf *sb);  /* caller frees; sb is reset */
 
 /* String interning: equal strings share one copy, freed with the pool.
