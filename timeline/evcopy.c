@@ -39,6 +39,14 @@ static inline void clear_text(struct strbuf *sb)
 		sb->s[0] = '\0';
 }
 
+/* e's three texts emptied, their buffers kept */
+static void clear_texts(struct evcopy *e)
+{
+	clear_text(&e->object);
+	clear_text(&e->raw);
+	clear_text(&e->stack);
+}
+
 void evc_blank(struct evcopy *e)
 {
 	struct strbuf o = e->object, r = e->raw, k = e->stack;
@@ -46,9 +54,7 @@ void evc_blank(struct evcopy *e)
 	e->object = o;
 	e->raw = r;
 	e->stack = k;
-	clear_text(&e->object);
-	clear_text(&e->raw);
-	clear_text(&e->stack);
+	clear_texts(e);
 }
 
 static inline void put_capped(struct strbuf *sb, const char *s,
@@ -175,9 +181,7 @@ void evc_move(struct evcopy *dst, struct evcopy *src)
 	src->object = o;
 	src->raw = r;
 	src->stack = k;
-	clear_text(&src->object);
-	clear_text(&src->raw);
-	clear_text(&src->stack);
+	clear_texts(src);
 }
 
 /* The result as a person reads it: "0", "-1 EBADF", "? ERESTARTSYS",

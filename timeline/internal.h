@@ -50,6 +50,21 @@
 #define TL_SPARE_NUMS 64
 #define TL_SPARE_TASKS 64
 #define TL_SPARE_TABLES 16
+/* a spare list: HEAD linked through each node's LINK, N long; TAKE sets
+ * x to its first node (unlinked) or NULL */
+#define SPARE_TAKE(x, head, n, link) do {                              \
+		(x) = (head);                                          \
+		if (x) {                                               \
+			(head) = (x)->link;                            \
+			(n)--;                                         \
+			(x)->link = NULL;                              \
+		}                                                      \
+	} while (0)
+#define SPARE_GIVE(x, head, n, link) do {                              \
+		(x)->link = (head);                                    \
+		(head) = (x);                                          \
+		(n)++;                                                 \
+	} while (0)
 /* Threads alive at once before the analysis stops (timeline_full): no
  * traced system gets near it, and it bounds what live tasks, their
  * tables and pending calls can cost (a few KB each). */

@@ -28,14 +28,10 @@ static void lru_touch(struct timeline *tl, struct numstate *ns)
 
 struct table *table_new(struct timeline *tl, int64_t pid)
 {
-	struct table *t = tl->spare_tables;
-	if (t) {
-		tl->spare_tables = t->next;
-		tl->nspare_tables--;
-		t->next = NULL;
-	} else {
+	struct table *t;
+	SPARE_TAKE(t, tl->spare_tables, tl->nspare_tables, next);
+	if (!t)
 		t = xcalloc(1, sizeof *t);
-	}
 	t->tl = tl;
 	t->id = ++tl->ntables;
 	imap_put(&tl->tables, t->id, t);
@@ -129,9 +125,7 @@ static void ns_release(struct timeline *tl, struct numstate *ns)
 	ns->ringcap = ringcap;
 	ns->recs = recs;
 	ns->caprecs = caprecs;
-	ns->lru_next = tl->spare_nums;
-	tl->spare_nums = ns;
-	tl->nspare_nums++;
+	SPARE_GIVE(ns, tl->spare_nums, tl->nspare_nums, lru_next);
 }
 
 void table_free(struct timeline *tl, struct table *t)
@@ -163,27 +157,27 @@ void table_free(struct timeline *tl, struct table *t)
 	memset(t, 0, sizeof *t);
 	t->nums = nums;
 	t->up = up;
-	t->next = tl->spare_tables;
-	tl->spare_tables = t;
-	tl->nspare_tables++;
+	SPARE_GIVE(t, tl->spare_tables, tl->nspare_tables, next);
 }
 
 void table_spares_free(struct timeline *tl)
 {
-	while (tl->spare_nums) {
-		struct numstate *ns = tl->spare_nums;
-		tl->spare_nums = ns->lru_next;
+	struct numstate *ns;
+	struct table *t;
+	for (;;) {
+		SPARE_TAKE(ns, tl->spare_nums, tl->nspare_nums, lru_next);
+		if (!ns)
+			break;
 		ns_free(ns);
 	}
-	tl->nspare_nums = 0;
-	while (tl->spare_tables) {
-		struct table *t = tl->spare_tables;
-		tl->spare_tables = t->next;
+	for (;;) {
+		SPARE_TAKE(t, tl->spare_tables, tl->nspare_tables, next);
+		if (!t)
+			break;
 		imap_free(&t->nums);
 		free(t->up);
 		free(t);
 	}
-	tl->nspare_tables = 0;
 }
 
 struct numstate *table_find(struct table *t, int64_t h)
@@ -295,14 +289,9 @@ struct numstate *table_get(struct timeline *tl, struct table *t, int64_t h)
 	struct numstate *s = table_find(t, h);
 	if (s)
 		return s;
-	s = tl->spare_nums;
-	if (s) {
-		tl->spare_nums = s->lru_next;
-		tl->nspare_nums--;
-		s->lru_next = NULL;
-	} else {
+	SPARE_TAKE(s, tl->spare_nums, tl->nspare_nums, lru_next);
+	if (!s)
 		s = xcalloc(1, sizeof *s);
-	}
 	s->h = h;
 	s->cwiu_finding = -1;
 	s->tab = t;

@@ -188,14 +188,10 @@ static void task_set_table(struct task *t, struct table *tab)
 static struct task *task_new(struct timeline *tl, int64_t tid, int64_t key,
 			     struct proc *p, struct table *tab)
 {
-	struct task *t = tl->spare_tasks;
-	if (t) {
-		tl->spare_tasks = t->next_all;
-		tl->nspare_tasks--;
-		t->next_all = NULL;
-	} else {
+	struct task *t;
+	SPARE_TAKE(t, tl->spare_tasks, tl->nspare_tasks, next_all);
+	if (!t)
 		t = xcalloc(1, sizeof *t);
-	}
 	t->tid = tid;
 	t->key = key;
 	t->alive = 1;
@@ -308,9 +304,7 @@ static void task_reap(struct timeline *tl, struct task *t)
 		return;
 	}
 	memset(t, 0, sizeof *t);   /* a spare, as calloc leaves it */
-	t->next_all = tl->spare_tasks;
-	tl->spare_tasks = t;
-	tl->nspare_tasks++;
+	SPARE_GIVE(t, tl->spare_tasks, tl->nspare_tasks, next_all);
 }
 
 static void dead_add(struct timeline *tl, struct task *t)
