@@ -43,6 +43,11 @@ struct etw_rec {
 	 * fields an exporter did not name; ptr_size 4 or 8 (0 = 8) */
 	uint32_t payload, payload_len;
 	int ptr_size;
+	/* a binary decoder's layout the fields follow, else NULL: records
+	 * of one shape name the same fields in the same order (a short
+	 * payload only stops early), so what depends on the names alone
+	 * can be remembered per shape and field count */
+	const void *shape;
 	int nfields;
 	int cut;             /* fields or text dropped for size */
 	char bad[128];       /* why the header is unusable, or "" */

@@ -215,6 +215,24 @@ struct pent {
 	char *image;           /* ImageFileName of its start or rundown */
 };
 
+/* Which field of "A|B" a record of one shape and field count has, and
+ * which table row a record of one shape and header numbers is: looked
+ * up once, then remembered (names and shapes are static tables, so a
+ * pointer is its text). */
+#define MEMO_SLOTS 256
+struct field_memo {
+	const void *shape;
+	const char *names;
+	int nfields;
+	int idx;              /* -1: none of the names */
+};
+struct def_memo {
+	const void *shape;
+	int nfields;
+	long opcode, event_id, version;
+	const struct etw_def *def;   /* NULL: no row */
+};
+
 struct etw_sem {
 	struct input_stats *st;
 	const char *path;
@@ -246,6 +264,9 @@ struct etw_sem {
 	const char *raw_prefix, *raw_call;
 	int raw_made;
 	char errbuf[48];
+	/* answers that depend on a shaped record's names alone (etw.h) */
+	struct field_memo fmemo[MEMO_SLOTS];
+	struct def_memo dmemo[MEMO_SLOTS];
 };
 
 static void free_hent(void *v)
@@ -428,7 +449,7 @@ static int guid_is(const char *raw, const char *g)
 	}
 }
 
-static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
+static const struct etw_def *def_of(const struct etw_rec *r, int perfview)
 {
 	if (perfview) {
 		const char *en = etw_str(r, r->event_name);
@@ -470,9 +491,38 @@ static const struct etw_def *find_def(const struct etw_rec *r, int perfview)
 	return NULL;
 }
 
+static size_t memo_slot(const void *a, const void *b, long c)
+{
+	uint64_t k = (uint64_t)(uintptr_t)a ^ (uint64_t)(uintptr_t)b * 31 ^
+		     (uint64_t)c * 0x9E3779B97F4A7C15ull;
+	return (size_t)(k * 0x9E3779B97F4A7C15ull >> 56) & (MEMO_SLOTS - 1);
+}
+
+/* def_of, remembered for shaped records: what it reads (header numbers,
+ * the guids a layout implies, which fields there are) is the key */
+static const struct etw_def *find_def(struct etw_sem *s,
+				      const struct etw_rec *r, int perfview)
+{
+	if (!r->shape || r->cut || perfview)
+		return def_of(r, perfview);
+	struct def_memo *m = &s->dmemo[memo_slot(r->shape, NULL,
+						 r->opcode << 16 ^ r->event_id)];
+	if (m->shape != r->shape || m->nfields != r->nfields ||
+	    m->opcode != r->opcode || m->event_id != r->event_id ||
+	    m->version != r->version) {
+		m->shape = r->shape;
+		m->nfields = r->nfields;
+		m->opcode = r->opcode;
+		m->event_id = r->event_id;
+		m->version = r->version;
+		m->def = def_of(r, perfview);
+	}
+	return m->def;
+}
+
 /* the first field named by one of "A|B|C" (each name compared in place) */
-static const struct etw_field *find_any(const struct etw_rec *r,
-					const char *names)
+static const struct etw_field *find_names(const struct etw_rec *r,
+					  const char *names)
 {
 	while (*names) {
 		const char *bar = strchr(names, '|');
@@ -485,17 +535,41 @@ static const struct etw_field *find_any(const struct etw_rec *r,
 	return NULL;
 }
 
-static const char *field_any(const struct etw_rec *r, const char *names)
+/* find_names, remembered for shaped records; names is a static
+ * string (a literal or a table's) */
+static const struct etw_field *find_any(struct etw_sem *s,
+					const struct etw_rec *r,
+					const char *names)
 {
-	const struct etw_field *f = find_any(r, names);
+	if (!r->shape || r->cut)
+		return find_names(r, names);
+	struct field_memo *m = &s->fmemo[memo_slot(r->shape, names,
+						   r->nfields)];
+	if (m->shape != r->shape || m->names != names ||
+	    m->nfields != r->nfields) {
+		const struct etw_field *f = find_names(r, names);
+		m->shape = r->shape;
+		m->names = names;
+		m->nfields = r->nfields;
+		m->idx = f ? (int)(f - r->f) : -1;
+		return f;
+	}
+	return m->idx < 0 ? NULL : &r->f[m->idx];
+}
+
+static const char *field_any(struct etw_sem *s, const struct etw_rec *r,
+			     const char *names)
+{
+	const struct etw_field *f = find_any(s, r, names);
 	return f ? etw_value(r, f) : NULL;
 }
 
 /* a binary decoder's number is taken as it is, not read back from its
  * text */
-static int int_field(const struct etw_rec *r, const char *names, int64_t *v)
+static int int_field(struct etw_sem *s, const struct etw_rec *r,
+		     const char *names, int64_t *v)
 {
-	const struct etw_field *f = find_any(r, names);
+	const struct etw_field *f = find_any(s, r, names);
 	if (f && f->has_num) {
 		*v = f->num;
 		return 0;
@@ -503,16 +577,17 @@ static int int_field(const struct etw_rec *r, const char *names, int64_t *v)
 	return f && etw_parse_int(etw_value(r, f), v) == 0 ? 0 : -1;
 }
 
-static uint64_t ptr_field(const struct etw_rec *r, const char *names)
+static uint64_t ptr_field(struct etw_sem *s, const struct etw_rec *r,
+			  const char *names)
 {
 	int64_t v;
-	return int_field(r, names, &v) == 0 ? (uint64_t)v : 0;
+	return int_field(s, r, names, &v) == 0 ? (uint64_t)v : 0;
 }
 
 static const char *type_name(struct etw_sem *s, const struct etw_rec *r,
 			     int type)
 {
-	const char *tn = etw_field(r, "ObjectTypeName"); /* PerfView */
+	const char *tn = field_any(s, r, "ObjectTypeName"); /* PerfView */
 	if (tn && *tn)
 		return tn;
 	if (type >= 0 && (size_t)type < s->ntypes && s->types[type])
@@ -877,11 +952,11 @@ static int ob_handle(struct etw_sem *s, const struct etw_def *d,
 		     const struct etw_rec *r, struct ht_event *ev)
 {
 	int64_t h, type = -1;
-	if (int_field(r, d->handle, &h))
+	if (int_field(s, r, d->handle, &h))
 		goto bad;
 	h = handle_value(h);
-	uint64_t ptr = ptr_field(r, "Object");
-	int_field(r, "ObjectType", &type);
+	uint64_t ptr = ptr_field(s, r, "Object");
+	int_field(s, r, "ObjectType", &type);
 	const char *name = etw_field(r, "ObjectName");
 	const char *tn = type_name(s, r, (int)type);
 	if (!tn)
@@ -896,7 +971,7 @@ static int ob_handle(struct etw_sem *s, const struct etw_def *d,
 	if (d->role == R_OB_RUNDOWN || d->role == R_OB_RUNDOWN_END) {
 		/* rundown: the header pid is garbage (PerfView prints it
 		 * read at the wrong offset), the owner is in the payload */
-		if (int_field(r, "ProcessId", &pid) || pid < 0 ||
+		if (int_field(s, r, "ProcessId", &pid) || pid < 0 ||
 		    pid > 0xffffffffLL) {
 			s->rundown_no_owner++;
 			return 0;
@@ -978,8 +1053,8 @@ static int ob_dup(struct etw_sem *s, const struct etw_def *d,
 		  const struct etw_rec *r, struct ht_event *ev)
 {
 	int64_t sh, th, spid = r->pid, tpid = r->pid, type = -1;
-	if (int_field(r, "SourceHandle", &sh) ||
-	    int_field(r, "TargetHandle", &th)) {
+	if (int_field(s, r, "SourceHandle", &sh) ||
+	    int_field(s, r, "TargetHandle", &th)) {
 		input_stats_skip(s->st, r->line, "event %ld: DuplicateHandle "
 				 "without SourceHandle/TargetHandle",
 				 r->index);
@@ -995,10 +1070,10 @@ static int ob_dup(struct etw_sem *s, const struct etw_def *d,
 	th = handle_value(th);
 	/* v3 adds SourceProcessId; PerfView prints TargetProcessId as
 	 * "TargetHandleID" (etw-formats.md 2.1) */
-	int_field(r, "SourceProcessId", &spid);
-	int_field(r, "TargetProcessId|TargetHandleID", &tpid);
-	uint64_t ptr = ptr_field(r, "Object");
-	int_field(r, "ObjectType", &type);
+	int_field(s, r, "SourceProcessId", &spid);
+	int_field(s, r, "TargetProcessId|TargetHandleID", &tpid);
+	uint64_t ptr = ptr_field(s, r, "Object");
+	int_field(s, r, "ObjectType", &type);
 	const char *tn = type_name(s, r, (int)type);
 	if (!tn)
 		s->unknown_types++;
@@ -1157,15 +1232,15 @@ static int task_event(struct etw_sem *s, const struct etw_def *d,
 	/* tracerpt: the header names the creating thread and the payload
 	 * the new task; PerfView's header already names the new task and
 	 * the creator is in ParentThreadID/ParentProcessID */
-	int_field(r, "ProcessId", &pid);
+	int_field(s, r, "ProcessId", &pid);
 	if (thread)
-		int_field(r, "TThreadId|ThreadId", &tid);
+		int_field(s, r, "TThreadId|ThreadId", &tid);
 	else
 		tid = -1;
-	int_field(r, "ParentId|ParentProcessId", &ppid);
-	int_field(r, "ParentThreadId", &ptid);
-	const char *name = thread ? field_any(r, "ThreadName") : NULL;
-	const char *image = thread ? NULL : field_any(r, "ImageFileName");
+	int_field(s, r, "ParentId|ParentProcessId", &ppid);
+	int_field(s, r, "ParentThreadId", &ptid);
+	const char *name = thread ? field_any(s, r, "ThreadName") : NULL;
+	const char *image = thread ? NULL : field_any(s, r, "ImageFileName");
 	if (image && *image && pid >= 0 && d->role != R_PROC_END) {
 		struct pent *pe = pent_get(s, pid);
 		if (!pe->image || strcmp(pe->image, image) != 0) {
@@ -1299,12 +1374,12 @@ static int sock_event(struct etw_sem *s, const struct etw_def *d,
 		      const struct etw_rec *r, struct ht_event *ev)
 {
 	int64_t h, err = 0, pid = r->pid;
-	if (int_field(r, d->handle, &h)) {
+	if (int_field(s, r, d->handle, &h)) {
 		input_stats_skip(s->st, r->line, "event %ld: %s without %s",
 				 r->index, d->call, d->handle);
 		return 0;
 	}
-	int_field(r, d->error, &err);
+	int_field(s, r, d->error, &err);
 	if (r->pid < 0 || r->tid < 0) {
 		input_stats_skip(s->st, r->line, "event %ld: %s without the "
 				 "process and thread id of its header",
@@ -1372,7 +1447,7 @@ static int sock_event(struct etw_sem *s, const struct etw_def *d,
 		int64_t nh;
 		event_add_effect(ev, EFF_USE, EF_SOCKET_ONLY, h, -1,
 		       e && e->open ? e->desc : NULL);
-		if (err || int_field(r, d->handle2, &nh))
+		if (err || int_field(s, r, d->handle2, &nh))
 			break;
 		struct hent *n = hent_get(s, pid, nh, 0);
 		if (n && n->open && n->by_ob) {
@@ -1404,9 +1479,9 @@ static int afd_event(struct etw_sem *s, const struct etw_def *d,
 		     const struct etw_rec *r, struct ht_event *ev)
 {
 	int64_t ee = -1, st = 0;
-	int_field(r, "EnterExit", &ee);
-	int_field(r, "Status", &st);
-	uint64_t ep = ptr_field(r, "Endpoint");
+	int_field(s, r, "EnterExit", &ee);
+	int_field(s, r, "Status", &st);
+	uint64_t ep = ptr_field(s, r, "Endpoint");
 	if (!ep)
 		return 0;
 	struct tent *t;
@@ -1636,7 +1711,7 @@ int etw_sem_event(struct etw_sem *s, const struct etw_rec *r,
 {
 	int perfview = s->st->format == FMT_PERFVIEW_XML;
 	sweep_closed(s);
-	const struct etw_def *d = find_def(r, perfview);
+	const struct etw_def *d = find_def(s, r, perfview);
 	if (!d)
 		return app_event(s, r, ev);
 	switch (d->role) {
@@ -1649,8 +1724,8 @@ int etw_sem_event(struct etw_sem *s, const struct etw_rec *r,
 		return ob_dup(s, d, r, ev);
 	case R_OB_TYPE: {
 		int64_t type;
-		const char *tn = field_any(r, "TypeName|ObjectTypeName");
-		if (int_field(r, "ObjectType", &type) == 0)
+		const char *tn = field_any(s, r, "TypeName|ObjectTypeName");
+		if (int_field(s, r, "ObjectType", &type) == 0)
 			set_type(s, (int)type, tn);
 		return 0;
 	}
