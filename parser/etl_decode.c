@@ -39,10 +39,17 @@ struct lfield {
 };
 static struct lfield lfields[NLAYOUTS][LAYOUT_MAX_FIELDS];
 static int nlfields[NLAYOUTS];
+/* each kernel group's rows, as bits in table order, and its entry in
+ * groups[] (or -1): a record looks only at its own group's rows */
+static uint64_t group_rows[256];
+static signed char group_at[256];
 static pthread_once_t lfields_once = PTHREAD_ONCE_INIT;
+
+static void index_groups(void);
 
 static void parse_layouts(void)
 {
+	index_groups();
 	for (size_t i = 0; i < NLAYOUTS; i++) {
 		int optional = 0, n = 0;
 		for (const char *s = layouts[i].fields; *s;) {
@@ -103,6 +110,18 @@ static const struct {
 	{ 0x1B, "Kernel/SplitIo", NULL },
 	{ 0x1C, "Kernel/ThreadPool", NULL },
 };
+
+static void index_groups(void)
+{
+	_Static_assert(NLAYOUTS <= 64, "group_rows holds 64 rows");
+	memset(group_at, -1, sizeof group_at);
+	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+		if (group_at[groups[i].group & 255] < 0)
+			group_at[groups[i].group & 255] = (signed char)i;
+	for (size_t i = 0; i < NLAYOUTS; i++)
+		if (layouts[i].kernel)
+			group_rows[layouts[i].group & 255] |= 1ull << i;
+}
 
 /* manifest providers handletrail knows by name */
 static const struct {
@@ -401,6 +420,7 @@ static int by_layout(const struct etl_record *e, size_t li,
 	struct cur c = { e->payload, e->len, 0, e->ptr64 };
 	uint32_t lenval = 0;
 	pthread_once(&lfields_once, parse_layouts);
+	r->shape = &layouts[li];
 	for (int i = 0; i < nlfields[li]; i++) {
 		const struct lfield *f = &lfields[li][i];
 		if (f->optional && c.k >= c.n)
@@ -643,24 +663,35 @@ bad:
 
 /* ---- the record --------------------------------------------------------------- */
 
+static int layout_fits(const struct etl_layout *l, int num,
+		       unsigned version)
+{
+	return num >= l->lo && num <= l->hi && (int)version >= l->vmin &&
+	       (int)version <= l->vmax;
+}
+
 /* g: the record's guid as text, for a manifest event's layout */
 static const struct etl_layout *find_layout(const struct etl_record *e,
 					    const char *g)
 {
-	int kernel = is_kernel_htype(e->htype);
+	pthread_once(&lfields_once, parse_layouts);
+	if (is_kernel_htype(e->htype)) {
+		for (uint64_t m = group_rows[e->group & 255]; m; m &= m - 1) {
+			const struct etl_layout *l =
+				&layouts[__builtin_ctzll(m)];
+			if (l->group == e->group &&
+			    layout_fits(l, e->type, e->version))
+				return l;
+		}
+		return NULL;
+	}
 	for (size_t i = 0; i < NLAYOUTS; i++) {
 		const struct etl_layout *l = &layouts[i];
-		if (l->kernel != kernel)
-			continue;
-		int num = kernel ? e->type : e->id;
 		/* g is "{...}", the table's guids have no braces */
-		if (kernel ? l->group != e->group :
-		    strncmp(l->guid, g + 1, 36) != 0)
-			continue;
-		if (num < l->lo || num > l->hi || (int)e->version < l->vmin ||
-		    (int)e->version > l->vmax)
-			continue;
-		return l;
+		if (!l->kernel && l->guid[0] == g[1] &&
+		    !strncmp(l->guid, g + 1, 36) &&
+		    layout_fits(l, e->id, e->version))
+			return l;
 	}
 	return NULL;
 }
@@ -684,14 +715,12 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r,
 		r->opcode = e->type;
 		r->provider_guid = etw_rec_add(r, SYSTEM_TRACE,
 					       strlen(SYSTEM_TRACE));
-		for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
-			if (groups[i].group == e->group) {
-				if (groups[i].guid)
-					r->event_guid = etw_rec_add(r,
-						groups[i].guid,
-						strlen(groups[i].guid));
-				break;   /* a group is listed once */
-			}
+		pthread_once(&lfields_once, parse_layouts);
+		int gi = e->group >= 0 && e->group < 256 ?
+			 group_at[e->group] : -1;
+		if (gi >= 0 && groups[gi].guid)
+			r->event_guid = etw_rec_add(r, groups[gi].guid,
+						    strlen(groups[gi].guid));
 	} else if (is_event_htype(e->htype)) {
 		etl_format_guid(e->guid, g, sizeof g);
 		r->event_id = e->id;
