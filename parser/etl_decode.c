@@ -228,15 +228,25 @@ struct cur {
 
 /* UTF-16LE (NUL-terminated within n bytes, or all n) as UTF-8 in sb, at
  * most about 2048 bytes of it; returns the bytes consumed, or -1 without
- * a NUL when one is needed.  The text goes to sb by the chunk. */
+ * a NUL when one is needed.  The text is written in place: room for all
+ * of it (3 bytes a unit at most) is made first. */
+#define UTF16_CAP 2048
 static long utf16(struct strbuf *sb, const unsigned char *p, size_t n,
 		  int need_nul)
 {
-	char out[256];
-	size_t k = 0, have = 0;
+	size_t len0 = sb->len;
+	size_t lim = len0 < UTF16_CAP ? UTF16_CAP - len0 : 0;
+	size_t want = n / 2 * 3 + 4 < lim + 4 ? n / 2 * 3 + 4 : lim + 4;
+	char *o = sb_reserve(sb, want), *end = o + lim;
+	size_t k = 0;
 	long rc = need_nul ? -1 : -2;   /* -2: all n bytes, k */
 	for (; k + 2 <= n; k += 2) {
 		uint32_t c = le16(p + k);
+		if (c - 1 < 0x7F) {   /* ASCII but NUL: most names */
+			if (o < end)
+				*o++ = (char)c;
+			continue;   /* past the cap: only the length matters */
+		}
 		if (!c) {
 			rc = (long)(k + 2);
 			break;
@@ -249,34 +259,27 @@ static long utf16(struct strbuf *sb, const unsigned char *p, size_t n,
 		} else if (c >= 0xD800 && c < 0xE000) {
 			c = 0xFFFD;
 		}
-		if (sb->len + have >= 2048)
-			continue;   /* past the cap: only the length matters */
-		if (have + 4 > sizeof out) {
-			sb_add(sb, out, have);
-			have = 0;
-		}
-		char *o = out + have;
-		if (c < 0x80) {
-			o[0] = (char)c;
-			have += 1;
-		} else if (c < 0x800) {
+		if (o >= end)
+			continue;
+		if (c < 0x800) {
 			o[0] = (char)(0xC0 | c >> 6);
 			o[1] = (char)(0x80 | (c & 63));
-			have += 2;
+			o += 2;
 		} else if (c < 0x10000) {
 			o[0] = (char)(0xE0 | c >> 12);
 			o[1] = (char)(0x80 | (c >> 6 & 63));
 			o[2] = (char)(0x80 | (c & 63));
-			have += 3;
+			o += 3;
 		} else {
 			o[0] = (char)(0xF0 | c >> 18);
 			o[1] = (char)(0x80 | (c >> 12 & 63));
 			o[2] = (char)(0x80 | (c >> 6 & 63));
 			o[3] = (char)(0x80 | (c & 63));
-			have += 4;
+			o += 4;
 		}
 	}
-	sb_add(sb, out, have);
+	sb->len = (size_t)(o - sb->s);
+	sb->s[sb->len] = '\0';
 	return rc == -2 ? (long)k : rc;
 }
 
@@ -707,8 +710,7 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r,
 	r->version = e->version;
 	r->opcode = e->opcode;
 	r->task = e->task;
-	etl_format_time(e->ft, t, sizeof t);
-	r->time_text = etw_rec_add(r, t, strlen(t));
+	r->time_text = etw_rec_add(r, t, etl_format_time(e->ft, t, sizeof t));
 	if (is_kernel_htype(e->htype)) {
 		/* most records: their guid is not needed as text */
 		r->event_id = 0;

@@ -75,7 +75,7 @@ static char *put_digits(char *p, uint64_t v, int w)
 	return p + w;
 }
 
-void etl_format_time(int64_t ft, char *buf, size_t n)
+size_t etl_format_time(int64_t ft, char *buf, size_t n)
 {
 	/* callers keep ft in 1970-2255 (clamp_ft); the second's text is
 	 * cached: records come many to a second and this runs for each */
@@ -84,7 +84,7 @@ void etl_format_time(int64_t ft, char *buf, size_t n)
 	if (n < 29) {
 		if (n)
 			buf[0] = '\0';
-		return;
+		return 0;
 	}
 	int64_t t = ft - FILETIME_UNIX_EPOCH;
 	if (t < 0)
@@ -118,13 +118,23 @@ void etl_format_time(int64_t ft, char *buf, size_t n)
 		*q = '\0';
 		cached_sec = secs;
 	}
+	/* the fraction's seven digits: one, then three pairs */
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324"
+		"25262728293031323334353637383940414243444546474849"
+		"50515253545556575859606162636465666768697071727374"
+		"75767778798081828384858687888990919293949596979899";
 	char *p = buf;
 	memcpy(p, sec_text, 19);
-	p += 19;
-	*p++ = '.';
-	p = put_digits(p, (uint64_t)frac, 7);
-	*p++ = 'Z';
-	*p = '\0';
+	p[19] = '.';
+	p[20] = (char)('0' + frac / 1000000);
+	uint32_t f = (uint32_t)(frac % 1000000);
+	memcpy(p + 21, pairs + f / 10000 * 2, 2);
+	memcpy(p + 23, pairs + f / 100 % 100 * 2, 2);
+	memcpy(p + 25, pairs + f % 100 * 2, 2);
+	p[27] = 'Z';
+	p[28] = '\0';
+	return 28;
 }
 
 static const char hexd[] = "0123456789abcdef";
@@ -392,12 +402,22 @@ static int64_t clamp_ft(__int128 v)
 	return v < FT_MIN ? FT_MIN : v > FT_MAX ? FT_MAX : (int64_t)v;
 }
 
+/* tick distances whose product with 10^7 fits an int64 */
+#define TICKS_NARROW (INT64_MAX / 10000000)
+
 static int64_t to_filetime(const struct etl_reader *r, int64_t ticks)
 {
 	const struct etl_logfile *lf = &r->lf;
 	if (lf->clock_type == 2 || lf->perf_freq <= 0)
 		return clamp_ft(ticks);   /* system time: already a FILETIME */
 	__int128 d = (__int128)ticks - lf->start_ticks;
+	if (d > -TICKS_NARROW && d < TICKS_NARROW) {
+		/* the common case, in 64 bits: a 128-bit division is slow */
+		int64_t t64 = (int64_t)d * 10000000, q64 = t64 / lf->perf_freq;
+		if (t64 < 0 && t64 % lf->perf_freq)
+			q64--;
+		return clamp_ft((__int128)lf->start_time + q64);
+	}
 	__int128 t = d * 10000000;
 	__int128 q = t / lf->perf_freq;
 	if (t < 0 && t % lf->perf_freq)
