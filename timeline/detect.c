@@ -9,6 +9,10 @@
 
 #define TL_MAX_FINDINGS 100000
 
+static void ginfo_hold(struct timeline *tl, struct cand *c, int k,
+		       struct table *t, struct numstate *ns, int id);
+static void ginfo_unhold(struct timeline *tl, struct cand *c, int firm);
+
 static const struct {
 	const char *name;
 	enum severity sev;
@@ -189,6 +193,7 @@ long finding_new(struct timeline *tl, enum finding_kind k,
 	tl->fmeta = p;
 	memset(&tl->fmeta[tl->nfind], 0, sizeof *tl->fmeta);
 	tl->fmeta[tl->nfind].cause = -1;
+	tl->fmeta[tl->nfind].order = tl->norder++;
 	struct finding *f = &tl->findings[tl->nfind];
 	memset(f, 0, sizeof *f);
 	f->id = (int)tl->nfind + 1;
@@ -416,9 +421,29 @@ static long root_of(const struct timeline *tl, long i)
 /* Stale closes no failure proved harmful are judged now (a note, or a
  * hand-off left out); withdrawn findings and failures go; the rest get
  * their ids, and each consequence points to its root. */
+/* findings by detection order (a candidate made later keeps the place
+ * it had when seen) */
+struct ord {
+	long order, i;
+};
+static int by_order(const void *a, const void *b)
+{
+	long x = ((const struct ord *)a)->order;
+	long y = ((const struct ord *)b)->order;
+	return (x > y) - (x < y);
+}
+
 void findings_settle(struct timeline *tl)
 {
 	size_t n = tl->nfind;
+	/* candidates no failure proved: hand-offs */
+	for (size_t i = 0; i < tl->ncands; i++)
+		if (tl->cands[i].refs > 0 &&
+		    tl->cands[i].fi == CAND_UNMADE) {
+			tl->cands[i].fi = CAND_GONE;
+			tl->st.handoffs++;
+			ginfo_unhold(tl, &tl->cands[i], 0);
+		}
 	/* a stale close whose consequence was proven harmful is proven */
 	for (size_t i = 0; i < n; i++) {
 		const struct fmeta *m = &tl->fmeta[i];
@@ -463,8 +488,15 @@ void findings_settle(struct timeline *tl)
 		}
 	long *newid = xcalloc(n + 1, sizeof *newid);
 	int *ncons = xcalloc(n + 1, sizeof *ncons);
-	long k = 0;
+	struct ord *byord = xcalloc(n + 1, sizeof *byord);
 	for (size_t i = 0; i < n; i++) {
+		byord[i].order = tl->fmeta[i].order;
+		byord[i].i = (long)i;
+	}
+	qsort(byord, n, sizeof *byord, by_order);
+	long k = 0;
+	for (size_t j = 0; j < n; j++) {
+		size_t i = (size_t)byord[j].i;
 		if (tl->fmeta[i].dropped) {
 			free(tl->findings[i].chain);
 			newid[i] = 0;
@@ -491,7 +523,8 @@ void findings_settle(struct timeline *tl)
 		if (newid[i])
 			at += ncons[i];
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t j = 0; j < n; j++) {
+		size_t i = (size_t)byord[j].i;
 		struct finding *f = &tl->findings[i];
 		if (!newid[i] || !f->caused_by)
 			continue;
@@ -500,19 +533,27 @@ void findings_settle(struct timeline *tl)
 		((int *)rf->consequences)[rf->nconsequences++] =
 			(int)newid[i];
 	}
-	size_t w = 0;
-	for (size_t i = 0; i < n; i++) {
+	/* kept ones in id order */
+	struct finding *nf = xcalloc((size_t)k + 1, sizeof *nf);
+	struct fmeta *nm = xcalloc((size_t)k + 1, sizeof *nm);
+	for (size_t j = 0; j < n; j++) {
+		size_t i = (size_t)byord[j].i;
 		if (!newid[i])
 			continue;
-		tl->findings[w] = tl->findings[i];
-		tl->findings[w].id = (int)newid[i];
-		tl->fmeta[w] = tl->fmeta[i];
-		w++;
+		nf[newid[i] - 1] = tl->findings[i];
+		nf[newid[i] - 1].id = (int)newid[i];
+		nm[newid[i] - 1] = tl->fmeta[i];
 	}
-	tl->nfind = w;
+	free(tl->findings);
+	free(tl->fmeta);
+	tl->findings = nf;
+	tl->fmeta = nm;
+	tl->nfind = (size_t)k;
+	tl->capfind = (size_t)k + 1;
 	free(newid);
 	free(ncons);
-	w = 0;
+	free(byord);
+	size_t w = 0;
 	for (size_t i = 0; i < tl->nunexpl; i++)
 		if (!tl->udropped[i])
 			tl->unexpl[w++] = tl->unexpl[i];
@@ -728,30 +769,69 @@ long det_double_close(struct timeline *tl, const struct numstate *ns,
 	return fi;
 }
 
-/* The stale story shared by stale-close and stale-use: the thread's old
- * generation (opened, its own last act, closed), the reuse, the call. */
-static long stale_story(struct timeline *tl, enum finding_kind k,
-			const struct numstate *ns, const struct snap *sn,
-			const struct gen *now, const struct evcopy *off)
+/* ---- stale closes: candidates and findings ---------------------------- */
+
+
+static void copy_or_blank(struct evcopy *d, const struct evcopy *e)
 {
-	long fi = finding_new(tl, k, off);
+	if (e && e->valid)
+		evc_copy(d, e);
+	else
+		evc_blank(d);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* c := what the stale story of off needs: the thread's old generation
+ * (opened, its own last act, closed), the reuse (now), the call */
+static void cand_fill(struct timeline *tl, struct cand *c,
+		      const struct numstate *ns, const struct snap *sn,
+		      const struct gen *now, const struct evcopy *off)
+{
+	int old = sn->rec.gen;
+	copy_or_blank(&c->opened, gen_event(ns, old, RO_CREATE));
+	copy_or_blank(&c->mine, rec_event(tl, ns, &sn->rec, off));
+	copy_or_blank(&c->closed, gen_event(ns, old, RO_CLOSE));
+	evc_copy(&c->reused, &now->create);
+	evc_copy(&c->off, off);
+	c->old_gen = old;
+	c->rec_role = (unsigned char)sn->rec.role;
+	c->creator_tid = now->creator_tid;
+	free(c->expected);
+	free(c->now_obj);
+	c->expected = dup_or_null(gen_object_any(ns, old));
+	c->now_obj = dup_or_null(gen_obj(now));
+}
+
+/* what the number named when the call came */
+static const char *cand_object(const struct cand *c)
+{
+	return obj_of(&c->off) ? obj_of(&c->off) : c->now_obj;
+}
+
+/* The stale story shared by stale-close and stale-use, from c. */
+static long stale_story(struct timeline *tl, enum finding_kind k,
+			const struct cand *c)
+{
+	long fi = finding_new(tl, k, &c->off);
 	if (fi < 0)
 		return -1;
 	struct story s[6];
 	int n = 0;
-	int old = sn->rec.gen;
-	const struct evcopy *mine = rec_event(tl, ns, &sn->rec, off);
-	story_add(s, &n, "opened", gen_event(ns, old, RO_CREATE));
-	story_add(s, &n, rec_role(sn->rec.role), mine);
-	story_add(s, &n, "closed", gen_event(ns, old, RO_CLOSE));
-	story_add(s, &n, "reused", now->create.valid ? &now->create : NULL);
-	story_add(s, &n, "offending", off);
+	story_add(s, &n, "opened", &c->opened);
+	story_add(s, &n, rec_role(c->rec_role), &c->mine);
+	story_add(s, &n, "closed", &c->closed);
+	story_add(s, &n, "reused", &c->reused);
+	story_add(s, &n, "offending", &c->off);
 	story_emit(tl, fi, s, n);
 	struct finding *f = &tl->findings[fi];
-	const char *exp = gen_object_any(ns, old);
-	f->expected = exp ? fstr(tl, exp)
-			  : fstrf(tl, "generation %d of this number", old);
-	f->object = fstr(tl, obj_of(off) ? obj_of(off) : gen_obj(now));
+	f->expected = c->expected ? fstr(tl, c->expected)
+			  : fstrf(tl, "generation %d of this number",
+				  c->old_gen);
+	f->object = fstr(tl, cand_object(c));
 	return fi;
 }
 
@@ -763,32 +843,152 @@ static long up_find(struct table *t, int64_t h, int gen)
 	return -1;
 }
 
-long det_stale_close(struct timeline *tl, struct table *t,
-		     const struct numstate *ns, const struct snap *sn,
-		     const struct gen *victim, const struct evcopy *off)
+/* the stale-close finding c tells, awaiting evidence */
+static long stale_close_make(struct timeline *tl, const struct cand *c)
 {
-	long fi = stale_story(tl, FK_STALE_CLOSE, ns, sn, victim, off);
+	long fi = stale_story(tl, FK_STALE_CLOSE, c);
 	if (fi < 0)
 		return -1;
 	struct finding *f = &tl->findings[fi];
+	const struct evcopy *off = &c->off;
 	/* judged when evidence comes, or at the end (findings_settle) */
 	tl->fmeta[fi].pending = 1;
-	tl->fmeta[fi].kind_changed = (unsigned char)obj_kind_differs(
-		gen_object_any(ns, sn->rec.gen), f->object);
+	tl->fmeta[fi].kind_changed = c->kind_changed;
 	const char *hn = hname(tl, off->tr, off->handle);
 	f->message = fstrf(tl, "%s closed %s%s, which "
 			   "%s had opened after %" PRId64 "'s own "
 			   "%s of it (%s)", tl_who(tl, off->tid, off), hn,
 			   paren(tl, f->object),
-			   tl_who(tl, victim->creator_tid, &victim->create),
-			   off->tid, rec_verb(sn->rec.role),
-			   where(tl, rec_event(tl, ns, &sn->rec, off), off));
+			   tl_who(tl, c->creator_tid, &c->reused),
+			   off->tid, rec_verb(c->rec_role),
+			   where(tl, &c->mine, off));
 	f->evidence = fstrf(tl, "none: no later call in the trace shows "
 			    "%s or another thread failing on "
 			    "%s; a hand-off of the number cannot be ruled "
-			    "out", tl_who(tl, victim->creator_tid, &victim->create),
+			    "out", tl_who(tl, c->creator_tid, &c->reused),
 			    f->object ? f->object : "the object");
 	finding_seal(tl, fi);
+	return fi;
+}
+
+static long cand_new(struct timeline *tl)
+{
+	long ci = tl->cand_spare;
+	if (ci >= 0) {
+		tl->cand_spare = tl->cands[ci].next;
+	} else {
+		void *p = tl->cands;
+		xgrow(&p, &tl->capcands, tl->ncands + 1, sizeof *tl->cands);
+		tl->cands = p;
+		ci = (long)tl->ncands++;
+		memset(&tl->cands[ci], 0, sizeof *tl->cands);
+	}
+	tl->cands[ci].refs = 1;
+	tl->cands[ci].fi = CAND_UNMADE;
+	tl->cands[ci].gi[0] = tl->cands[ci].gi[1] = -1;
+	return ci;
+}
+
+/* a slot lets go of candidate ci: the last one, unproven, counts a
+ * hand-off (what findings_settle would have judged it) */
+static void cand_unref(struct timeline *tl, long ci)
+{
+	struct cand *c = &tl->cands[ci];
+	if (--c->refs > 0)
+		return;
+	if (c->fi == CAND_UNMADE)
+		tl->st.handoffs++;
+	ginfo_unhold(tl, c, 0);
+	c->next = tl->cand_spare;
+	tl->cand_spare = ci;
+}
+
+static void up_release(struct timeline *tl, struct upgrade *u)
+{
+	if (u->cand >= 0)
+		cand_unref(tl, u->cand);
+	u->cand = -1;
+}
+
+void det_up_clear(struct timeline *tl, struct table *t)
+{
+	for (int i = 0; i < t->nup; i++)
+		up_release(tl, &t->up[i]);
+	t->nup = 0;
+}
+
+void det_cands_free(struct timeline *tl)
+{
+	for (size_t i = 0; i < tl->ncands; i++) {
+		struct cand *c = &tl->cands[i];
+		evc_free(&c->opened);
+		evc_free(&c->mine);
+		evc_free(&c->closed);
+		evc_free(&c->reused);
+		evc_free(&c->off);
+		free(c->expected);
+		free(c->now_obj);
+	}
+	free(tl->cands);
+	struct cand *c = &tl->cand_tmp;
+	evc_free(&c->opened);
+	evc_free(&c->mine);
+	evc_free(&c->closed);
+	evc_free(&c->reused);
+	evc_free(&c->off);
+	free(c->expected);
+	free(c->now_obj);
+}
+
+long det_up_finding(struct timeline *tl, struct table *t, long ui)
+{
+	struct upgrade *u = &t->up[ui];
+	if (u->cand < 0)
+		return u->finding;
+	struct cand *c = &tl->cands[u->cand];
+	if (c->fi == CAND_UNMADE) {
+		long fi = stale_close_make(tl, c);
+		if (fi >= 0)
+			tl->fmeta[fi].order = c->order;
+		c->fi = fi >= 0 ? fi : CAND_GONE;
+		ginfo_unhold(tl, c, fi >= 0);
+	}
+	return c->fi >= 0 ? c->fi : -1;
+}
+
+long det_stale_close(struct timeline *tl, struct table *t,
+		     struct numstate *ns, const struct snap *sn,
+		     const struct gen *victim, const struct evcopy *off,
+		     long cause, int linked)
+{
+	struct cand *tmp = &tl->cand_tmp;
+	cand_fill(tl, tmp, ns, sn, victim, off);
+	tmp->kind_changed = (unsigned char)obj_kind_differs(tmp->expected,
+							    cand_object(tmp));
+	/* a hand-off unless proven: a candidate until then */
+	int defer = cause < 0 && !linked &&
+		    verdict_info(judge_unproven_stale_close(
+			    tmp->kind_changed))->out == O_HANDOFF;
+	long fi = -1, ci = -1;
+	if (defer) {
+		ci = cand_new(tl);
+		struct cand *c = &tl->cands[ci];
+		/* the filled copies change places with the spare's */
+		struct cand x = *c;
+		*c = *tmp;
+		*tmp = x;
+		c->refs = 1;
+		c->fi = CAND_UNMADE;
+		c->order = tl->norder++;
+		/* its generations, as a finding's are (they go with it) */
+		ginfo_hold(tl, c, 0, t, ns, sn->rec.gen);
+		ginfo_hold(tl, c, 1, t, ns, victim->id);
+	} else {
+		fi = stale_close_make(tl, tmp);
+		if (fi < 0)
+			return -1;
+		tl->fmeta[fi].cause = cause;
+	}
 	/* wait for evidence: a later failure by someone relying on victim */
 	struct upgrade *u;
 	if (!t->up)
@@ -800,16 +1000,18 @@ long det_stale_close(struct timeline *tl, struct table *t,
 		for (int i = 1; i < t->nup; i++)
 			if (t->up[i].seq < u->seq)
 				u = &t->up[i];
+		up_release(tl, u);
 	}
 	u->h = off->handle;
 	u->gen = victim->id;
 	u->owner = victim->creator_tid;
 	u->closer = off->tid;
 	u->finding = fi;
+	u->cand = ci;
 	u->nvictims = 0;
 	u->victim = -1;
 	u->seq = off->seq;
-	return fi;
+	return defer ? DET_DEFERRED : fi;
 }
 
 /* Failure off (by a thread other than the closer) proves upgrade ui's
@@ -817,11 +1019,14 @@ long det_stale_close(struct timeline *tl, struct table *t,
 static void evidence_of(struct timeline *tl, struct table *t, long ui,
 			const struct evcopy *off)
 {
+	long fi = det_up_finding(tl, t, ui);
+	if (fi < 0)
+		return;
 	struct upgrade *u = &t->up[ui];
-	struct finding *f = &tl->findings[u->finding];
+	struct finding *f = &tl->findings[fi];
 	if (u->nvictims == 0) {
 		u->victim = off->tid;
-		tl->fmeta[u->finding].pending = 0;
+		tl->fmeta[fi].pending = 0;
 		f->severity = SEV_ERROR;
 		f->evidence = fstrf(tl, "%s's %s on %s at %s "
 				    "failed with %s after this close: it "
@@ -832,9 +1037,11 @@ static void evidence_of(struct timeline *tl, struct table *t, long ui,
 				    where(tl, off, off),
 				    off->errname ? off->errname : "an error");
 	}
-	finding_step(tl, u->finding, "failed", off);
-	if (++u->nvictims >= TL_VICTIMS)
+	finding_step(tl, fi, "failed", off);
+	if (++u->nvictims >= TL_VICTIMS) {
+		up_release(tl, u);
 		*u = t->up[--t->nup];
+	}
 }
 
 /* A later call on the number by a thread that relied on a generation a
@@ -850,10 +1057,11 @@ void det_evidence(struct timeline *tl, struct table *t, int relied_gen,
 }
 
 /* Which stale-close destroyed generation gen of h, or -1. */
-long det_stale_close_of(struct table *t, int64_t h, int gen)
+long det_stale_close_of(struct timeline *tl, struct table *t, int64_t h,
+			int gen)
 {
 	long ui = up_find(t, h, gen);
-	return ui < 0 ? -1 : t->up[ui].finding;
+	return ui < 0 ? -1 : det_up_finding(tl, t, ui);
 }
 
 long det_victim_of(struct table *t, int64_t h, int64_t tid, int cur_gen)
@@ -884,8 +1092,8 @@ void det_victim_use(struct timeline *tl, struct table *t,
 		    const struct numstate *ns, long ui, const struct gen *now,
 		    const struct evcopy *off)
 {
+	long root = det_up_finding(tl, t, ui);
 	struct upgrade *u = &t->up[ui];
-	long root = u->finding;
 	long fi = finding_new(tl, FK_STALE_USE, off);
 	if (fi < 0)
 		return;
@@ -924,12 +1132,8 @@ long det_stale_use(struct timeline *tl, struct table *t,
 		   const struct gen *now, const struct evcopy *off,
 		   enum verdict v)
 {
-	long fi = stale_story(tl, FK_STALE_USE, ns, sn, now, off);
-	if (fi < 0)
-		return -1;
-	struct finding *f = &tl->findings[fi];
-	f->severity = verdict_info(v)->sev;
-	long cause = det_stale_close_of(t, off->handle, sn->rec.gen);
+	/* the cause first: a candidate it names becomes a finding */
+	long cause = det_stale_close_of(tl, t, off->handle, sn->rec.gen);
 	/* a failure right after another thread's stale close destroyed the
 	 * number's previous object: the call was meant for that object (it
 	 * reached this thread through memory, a queue), so that close is
@@ -937,7 +1141,13 @@ long det_stale_use(struct timeline *tl, struct table *t,
 	long ui = off->failed && cause < 0 && now->id > 1
 		? up_find(t, off->handle, now->id - 1) : -1;
 	if (ui >= 0 && t->up[ui].closer != off->tid)
-		cause = t->up[ui].finding;
+		cause = det_up_finding(tl, t, ui);
+	cand_fill(tl, &tl->cand_tmp, ns, sn, now, off);
+	long fi = stale_story(tl, FK_STALE_USE, &tl->cand_tmp);
+	if (fi < 0)
+		return -1;
+	struct finding *f = &tl->findings[fi];
+	f->severity = verdict_info(v)->sev;
 	tl->fmeta[fi].cause = cause;
 	const char *hn = hname(tl, off->tr, off->handle);
 	const char *mine = where(tl, rec_event(tl, ns, &sn->rec, off), off);
@@ -977,6 +1187,9 @@ long det_use_after_close(struct timeline *tl, struct table *t,
 			 const struct evcopy *off)
 {
 	const struct gen *last = &ns->cur;
+	/* a stale close's candidate becomes a finding before this one */
+	long ui = up_find(t, off->handle, last->id);
+	long root = ui >= 0 ? det_up_finding(tl, t, ui) : -1;
 	long fi = finding_new(tl, FK_USE_AFTER_CLOSE, off);
 	if (fi < 0)
 		return -1;
@@ -1017,11 +1230,10 @@ long det_use_after_close(struct timeline *tl, struct table *t,
 		by = fstrf(tl, "closed by %s at %s",
 			   tl_who(tl, last->close.tid, &last->close),
 			   where(tl, &last->close, off));
-	long ui = up_find(t, off->handle, last->id);
 	const char *note = "";
 	if (ui >= 0) {
 		note = " (a stale close)";
-		tl->fmeta[fi].cause = t->up[ui].finding;
+		tl->fmeta[fi].cause = root;
 		/* it relied on the object (a hand-off's receiver): its own
 		 * close of the number next is the same bug going on */
 		if (t->up[ui].victim < 0 && off->tid != t->up[ui].closer)
@@ -1176,20 +1388,103 @@ static void ginfo_fill(struct timeline *tl, struct generation_info *gi,
 	gi->uses = g->uses;
 }
 
-void ginfo_touch(struct timeline *tl, struct table *t, struct numstate *ns,
-		 struct gen *g)
+/* g's entry in tl->ginfo, or -1 (none, or one let go since) */
+static long ginfo_of(const struct timeline *tl, const struct gen *g)
 {
-	if (!g || !g->id)
-		return;
-	ns_involve(tl, ns);
-	if (g->info < 0) {
+	return g->info >= 0 && tl->guse[g->info].serial == g->info_serial
+	       ? g->info : -1;
+}
+
+static long ginfo_new(struct timeline *tl)
+{
+	long i;
+	if (tl->ngspare) {
+		i = tl->gspare[--tl->ngspare];
+	} else {
+		size_t cap = tl->capginfo;
 		void *p = tl->ginfo;
 		xgrow(&p, &tl->capginfo, tl->nginfo + 1, sizeof *tl->ginfo);
 		tl->ginfo = p;
-		memset(&tl->ginfo[tl->nginfo], 0, sizeof *tl->ginfo);
-		g->info = (long)tl->nginfo++;
+		p = tl->guse;
+		xgrow(&p, &cap, tl->nginfo + 1, sizeof *tl->guse);
+		tl->guse = p;
+		i = (long)tl->nginfo++;
 	}
-	ginfo_fill(tl, &tl->ginfo[g->info], t, ns, g, 0);
+	memset(&tl->ginfo[i], 0, sizeof *tl->ginfo);
+	memset(&tl->guse[i], 0, sizeof *tl->guse);
+	tl->guse[i].serial = ++tl->gserial;
+	return i;
+}
+
+/* g's entry made or brought up to date; its index */
+static long ginfo_update(struct timeline *tl, struct table *t,
+			 struct numstate *ns, struct gen *g)
+{
+	if (!g || !g->id)
+		return -1;
+	ns_involve(tl, ns);
+	long i = ginfo_of(tl, g);
+	if (i < 0) {
+		i = g->info = ginfo_new(tl);
+		g->info_serial = tl->guse[i].serial;
+	}
+	ginfo_fill(tl, &tl->ginfo[i], t, ns, g, 0);
+	return i;
+}
+
+void ginfo_touch(struct timeline *tl, struct table *t, struct numstate *ns,
+		 struct gen *g)
+{
+	long i = ginfo_update(tl, t, ns, g);
+	if (i >= 0)
+		tl->guse[i].firm = 1;
+}
+
+void ginfo_refresh(struct timeline *tl, struct table *t,
+		   struct numstate *ns, struct gen *g)
+{
+	if (ginfo_of(tl, g) >= 0)
+		ginfo_update(tl, t, ns, g);
+}
+
+/* g's entry, if it has one, as g is now */
+static void ginfo_refill(struct timeline *tl, const struct table *t,
+			 const struct numstate *ns, const struct gen *g)
+{
+	long i = ginfo_of(tl, g);
+	if (i >= 0)
+		ginfo_fill(tl, &tl->ginfo[i], t, ns, g, 0);
+}
+
+/* a candidate involves generation id of ns (k: which of its two) */
+static void ginfo_hold(struct timeline *tl, struct cand *c, int k,
+		       struct table *t, struct numstate *ns, int id)
+{
+	long i = ginfo_update(tl, t, ns, ns_gen(ns, id));
+	c->gi[k] = i;
+	c->gi_serial[k] = i >= 0 ? tl->guse[i].serial : 0;
+	if (i >= 0)
+		tl->guse[i].holds++;
+}
+
+/* the candidate's entries: kept (made a finding: firm) or let go */
+static void ginfo_unhold(struct timeline *tl, struct cand *c, int firm)
+{
+	for (int k = 0; k < 2; k++) {
+		long i = c->gi[k];
+		c->gi[k] = -1;
+		if (i < 0 || tl->guse[i].serial != c->gi_serial[k])
+			continue;
+		struct ginfo_use *u = &tl->guse[i];
+		u->firm |= (unsigned char)firm;
+		if (--u->holds > 0 || u->firm)
+			continue;
+		u->serial = 0;
+		void *p = tl->gspare;
+		xgrow(&p, &tl->capgspare, tl->ngspare + 1, sizeof *tl->gspare);
+		tl->gspare = p;
+		tl->gspare[tl->ngspare++] = i;
+	}
 }
 
 static int busy_less(const struct generation_info *a,
@@ -1245,8 +1540,7 @@ void ginfo_end(struct timeline *tl, struct table *t, struct numstate *ns,
 {
 	if (!g || !g->id)
 		return;
-	if (g->info >= 0)
-		ginfo_fill(tl, &tl->ginfo[g->info], t, ns, g, 0);
+	ginfo_refill(tl, t, ns, g);
 	busy_consider(tl, t, ns, g);
 }
 
@@ -1272,12 +1566,8 @@ void ginfo_finish(struct timeline *tl)
 			struct numstate *ns = t->nums.vals[i];
 			if (!ns)
 				continue;
-			if (ns->prev.info >= 0)
-				ginfo_fill(tl, &tl->ginfo[ns->prev.info], t,
-					   ns, &ns->prev, 0);
-			if (ns->cur.info >= 0)
-				ginfo_fill(tl, &tl->ginfo[ns->cur.info], t,
-					   ns, &ns->cur, 0);
+			ginfo_refill(tl, t, ns, &ns->prev);
+			ginfo_refill(tl, t, ns, &ns->cur);
 			if (ns->cur.id && ns->cur.open)
 				busy_consider(tl, t, ns, &ns->cur);
 		}
@@ -1285,12 +1575,14 @@ void ginfo_finish(struct timeline *tl)
 	tl->gout = xcalloc(tl->nginfo + TL_BUSY + 1, sizeof *tl->gout);
 	size_t n = 0;
 	for (size_t i = 0; i < tl->nginfo; i++)
-		tl->gout[n++] = tl->ginfo[i];
+		if (tl->guse[i].serial)
+			tl->gout[n++] = tl->ginfo[i];
 	for (int i = 0; i < tl->nbusy; i++) {
 		const struct generation_info *b = &tl->busy[i];
 		int dup = 0;
 		for (size_t k = 0; k < tl->nginfo && !dup; k++)
-			dup = tl->ginfo[k].table == b->table &&
+			dup = tl->guse[k].serial &&
+			      tl->ginfo[k].table == b->table &&
 			      tl->ginfo[k].handle == b->handle &&
 			      tl->ginfo[k].generation == b->generation;
 		if (!dup)

@@ -121,7 +121,8 @@ struct gen {
 	int64_t creator_tid, closer_tid;
 	long uses;
 	long create_seq;
-	long info;                 /* index into tl->ginfo, or -1 */
+	long info;                 /* index into tl->ginfo, or -1 ... */
+	long info_serial;          /* ... while guse[info].serial is this */
 	struct strbuf object;
 	int has_object;
 	struct evcopy create, close;
@@ -192,7 +193,10 @@ struct upgrade {
 	int gen;                   /* the victim generation */
 	int64_t owner;             /* the thread that opened it */
 	int64_t closer;
-	long finding;              /* index into tl->findings */
+	long finding;              /* index into tl->findings, or -1 while
+				      it is a candidate: read both with
+				      det_up_finding */
+	long cand;                 /* its candidate (tl->cands), or -1 */
 	int nvictims;
 	int64_t victim;            /* the first thread whose failure proved
 				      it (a hand-off's receiver), or -1 */
@@ -257,6 +261,29 @@ struct held {
 	int64_t h;
 	int gen, gen2;             /* shown in Handles once it stands */
 };
+
+/* A stale close whose verdict, unless a failure proves it harmful, is
+ * a hand-off: kept as the copies its finding would be told from, not
+ * as a finding, so that a server handing numbers between threads all
+ * day costs what its upgrade slots hold.  Proof makes the finding (in
+ * the place among findings it had when seen); the last slot to let go
+ * of it unproven counts a hand-off. */
+struct cand {
+	int refs;                  /* upgrade slots naming it; 0: spare */
+	long fi;                   /* its finding once made; CAND_* */
+	long order;                /* its place in finding order */
+	long next;                 /* the next spare */
+	struct evcopy opened, mine, closed, reused, off;
+	int old_gen;               /* the generation the closer knew */
+	unsigned char rec_role;    /* the closer's last act on it */
+	unsigned char kind_changed;
+	int64_t creator_tid;       /* who opened the victim generation */
+	long gi[2], gi_serial[2];  /* the generations it involves */
+	char *expected;            /* what the closer knew it as, or NULL */
+	char *now_obj;             /* what the number named when closed */
+};
+#define CAND_UNMADE (-1)           /* no finding yet */
+#define CAND_GONE (-2)             /* counted a hand-off, or over the cap */
 
 struct proc;
 struct task {
@@ -351,8 +378,14 @@ struct timeline {
 					       another kind of object */
 		long cause;             /* index of its root cause, or -1 */
 		long nhandles;          /* a leak: the numbers it groups */
+		long order;             /* detection order (ids follow it) */
 	} *fmeta;                  /* beside findings */
 	size_t nfind, capfind;
+	long norder;               /* the next detection order */
+	struct cand *cands;        /* stale-close candidates */
+	size_t ncands, capcands;
+	long cand_spare;           /* first spare cand, or -1 */
+	struct cand cand_tmp;      /* for a stale close told at once */
 	struct unexplained *unexpl;
 	unsigned char *udropped;   /* beside unexpl */
 	int *conseq;               /* every finding's consequences (ids) */
@@ -360,6 +393,16 @@ struct timeline {
 	struct task_info *tinfo;
 	size_t ntinfo, captinfo;
 	struct generation_info *ginfo;  /* involved in findings */
+	/* beside ginfo: who keeps each entry.  A candidate's entries go
+	 * with it when it ends a hand-off; a spare has serial 0 */
+	struct ginfo_use {
+		long serial;
+		int holds;              /* candidates involving it */
+		unsigned char firm;     /* a finding (or leak) involves it */
+	} *guse;
+	long gserial;
+	long *gspare;
+	size_t ngspare, capgspare;
 	size_t nginfo, capginfo;
 	struct generation_info busy[TL_BUSY];
 	int nbusy;
@@ -523,10 +566,21 @@ void findings_names(struct timeline *tl);  /* after settle */
 const char *tl_who(struct timeline *tl, int64_t tid, const struct evcopy *e);
 long det_double_close(struct timeline *tl, const struct numstate *ns,
 		      const struct evcopy *off, enum verdict v);
+/* A stale close: its finding (index), DET_DEFERRED when it is kept as
+ * a candidate (no cause, nothing blocked on it: linked 0), or -1 */
+#define DET_DEFERRED (-2)
 long det_stale_close(struct timeline *tl, struct table *t,
-		     const struct numstate *ns, const struct snap *sn,
-		     const struct gen *victim, const struct evcopy *off);
-long det_stale_close_of(struct table *t, int64_t h, int gen);
+		     struct numstate *ns, const struct snap *sn,
+		     const struct gen *victim, const struct evcopy *off,
+		     long cause, int linked);
+/* upgrade slot ui's finding, made now if it is a candidate; -1 if none */
+long det_up_finding(struct timeline *tl, struct table *t, long ui);
+/* t's upgrade slots let go (table end, exec) */
+void det_up_clear(struct timeline *tl, struct table *t);
+/* every candidate freed (timeline_free) */
+void det_cands_free(struct timeline *tl);
+long det_stale_close_of(struct timeline *tl, struct table *t, int64_t h,
+			int gen);
 void det_evidence(struct timeline *tl, struct table *t, int relied_gen,
 		  int bad, const struct evcopy *off);
 long det_stale_use(struct timeline *tl, struct table *t,
@@ -551,8 +605,12 @@ long det_cwiu(struct timeline *tl, const struct gen *g,
  * everything the process left open, in one note */
 void det_leaks(struct timeline *tl, struct numstate *const *v, size_t n,
 	       const struct evcopy *exitev, int pile);
+/* g is involved in a finding: its entry made (kept to the end) or
+ * brought up to date; refresh only updates one g has */
 void ginfo_touch(struct timeline *tl, struct table *t, struct numstate *ns,
 		 struct gen *g);
+void ginfo_refresh(struct timeline *tl, struct table *t,
+		   struct numstate *ns, struct gen *g);
 void ginfo_end(struct timeline *tl, struct table *t, struct numstate *ns,
 	       struct gen *g);
 void ginfo_finish(struct timeline *tl);

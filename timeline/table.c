@@ -132,6 +132,7 @@ void table_free(struct timeline *tl, struct table *t)
 {
 	if (!t)
 		return;
+	det_up_clear(tl, t);
 	for (size_t i = 0; i < t->nums.cap; i++) {
 		struct numstate *ns = t->nums.vals[i];
 		if (ns) {
@@ -676,8 +677,11 @@ void table_merge(struct timeline *tl, struct table *dst, struct table *src)
 					u.gen = map_to[m];
 			if (!dst->up)
 				dst->up = xcalloc(TL_UPGRADE, sizeof *dst->up);
-			if (dst->nup < TL_UPGRADE)
+			if (dst->nup < TL_UPGRADE) {
+				if (u.cand >= 0)
+					tl->cands[u.cand].refs++;
 				dst->up[dst->nup++] = u;
+			}
 		}
 	}
 }

@@ -18,6 +18,7 @@ static int names_process(const struct ht_event *ev)
 struct timeline *timeline_new(void)
 {
 	struct timeline *tl = xcalloc(1, sizeof *tl);
+	tl->cand_spare = -1;
 	tl->pool = strpool_new();
 	tl->fpool = strpool_new();
 	tl->st.ts_first = tl->st.ts_last = TS_NONE;
@@ -68,6 +69,7 @@ void timeline_free(struct timeline *tl)
 	while (tl->live)
 		table_free(tl, tl->live);
 	table_spares_free(tl);
+	det_cands_free(tl);
 	for (size_t i = 0; i < tl->nproc; i++)
 		free(tl->procv[i]);
 	free(tl->procv);
@@ -84,6 +86,8 @@ void timeline_free(struct timeline *tl)
 	free(tl->udropped);
 	free(tl->tinfo);
 	free(tl->ginfo);
+	free(tl->guse);
+	free(tl->gspare);
 	for (int i = 0; i < tl->nbusy; i++)
 		free((char *)tl->busy[i].object);
 	free(tl->gout);
@@ -1011,7 +1015,8 @@ static void close_exit(struct timeline *tl, struct task *t,
 						   ns->cur.id);
 			long fi = det_double_close(tl, ns, off, v);
 			if (fi >= 0 && vu >= 0)
-				tl->fmeta[fi].cause = tab->up[vu].finding;
+				tl->fmeta[fi].cause =
+					det_up_finding(tl, tab, vu);
 			hold(tl, t, 1, fi, e->h, ns->cur.id, 0);
 		} else {
 			w.where = exec_where(tl, ns);
@@ -1030,14 +1035,15 @@ static void close_exit(struct timeline *tl, struct task *t,
 			evc_copy(&g->close, off);
 			if (s->end_pending)
 				ginfo_end(tl, tab, ns, g);
-			else if (g->info >= 0)
-				ginfo_touch(tl, tab, ns, g);
+			else
+				ginfo_refresh(tl, tab, ns, g);
 		}
 		if (v == V_CLOSE_STALE) {
 			/* a victim of an earlier stale close closing what
 			 * it believed was its own: that close is the cause */
 			long vu = det_victim_of(tab, e->h, t->tid, g->id);
-			long cause = vu >= 0 ? tab->up[vu].finding : -1;
+			long cause = vu >= 0 ? det_up_finding(tl, tab, vu)
+					     : -1;
 			/* or its own failed stale use of this object: the
 			 * same bug, told first */
 			if (cause < 0 && s->rec.failed_on == g->id)
@@ -1047,15 +1053,15 @@ static void close_exit(struct timeline *tl, struct task *t,
 			 * its call on it failed): it closes what it
 			 * believed was still its own */
 			if (cause < 0 && s->has_rec && s->rec.role == RO_USE)
-				cause = det_stale_close_of(tab, e->h,
+				cause = det_stale_close_of(tl, tab, e->h,
 							   s->rec.gen);
-			long fi = det_stale_close(tl, tab, ns, s, g, off);
-			if (fi >= 0) {
-				tl->fmeta[fi].cause = cause;
+			long fi = det_stale_close(tl, tab, ns, s, g, off,
+						  cause, s->blocked != NULL);
+			if (fi >= 0) {   /* (a candidate involves its own) */
 				involve(tl, tab, ns, s->rec.gen);
 				involve(tl, tab, ns, g->id);
 			}
-			stale_fi = fi;
+			stale_fi = fi >= 0 ? fi : -1;
 		}
 		if (s->blocked) {
 			long fi = det_cwiu(tl, g, s->blocked, off);
@@ -1421,7 +1427,7 @@ static void do_exec(struct timeline *tl, struct task *t,
 		end_gen(tl, tab, ns, &ns->cur, CK_EXEC, t->tid, &tl->tmp);
 		ring_push_tmp(ns, &tl->tmp);
 	}
-	tab->nup = 0;
+	det_up_clear(tl, tab);
 }
 
 static void set_created(struct timeline *tl, struct task *c,
