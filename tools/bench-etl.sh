@@ -1,8 +1,10 @@
 #!/bin/sh
 # tools/bench-etl.sh - binary .etl throughput and peak memory: handletrail
-# beside cat of the same file, on a large generated handle capture (plain
-# 64 KiB buffers; a smaller compressed one, since the writer's compressor
-# is slow Python) and on the largest real file, TraceLoggingTester.etl
+# beside cat of the same file, on two large generated handle captures
+# (plain 64 KiB buffers: a process started and ended every 43 records,
+# and one long-lived server handing sockets between threads; a smaller
+# compressed one, since the writer's compressor is slow Python) and on
+# the largest real file, TraceLoggingTester.etl
 # (43 MB, 20 CPUs, records displaced by up to 166,109 events; unpacked
 # into $B when 7z is there).  Called by tools/bench.sh with HT and B set.
 set -u
@@ -13,6 +15,13 @@ MBC=${BENCH_ETL_COMPRESSED_MB:-16}
 big=$B/big.etl
 if [ ! -s "$big" ] || [ "$(du -m "$big" | cut -f1)" -lt "$MBE" ]; then
 	python3 "$top/samples/etw/etl_gen.py" --big "$big" "$MBE" || exit 0
+fi
+# the same story's connections again and again in one long-lived server:
+# most handle events from a few processes, each socket closed by the
+# thread it was handed to (a hand-off), the shape of a real capture
+bigs=$B/big.steady.etl
+if [ ! -s "$bigs" ] || [ "$(du -m "$bigs" | cut -f1)" -lt "$MBE" ]; then
+	python3 "$top/samples/etw/etl_gen.py" --big "$bigs" "$MBE" steady || exit 0
 fi
 bigc=$B/big.compressed.etl
 if [ ! -s "$bigc" ]; then
@@ -31,6 +40,7 @@ run() {   # label file
 		printf "  %-30s %9.0f records/s cpu\n", "handletrail", (c > 0 ? r / c : 0) }'
 }
 run "generated handle capture" "$big"
+run "generated steady server" "$bigs"
 run "generated, compressed buffers" "$bigc"
 z7=$(command -v 7zz || command -v 7z || command -v 7za || true)
 tlt=$B/TraceLoggingTester.etl

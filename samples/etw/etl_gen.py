@@ -9,7 +9,8 @@
 # encoder is checked, on every run, to give byte for byte the payloads of
 # the real PerfView dumps in shared/etw-real/etwanalyzer/.
 #   python3 samples/etw/etl_gen.py OUTDIR [SHARED]   (all stories, 4 forms)
-#   python3 samples/etw/etl_gen.py --big OUT MB [compressed]   (benchmarks)
+#   python3 samples/etw/etl_gen.py --big OUT MB [compressed] [steady]
+#                                                        (benchmarks)
 import os, re, struct, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -402,43 +403,58 @@ def check_real_payloads(shared):
     return n
 
 
-def write_big(path, mb, compressed):
+def write_big(path, mb, compressed, steady=False):
     """For benchmarks: the clean server story again and again (each copy one
     second later), with the KB story every 100th copy, 64-bit, 64 KiB
-    buffers written as each CPU's buffer fills, as a logger does."""
+    buffers written as each CPU's buffer fills, as a logger does.  Each copy
+    starts and ends the process.  steady: one long-lived server instead,
+    the story's start once, then its two connections (accept, send, recv,
+    close) again and again, its shutdown at the end: most handle events
+    come from a few processes that run throughout."""
     clean, kb = gen.clean_story(), gen.kb_story()
     size = 64 * 1024
     cur = {0: [], 1: []}
     used = {0: 0x48, 1: 0x48}
-    seq, c, last_us = 1, 0, 0
+    state = {"seq": 1, "written": 1024, "last_us": 0}
     out = open(path, "wb")
     out.write(b"\0" * 1024)      # the header buffer, written at the end
-    written = 1024
-    while written < mb * 1048576:
-        story = kb if c % 100 == 99 else clean
-        for e in sorted(story.evs, key=lambda e: e.us):
-            e2 = gen.Ev(e.us + c * 1000000, e.cpu, e.pid, e.tid, e.kind,
+
+    def emit(evs, shift):
+        for e in sorted(evs, key=lambda e: e.us):
+            e2 = gen.Ev(e.us + shift, e.cpu, e.pid, e.tid, e.kind,
                         e.num, e.fields, e.pname)
             r = record(e2, True)
             n = len(r) + (-len(r) % 8)
             if used[e.cpu] + n > size:
-                b = buffer(e.cpu, cur[e.cpu], size, 0, compressed, seq,
-                           ticks(e2.us))
+                b = buffer(e.cpu, cur[e.cpu], size, 0, compressed,
+                           state["seq"], ticks(e2.us))
                 out.write(b)
-                written += len(b)
-                seq += 1
+                state["written"] += len(b)
+                state["seq"] += 1
                 cur[e.cpu], used[e.cpu] = [], 0x48
             cur[e.cpu].append(r)
             used[e.cpu] += n
-            last_us = e2.us
+            state["last_us"] = e2.us
+
+    c = 0
+    if steady:
+        # the connections are at 100 ms to 400 ms of the story
+        emit([e for e in clean.evs if e.us < 100000], 0)
+        conns = [e for e in clean.evs if 100000 <= e.us < 400000]
+        while state["written"] < mb * 1048576:
+            emit(conns, c * 300000)
+            c += 1
+        emit([e for e in clean.evs if e.us >= 400000], c * 300000)
+    while not steady and state["written"] < mb * 1048576:
+        emit((kb if c % 100 == 99 else clean).evs, c * 1000000)
         c += 1
     for cpu in (0, 1):
         if cur[cpu]:
-            out.write(buffer(cpu, cur[cpu], size, 0, compressed, seq,
-                             ticks(last_us)))
-            seq += 1
-    hdr = logfile_header(True, seq, 2, compressed, "clean-server (big)",
-                         last_us)
+            out.write(buffer(cpu, cur[cpu], size, 0, compressed,
+                             state["seq"], ticks(state["last_us"])))
+            state["seq"] += 1
+    hdr = logfile_header(True, state["seq"], 2, compressed,
+                         "clean-server (big)", state["last_us"])
     out.seek(0)
     out.write(buffer(0, [hdr], 1024, 4, False, 0, START_TICKS))
     out.close()
@@ -446,8 +462,8 @@ def write_big(path, mb, compressed):
 
 def main():
     if len(sys.argv) > 3 and sys.argv[1] == "--big":
-        write_big(sys.argv[2], int(sys.argv[3]),
-                  len(sys.argv) > 4 and sys.argv[4] == "compressed")
+        write_big(sys.argv[2], int(sys.argv[3]), "compressed" in sys.argv[4:],
+                  "steady" in sys.argv[4:])
         return
     outdir = sys.argv[1]
     shared = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
