@@ -347,6 +347,10 @@ static void inputs_section(struct html_ctx *x)
 		sb_printf(sb, "<dt title=\"EBADF results judged harmless: "
 			  "close sweeps over unopened numbers, probes\">"
 			  "harmless EBADF</dt><dd>%ld</dd>\n", d->st->benign);
+		sb_printf(sb, "<dt title=\"calls and closes on a number "
+			  "another thread reopened that fit its new object: "
+			  "judged hand-offs, not findings\">hand-offs</dt>"
+			  "<dd>%ld</dd>\n", d->st->handoffs);
 	}
 	sb_printf(sb, "<dt>lines skipped</dt><dd class=\"%s\">%ld</dd>\n",
 		  skipped ? "warn" : "", skipped);
