@@ -18,7 +18,7 @@ FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all \
 # numbers, the reaping of dead tasks and the stop at too many live ones.
 FUZZ_CFLAGS  = -std=c11 -D_GNU_SOURCE $(WARN) -O1 -g $(FUZZ_SAN) \
                -DTL_NUMS_KEEP=24 -DTL_NUMS_MAX=48 -DTL_DEAD_KEEP=3 \
-               -DTL_TASKS_MAX=40 -DTL_INVOLVED_KEEP=12 \
+               -DTL_TASKS_MAX=40 -DTL_INVOLVED_KEEP=12 -DTL_UPGRADE=3 \
                $(PKG_CFLAGS)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_BINS     := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)

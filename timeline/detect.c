@@ -917,20 +917,8 @@ void det_up_clear(struct timeline *tl, struct table *t)
 	t->nup = 0;
 }
 
-void det_cands_free(struct timeline *tl)
+static void cand_free(struct cand *c)
 {
-	for (size_t i = 0; i < tl->ncands; i++) {
-		struct cand *c = &tl->cands[i];
-		evc_free(&c->opened);
-		evc_free(&c->mine);
-		evc_free(&c->closed);
-		evc_free(&c->reused);
-		evc_free(&c->off);
-		free(c->expected);
-		free(c->now_obj);
-	}
-	free(tl->cands);
-	struct cand *c = &tl->cand_tmp;
 	evc_free(&c->opened);
 	evc_free(&c->mine);
 	evc_free(&c->closed);
@@ -938,6 +926,14 @@ void det_cands_free(struct timeline *tl)
 	evc_free(&c->off);
 	free(c->expected);
 	free(c->now_obj);
+}
+
+void det_cands_free(struct timeline *tl)
+{
+	for (size_t i = 0; i < tl->ncands; i++)
+		cand_free(&tl->cands[i]);
+	free(tl->cands);
+	cand_free(&tl->cand_tmp);
 }
 
 long det_up_finding(struct timeline *tl, struct table *t, long ui)

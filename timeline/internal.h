@@ -7,7 +7,9 @@
 
 #define TL_RING 12        /* events remembered per handle number */
 #define TL_RECS 8         /* threads remembered per handle number */
-#define TL_UPGRADE 16     /* open stale-close findings per table */
+#ifndef TL_UPGRADE        /* (the fuzz build sets it low) */
+#define TL_UPGRADE 16     /* stale closes awaiting evidence per table */
+#endif
 #define TL_VICTIMS 3      /* victim steps added to one stale-close */
 #define TL_RAW_MAX 600    /* raw trace text kept per event copy */
 #define TL_OBJ_MAX 600    /* object text kept */
