@@ -857,15 +857,14 @@ static long stale_close_make(struct timeline *tl, const struct cand *c)
 	const char *hn = hname(tl, off->tr, off->handle);
 	f->message = fstrf(tl, "%s closed %s%s, which "
 			   "%s had opened after %" PRId64 "'s own "
-			   "%s of it (%s)", tl_who(tl, off->tid, off), hn,
-			   paren(tl, f->object),
-			   tl_who(tl, c->creator_tid, &c->reused),
+			   "%s of it (%s)", c->closer_who, hn,
+			   paren(tl, f->object), c->creator_who,
 			   off->tid, rec_verb(c->rec_role),
 			   where(tl, &c->mine, off));
 	f->evidence = fstrf(tl, "none: no later call in the trace shows "
 			    "%s or another thread failing on "
 			    "%s; a hand-off of the number cannot be ruled "
-			    "out", tl_who(tl, c->creator_tid, &c->reused),
+			    "out", c->creator_who,
 			    f->object ? f->object : "the object");
 	finding_seal(tl, fi);
 	return fi;
@@ -959,6 +958,8 @@ long det_stale_close(struct timeline *tl, struct table *t,
 {
 	struct cand *tmp = &tl->cand_tmp;
 	cand_fill(tl, tmp, ns, sn, victim, off);
+	tmp->closer_who = tl_who(tl, off->tid, off);
+	tmp->creator_who = tl_who(tl, victim->creator_tid, &victim->create);
 	tmp->kind_changed = (unsigned char)obj_kind_differs(tmp->expected,
 							    cand_object(tmp));
 	/* a hand-off unless proven: a candidate until then */
@@ -1089,6 +1090,8 @@ void det_victim_use(struct timeline *tl, struct table *t,
 		    const struct evcopy *off)
 {
 	long root = det_up_finding(tl, t, ui);
+	if (root < 0)
+		return;   /* past the cap */
 	struct upgrade *u = &t->up[ui];
 	long fi = finding_new(tl, FK_STALE_USE, off);
 	if (fi < 0)
@@ -1387,8 +1390,8 @@ static void ginfo_fill(struct timeline *tl, struct generation_info *gi,
 /* g's entry in tl->ginfo, or -1 (none, or one let go since) */
 static long ginfo_of(const struct timeline *tl, const struct gen *g)
 {
-	return g->info >= 0 && tl->guse[g->info].serial == g->info_serial
-	       ? g->info : -1;
+	return g->info >= 0 && g->info_serial &&
+	       tl->guse[g->info].serial == g->info_serial ? g->info : -1;
 }
 
 static long ginfo_new(struct timeline *tl)

@@ -60,6 +60,7 @@ void gen_reset(struct gen *g)
 	g->uses = 0;
 	g->create_seq = 0;
 	g->info = -1;
+	g->info_serial = 0;
 	sb_reset(&g->object);
 	g->has_object = 0;
 	g->create.valid = 0;
@@ -507,6 +508,7 @@ static void gen_adopt(struct gen *d, int id, struct gen *s)
 	if (d->close.valid)
 		d->close.gen = id;
 	d->info = s->info;
+	d->info_serial = s->info_serial;
 	s->info = -1;
 }
 

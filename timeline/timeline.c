@@ -1013,10 +1013,12 @@ static void close_exit(struct timeline *tl, struct task *t,
 			if (vu < 0)
 				vu = det_closer_of(tab, e->h, t->tid,
 						   ns->cur.id);
+			/* (a candidate becomes a finding first: causes are
+			 * earlier findings) */
+			long cause = vu >= 0 ? det_up_finding(tl, tab, vu) : -1;
 			long fi = det_double_close(tl, ns, off, v);
-			if (fi >= 0 && vu >= 0)
-				tl->fmeta[fi].cause =
-					det_up_finding(tl, tab, vu);
+			if (fi >= 0 && cause >= 0)
+				tl->fmeta[fi].cause = cause;
 			hold(tl, t, 1, fi, e->h, ns->cur.id, 0);
 		} else {
 			w.where = exec_where(tl, ns);
