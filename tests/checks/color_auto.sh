@@ -3,6 +3,9 @@
 # one): colour with an ordinary TERM, none with TERM=dumb or NO_COLOR.
 set -u
 command -v script >/dev/null 2>&1 || { echo "script(1) not installed"; exit 77; }
+# a chroot without /dev/pts mounted has no pseudo-terminal to give
+tty=$(script -qec 'test -t 1 && echo yes' /dev/null 2>/dev/null | tr -d '\r')
+[ "$tty" = yes ] || { echo "script(1) gives no terminal here (no /dev/pts?)"; exit 77; }
 cd "$top"
 esc=$(printf '\033')
 run() {  # TERM value, NO_COLOR value: prints the number of escapes seen
