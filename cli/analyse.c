@@ -70,10 +70,13 @@ static int said_nothing(struct capture *out, const struct analyse_options *o,
 	if (o->format == FMT_AUTO || events > 0 || bytes == 0 || out->fatal ||
 	    (format_framed(o->format) && lines > 0))
 		return 0;
+	/* counted in the format's own unit: lines, or an .etl's records */
+	const char *unit = format_unit(o->format);   /* "records (.etl)" */
+	int ul = (int)strcspn(unit, " ") - (lines == 1);
 	ht_error_set(err, out->inputs[0].path ? out->inputs[0].path : "", 0,
 		     "read as --format %s, but no event was found in it "
-		     "(%ld line%s): is it %s?", format_name(o->format), lines,
-		     lines == 1 ? "" : "s", format_name(o->format));
+		     "(%ld %.*s): is it %s?", format_name(o->format), lines,
+		     ul, unit, format_name(o->format));
 	capture_free(out);
 	return -1;
 }

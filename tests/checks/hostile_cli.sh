@@ -54,6 +54,12 @@ rc=$?
 [ "$rc" = 2 ] && grep -q 'no event was found' "$t/forced.err" &&
 	ok "forced-format-nothing-read (exit 2, said)" ||
 	bad "forced-format-nothing-read: exit $rc, $(cat "$t/forced.err")"
+# the same as .etl: no record framed, counted in records
+"$HT" --format etl "$t/binary.bin" >/dev/null 2>"$t/forced.err"
+rc=$?
+[ "$rc" = 2 ] && grep -q 'no event was found in it (0 records): is it etl?' "$t/forced.err" &&
+	ok "forced-etl-nothing-read (exit 2, in records)" ||
+	bad "forced-etl-nothing-read: exit $rc, $(cat "$t/forced.err")"
 # --rules with strace input is not ignored silently
 "$HT" --rules "$SAMPLES/etw/kbserver.rules.xml" \
 	--json "$t/rules.json" "$tr" >/dev/null 2>"$t/rules.err"
