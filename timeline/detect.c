@@ -102,18 +102,30 @@ static const struct task_info *info_of(struct timeline *tl, int64_t tid,
 	return t ? &tl->tinfo[t->info] : NULL;
 }
 
-/* "server (17208)", "thread 17208": a thread as a message tells it */
-const char *tl_who(struct timeline *tl, int64_t tid,
-		   const struct evcopy *e)
+/* the name a message gives thread tid now (pooled), or NULL */
+static const char *who_name(struct timeline *tl, int64_t tid,
+			    const struct evcopy *e)
 {
 	const struct task_info *ti = info_of(tl, tid, e);
+	return ti ? (ti->name ? ti->name : ti->program) : NULL;
+}
+
+/* "server (17208)", "thread 17208": a thread as a message tells it */
+static const char *who_label(struct timeline *tl, const char *name,
+			     int64_t tid)
+{
 	struct strbuf sb;
 	sb_init(&sb);
-	task_label(&sb, "thread", ti ? (ti->name ? ti->name : ti->program)
-				     : NULL, tid);
+	task_label(&sb, "thread", name, tid);
 	const char *r = fstr(tl, sb.s);
 	sb_free(&sb);
 	return r;
+}
+
+const char *tl_who(struct timeline *tl, int64_t tid,
+		   const struct evcopy *e)
+{
+	return who_label(tl, who_name(tl, tid, e), tid);
 }
 
 /* "kb-socket (17247)", "process 17247" */
@@ -857,14 +869,17 @@ static long stale_close_make(struct timeline *tl, const struct cand *c)
 	const char *hn = hname(tl, off->tr, off->handle);
 	f->message = fstrf(tl, "%s closed %s%s, which "
 			   "%s had opened after %" PRId64 "'s own "
-			   "%s of it (%s)", c->closer_who, hn,
-			   paren(tl, f->object), c->creator_who,
+			   "%s of it (%s)", who_label(tl, c->closer_name,
+							off->tid), hn,
+			   paren(tl, f->object),
+			   who_label(tl, c->creator_name, c->creator_tid),
 			   off->tid, rec_verb(c->rec_role),
 			   where(tl, &c->mine, off));
 	f->evidence = fstrf(tl, "none: no later call in the trace shows "
 			    "%s or another thread failing on "
 			    "%s; a hand-off of the number cannot be ruled "
-			    "out", c->creator_who,
+			    "out", who_label(tl, c->creator_name,
+					     c->creator_tid),
 			    f->object ? f->object : "the object");
 	finding_seal(tl, fi);
 	return fi;
@@ -958,8 +973,9 @@ long det_stale_close(struct timeline *tl, struct table *t,
 {
 	struct cand *tmp = &tl->cand_tmp;
 	cand_fill(tl, tmp, ns, sn, victim, off);
-	tmp->closer_who = tl_who(tl, off->tid, off);
-	tmp->creator_who = tl_who(tl, victim->creator_tid, &victim->create);
+	tmp->closer_name = who_name(tl, off->tid, off);
+	tmp->creator_name = who_name(tl, victim->creator_tid,
+				     &victim->create);
 	tmp->kind_changed = (unsigned char)obj_kind_differs(tmp->expected,
 							    cand_object(tmp));
 	/* a hand-off unless proven: a candidate until then */

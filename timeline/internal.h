@@ -280,9 +280,9 @@ struct cand {
 	unsigned char rec_role;    /* the closer's last act on it */
 	unsigned char kind_changed;
 	int64_t creator_tid;       /* who opened the victim generation */
-	/* the closer and the creator as messages name them, when seen (a
-	 * thread may be named later); pooled */
-	const char *closer_who, *creator_who;
+	/* the closer's and the creator's names when it was seen (a thread
+	 * may be named later; pooled), or NULL */
+	const char *closer_name, *creator_name;
 	long gi[2], gi_serial[2];  /* the generations it involves */
 	char *expected;            /* what the closer knew it as, or NULL */
 	char *now_obj;             /* what the number named when closed */
