@@ -422,7 +422,6 @@ static int by_layout(const struct etl_record *e, size_t li,
 {
 	struct cur c = { e->payload, e->len, 0, e->ptr64 };
 	uint32_t lenval = 0;
-	pthread_once(&lfields_once, parse_layouts);
 	r->shape = &layouts[li];
 	for (int i = 0; i < nlfields[li]; i++) {
 		const struct lfield *f = &lfields[li][i];
@@ -677,7 +676,6 @@ static int layout_fits(const struct etl_layout *l, int num,
 static const struct etl_layout *find_layout(const struct etl_record *e,
 					    const char *g)
 {
-	pthread_once(&lfields_once, parse_layouts);
 	if (is_kernel_htype(e->htype)) {
 		for (uint64_t m = group_rows[e->group & 255]; m; m &= m - 1) {
 			const struct etl_layout *l =
@@ -703,6 +701,8 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r,
 	       struct strbuf *scratch)
 {
 	char g[40] = "", t[40];
+	/* the layout tables, taken apart once (by_layout, find_layout) */
+	pthread_once(&lfields_once, parse_layouts);
 	etw_rec_reset(r);
 	r->cpu = e->cpu;
 	r->pid = e->pid;
@@ -717,7 +717,6 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r,
 		r->opcode = e->type;
 		r->provider_guid = etw_rec_add(r, SYSTEM_TRACE,
 					       strlen(SYSTEM_TRACE));
-		pthread_once(&lfields_once, parse_layouts);
 		int gi = e->group >= 0 && e->group < 256 ?
 			 group_at[e->group] : -1;
 		if (gi >= 0 && groups[gi].guid)

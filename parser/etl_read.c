@@ -65,13 +65,20 @@ static int is_64(int t)
 	       t == ETL_PERFINFO64 || t == ETL_EVENT64 || t == ETL_INSTANCE64;
 }
 
-/* digits, right-aligned in width w (zero-padded) */
+/* digits, right-aligned in width w (zero-padded), two at a time from
+ * the last: every record's time is written with them */
 static char *put_digits(char *p, uint64_t v, int w)
 {
-	for (int i = w - 1; i >= 0; i--) {
-		p[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324"
+		"25262728293031323334353637383940414243444546474849"
+		"50515253545556575859606162636465666768697071727374"
+		"75767778798081828384858687888990919293949596979899";
+	int i = w;
+	for (; i >= 2; i -= 2, v /= 100)
+		memcpy(p + i - 2, pairs + v % 100 * 2, 2);
+	if (i)
+		p[0] = (char)('0' + v % 10);
 	return p + w;
 }
 
@@ -118,20 +125,10 @@ size_t etl_format_time(int64_t ft, char *buf, size_t n)
 		*q = '\0';
 		cached_sec = secs;
 	}
-	/* the fraction's seven digits: one, then three pairs */
-	static const char pairs[] =
-		"00010203040506070809101112131415161718192021222324"
-		"25262728293031323334353637383940414243444546474849"
-		"50515253545556575859606162636465666768697071727374"
-		"75767778798081828384858687888990919293949596979899";
 	char *p = buf;
 	memcpy(p, sec_text, 19);
 	p[19] = '.';
-	p[20] = (char)('0' + frac / 1000000);
-	uint32_t f = (uint32_t)(frac % 1000000);
-	memcpy(p + 21, pairs + f / 10000 * 2, 2);
-	memcpy(p + 23, pairs + f / 100 % 100 * 2, 2);
-	memcpy(p + 25, pairs + f % 100 * 2, 2);
+	put_digits(p + 20, (uint64_t)frac, 7);
 	p[27] = 'Z';
 	p[28] = '\0';
 	return 28;
