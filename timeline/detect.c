@@ -430,9 +430,6 @@ static long root_of(const struct timeline *tl, long i)
 	return i;
 }
 
-/* Stale closes no failure proved harmful are judged now (a note, or a
- * hand-off left out); withdrawn findings and failures go; the rest get
- * their ids, and each consequence points to its root. */
 /* findings by detection order (a candidate made later keeps the place
  * it had when seen) */
 struct ord {
@@ -445,6 +442,9 @@ static int by_order(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Stale closes no failure proved harmful are judged now (a note, or a
+ * hand-off left out); withdrawn findings and failures go; the rest get
+ * their ids, and each consequence points to its root. */
 void findings_settle(struct timeline *tl)
 {
 	size_t n = tl->nfind;
@@ -783,7 +783,6 @@ long det_double_close(struct timeline *tl, const struct numstate *ns,
 
 /* ---- stale closes: candidates and findings ---------------------------- */
 
-
 static void copy_or_blank(struct evcopy *d, const struct evcopy *e)
 {
 	if (e && e->valid)
@@ -885,6 +884,8 @@ static long stale_close_make(struct timeline *tl, const struct cand *c)
 	return fi;
 }
 
+/* a spare candidate's index (its fields are the caller's to set; a
+ * spare keeps its buffers) */
 static long cand_new(struct timeline *tl)
 {
 	long ci = tl->cand_spare;
@@ -897,9 +898,6 @@ static long cand_new(struct timeline *tl)
 		ci = (long)tl->ncands++;
 		memset(&tl->cands[ci], 0, sizeof *tl->cands);
 	}
-	tl->cands[ci].refs = 1;
-	tl->cands[ci].fi = CAND_UNMADE;
-	tl->cands[ci].gi[0] = tl->cands[ci].gi[1] = -1;
 	return ci;
 }
 
@@ -1024,7 +1022,7 @@ long det_stale_close(struct timeline *tl, struct table *t,
 	u->nvictims = 0;
 	u->victim = -1;
 	u->seq = off->seq;
-	return defer ? DET_DEFERRED : fi;
+	return fi;
 }
 
 /* Failure off (by a thread other than the closer) proves upgrade ui's
@@ -1165,7 +1163,7 @@ long det_stale_use(struct timeline *tl, struct table *t,
 	f->severity = verdict_info(v)->sev;
 	tl->fmeta[fi].cause = cause;
 	const char *hn = hname(tl, off->tr, off->handle);
-	const char *mine = where(tl, rec_event(tl, ns, &sn->rec, off), off);
+	const char *mine = where(tl, &tl->cand_tmp.mine, off);
 	if (off->failed)
 		f->message = fstrf(tl, "%s's %s on %s failed "
 				   "with %s: the number now names %s, opened by "

@@ -571,9 +571,9 @@ void findings_names(struct timeline *tl);  /* after settle */
 const char *tl_who(struct timeline *tl, int64_t tid, const struct evcopy *e);
 long det_double_close(struct timeline *tl, const struct numstate *ns,
 		      const struct evcopy *off, enum verdict v);
-/* A stale close: its finding (index), DET_DEFERRED when it is kept as
- * a candidate (no cause, nothing blocked on it: linked 0), or -1 */
-#define DET_DEFERRED (-2)
+/* A stale close: its finding (index), or -1 when it is kept as a
+ * candidate (no cause, nothing blocked on it: linked 0) or is past the
+ * cap */
 long det_stale_close(struct timeline *tl, struct table *t,
 		     struct numstate *ns, const struct snap *sn,
 		     const struct gen *victim, const struct evcopy *off,
