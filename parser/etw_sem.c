@@ -957,7 +957,7 @@ static int ob_handle(struct etw_sem *s, const struct etw_def *d,
 	h = handle_value(h);
 	uint64_t ptr = ptr_field(s, r, "Object");
 	int_field(s, r, "ObjectType", &type);
-	const char *name = etw_field(r, "ObjectName");
+	const char *name = field_any(s, r, "ObjectName");
 	const char *tn = type_name(s, r, (int)type);
 	if (!tn)
 		s->unknown_types++;
@@ -1553,8 +1553,10 @@ static const char *which_field(const struct etw_rec *r, const char *list,
 		if (n && n < sizeof one) {
 			memcpy(one, list, n);
 			one[n] = '\0';
-			if (one[0] == '#' && etw_field(r, one)) {
-				*value = etw_field(r, one);
+			const char *v = one[0] == '#' ? etw_field(r, one)
+						      : NULL;
+			if (v) {
+				*value = v;
 				return "#";
 			}
 			for (int i = 0; i < r->nfields; i++)

@@ -158,8 +158,9 @@ char *sb_reserve(struct strbuf *sb, size_t n)
 	return sb->s + sb->len;
 }
 
-/* The digits are counted first and written in place from the last, two
- * at a time: no buffer to copy out of.  out must have room for 21 bytes. */
+/* The digits are counted first and written in place from the last (hex
+ * two at a time): no buffer to copy out of.  out must have room for 21
+ * bytes. */
 static int bit_length(uint64_t v)   /* v > 0 */
 {
 #if defined(__GNUC__)
