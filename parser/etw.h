@@ -74,6 +74,10 @@ static inline const char *etw_str(const struct etw_rec *r, uint32_t off)
 /* f's text; a number's is made here, on first read, in room the record
  * set aside for it (the record's text cache: no pointer moves) */
 const char *etw_value(const struct etw_rec *r, const struct etw_field *f);
+/* a number field's text as etw_value makes it, into o (ETW_NUM_ROOM
+ * bytes, "-" and 20 digits or "0x" and 16, and a NUL); its length */
+#define ETW_NUM_ROOM 22
+size_t etw_num_text(char *o, uint64_t v, char base);
 /* value of the field named name (case-insensitive), or NULL */
 const char *etw_field(const struct etw_rec *r, const char *name);
 /* the same for the n bytes at name (a name inside a longer string) */

@@ -816,24 +816,32 @@ static void set_error(struct etw_sem *s, struct ht_event *ev,
 	(void)s;
 }
 
-/* one line: "CloseHandle Object=0x.. Handle=0x1A4 ObjectType=37 ..."; it
- * is made for every event, so each field is looked at once and written
- * in one go */
-static void render_raw(struct etw_sem *s, const struct etw_rec *r,
-		       const char *prefix, const char *call)
+/* what the raw line is made of: a record's fields (names and text in
+ * buf, by offset), the provider prefix and the call */
+struct raw_parts {
+	const char *prefix, *call, *buf;
+	const struct etw_field *f;
+	int n, cut;
+};
+
+/* one line: "CloseHandle Object=0x.. Handle=0x1A4 ObjectType=37 ...",
+ * appended to sb; each field is looked at once and written in one go */
+static void render_raw(struct strbuf *sb, const struct raw_parts *p)
 {
-	struct strbuf *sb = &s->raw;
-	sb_reset(sb);
-	if (prefix && *prefix) {
-		sb_puts(sb, prefix);
+	if (p->prefix && *p->prefix) {
+		sb_puts(sb, p->prefix);
 		sb_putc(sb, '/');
 	}
-	sb_puts(sb, call);
-	for (int i = 0; i < r->nfields && sb->len < 400; i++) {
-		const struct etw_field *f = &r->f[i];
-		const char *n = etw_str(r, f->name);
-		const char *v = etw_value(r, f);
+	sb_puts(sb, p->call);
+	for (int i = 0; i < p->n && sb->len < 400; i++) {
+		const struct etw_field *f = &p->f[i];
+		const char *n = p->buf + f->name, *v = p->buf + f->value;
 		size_t nl = f->nl, vl = f->vl;
+		char t[ETW_NUM_ROOM];
+		if (f->base) {   /* a number not yet written out */
+			vl = etw_num_text(t, (uint64_t)f->num, f->base);
+			v = t;
+		}
 		int quote = 0, ctl = 0;   /* blanks: quoted; controls: spaces */
 		for (size_t k = 0; !f->plain && k < vl; k++) {
 			unsigned char c = (unsigned char)v[k];
@@ -870,8 +878,15 @@ static void render_raw(struct etw_sem *s, const struct etw_rec *r,
 		*o = '\0';
 		sb->len = (size_t)(o - sb->s);
 	}
-	if (sb->len >= 400 || r->cut)
+	if (sb->len >= 400 || p->cut)
 		sb_puts(sb, " ...");
+}
+
+static struct raw_parts parts_of(const struct etw_sem *s)
+{
+	const struct etw_rec *r = s->raw_rec;
+	return (struct raw_parts){ s->raw_prefix, s->raw_call, r->buf, r->f,
+				   r->nfields, r->cut };
 }
 
 /* Most events' raw text is never read (only those a story keeps, or
@@ -881,10 +896,70 @@ static const char *sem_raw(void *ctx)
 {
 	struct etw_sem *s = ctx;
 	if (!s->raw_made) {
-		render_raw(s, s->raw_rec, s->raw_prefix, s->raw_call);
+		struct raw_parts p = parts_of(s);
+		sb_reset(&s->raw);
+		render_raw(&s->raw, &p);
 		s->raw_made = 1;
 	}
 	return s->raw.s;
+}
+
+/* A kept copy's recipe: this head, the fields, prefix and call (each
+ * with its NUL), then the record's text.  Copying these bytes costs a
+ * fraction of writing the numbers out, and most copies are never
+ * shown.  A record with more text than RECIPE_MAX keeps its line. */
+struct recipe_head {
+	uint32_t len;
+	uint16_t n, cut;
+	uint32_t pl, cl;
+};
+#define RECIPE_MAX 4096
+
+static int sem_raw_pack(void *ctx, struct strbuf *to)
+{
+	const struct etw_sem *s = ctx;
+	struct raw_parts p = parts_of(s);
+	const char *pre = p.prefix ? p.prefix : "";
+	size_t pl = strlen(pre), cl = strlen(p.call);
+	size_t fb = (size_t)p.n * sizeof *p.f;
+	size_t len = s->raw_rec->len;
+	size_t total = sizeof(struct recipe_head) + fb + pl + cl + 2 + len;
+	if (total > RECIPE_MAX)
+		return 0;
+	struct recipe_head h = { (uint32_t)len, (uint16_t)p.n,
+				 (uint16_t)p.cut, (uint32_t)pl, (uint32_t)cl };
+	to->len = 0;
+	char *o = sb_reserve(to, total);
+	memcpy(o, &h, sizeof h);
+	o += sizeof h;
+	memcpy(o, p.f, fb);
+	o += fb;
+	memcpy(o, pre, pl + 1);
+	o += pl + 1;
+	memcpy(o, p.call, cl + 1);
+	o += cl + 1;
+	memcpy(o, p.buf, len);
+	to->len = total;
+	to->s[total] = '\0';
+	return 1;
+}
+
+static void sem_raw_show(const char *rc, size_t n, struct strbuf *out)
+{
+	struct recipe_head h;
+	struct etw_field f[ETW_MAX_FIELDS];
+	if (n < sizeof h)
+		return;
+	memcpy(&h, rc, sizeof h);
+	size_t fb = (size_t)h.n * sizeof *f;
+	if (h.n > ETW_MAX_FIELDS ||
+	    n != sizeof h + fb + h.pl + h.cl + 2 + h.len)
+		return;   /* not one of ours: nothing rather than garbage */
+	memcpy(f, rc + sizeof h, fb);
+	const char *pre = rc + sizeof h + fb;
+	const char *call = pre + h.pl + 1;
+	struct raw_parts p = { pre, call, call + h.cl + 1, f, h.n, h.cut };
+	render_raw(out, &p);
 }
 
 /* ev's raw text is what sem_raw makes of the last defer_raw's record */
@@ -893,6 +968,8 @@ static void raw_later(struct etw_sem *s, struct ht_event *ev)
 	ev->raw = NULL;
 	ev->raw_fn = sem_raw;
 	ev->raw_ctx = s;
+	ev->raw_pack = sem_raw_pack;
+	ev->raw_show = sem_raw_show;
 }
 
 static void defer_raw(struct etw_sem *s, const struct etw_rec *r,

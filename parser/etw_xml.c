@@ -274,9 +274,9 @@ const struct etw_field *etw_find(const struct etw_rec *r, const char *name,
 	return NULL;
 }
 
-#define NUM_ROOM 22   /* "-" and 20 digits, or "0x" and 16, and a NUL */
+#define NUM_ROOM ETW_NUM_ROOM
 
-static size_t fmt_num(char *o, uint64_t v, char base)
+size_t etw_num_text(char *o, uint64_t v, char base)
 {
 	return base == 'x' ? fmt_hex(o, v, 1) :
 	       base == 'i' ? fmt_int(o, (int64_t)v) : fmt_dec(o, v, 0);
@@ -289,7 +289,7 @@ const char *etw_value(const struct etw_rec *r, const struct etw_field *f)
 		 * into room set aside when the field was added */
 		struct etw_field *m = (struct etw_field *)f;
 		char *o = r->buf + f->value;
-		size_t n = fmt_num(o, (uint64_t)f->num, f->base);
+		size_t n = etw_num_text(o, (uint64_t)f->num, f->base);
 		o[n] = '\0';
 		m->vl = (uint16_t)n;
 		m->base = 0;
@@ -383,7 +383,7 @@ void etw_rec_field_num(struct etw_rec *r, const char *name, size_t nl,
 		/* no room to spare: the text now, as any field's */
 		char t[NUM_ROOM];
 		int had = r->nfields;
-		etw_rec_field(r, name, nl, t, fmt_num(t, v, base));
+		etw_rec_field(r, name, nl, t, etw_num_text(t, v, base));
 		if (r->nfields == had)
 			return;
 		f = &r->f[had];

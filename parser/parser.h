@@ -167,6 +167,12 @@ struct ht_event {
 	 * asked: raw_fn(raw_ctx) returns it, valid as long as the event */
 	const char *(*raw_fn)(void *ctx);
 	void *raw_ctx;
+	/* and for a copy kept past the event (a story's evidence, mostly
+	 * never shown), raw_pack(raw_ctx, to) may write a recipe instead of
+	 * the text: what raw_show(recipe, n, out) later appends the text
+	 * from.  It returns 0 when it wrote nothing (keep the text) */
+	int (*raw_pack)(void *ctx, struct strbuf *to);
+	void (*raw_show)(const char *recipe, size_t n, struct strbuf *out);
 	const char *thread_name;/* -Y comm, ETW ThreadName, or NULL */
 	const char *program;    /* the program the event's process runs
 				   (ETW ImageFileName), or NULL; strace

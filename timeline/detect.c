@@ -266,7 +266,7 @@ void finding_step(struct timeline *tl, long fi, const char *role,
 	s->src.event = e->event;
 	s->src.offset = e->offset;
 	s->end_line = e->end_line;
-	s->raw = fstr(tl, e->raw.s ? e->raw.s : "");
+	s->raw = fstr(tl, evc_raw(tl, e));
 	s->stack = e->has_stack ? fstr(tl, e->stack.s) : NULL;
 	s->generation = e->gen;
 	s->task = e->info;
@@ -596,7 +596,7 @@ long unexplained_add(struct timeline *tl, const struct evcopy *e,
 	u->error = fstr(tl, e->errname);
 	u->reason = fstr(tl, reason);
 	u->time = fstr(tl, e->time);
-	u->raw = fstr(tl, e->raw.s ? e->raw.s : "");
+	u->raw = fstr(tl, evc_raw(tl, e));
 	u->src.file = e->file;
 	u->src.line = e->line;
 	u->src.event = e->event;
@@ -691,6 +691,7 @@ static const struct evcopy *rec_event(struct timeline *tl,
 	sb_reset(&x->object);
 	sb_reset(&x->raw);
 	sb_puts(&x->raw, "");
+	x->raw_show = NULL;
 	sb_reset(&x->stack);
 	return x;
 }

@@ -140,7 +140,11 @@ void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 		put_capped(&e->object, object, TL_OBJ_MAX);
 	else
 		clear_text(&e->object);
-	put_capped(&e->raw, ev_raw(ev), TL_RAW_MAX);
+	e->raw_show = NULL;
+	if (!ev->raw && ev->raw_pack && ev->raw_pack(ev->raw_ctx, &e->raw))
+		e->raw_show = ev->raw_show;
+	else
+		put_capped(&e->raw, ev_raw(ev), TL_RAW_MAX);
 	e->has_stack = ev->stack != NULL;
 	if (ev->stack)
 		put_capped(&e->stack, ev->stack, TL_STACK_MAX);
@@ -182,6 +186,21 @@ void evc_move(struct evcopy *dst, struct evcopy *src)
 	src->raw = r;
 	src->stack = k;
 	clear_texts(src);
+}
+
+const char *evc_raw(struct timeline *tl, const struct evcopy *e)
+{
+	if (!e->raw_show)
+		return e->raw.s ? e->raw.s : "";
+	struct strbuf *sb = &tl->rawtext;
+	sb_reset(sb);
+	e->raw_show(e->raw.s, e->raw.len, sb);
+	if (sb->len > TL_RAW_MAX) {   /* put_capped's cut */
+		sb->len = TL_RAW_MAX;
+		sb->s[sb->len] = '\0';
+		sb_puts(sb, "...");
+	}
+	return sb->s ? sb->s : "";
 }
 
 /* The result as a person reads it: "0", "-1 EBADF", "? ERESTARTSYS",

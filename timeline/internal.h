@@ -101,6 +101,8 @@ struct evcopy {
 	const struct source_traits *tr; /* what its source can tell */
 	char time[40];
 	struct strbuf object, raw, stack;
+	/* set when raw holds its reader's recipe, not the text (evc_raw) */
+	void (*raw_show)(const char *recipe, size_t n, struct strbuf *out);
 };
 
 /* Where a generation came from. */
@@ -428,6 +430,7 @@ struct timeline {
 	struct evcopy tmp, tmp2;   /* scratch copies */
 	struct evcopy endev;       /* scratch: the event a table ends at */
 	struct strbuf sb;          /* scratch text */
+	struct strbuf rawtext;     /* scratch: evc_raw's text */
 };
 
 /* evcopy.c */
@@ -440,6 +443,8 @@ void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 void evc_copy(struct evcopy *dst, const struct evcopy *src);
 void evc_move(struct evcopy *dst, struct evcopy *src);
 const char *evc_result(struct timeline *tl, const struct evcopy *e);
+/* e's raw text, capped at TL_RAW_MAX; valid until the next call */
+const char *evc_raw(struct timeline *tl, const struct evcopy *e);
 
 /* object.c */
 enum objclass { OC_UNKNOWN, OC_SOCKET, OC_FILE, OC_PIPE, OC_ANON, OC_OTHER };

@@ -95,6 +95,7 @@ void timeline_free(struct timeline *tl)
 	evc_free(&tl->tmp2);
 	evc_free(&tl->endev);
 	sb_free(&tl->sb);
+	sb_free(&tl->rawtext);
 	strpool_free(tl->pool);
 	strpool_free(tl->fpool);
 	free(tl);
