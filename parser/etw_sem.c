@@ -2,6 +2,7 @@
  * handle tables: Object Manager handle events, processes and threads,
  * Winsock sockets and AFD endpoints, and application events (rules). */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "etw.h"
@@ -986,7 +987,10 @@ static void defer_raw(struct etw_sem *s, const struct etw_rec *r,
 static void ev_init(struct etw_sem *s, const struct etw_rec *r,
 		    struct ht_event *ev, enum ev_type type, const char *call)
 {
-	memset(ev, 0, sizeof *ev);
+	/* the effects are written whole as they are added (nfx counts
+	 * them), and traits is parser_next's: the rest is cleared */
+	memset(ev, 0, offsetof(struct ht_event, fx));
+	ev->traits = NULL;
 	ev->type = type;
 	ev->phase = PH_FULL;
 	ev->call = call;
