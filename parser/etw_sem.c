@@ -905,16 +905,36 @@ static const char *sem_raw(void *ctx)
 	return s->raw.s;
 }
 
-/* A kept copy's recipe: this head, the fields, prefix and call (each
- * with its NUL), then the record's text.  Copying these bytes costs a
- * fraction of writing the numbers out, and most copies are never
- * shown.  A record with more text than RECIPE_MAX keeps its line. */
+/* A kept copy's recipe: this head, prefix and call (each with its NUL),
+ * then per field its head's five bytes, its name, and its number (8
+ * bytes) or its text.  Copying these bytes costs a fraction of writing the
+ * numbers out, and most copies are never shown; a recipe is about as
+ * long as the line.  One longer than RECIPE_MAX keeps the line (at most
+ * TL_RAW_MAX and "..."), so a copy's buffer stays within 1 KiB. */
 struct recipe_head {
-	uint32_t len;
-	uint16_t n, cut;
-	uint32_t pl, cl;
+	unsigned char n, cut;  /* n <= ETW_MAX_FIELDS */
 };
-#define RECIPE_MAX 4096
+struct field_head {
+	uint16_t nl, vl;
+	unsigned char how;     /* 0 text follows, else 'x', 'u', 'i' for a
+				  number (8 bytes); | 0x80 when plain */
+};
+#define FIELD_HEAD 5       /* its bytes as written (no padding) */
+#define RECIPE_MAX 1000
+
+static size_t recipe_size(const struct raw_parts *p, size_t pl, size_t cl)
+{
+	size_t n = sizeof(struct recipe_head) + pl + cl + 2;
+	for (int i = 0; i < p->n; i++)
+		n += FIELD_HEAD + p->f[i].nl + (p->f[i].base ? 8 : p->f[i].vl);
+	return n;
+}
+
+static char *put(char *o, const void *s, size_t n)
+{
+	memcpy(o, s, n);
+	return o + n;
+}
 
 static int sem_raw_pack(void *ctx, struct strbuf *to)
 {
@@ -922,29 +942,32 @@ static int sem_raw_pack(void *ctx, struct strbuf *to)
 	struct raw_parts p = parts_of(s);
 	const char *pre = p.prefix ? p.prefix : "";
 	size_t pl = strlen(pre), cl = strlen(p.call);
-	size_t fb = (size_t)p.n * sizeof *p.f;
-	size_t len = s->raw_rec->len;
-	size_t total = sizeof(struct recipe_head) + fb + pl + cl + 2 + len;
+	size_t total = recipe_size(&p, pl, cl);
 	if (total > RECIPE_MAX)
 		return 0;
-	struct recipe_head h = { (uint32_t)len, (uint16_t)p.n,
-				 (uint16_t)p.cut, (uint32_t)pl, (uint32_t)cl };
+	struct recipe_head h = { (unsigned char)p.n, (unsigned char)p.cut };
 	to->len = 0;
-	char *o = sb_reserve(to, total);
-	memcpy(o, &h, sizeof h);
-	o += sizeof h;
-	memcpy(o, p.f, fb);
-	o += fb;
-	memcpy(o, pre, pl + 1);
-	o += pl + 1;
-	memcpy(o, p.call, cl + 1);
-	o += cl + 1;
-	memcpy(o, p.buf, len);
+	char *o = put(sb_reserve(to, total), &h, sizeof h);
+	o = put(o, pre, pl + 1);
+	o = put(o, p.call, cl + 1);
+	for (int i = 0; i < p.n; i++) {
+		const struct etw_field *f = &p.f[i];
+		struct field_head fh = { f->nl, f->vl, (unsigned char)
+					 (f->base | (f->plain ? 0x80 : 0)) };
+		o = put(o, &fh.nl, 2);
+		o = put(o, &fh.vl, 2);
+		*o++ = (char)fh.how;
+		o = put(o, p.buf + f->name, f->nl);
+		o = f->base ? put(o, &f->num, 8)
+			    : put(o, p.buf + f->value, f->vl);
+	}
 	to->len = total;
 	to->s[total] = '\0';
 	return 1;
 }
 
+/* the fields are read back as a record's, their text named by offset
+ * into the recipe */
 static void sem_raw_show(const char *rc, size_t n, struct strbuf *out)
 {
 	struct recipe_head h;
@@ -952,14 +975,34 @@ static void sem_raw_show(const char *rc, size_t n, struct strbuf *out)
 	if (n < sizeof h)
 		return;
 	memcpy(&h, rc, sizeof h);
-	size_t fb = (size_t)h.n * sizeof *f;
-	if (h.n > ETW_MAX_FIELDS ||
-	    n != sizeof h + fb + h.pl + h.cl + 2 + h.len)
+	const char *pre = rc + sizeof h, *call = pre + strlen(pre) + 1;
+	size_t k = (size_t)(call - rc) + strlen(call) + 1;
+	if (h.n > ETW_MAX_FIELDS || k > n)
 		return;   /* not one of ours: nothing rather than garbage */
-	memcpy(f, rc + sizeof h, fb);
-	const char *pre = rc + sizeof h + fb;
-	const char *call = pre + h.pl + 1;
-	struct raw_parts p = { pre, call, call + h.cl + 1, f, h.n, h.cut };
+	for (int i = 0; i < h.n; i++) {
+		struct field_head fh;
+		if (k + FIELD_HEAD > n)
+			return;
+		memcpy(&fh.nl, rc + k, 2);
+		memcpy(&fh.vl, rc + k + 2, 2);
+		fh.how = (unsigned char)rc[k + 4];
+		k += FIELD_HEAD;
+		char base = (char)(fh.how & 0x7f);
+		size_t vb = base ? 8 : fh.vl;
+		if (k + fh.nl + vb > n)
+			return;
+		memset(&f[i], 0, sizeof f[i]);
+		f[i].name = (uint32_t)k;
+		f[i].nl = fh.nl;
+		f[i].value = (uint32_t)(k + fh.nl);
+		f[i].vl = fh.vl;
+		f[i].base = base;
+		f[i].plain = fh.how >> 7;
+		if (base)
+			memcpy(&f[i].num, rc + k + fh.nl, 8);
+		k += fh.nl + vb;
+	}
+	struct raw_parts p = { pre, call, rc, f, h.n, h.cut };
 	render_raw(out, &p);
 }
 

@@ -11,7 +11,8 @@
 #define TL_UPGRADE 16     /* stale closes awaiting evidence per table */
 #endif
 #define TL_VICTIMS 3      /* victim steps added to one stale-close */
-#define TL_RAW_MAX 600    /* raw trace text kept per event copy */
+#define TL_RAW_MAX 600    /* raw trace text per event copy, as kept
+                             or as a recipe makes it (evc_raw) */
 #define TL_OBJ_MAX 600    /* object text kept */
 #define TL_STACK_MAX 2000 /* -k stack text kept */
 #define TL_BUSY 20        /* busiest generations shown */
