@@ -914,12 +914,10 @@ static const char *sem_raw(void *ctx)
 struct recipe_head {
 	unsigned char n, cut;  /* n <= ETW_MAX_FIELDS */
 };
-struct field_head {
-	uint16_t nl, vl;
-	unsigned char how;     /* 0 text follows, else 'x', 'u', 'i' for a
-				  number (8 bytes); | 0x80 when plain */
-};
-#define FIELD_HEAD 5       /* its bytes as written (no padding) */
+/* a field's head: nl and vl (2 bytes each, as uint16_t), then how: 0
+ * when text follows, else 'x', 'u' or 'i' for a number (8 bytes); |
+ * 0x80 when plain */
+#define FIELD_HEAD 5
 #define RECIPE_MAX 1000
 
 static size_t recipe_size(const struct raw_parts *p, size_t pl, size_t cl)
@@ -952,11 +950,9 @@ static int sem_raw_pack(void *ctx, struct strbuf *to)
 	o = put(o, p.call, cl + 1);
 	for (int i = 0; i < p.n; i++) {
 		const struct etw_field *f = &p.f[i];
-		struct field_head fh = { f->nl, f->vl, (unsigned char)
-					 (f->base | (f->plain ? 0x80 : 0)) };
-		o = put(o, &fh.nl, 2);
-		o = put(o, &fh.vl, 2);
-		*o++ = (char)fh.how;
+		o = put(o, &f->nl, 2);
+		o = put(o, &f->vl, 2);
+		*o++ = (char)(f->base | (f->plain ? 0x80 : 0));
 		o = put(o, p.buf + f->name, f->nl);
 		o = f->base ? put(o, &f->num, 8)
 			    : put(o, p.buf + f->value, f->vl);
@@ -980,27 +976,23 @@ static void sem_raw_show(const char *rc, size_t n, struct strbuf *out)
 	if (h.n > ETW_MAX_FIELDS || k > n)
 		return;   /* not one of ours: nothing rather than garbage */
 	for (int i = 0; i < h.n; i++) {
-		struct field_head fh;
 		if (k + FIELD_HEAD > n)
 			return;
-		memcpy(&fh.nl, rc + k, 2);
-		memcpy(&fh.vl, rc + k + 2, 2);
-		fh.how = (unsigned char)rc[k + 4];
-		k += FIELD_HEAD;
-		char base = (char)(fh.how & 0x7f);
-		size_t vb = base ? 8 : fh.vl;
-		if (k + fh.nl + vb > n)
-			return;
 		memset(&f[i], 0, sizeof f[i]);
+		memcpy(&f[i].nl, rc + k, 2);
+		memcpy(&f[i].vl, rc + k + 2, 2);
+		unsigned char how = (unsigned char)rc[k + 4];
+		k += FIELD_HEAD;
+		f[i].base = (char)(how & 0x7f);
+		f[i].plain = how >> 7;
+		size_t vb = f[i].base ? 8 : f[i].vl;
+		if (k + f[i].nl + vb > n)
+			return;
 		f[i].name = (uint32_t)k;
-		f[i].nl = fh.nl;
-		f[i].value = (uint32_t)(k + fh.nl);
-		f[i].vl = fh.vl;
-		f[i].base = base;
-		f[i].plain = fh.how >> 7;
-		if (base)
-			memcpy(&f[i].num, rc + k + fh.nl, 8);
-		k += fh.nl + vb;
+		f[i].value = (uint32_t)(k + f[i].nl);
+		if (f[i].base)
+			memcpy(&f[i].num, rc + k + f[i].nl, 8);
+		k += f[i].nl + vb;
 	}
 	struct raw_parts p = { pre, call, rc, f, h.n, h.cut };
 	render_raw(out, &p);

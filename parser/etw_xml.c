@@ -274,8 +274,6 @@ const struct etw_field *etw_find(const struct etw_rec *r, const char *name,
 	return NULL;
 }
 
-#define NUM_ROOM ETW_NUM_ROOM
-
 size_t etw_num_text(char *o, uint64_t v, char base)
 {
 	return base == 'x' ? fmt_hex(o, v, 1) :
@@ -369,7 +367,7 @@ void etw_rec_field_num(struct etw_rec *r, const char *name, size_t nl,
 		return;
 	}
 	struct etw_field *f;
-	uint32_t a = room(r, nl + 1 + NUM_ROOM);
+	uint32_t a = room(r, nl + 1 + ETW_NUM_ROOM);
 	if (a) {
 		/* the common case: the name in place and room for the
 		 * digits, which most numbers are never asked for (only a
@@ -381,7 +379,7 @@ void etw_rec_field_num(struct etw_rec *r, const char *name, size_t nl,
 		f->base = base;
 	} else {
 		/* no room to spare: the text now, as any field's */
-		char t[NUM_ROOM];
+		char t[ETW_NUM_ROOM];
 		int had = r->nfields;
 		etw_rec_field(r, name, nl, t, etw_num_text(t, v, base));
 		if (r->nfields == had)
