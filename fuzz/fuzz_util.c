@@ -94,7 +94,8 @@ int fz_drain(struct parser *p, const struct input_stats *st)
 		if (ev.nfx < 0 || ev.nfx > HT_MAX_FX)
 			fz_fail("event nfx out of range", NULL, 0);
 		touch(ev.call);
-		touch(ev.time_text);
+		char tb[40];
+		touch(ev_time(&ev, tb, sizeof tb));
 		touch(ev.errname);
 		touch(ev_raw(&ev));
 		touch(ev.thread_name);

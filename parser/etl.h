@@ -112,6 +112,8 @@ void etl_reader_close(struct etl_reader *r);
 /* FILETIME -> "2024-03-05T10:15:30.7000000Z" (n >= 29); its length (28),
  * or 0 when n is too small */
 size_t etl_format_time(int64_t ft, char *buf, size_t n);
+/* the same for ns since 1970, as an event's ts holds a record's ft */
+size_t etl_format_ts(int64_t ns, char *buf, size_t n);
 /* "{89497f50-effe-4440-8cf2-ce6b1cdcaca7}" (n >= 39) */
 void etl_format_guid(const unsigned char *g, char *buf, size_t n);
 

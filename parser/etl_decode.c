@@ -34,10 +34,20 @@ static const struct etl_layout layouts[] = {
 struct lfield {
 	char type;
 	char optional;
+	char text;             /* its value is text, not a number */
 	unsigned short nl;
 	const char *name;
 };
 static struct lfield lfields[NLAYOUTS][LAYOUT_MAX_FIELDS];
+/* their names, each with its NUL: records keep them by pointer (no
+ * name is shorter than its "t:Name" in the table, whose length is here) */
+static char lnames[sizeof(""
+#define ETL_KERNEL(group, lo, hi, vmin, vmax, fields) fields
+#define ETL_MANIFEST(guid, lo, hi, vmin, vmax, fields) fields
+#include "etl_layouts.def"
+#undef ETL_KERNEL
+#undef ETL_MANIFEST
+)];
 static int nlfields[NLAYOUTS];
 /* each kernel group's rows, as bits in table order, and its entry in
  * groups[] (or -1): a record looks only at its own group's rows */
@@ -49,6 +59,7 @@ static void index_groups(void);
 
 static void parse_layouts(void)
 {
+	char *o = lnames;
 	index_groups();
 	for (size_t i = 0; i < NLAYOUTS; i++) {
 		int optional = 0, n = 0;
@@ -69,10 +80,14 @@ static void parse_layouts(void)
 			}
 			struct lfield *f = &lfields[i][n++];
 			f->type = *s;
+			f->text = strchr("BwasSy", *s) != NULL;
 			f->optional = (char)optional;
-			f->name = s + 2;
-			f->nl = (unsigned short)strcspn(f->name, " ");
-			s = f->name + f->nl;
+			f->nl = (unsigned short)strcspn(s + 2, " ");
+			memcpy(o, s + 2, f->nl);
+			o[f->nl] = '\0';
+			f->name = o;
+			o += f->nl + 1;
+			s += 2 + f->nl;
 		}
 		nlfields[i] = n;
 	}
@@ -429,7 +444,8 @@ static int by_layout(const struct etl_record *e, size_t li,
 			break;
 		uint64_t v = 0;
 		char base;
-		sb_reset(sb);
+		if (f->text)
+			sb_reset(sb);
 		if (field(&c, f->type, sb, &lenval, &v, &base) < 0) {
 			if (f->optional)
 				break;
@@ -439,10 +455,10 @@ static int by_layout(const struct etl_record *e, size_t li,
 			return -1;
 		}
 		if (base)
-			etw_rec_field_num(r, f->name, f->nl, v, base);
+			etw_rec_field_num_kept(r, f->name, f->nl, v, base);
 		else
-			etw_rec_field(r, f->name, f->nl, sb->s ? sb->s : "",
-				      sb->len);
+			etw_rec_field_kept(r, f->name, f->nl,
+					   sb->s ? sb->s : "", sb->len);
 	}
 	return 1;
 }
@@ -700,7 +716,7 @@ static const struct etl_layout *find_layout(const struct etl_record *e,
 int etl_decode(const struct etl_record *e, struct etw_rec *r,
 	       struct strbuf *scratch)
 {
-	char g[40] = "", t[40];
+	char g[40] = "";
 	/* the layout tables, taken apart once (by_layout, find_layout) */
 	pthread_once(&lfields_once, parse_layouts);
 	etw_rec_reset(r);
@@ -710,7 +726,7 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r,
 	r->version = e->version;
 	r->opcode = e->opcode;
 	r->task = e->task;
-	r->time_text = etw_rec_add(r, t, etl_format_time(e->ft, t, sizeof t));
+	r->time_fmt = etl_format_ts;   /* e->ft as the ts etl.c gives r */
 	if (is_kernel_htype(e->htype)) {
 		/* most records: their guid is not needed as text */
 		r->event_id = 0;

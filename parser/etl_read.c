@@ -134,6 +134,11 @@ size_t etl_format_time(int64_t ft, char *buf, size_t n)
 	return 28;
 }
 
+size_t etl_format_ts(int64_t ns, char *buf, size_t n)
+{
+	return etl_format_time(ns / 100 + FILETIME_UNIX_EPOCH, buf, n);
+}
+
 static const char hexd[] = "0123456789abcdef";
 
 void etl_format_guid(const unsigned char *g, char *buf, size_t n)

@@ -3,6 +3,7 @@
 #ifndef HANDLETRAIL_PARSER_ETW_H
 #define HANDLETRAIL_PARSER_ETW_H
 
+#include <string.h>
 #include "internal.h"
 
 /* One <Event> as read from the XML, before any meaning is given to it.
@@ -14,6 +15,9 @@
 
 struct etw_field {
 	uint32_t name;   /* "" for a nameless <Data> */
+	/* or the name itself, when it is a table's that outlives the record
+	 * (not copied); read either with etw_fname */
+	const char *sname;
 	uint32_t value;
 	uint16_t nl, vl; /* their lengths (a record holds < 64 KiB) */
 	/* set by a binary decoder that made the text from a number: the
@@ -38,6 +42,9 @@ struct etw_rec {
 	uint32_t event_name; /* RenderingInfo/EventName or PerfView EventName */
 	uint32_t task_name, opcode_name;
 	uint32_t time_text;
+	/* or, when time_text is 0, what writes ts as its time text (the
+	 * ht_event's time_fmt) */
+	size_t (*time_fmt)(int64_t ts, char *buf, size_t n);
 	uint32_t pname;      /* PerfView PName */
 	/* the event's payload bytes (PerfView's <Payload> hex rows), for
 	 * fields an exporter did not name; ptr_size 4 or 8 (0 = 8) */
@@ -50,10 +57,12 @@ struct etw_rec {
 	const void *shape;
 	int nfields;
 	int cut;             /* fields or text dropped for size */
-	char bad[128];       /* why the header is unusable, or "" */
+	/* etw_rec_reset clears what is above and empties what follows:
+	 * buf is kept, bad[] and f[] count from their first byte and
+	 * nfields */
 	char *buf;
 	size_t len, cap;
-	/* last: etw_rec_reset clears what is above, f[] counts by nfields */
+	char bad[128];       /* why the header is unusable, or "" */
 	struct etw_field f[ETW_MAX_FIELDS];
 };
 
@@ -71,6 +80,11 @@ static inline const char *etw_str(const struct etw_rec *r, uint32_t off)
 {
 	return r->buf + off;
 }
+/* a field's name, its text in buf (a record's, or a copy of it) */
+static inline const char *etw_fname(const char *buf, const struct etw_field *f)
+{
+	return f->sname ? f->sname : buf + f->name;
+}
 /* f's text; a number's is made here, on first read, in room the record
  * set aside for it (the record's text cache: no pointer moves) */
 const char *etw_value(const struct etw_rec *r, const struct etw_field *f);
@@ -78,6 +92,46 @@ const char *etw_value(const struct etw_rec *r, const struct etw_field *f);
  * bytes, "-" and 20 digits or "0x" and 16, and a NUL); its length */
 #define ETW_NUM_ROOM 22
 size_t etw_num_text(char *o, uint64_t v, char base);
+/* etw_rec_field and etw_rec_field_num for a binary decoder's fields
+ * (most of its cost per record is in them), whose names are its table's:
+ * NUL-terminated and outliving the record, so kept by pointer, not
+ * copied.  When the record has no room left they copy it as those do */
+static inline void etw_rec_field_num_kept(struct etw_rec *r,
+					  const char *name, size_t nl,
+					  uint64_t v, char base)
+{
+	size_t end = r->len + ETW_NUM_ROOM;   /* room for the digits */
+	if (r->nfields >= ETW_MAX_FIELDS || end > r->cap ||
+	    end > ETW_REC_MAX_BYTES) {
+		etw_rec_field_num(r, name, nl, v, base);
+		return;
+	}
+	struct etw_field *f = &r->f[r->nfields++];
+	r->buf[r->len] = '\0';
+	/* has_num: what etw_parse_int gives for the text (it refuses
+	 * decimals from 2^64 - 6 up) */
+	*f = (struct etw_field){ .sname = name, .value = (uint32_t)r->len,
+				 .nl = (uint16_t)nl, .plain = 1,
+				 .has_num = base != 'u' || v <= UINT64_MAX - 6,
+				 .base = base, .num = (int64_t)v };
+	r->len = end;
+}
+static inline void etw_rec_field_kept(struct etw_rec *r, const char *name,
+				      size_t nl, const char *val, size_t vl)
+{
+	size_t end = r->len + vl + 1;
+	if (r->nfields >= ETW_MAX_FIELDS || end > r->cap ||
+	    end > ETW_REC_MAX_BYTES || memchr(val, 0, vl)) {
+		etw_rec_field(r, name, nl, val, vl);
+		return;
+	}
+	struct etw_field *f = &r->f[r->nfields++];
+	memcpy(r->buf + r->len, val, vl);
+	r->buf[r->len + vl] = '\0';
+	*f = (struct etw_field){ .sname = name, .value = (uint32_t)r->len,
+				 .nl = (uint16_t)nl, .vl = (uint16_t)vl };
+	r->len = end;
+}
 /* value of the field named name (case-insensitive), or NULL */
 const char *etw_field(const struct etw_rec *r, const char *name);
 /* the same for the n bytes at name (a name inside a longer string) */

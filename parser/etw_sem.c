@@ -836,7 +836,7 @@ static void render_raw(struct strbuf *sb, const struct raw_parts *p)
 	sb_puts(sb, p->call);
 	for (int i = 0; i < p->n && sb->len < 400; i++) {
 		const struct etw_field *f = &p->f[i];
-		const char *n = p->buf + f->name, *v = p->buf + f->value;
+		const char *n = etw_fname(p->buf, f), *v = p->buf + f->value;
 		size_t nl = f->nl, vl = f->vl;
 		char t[ETW_NUM_ROOM];
 		if (f->base) {   /* a number not yet written out */
@@ -953,7 +953,7 @@ static int sem_raw_pack(void *ctx, struct strbuf *to)
 		o = put(o, &f->nl, 2);
 		o = put(o, &f->vl, 2);
 		*o++ = (char)(f->base | (f->plain ? 0x80 : 0));
-		o = put(o, p.buf + f->name, f->nl);
+		o = put(o, etw_fname(p.buf, f), f->nl);
 		o = f->base ? put(o, &f->num, 8)
 			    : put(o, p.buf + f->value, f->vl);
 	}
@@ -1033,7 +1033,10 @@ static void ev_init(struct etw_sem *s, const struct etw_rec *r,
 	ev->tid = r->tid;
 	ev->cpu = r->cpu;
 	ev->ts = r->ts;
-	ev->time_text = etw_str(r, r->time_text);
+	if (r->time_text || !r->time_fmt)
+		ev->time_text = etw_str(r, r->time_text);
+	else
+		ev->time_fmt = r->time_fmt;
 	ev->has_ret = 1;
 	ev->ret = 0;
 	ev->src.file = s->path;
@@ -1676,10 +1679,11 @@ static const char *which_field(const struct etw_rec *r, const char *list,
 				return "#";
 			}
 			for (int i = 0; i < r->nfields; i++)
-				if (!strcasecmp(etw_str(r, r->f[i].name),
+				if (!strcasecmp(etw_fname(r->buf, &r->f[i]),
 						one)) {
 					*value = etw_value(r, &r->f[i]);
-					return etw_str(r, r->f[i].name);
+					return etw_fname(r->buf,
+							 &r->f[i]);
 				}
 		}
 		list += n + (bar ? 1 : 0);

@@ -212,11 +212,8 @@ int etw_parse_msec(const char *s, int64_t *ns)
 
 void etw_rec_reset(struct etw_rec *r)
 {
-	char *buf = r->buf;
-	size_t cap = r->cap;
-	memset(r, 0, offsetof(struct etw_rec, f));
-	r->buf = buf;
-	r->cap = cap;
+	memset(r, 0, offsetof(struct etw_rec, buf));
+	r->bad[0] = '\0';
 	if (!r->buf) {
 		r->cap = 512;
 		r->buf = xmalloc(r->cap);
@@ -266,7 +263,7 @@ const struct etw_field *etw_find(const struct etw_rec *r, const char *name,
 	 * most names differ there */
 	for (int i = 0; n && i < r->nfields; i++) {
 		const struct etw_field *f = &r->f[i];
-		const char *fn = r->buf + f->name;
+		const char *fn = etw_fname(r->buf, f);
 		if (f->nl == n && fold(fn[0]) == fold(name[0]) &&
 		    !strncasecmp(fn, name, n))
 			return f;
@@ -312,6 +309,7 @@ static struct etw_field *new_field(struct etw_rec *r, uint32_t a, size_t nl,
 {
 	struct etw_field *f = &r->f[r->nfields++];
 	f->name = a;
+	f->sname = NULL;
 	f->value = b;
 	f->nl = (uint16_t)nl;
 	f->vl = (uint16_t)vl;
@@ -1134,7 +1132,7 @@ static void pv_dump_header(struct etw_rec *r, struct pv_state *pv)
 	 * <PrettyPrint> or the payload */
 	int k = 0;
 	for (int i = 0; i < r->nfields; i++)
-		if (!pv_dump_attr(etw_str(r, r->f[i].name)))
+		if (!pv_dump_attr(etw_fname(r->buf, &r->f[i])))
 			r->f[k++] = r->f[i];
 	r->nfields = k;
 }

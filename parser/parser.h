@@ -149,7 +149,12 @@ struct ht_event {
 	int cpu;                /* -1 when unknown */
 	int64_t ts;             /* nanoseconds (epoch, or since midnight for -t/-tt,
 				   or since trace start for -r); TS_NONE if none */
-	const char *time_text;  /* the timestamp as printed in the trace, or "" */
+	const char *time_text;  /* the timestamp as printed in the trace, or "";
+				   read it with ev_time(): it may be NULL */
+	/* a reader whose time text is ts written one fixed way (.etl) may
+	 * leave time_text NULL and set this: most events' time is never
+	 * shown as text, so it is written only when asked */
+	size_t (*time_fmt)(int64_t ts, char *buf, size_t n);
 	int64_t dur;            /* strace -T: how long the call took, ns; 0 if
 				   not known */
 	int has_ret;            /* the call returned (not "= ?", not unfinished) */
@@ -192,6 +197,16 @@ static inline const char *ev_raw(const struct ht_event *ev)
 	if (ev->raw)
 		return ev->raw;
 	return ev->raw_fn ? ev->raw_fn(ev->raw_ctx) : "";
+}
+/* the event's time text: time_text, or written into buf (at least 40
+ * bytes) now if its reader defers it */
+static inline const char *ev_time(const struct ht_event *ev, char *buf,
+				  size_t n)
+{
+	if (ev->time_text || !ev->time_fmt)
+		return ev->time_text ? ev->time_text : "";
+	ev->time_fmt(ev->ts, buf, n);
+	return buf;
 }
 /* Every pointer inside an ht_event is valid until the next parser_next()
  * on the same parser.  Consumers copy (or intern) what they keep. */

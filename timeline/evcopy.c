@@ -130,11 +130,15 @@ void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 	e->end_line = ev->end_line;
 	e->seq = tl->seq;
 	e->info = t ? t->info : -1;
-	size_t k = ev->time_text ? strnlen(ev->time_text, sizeof e->time - 1)
-				 : 0;
-	if (k)
-		memcpy(e->time, ev->time_text, k);
-	e->time[k] = '\0';
+	if (!ev->time_text && ev->time_fmt) {
+		ev->time_fmt(ev->ts, e->time, sizeof e->time);
+	} else {
+		size_t k = ev->time_text ? strnlen(ev->time_text,
+						   sizeof e->time - 1) : 0;
+		if (k)
+			memcpy(e->time, ev->time_text, k);
+		e->time[k] = '\0';
+	}
 	e->has_object = object != NULL;
 	if (object)
 		put_capped(&e->object, object, TL_OBJ_MAX);

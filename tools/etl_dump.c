@@ -120,8 +120,10 @@ int main(int argc, char **argv)
 		}
 		if (e.seq > show)
 			continue;
+		char tt[40];
+		etl_format_time(e.ft, tt, sizeof tt);
 		printf("event %ld %s cpu %d pid %lld tid %lld %s %s", e.seq,
-		       etw_str(&rec, rec.time_text), e.cpu, (long long)e.pid,
+		       tt, e.cpu, (long long)e.pid,
 		       (long long)e.tid, etl_htype_name(e.htype), name);
 		if (e.group >= 0)
 			printf(" group %d type %d", e.group, e.type);
@@ -132,7 +134,7 @@ int main(int argc, char **argv)
 			printf(" \"%s\"", etw_str(&rec, rec.event_name));
 		printf(" len %zu at 0x%llx+0x%x:", e.len, e.offset, e.boff);
 		for (int j = 0; j < rec.nfields; j++)
-			printf(" %s=%s", etw_str(&rec, rec.f[j].name),
+			printf(" %s=%s", etw_fname(rec.buf, &rec.f[j]),
 			       etw_value(&rec, &rec.f[j]));
 		if (rc < 0)
 			printf(" BAD: %s", rec.bad);

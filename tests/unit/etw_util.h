@@ -95,7 +95,8 @@ static inline void run_file(struct run *r, const char *path,
 		struct gotev *g = &r->ev[r->n++];
 		g->type = ev.type;
 		copy_str(g->call, sizeof g->call, ev.call);
-		copy_str(g->time, sizeof g->time, ev.time_text);
+		char tb[40];
+		copy_str(g->time, sizeof g->time, ev_time(&ev, tb, sizeof tb));
 		copy_str(g->raw, sizeof g->raw, ev_raw(&ev));
 		copy_str(g->errname, sizeof g->errname, ev.errname);
 		g->has_thread_name = ev.thread_name != NULL;
