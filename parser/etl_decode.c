@@ -191,6 +191,15 @@ static void copy_name(char *buf, size_t n, const char *s, size_t l)
 	buf[l] = '\0';
 }
 
+/* the name providers[] gives the guid text g, or NULL */
+static const char *table_name(const char *g)
+{
+	for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++)
+		if (!strcmp(providers[i].guid, g))
+			return providers[i].name;
+	return NULL;
+}
+
 /* etl_provider_name with the record's guid text g at hand (NULL: made
  * here when needed) */
 static void provider_name(const struct etl_record *e, const char *g,
@@ -218,12 +227,11 @@ static void provider_name(const struct etl_record *e, const char *g,
 		etl_format_guid(e->guid, gt, sizeof gt);
 		g = gt;
 	}
-	for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++)
-		if (!strcmp(providers[i].guid, g)) {
-			copy_name(buf, n, providers[i].name,
-				  strlen(providers[i].name));
-			return;
-		}
+	const char *tn = table_name(g);
+	if (tn) {
+		copy_name(buf, n, tn, strlen(tn));
+		return;
+	}
 	const char *v = e->have_guid ? g : "?";
 	copy_name(buf, n, v, strlen(v));
 }
@@ -689,34 +697,67 @@ static int layout_fits(const struct etl_layout *l, int num,
 }
 
 /* g: the record's guid as text, for a manifest event's layout */
-static const struct etl_layout *find_layout(const struct etl_record *e,
-					    const char *g)
+/* the manifest rows of the provider whose guid text is g, as bits in
+ * table order */
+static uint64_t guid_rows(const char *g)
 {
-	if (is_kernel_htype(e->htype)) {
-		for (uint64_t m = group_rows[e->group & 255]; m; m &= m - 1) {
-			const struct etl_layout *l =
-				&layouts[__builtin_ctzll(m)];
-			if (l->group == e->group &&
-			    layout_fits(l, e->type, e->version))
-				return l;
-		}
-		return NULL;
-	}
+	uint64_t rows = 0;
 	for (size_t i = 0; i < NLAYOUTS; i++) {
 		const struct etl_layout *l = &layouts[i];
 		/* g is "{...}", the table's guids have no braces */
 		if (!l->kernel && l->guid[0] == g[1] &&
-		    !strncmp(l->guid, g + 1, 36) &&
-		    layout_fits(l, e->id, e->version))
+		    !strncmp(l->guid, g + 1, 36))
+			rows |= 1ull << i;
+	}
+	return rows;
+}
+
+/* the first row of rows (kernel rows: of the record's group) that fits */
+static const struct etl_layout *find_layout(const struct etl_record *e,
+					    uint64_t rows)
+{
+	int kernel = is_kernel_htype(e->htype);
+	for (; rows; rows &= rows - 1) {
+		const struct etl_layout *l = &layouts[__builtin_ctzll(rows)];
+		if (kernel ? l->group == e->group &&
+			     layout_fits(l, e->type, e->version)
+			   : layout_fits(l, e->id, e->version))
 			return l;
 	}
 	return NULL;
+}
+
+/* The guid text and table name of the providers of event headers seen
+ * lately, by guid bytes: each record's are looked up, and a file's
+ * records come from a few providers */
+#define GUID_MEMO 16
+static struct guid_memo {
+	unsigned char guid[16];
+	int used;
+	char text[40];
+	const char *name;   /* table_name's, or NULL */
+	uint64_t rows;      /* guid_rows' */
+} guid_memo[GUID_MEMO];
+
+static const struct guid_memo *guid_of(const struct etl_record *e)
+{
+	struct guid_memo *m = &guid_memo[(e->guid[0] ^ e->guid[1] * 31u) &
+					 (GUID_MEMO - 1)];
+	if (!m->used || memcmp(m->guid, e->guid, 16)) {
+		memcpy(m->guid, e->guid, 16);
+		m->used = 1;
+		etl_format_guid(e->guid, m->text, sizeof m->text);
+		m->name = table_name(m->text);
+		m->rows = guid_rows(m->text);
+	}
+	return m;
 }
 
 int etl_decode(const struct etl_record *e, struct etw_rec *r,
 	       struct strbuf *scratch)
 {
 	char g[40] = "";
+	uint64_t rows = 0;   /* the layout rows the record may follow */
 	/* the layout tables, taken apart once (by_layout, find_layout) */
 	pthread_once(&lfields_once, parse_layouts);
 	etw_rec_reset(r);
@@ -733,17 +774,24 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r,
 		r->opcode = e->type;
 		r->provider_guid = etw_rec_add(r, SYSTEM_TRACE,
 					       strlen(SYSTEM_TRACE));
+		rows = group_rows[e->group & 255];
 		int gi = e->group >= 0 && e->group < 256 ?
 			 group_at[e->group] : -1;
 		if (gi >= 0 && groups[gi].guid)
 			r->event_guid = etw_rec_add(r, groups[gi].guid,
 						    strlen(groups[gi].guid));
 	} else if (is_event_htype(e->htype)) {
-		etl_format_guid(e->guid, g, sizeof g);
+		const struct guid_memo *m = guid_of(e);
+		memcpy(g, m->text, sizeof g);
+		rows = m->rows;
 		r->event_id = e->id;
 		r->provider_guid = etw_rec_add(r, g, strlen(g));
 		char pn[128];
-		provider_name(e, g, pn, sizeof pn);
+		if ((e->traits && e->traits_len > 2) || !e->have_guid)
+			provider_name(e, g, pn, sizeof pn);   /* its own */
+		else
+			copy_name(pn, sizeof pn, m->name ? m->name : g,
+				  strlen(m->name ? m->name : g));
 		if (pn[0] != '{')
 			r->provider_name = etw_rec_add(r, pn, strlen(pn));
 	} else if (e->have_guid) {
@@ -752,12 +800,14 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r,
 		r->event_id = 0;
 		r->provider_guid = etw_rec_add(r, g, strlen(g));
 		r->event_guid = r->provider_guid;
+		rows = guid_rows(g);
 	} else {
 		etl_format_guid(e->guid, g, sizeof g);
+		rows = guid_rows(g);
 	}
 	if (is_event_htype(e->htype) && e->tl_schema)
 		return tl_decode(e, r, scratch);
-	const struct etl_layout *l = find_layout(e, g);
+	const struct etl_layout *l = find_layout(e, rows);
 	if (!l)
 		return 0;
 	return by_layout(e, (size_t)(l - layouts), r, scratch);

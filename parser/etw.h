@@ -67,7 +67,22 @@ struct etw_rec {
 };
 
 void etw_rec_reset(struct etw_rec *r);
-uint32_t etw_rec_add(struct etw_rec *r, const char *s, size_t n);
+/* appends n bytes of s and a NUL to r's text (cut at what a record
+ * holds): their offset, or 0 when nothing fit.  Inline for its usual
+ * case (several per record); etw_rec_add_grow does the rest */
+uint32_t etw_rec_add_grow(struct etw_rec *r, const char *s, size_t n);
+static inline uint32_t etw_rec_add(struct etw_rec *r, const char *s,
+				   size_t n)
+{
+	size_t end = r->len + n + 1;
+	if (end > r->cap || end > ETW_REC_MAX_BYTES)
+		return etw_rec_add_grow(r, s, n);
+	uint32_t off = (uint32_t)r->len;
+	memcpy(r->buf + off, s, n);
+	r->buf[off + n] = '\0';
+	r->len = end;
+	return off;
+}
 /* adds a named field (or sets r->cut when the record is full) */
 void etw_rec_field(struct etw_rec *r, const char *name, size_t nl,
 		   const char *val, size_t vl);

@@ -172,8 +172,11 @@ struct hent {
 	int socket;
 	int by_ob;          /* last changed by an Object Manager event */
 	int64_t create_tid, close_tid, close_ts;
-	char *desc;
-	struct hent *pprev, *pnext; /* the process's handles */
+	const char *desc;   /* what it names, or NULL: dbuf's text */
+	char *dbuf;
+	size_t dcap;
+	struct hent *pprev, *pnext; /* the process's handles, or the
+				       next dropped one */
 };
 
 /* a kernel object, keyed by its pointer; seq numbers the objects seen at
@@ -220,7 +223,7 @@ struct pent {
  * which table row a record of one shape and header numbers is: looked
  * up once, then remembered (names and shapes are static tables, so a
  * pointer is its text). */
-#define MEMO_SLOTS 256
+#define MEMO_SLOTS 1024
 struct field_memo {
 	const void *shape;
 	const char *names;
@@ -233,12 +236,28 @@ struct def_memo {
 	long opcode, event_id, version;
 	const struct etw_def *def;   /* NULL: no row */
 };
+/* The last provider guid a record named, as read (records of a provider
+ * no row knows, TraceLogging's and an XML export's, come in runs): its
+ * bare lower-case form, and whether the kernel's trace guid or a table
+ * row is it (if not, and there is no class guid, no row is the record's) */
+struct prov_memo {
+	int valid;
+	char raw[64], norm[64];
+	int known;
+};
 
 struct etw_sem {
 	struct input_stats *st;
 	const char *path;
 	struct etw_rules *rules;
 	struct map handles, objects, threads, endpoints, procs;
+	/* the process last found in procs (events come in runs of one):
+	 * valid until sweep_ended deletes from procs */
+	int64_t last_pid;
+	struct pent *last_pent;
+	/* handle entries dropped, for reuse with their text buffers (one
+	 * is made and dropped per handle the trace opens and closes) */
+	struct hent *hfree;
 	size_t sweep_handles_at;   /* handles.n that sweeps closed ones */
 	char **types;          /* ObjectType number -> name */
 	size_t ntypes;
@@ -268,12 +287,13 @@ struct etw_sem {
 	/* answers that depend on a shaped record's names alone (etw.h) */
 	struct field_memo fmemo[MEMO_SLOTS];
 	struct def_memo dmemo[MEMO_SLOTS];
+	struct prov_memo pmemo;
 };
 
 static void free_hent(void *v)
 {
 	struct hent *h = v;
-	free(h->desc);
+	free(h->dbuf);
 	free(h);
 }
 
@@ -298,7 +318,7 @@ struct etw_sem *etw_sem_new(const struct parser_options *o,
 	struct etw_sem *s = xcalloc(1, sizeof *s);
 	s->st = st;
 	s->path = path;
-	s->handles.free_v = free_hent;
+	s->handles.free_v = NULL;   /* hent_drop keeps them; see free */
 	s->objects.free_v = free_oent;
 	s->threads.free_v = free;
 	s->endpoints.free_v = free;
@@ -322,7 +342,15 @@ void etw_sem_free(struct etw_sem *s)
 {
 	if (!s)
 		return;
+	for (size_t i = 0; i < s->handles.cap; i++)
+		if (s->handles.t[i].used)
+			free_hent(s->handles.t[i].v);
 	map_free(&s->handles);
+	while (s->hfree) {
+		struct hent *e = s->hfree;
+		s->hfree = e->pnext;
+		free_hent(e);
+	}
 	map_free(&s->objects);
 	map_free(&s->threads);
 	map_free(&s->endpoints);
@@ -492,11 +520,44 @@ static const struct etw_def *def_of(const struct etw_rec *r, int perfview)
 	return NULL;
 }
 
-static size_t memo_slot(const void *a, const void *b, long c)
+/* The memos are two-way: a key may sit in either slot of its pair, the
+ * one last used first.  Some tens of keys are hot at once, and in one
+ * slot each two of them would meet by chance (the birthday bound), then
+ * miss in turn for the rest of the file. */
+static size_t memo_pair(const void *a, const void *b, long c)
 {
 	uint64_t k = (uint64_t)(uintptr_t)a ^ (uint64_t)(uintptr_t)b * 31 ^
 		     (uint64_t)c * 0x9E3779B97F4A7C15ull;
-	return (size_t)(k * 0x9E3779B97F4A7C15ull >> 56) & (MEMO_SLOTS - 1);
+	return (size_t)(k * 0x9E3779B97F4A7C15ull >> 54) & (MEMO_SLOTS - 2);
+}
+
+/* slot 1 of a pair to slot 0, swapping them (T: the memo's type) */
+#define MEMO_SWAP(T, m) do { T x_ = (m)[0]; (m)[0] = (m)[1]; \
+			     (m)[1] = x_; } while (0)
+
+static int known_provider(const char *pg);
+
+static const struct prov_memo *prov_of(struct etw_sem *s,
+				       const struct etw_rec *r)
+{
+	const char *g = etw_str(r, r->provider_guid);
+	struct prov_memo *m = &s->pmemo;
+	if (m->valid && !strcmp(m->raw, g))
+		return m;
+	norm_guid(g, m->norm, sizeof m->norm);
+	m->known = !strcmp(m->norm, SYSTEM_TRACE_GUID) ||
+		   known_provider(m->norm);
+	m->valid = strlen(g) < sizeof m->raw;
+	if (m->valid)
+		strcpy(m->raw, g);
+	return m;
+}
+
+static int def_hit(const struct def_memo *m, const struct etw_rec *r)
+{
+	return m->shape == r->shape && m->nfields == r->nfields &&
+	       m->opcode == r->opcode && m->event_id == r->event_id &&
+	       m->version == r->version;
 }
 
 /* def_of, remembered for shaped records: what it reads (header numbers,
@@ -504,13 +565,17 @@ static size_t memo_slot(const void *a, const void *b, long c)
 static const struct etw_def *find_def(struct etw_sem *s,
 				      const struct etw_rec *r, int perfview)
 {
+	if (!r->shape && !perfview && !r->event_guid &&
+	    !prov_of(s, r)->known)
+		return NULL;
 	if (!r->shape || r->cut || perfview)
 		return def_of(r, perfview);
-	struct def_memo *m = &s->dmemo[memo_slot(r->shape, NULL,
+	struct def_memo *m = &s->dmemo[memo_pair(r->shape, NULL,
 						 r->opcode << 16 ^ r->event_id)];
-	if (m->shape != r->shape || m->nfields != r->nfields ||
-	    m->opcode != r->opcode || m->event_id != r->event_id ||
-	    m->version != r->version) {
+	if (!def_hit(m, r) && def_hit(m + 1, r)) {
+		MEMO_SWAP(struct def_memo, m);
+	} else if (!def_hit(m, r)) {
+		m[1] = m[0];
 		m->shape = r->shape;
 		m->nfields = r->nfields;
 		m->opcode = r->opcode;
@@ -536,26 +601,42 @@ static const struct etw_field *find_names(const struct etw_rec *r,
 	return NULL;
 }
 
-/* find_names, remembered for shaped records; names is a static
- * string (a literal or a table's) */
-static const struct etw_field *find_any(struct etw_sem *s,
-					const struct etw_rec *r,
-					const char *names)
+static int field_hit(const struct field_memo *m, const struct etw_rec *r,
+		     const char *names)
 {
-	if (!r->shape || r->cut)
-		return find_names(r, names);
-	struct field_memo *m = &s->fmemo[memo_slot(r->shape, names,
-						   r->nfields)];
-	if (m->shape != r->shape || m->names != names ||
-	    m->nfields != r->nfields) {
+	return m->shape == r->shape && m->names == names &&
+	       m->nfields == r->nfields;
+}
+
+/* find_any when the pair's first slot is not the key's */
+static int field_miss(struct field_memo *m, const struct etw_rec *r,
+		      const char *names)
+{
+	if (field_hit(m + 1, r, names)) {
+		MEMO_SWAP(struct field_memo, m);
+	} else {
 		const struct etw_field *f = find_names(r, names);
+		m[1] = m[0];
 		m->shape = r->shape;
 		m->names = names;
 		m->nfields = r->nfields;
 		m->idx = f ? (int)(f - r->f) : -1;
-		return f;
 	}
-	return m->idx < 0 ? NULL : &r->f[m->idx];
+	return m->idx;
+}
+
+/* find_names, remembered for shaped records; names is a static
+ * string (a literal or a table's) */
+static inline const struct etw_field *find_any(struct etw_sem *s,
+					       const struct etw_rec *r,
+					       const char *names)
+{
+	if (!r->shape || r->cut)
+		return find_names(r, names);
+	struct field_memo *m = &s->fmemo[memo_pair(r->shape, names,
+						   r->nfields)];
+	int idx = field_hit(m, r, names) ? m->idx : field_miss(m, r, names);
+	return idx < 0 ? NULL : &r->f[idx];
 }
 
 static const char *field_any(struct etw_sem *s, const struct etw_rec *r,
@@ -649,9 +730,21 @@ static void describe(struct strbuf *sb, const char *type, int typenum,
 	}
 }
 
+static struct pent *proc_of(struct etw_sem *s, int64_t pid)
+{
+	if (s->last_pent && s->last_pid == pid)
+		return s->last_pent;
+	struct pent *p = map_get(&s->procs, (uint64_t)pid, 0);
+	if (p) {
+		s->last_pid = pid;
+		s->last_pent = p;
+	}
+	return p;
+}
+
 static struct pent *pent_get(struct etw_sem *s, int64_t pid)
 {
-	struct pent *p = map_get(&s->procs, (uint64_t)pid, 0);
+	struct pent *p = proc_of(s, pid);
 	if (!p) {
 		p = xcalloc(1, sizeof *p);
 		map_put(&s->procs, (uint64_t)pid, 0, p);
@@ -664,7 +757,13 @@ static struct hent *hent_get(struct etw_sem *s, int64_t pid, int64_t h,
 {
 	struct hent *e = map_get(&s->handles, (uint64_t)pid, (uint64_t)h);
 	if (!e && make) {
-		e = xcalloc(1, sizeof *e);
+		if (s->hfree) {
+			e = s->hfree;
+			s->hfree = e->pnext;
+			*e = (struct hent){ .dbuf = e->dbuf, .dcap = e->dcap };
+		} else {
+			e = xcalloc(1, sizeof *e);
+		}
 		e->pid = pid;
 		e->h = h;
 		e->create_tid = e->close_tid = -1;
@@ -677,15 +776,17 @@ static struct hent *hent_get(struct etw_sem *s, int64_t pid, int64_t h,
 
 static void hent_drop(struct etw_sem *s, struct hent *e)
 {
-	struct pent *p = map_get(&s->procs, (uint64_t)e->pid, 0);
+	struct pent *p = proc_of(s, e->pid);
 	if (p)
 		DL_UNLINK(p->hfirst, p->hlast, e, pprev, pnext);
 	map_del(&s->handles, (uint64_t)e->pid, (uint64_t)e->h);
+	e->pnext = s->hfree;
+	s->hfree = e;
 }
 
 static void aent_drop(struct etw_sem *s, struct aent *a)
 {
-	struct pent *p = map_get(&s->procs, (uint64_t)a->pid, 0);
+	struct pent *p = proc_of(s, a->pid);
 	if (p)
 		DL_UNLINK(p->afirst, p->alast, a, pprev, pnext);
 	map_del(&s->endpoints, a->ep, 0);
@@ -711,8 +812,18 @@ static void sweep_closed(struct etw_sem *s)
 
 static void hent_set_desc(struct hent *e, const char *d)
 {
-	free(e->desc);
-	e->desc = d ? xstrdup(d) : NULL;
+	if (!d || d == e->desc) {
+		e->desc = d;
+		return;
+	}
+	size_t n = strlen(d) + 1;
+	if (n > e->dcap) {
+		free(e->dbuf);
+		e->dbuf = xmalloc(n);
+		e->dcap = n;
+	}
+	memcpy(e->dbuf, d, n);
+	e->desc = e->dbuf;
 }
 
 static struct tent *tent_get(struct etw_sem *s, int64_t tid)
@@ -906,8 +1017,8 @@ static const char *sem_raw(void *ctx)
 }
 
 /* A kept copy's recipe: this head, prefix and call (each with its NUL),
- * then per field its head's five bytes, its name, and its number (8
- * bytes) or its text.  Copying these bytes costs a fraction of writing the
+ * then per field its head's five bytes, its name (or, for a decoder
+ * table's, the pointer to it), and its number (8 bytes) or its text.  Copying these bytes costs a fraction of writing the
  * numbers out, and most copies are never shown; a recipe is about as
  * long as the line.  One longer than RECIPE_MAX keeps the line (at most
  * TL_RAW_MAX and "..."), so a copy's buffer stays within 1 KiB. */
@@ -916,15 +1027,17 @@ struct recipe_head {
 };
 /* a field's head: nl and vl (2 bytes each, as uint16_t), then how: 0
  * when text follows, else 'x', 'u' or 'i' for a number (8 bytes); |
- * 0x80 when plain */
-#define FIELD_HEAD 5
+ * 0x80 when plain; then 1 when the name is a pointer (sname), else 0 */
+#define FIELD_HEAD 6
+#define HOW_PLAIN 0x80
 #define RECIPE_MAX 1000
 
 static size_t recipe_size(const struct raw_parts *p, size_t pl, size_t cl)
 {
 	size_t n = sizeof(struct recipe_head) + pl + cl + 2;
 	for (int i = 0; i < p->n; i++)
-		n += FIELD_HEAD + p->f[i].nl + (p->f[i].base ? 8 : p->f[i].vl);
+		n += FIELD_HEAD + (p->f[i].sname ? sizeof(char *) : p->f[i].nl) +
+		     (p->f[i].base ? 8 : p->f[i].vl);
 	return n;
 }
 
@@ -952,8 +1065,10 @@ static int sem_raw_pack(void *ctx, struct strbuf *to)
 		const struct etw_field *f = &p.f[i];
 		o = put(o, &f->nl, 2);
 		o = put(o, &f->vl, 2);
-		*o++ = (char)(f->base | (f->plain ? 0x80 : 0));
-		o = put(o, etw_fname(p.buf, f), f->nl);
+		*o++ = (char)(f->base | (f->plain ? HOW_PLAIN : 0));
+		*o++ = f->sname != NULL;
+		o = f->sname ? put(o, &f->sname, sizeof f->sname)
+			     : put(o, p.buf + f->name, f->nl);
 		o = f->base ? put(o, &f->num, 8)
 			    : put(o, p.buf + f->value, f->vl);
 	}
@@ -982,17 +1097,21 @@ static void sem_raw_show(const char *rc, size_t n, struct strbuf *out)
 		memcpy(&f[i].nl, rc + k, 2);
 		memcpy(&f[i].vl, rc + k + 2, 2);
 		unsigned char how = (unsigned char)rc[k + 4];
+		int sname = rc[k + 5] != 0;
 		k += FIELD_HEAD;
-		f[i].base = (char)(how & 0x7f);
-		f[i].plain = how >> 7;
+		f[i].base = (char)(how & ~HOW_PLAIN);
+		f[i].plain = (how & HOW_PLAIN) != 0;
+		size_t nb = sname ? sizeof(char *) : f[i].nl;
 		size_t vb = f[i].base ? 8 : f[i].vl;
-		if (k + f[i].nl + vb > n)
+		if (k + nb + vb > n)
 			return;
+		if (sname)
+			memcpy(&f[i].sname, rc + k, sizeof(char *));
 		f[i].name = (uint32_t)k;
-		f[i].value = (uint32_t)(k + f[i].nl);
+		f[i].value = (uint32_t)(k + nb);
 		if (f[i].base)
-			memcpy(&f[i].num, rc + k + f[i].nl, 8);
-		k += f[i].nl + vb;
+			memcpy(&f[i].num, rc + k + nb, 8);
+		k += nb + vb;
 	}
 	struct raw_parts p = { pre, call, rc, f, h.n, h.cut };
 	render_raw(out, &p);
@@ -1043,7 +1162,7 @@ static void ev_init(struct etw_sem *s, const struct etw_rec *r,
 	ev->src.line = r->line;
 	ev->src.event = r->index;
 	ev->src.offset = r->offset;
-	const struct pent *p = map_get(&s->procs, (uint64_t)r->pid, 0);
+	const struct pent *p = proc_of(s, r->pid);
 	ev->program = p ? p->image : NULL;
 }
 
@@ -1252,6 +1371,7 @@ static int ob_dup(struct etw_sem *s, const struct etw_def *d,
 static void sweep_ended(struct etw_sem *s)
 {
 	struct map *m = &s->procs;
+	s->last_pent = NULL;
 	for (size_t i = 0; i < m->cap;) {
 		struct pent *p = m->t[i].used ? m->t[i].v : NULL;
 		if (p && p->ending && !p->hfirst && !p->afirst)
@@ -1266,7 +1386,7 @@ static void sweep_ended(struct etw_sem *s)
  * ending, for the kernel's closes that may follow. */
 static void forget_process(struct etw_sem *s, int64_t pid)
 {
-	struct pent *p = map_get(&s->procs, (uint64_t)pid, 0);
+	struct pent *p = proc_of(s, pid);
 	if (!p)
 		return;
 	while (p->hfirst) {
@@ -1286,7 +1406,7 @@ static void forget_process(struct etw_sem *s, int64_t pid)
  * alive, whatever was told before (a reused pid, a thread not seen). */
 static void process_alive(struct etw_sem *s, int64_t pid)
 {
-	struct pent *p = map_get(&s->procs, (uint64_t)pid, 0);
+	struct pent *p = proc_of(s, pid);
 	if (p && p->ending) {
 		p->ending = 0;
 		s->ended_procs--;
@@ -1298,7 +1418,7 @@ static void process_alive(struct etw_sem *s, int64_t pid)
  * process end (a leak note), and the close is counted. */
 static int exit_close(struct etw_sem *s, int64_t pid)
 {
-	struct pent *p = map_get(&s->procs, (uint64_t)pid, 0);
+	struct pent *p = proc_of(s, pid);
 	if (!p || !p->ending)
 		return 0;
 	s->exit_closes++;
@@ -1313,7 +1433,7 @@ static void thread_alive(struct etw_sem *s, int64_t pid, int64_t tid)
 	if (t->live && t->pid == pid)
 		return;
 	if (t->live) {        /* a reused thread id: the old one ended */
-		struct pent *o = map_get(&s->procs, (uint64_t)t->pid, 0);
+		struct pent *o = proc_of(s, t->pid);
 		if (o && o->threads > 0)
 			o->threads--;
 	}
@@ -1328,7 +1448,7 @@ static void thread_ended(struct etw_sem *s, int64_t tid)
 	struct tent *t = map_get(&s->threads, (uint64_t)tid, 0);
 	if (!t || !t->live)
 		return;
-	struct pent *p = map_get(&s->procs, (uint64_t)t->pid, 0);
+	struct pent *p = proc_of(s, t->pid);
 	if (p && p->threads > 0 && --p->threads == 0 && !p->ending) {
 		p->ending = 1;
 		s->ended_procs++;
@@ -1427,7 +1547,7 @@ static int task_event(struct etw_sem *s, const struct etw_def *d,
 	defer_raw(s, r, NULL, d->call, ev);
 	/* the program of the process the event is told for (a start is
 	 * told from its creator's side) */
-	const struct pent *pp = map_get(&s->procs, (uint64_t)ev->pid, 0);
+	const struct pent *pp = proc_of(s, ev->pid);
 	ev->program = pp ? pp->image : NULL;
 	return s->more ? 2 : 1;
 }
@@ -1442,7 +1562,7 @@ int etw_sem_more(struct etw_sem *s, const struct etw_rec *r,
 	ev->pid = s->more_pid;
 	ev->tid = s->more_tid;
 	ev->thread_name = s->more_name;
-	const struct pent *pp = map_get(&s->procs, (uint64_t)ev->pid, 0);
+	const struct pent *pp = proc_of(s, ev->pid);
 	ev->program = pp ? pp->image : NULL;
 	raw_later(s, ev);   /* the same record's text */
 	return 1;
@@ -1723,8 +1843,8 @@ static int app_event(struct etw_sem *s, const struct etw_rec *r,
 {
 	const char *full = app_event_name(r);
 	const char *en = last_part(full);
-	char pg[64];
-	norm_guid(etw_str(r, r->provider_guid), pg, sizeof pg);
+	const struct prov_memo *pm = prov_of(s, r);
+	const char *pg = pm->norm;
 	const char *pn = etw_str(r, r->provider_name);
 	const struct etw_rule *rule = NULL;
 	if (s->rules)
@@ -1742,8 +1862,7 @@ static int app_event(struct etw_sem *s, const struct etw_rec *r,
 		 * of another table), so its events need --rules.  Those
 		 * with a field named like a handle are counted. */
 		const char *hv;
-		if (strcmp(pg, SYSTEM_TRACE_GUID) && !r->event_guid &&
-		    !known_provider(pg) &&
+		if (!pm->known && !r->event_guid &&
 		    which_field(r, default_handle_fields, &hv))
 			count_unruled(s, *pn ? pn : *pg ? pg :
 				      "no provider named");

@@ -226,7 +226,7 @@ void etw_rec_reset(struct etw_rec *r)
 	r->ts = TS_NONE;
 }
 
-uint32_t etw_rec_add(struct etw_rec *r, const char *s, size_t n)
+uint32_t etw_rec_add_grow(struct etw_rec *r, const char *s, size_t n)
 {
 	if (r->len + n + 1 > ETW_REC_MAX_BYTES) {
 		r->cut = 1;

@@ -108,13 +108,18 @@ void sb_reset(struct strbuf *sb)
 		sb->s[0] = '\0';
 }
 
-static void sb_need(struct strbuf *sb, size_t extra)
+static void sb_grow(struct strbuf *sb, size_t extra)
 {
-	if (sb->len + extra + 1 <= sb->cap)
-		return;   /* the common case, without a call to xgrow */
 	void *p = sb->s;
 	xgrow(&p, &sb->cap, sb->len + extra + 1, 1);
 	sb->s = p;
+}
+
+/* inline in every writer: the common case is one comparison */
+static inline void sb_need(struct strbuf *sb, size_t extra)
+{
+	if (sb->len + extra + 1 > sb->cap)
+		sb_grow(sb, extra);
 }
 
 void sb_add(struct strbuf *sb, const char *s, size_t n)
