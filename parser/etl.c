@@ -25,7 +25,6 @@ struct etl_parser {
 	struct etw_sem *sem;
 	struct etw_rec rec;
 	struct strbuf scratch;    /* etl_decode's, kept between records */
-	struct etl_record cur;
 	int more, done;
 	int have_ts;
 	struct provcount *prov;   /* MAX_PROVIDERS slots, open addressing */
@@ -225,8 +224,8 @@ int etl_next(void *vp, struct ht_event *ev, struct ht_error *err)
 	}
 	if (p->done)
 		return 0;
-	while (etl_reader_next(p->rd, &p->cur)) {
-		struct etl_record *e = &p->cur;
+	const struct etl_record *e;
+	while ((e = etl_reader_next(p->rd)) != NULL) {
 		p->st->lines++;
 		int64_t ns = (e->ft - FILETIME_UNIX_EPOCH) * 100;
 		if (!p->have_ts || ns < p->st->ts_first)

@@ -98,8 +98,9 @@ struct etl_reader *etl_reader_open(FILE *f, const char *path,
 				   struct input_stats *st,
 				   struct ht_error *err);
 const struct etl_logfile *etl_reader_logfile(const struct etl_reader *r);
-/* 1: *rec filled (payload valid until the next call); 0: the end */
-int etl_reader_next(struct etl_reader *r, struct etl_record *rec);
+/* the next record in time order, valid (payload too) until the next
+ * call; NULL at the end */
+const struct etl_record *etl_reader_next(struct etl_reader *r);
 /* what was seen: buffers, CPUs with buffers, problems */
 struct etl_counts {
 	long buffers, compressed, cpus, records, problems;

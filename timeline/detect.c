@@ -214,7 +214,7 @@ long finding_new(struct timeline *tl, enum finding_kind k,
 	f->pid = off->pid;
 	f->tid = off->tid;
 	f->handle = off->handle;
-	f->time = fstr(tl, off->time);
+	f->time = fstr(tl, evc_time(tl, off));
 	f->ts = off->ts;
 	f->call = off->call;
 	f->error = off->failed || off->errc == ERRC_RESTART
@@ -258,7 +258,7 @@ void finding_step(struct timeline *tl, long fi, const char *role,
 	s->call = e->call;
 	s->object = fstr(tl, obj_of(e));
 	s->result = evc_result(tl, e);
-	s->time = fstr(tl, e->time);
+	s->time = fstr(tl, evc_time(tl, e));
 	s->ts = e->ts;
 	s->dur = e->dur;
 	s->src.file = e->file;
@@ -595,7 +595,7 @@ long unexplained_add(struct timeline *tl, const struct evcopy *e,
 	u->call = e->call;
 	u->error = fstr(tl, e->errname);
 	u->reason = fstr(tl, reason);
-	u->time = fstr(tl, e->time);
+	u->time = fstr(tl, evc_time(tl, e));
 	u->raw = fstr(tl, evc_raw(tl, e));
 	u->src.file = e->file;
 	u->src.line = e->line;
@@ -688,6 +688,7 @@ static const struct evcopy *rec_event(struct timeline *tl,
 	x->end_line = r->end_line;
 	x->seq = r->seq;
 	x->time[0] = '\0';
+	x->time_fmt = NULL;
 	sb_reset(&x->object);
 	sb_reset(&x->raw);
 	sb_puts(&x->raw, "");

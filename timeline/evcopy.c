@@ -49,8 +49,11 @@ static void clear_texts(struct evcopy *e)
 
 void evc_blank(struct evcopy *e)
 {
+	/* copied, not memset: a memset of this size is "rep stos", whose
+	 * start-up costs more than the copy */
+	static const struct evcopy blank;
 	struct strbuf o = e->object, r = e->raw, k = e->stack;
-	memset(e, 0, sizeof *e);
+	memcpy(e, &blank, sizeof *e);
 	e->object = o;
 	e->raw = r;
 	e->stack = k;
@@ -130,8 +133,10 @@ void evc_set(struct timeline *tl, struct evcopy *e, const struct ht_event *ev,
 	e->end_line = ev->end_line;
 	e->seq = tl->seq;
 	e->info = t ? t->info : -1;
+	e->time_fmt = NULL;
 	if (!ev->time_text && ev->time_fmt) {
-		ev->time_fmt(ev->ts, e->time, sizeof e->time);
+		e->time_fmt = ev->time_fmt;
+		e->time[0] = '\0';
 	} else {
 		size_t k = ev->time_text ? strnlen(ev->time_text,
 						   sizeof e->time - 1) : 0;
@@ -205,6 +210,14 @@ const char *evc_raw(struct timeline *tl, const struct evcopy *e)
 		sb_puts(sb, "...");
 	}
 	return sb->s ? sb->s : "";
+}
+
+const char *evc_time(struct timeline *tl, const struct evcopy *e)
+{
+	if (!e->time_fmt)
+		return e->time;
+	e->time_fmt(e->ts, tl->timetext, sizeof tl->timetext);
+	return tl->timetext;
 }
 
 /* The result as a person reads it: "0", "-1 EBADF", "? ERESTARTSYS",

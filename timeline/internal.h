@@ -101,6 +101,9 @@ struct evcopy {
 	long info;                 /* its task's index into tl->tinfo, -1 */
 	const struct source_traits *tr; /* what its source can tell */
 	char time[40];
+	/* or, with time "", what writes ts as its time text (the event's
+	 * time_fmt: most copies are never shown); read it with evc_time */
+	size_t (*time_fmt)(int64_t ts, char *buf, size_t n);
 	struct strbuf object, raw, stack;
 	/* set when raw holds its reader's recipe, not the text (evc_raw) */
 	void (*raw_show)(const char *recipe, size_t n, struct strbuf *out);
@@ -432,6 +435,7 @@ struct timeline {
 	struct evcopy endev;       /* scratch: the event a table ends at */
 	struct strbuf sb;          /* scratch text */
 	struct strbuf rawtext;     /* scratch: evc_raw's text */
+	char timetext[40];         /* scratch: evc_time's text */
 };
 
 /* evcopy.c */
@@ -446,6 +450,8 @@ void evc_move(struct evcopy *dst, struct evcopy *src);
 const char *evc_result(struct timeline *tl, const struct evcopy *e);
 /* e's raw text, capped at TL_RAW_MAX; valid until the next call */
 const char *evc_raw(struct timeline *tl, const struct evcopy *e);
+/* e's time text; valid until the next call */
+const char *evc_time(struct timeline *tl, const struct evcopy *e);
 
 /* object.c */
 enum objclass { OC_UNKNOWN, OC_SOCKET, OC_FILE, OC_PIPE, OC_ANON, OC_OTHER };

@@ -71,19 +71,19 @@ int main(int argc, char **argv)
 	}
 	struct prov *pv = NULL, *tl = NULL;
 	size_t np = 0, cap = 0, ntl = 0, captl = 0;
-	struct etl_record e;
+	const struct etl_record *e;
 	struct etw_rec rec;
 	memset(&rec, 0, sizeof rec);
 	struct strbuf scratch;
 	sb_init(&scratch);
 	int64_t first = 0, last = 0;
 	long bad = 0;
-	while (etl_reader_next(r, &e)) {
-		if (e.seq == 1)
-			first = e.ft;
-		last = e.ft;
+	while ((e = etl_reader_next(r)) != NULL) {
+		if (e->seq == 1)
+			first = e->ft;
+		last = e->ft;
 		char name[80];
-		etl_provider_name(&e, name, sizeof name);
+		etl_provider_name(e, name, sizeof name);
 		size_t k;
 		for (k = 0; k < np && strcmp(pv[k].name, name); k++)
 			;
@@ -95,12 +95,12 @@ int main(int argc, char **argv)
 			np++;
 		}
 		pv[k].n++;
-		int rc = etl_decode(&e, &rec, &scratch);
+		int rc = etl_decode(e, &rec, &scratch);
 		if (rc > 0)
 			pv[k].decoded++;
 		if (rc < 0)
 			bad++;
-		if (e.tl_schema && rc >= 0 && rec.event_name) {
+		if (e->tl_schema && rc >= 0 && rec.event_name) {
 			/* TraceLogging: provider/event names from the schema */
 			char tn[200];
 			snprintf(tn, sizeof tn, "%s/%s", name,
@@ -118,21 +118,21 @@ int main(int argc, char **argv)
 			}
 			tl[k].n++;
 		}
-		if (e.seq > show)
+		if (e->seq > show)
 			continue;
 		char tt[40];
-		etl_format_time(e.ft, tt, sizeof tt);
-		printf("event %ld %s cpu %d pid %lld tid %lld %s %s", e.seq,
-		       tt, e.cpu, (long long)e.pid,
-		       (long long)e.tid, etl_htype_name(e.htype), name);
-		if (e.group >= 0)
-			printf(" group %d type %d", e.group, e.type);
+		etl_format_time(e->ft, tt, sizeof tt);
+		printf("event %ld %s cpu %d pid %lld tid %lld %s %s", e->seq,
+		       tt, e->cpu, (long long)e->pid,
+		       (long long)e->tid, etl_htype_name(e->htype), name);
+		if (e->group >= 0)
+			printf(" group %d type %d", e->group, e->type);
 		else
-			printf(" id %d opcode %d", e.id, e.opcode);
-		printf(" v%u", e.version);
+			printf(" id %d opcode %d", e->id, e->opcode);
+		printf(" v%u", e->version);
 		if (rec.event_name)
 			printf(" \"%s\"", etw_str(&rec, rec.event_name));
-		printf(" len %zu at 0x%llx+0x%x:", e.len, e.offset, e.boff);
+		printf(" len %zu at 0x%llx+0x%x:", e->len, e->offset, e->boff);
 		for (int j = 0; j < rec.nfields; j++)
 			printf(" %s=%s", etw_fname(rec.buf, &rec.f[j]),
 			       etw_value(&rec, &rec.f[j]));
