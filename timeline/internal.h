@@ -84,14 +84,15 @@ enum role {
 /* A private copy of the parts of an event a story needs.  Buffers are
  * reused when the copy is overwritten, so steady state allocates nothing. */
 struct evcopy {
-	int valid;
+	/* the flags in bytes: a number's copies are kept by the thousand */
+	unsigned char valid;
 	unsigned char role;
 	unsigned char has_object, has_stack;
 	unsigned char unfinished;  /* a PH_ENTRY: no result yet */
+	unsigned char has_ret, failed;
+	unsigned char errc;        /* enum err_class */
 	int gen;                   /* generation of the number it touched */
 	int cpu;
-	int has_ret, failed;
-	enum err_class errc;
 	const char *call, *file, *errname;   /* interned */
 	int64_t pid, tid, ts, ret, handle;
 	int64_t dur;               /* -T duration in ns, 0 unknown */
