@@ -36,12 +36,13 @@ struct lfield {
 	char optional;
 	char text;             /* its value is text, not a number */
 	unsigned short nl;
-	const char *name;
+	uint32_t name;         /* its offset in etw_names */
 };
 static struct lfield lfields[NLAYOUTS][LAYOUT_MAX_FIELDS];
-/* their names, each with its NUL: records keep them by pointer (no
- * name is shorter than its "t:Name" in the table, whose length is here) */
-static char lnames[sizeof(""
+/* their names, each with its NUL: records name their fields by offset
+ * here (no name is longer than its "t:Name" in the table, whose length
+ * is this array's) */
+char etw_names[sizeof(""
 #define ETL_KERNEL(group, lo, hi, vmin, vmax, fields) fields
 #define ETL_MANIFEST(guid, lo, hi, vmin, vmax, fields) fields
 #include "etl_layouts.def"
@@ -60,7 +61,7 @@ static void index_groups(void);
 
 static void parse_layouts(void)
 {
-	char *o = lnames;
+	char *o = etw_names;
 	index_groups();
 	for (size_t i = 0; i < NLAYOUTS; i++) {
 		int optional = 0, n = 0;
@@ -86,7 +87,7 @@ static void parse_layouts(void)
 			f->nl = (unsigned short)strcspn(s + 2, " ");
 			memcpy(o, s + 2, f->nl);
 			o[f->nl] = '\0';
-			f->name = o;
+			f->name = (uint32_t)(o - etw_names);
 			o += f->nl + 1;
 			s += 2 + f->nl;
 		}
@@ -472,7 +473,7 @@ static int by_layout(const struct etl_record *e, size_t li,
 				break;
 			snprintf(r->bad, sizeof r->bad, "payload of %zu bytes "
 				 "too short for its %.*s field", e->len,
-				 (int)f->nl, f->name);
+				 (int)f->nl, etw_names + f->name);
 			return -1;
 		}
 		if (base)

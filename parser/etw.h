@@ -15,9 +15,6 @@
 
 struct etw_field {
 	uint32_t name;   /* "" for a nameless <Data> */
-	/* or the name itself, when it is a table's that outlives the record
-	 * (not copied); read either with etw_fname */
-	const char *sname;
 	uint32_t value;
 	uint16_t nl, vl; /* their lengths (a record holds < 64 KiB) */
 	/* set by a binary decoder that made the text from a number: the
@@ -27,8 +24,15 @@ struct etw_field {
 	/* a number's text is made on first read (etw_value): until then
 	 * base says how ('x', 'u', 'i'), and value names room for it */
 	char base;
+	/* name is an offset into etw_names (a binary decoder's table, not
+	 * copied), not into the record's text; read it with etw_fname */
+	unsigned char kept;
 	int64_t num;
 };
+
+/* the field names of the binary decoder's layouts (etl_layouts.def),
+ * each with its NUL, filled once before the first record is decoded */
+extern char etw_names[];
 
 struct etw_rec {
 	long line;           /* line of the <Event start tag */
@@ -98,7 +102,7 @@ static inline const char *etw_str(const struct etw_rec *r, uint32_t off)
 /* a field's name, its text in buf (a record's, or a copy of it) */
 static inline const char *etw_fname(const char *buf, const struct etw_field *f)
 {
-	return f->sname ? f->sname : buf + f->name;
+	return (f->kept ? etw_names : buf) + f->name;
 }
 /* f's text; a number's is made here, on first read, in room the record
  * set aside for it (the record's text cache: no pointer moves) */
@@ -107,43 +111,50 @@ const char *etw_value(const struct etw_rec *r, const struct etw_field *f);
  * bytes, "-" and 20 digits or "0x" and 16, and a NUL); its length */
 #define ETW_NUM_ROOM 22
 size_t etw_num_text(char *o, uint64_t v, char base);
+/* r's text grown to hold end bytes (at most ETW_REC_MAX_BYTES) */
+void etw_rec_room(struct etw_rec *r, size_t end);
 /* etw_rec_field and etw_rec_field_num for a binary decoder's fields
- * (most of its cost per record is in them), whose names are its table's:
- * NUL-terminated and outliving the record, so kept by pointer, not
- * copied.  When the record has no room left they copy it as those do */
-static inline void etw_rec_field_num_kept(struct etw_rec *r,
-					  const char *name, size_t nl,
-					  uint64_t v, char base)
+ * (most of its cost per record is in them), named by their offset in
+ * etw_names: the name is not copied.  A field that would take the
+ * record past what it holds goes the copying way, which cuts it as
+ * those do (where depends only on the record, not on what came before) */
+static inline void etw_rec_field_num_kept(struct etw_rec *r, uint32_t name,
+					  size_t nl, uint64_t v, char base)
 {
 	size_t end = r->len + ETW_NUM_ROOM;   /* room for the digits */
-	if (r->nfields >= ETW_MAX_FIELDS || end > r->cap ||
-	    end > ETW_REC_MAX_BYTES) {
-		etw_rec_field_num(r, name, nl, v, base);
+	if (r->nfields >= ETW_MAX_FIELDS || end > ETW_REC_MAX_BYTES) {
+		etw_rec_field_num(r, etw_names + name, nl, v, base);
 		return;
 	}
+	if (end > r->cap)
+		etw_rec_room(r, end);
 	struct etw_field *f = &r->f[r->nfields++];
 	r->buf[r->len] = '\0';
 	/* has_num: what etw_parse_int gives for the text (it refuses
 	 * decimals from 2^64 - 6 up) */
-	*f = (struct etw_field){ .sname = name, .value = (uint32_t)r->len,
+	*f = (struct etw_field){ .name = name, .kept = 1,
+				 .value = (uint32_t)r->len,
 				 .nl = (uint16_t)nl, .plain = 1,
 				 .has_num = base != 'u' || v <= UINT64_MAX - 6,
 				 .base = base, .num = (int64_t)v };
 	r->len = end;
 }
-static inline void etw_rec_field_kept(struct etw_rec *r, const char *name,
+static inline void etw_rec_field_kept(struct etw_rec *r, uint32_t name,
 				      size_t nl, const char *val, size_t vl)
 {
 	size_t end = r->len + vl + 1;
-	if (r->nfields >= ETW_MAX_FIELDS || end > r->cap ||
-	    end > ETW_REC_MAX_BYTES || memchr(val, 0, vl)) {
-		etw_rec_field(r, name, nl, val, vl);
+	if (r->nfields >= ETW_MAX_FIELDS || end > ETW_REC_MAX_BYTES ||
+	    memchr(val, 0, vl)) {
+		etw_rec_field(r, etw_names + name, nl, val, vl);
 		return;
 	}
+	if (end > r->cap)
+		etw_rec_room(r, end);
 	struct etw_field *f = &r->f[r->nfields++];
 	memcpy(r->buf + r->len, val, vl);
 	r->buf[r->len + vl] = '\0';
-	*f = (struct etw_field){ .sname = name, .value = (uint32_t)r->len,
+	*f = (struct etw_field){ .name = name, .kept = 1,
+				 .value = (uint32_t)r->len,
 				 .nl = (uint16_t)nl, .vl = (uint16_t)vl };
 	r->len = end;
 }

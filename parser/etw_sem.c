@@ -1027,7 +1027,8 @@ struct recipe_head {
 };
 /* a field's head: nl and vl (2 bytes each, as uint16_t), then how: 0
  * when text follows, else 'x', 'u' or 'i' for a number (8 bytes); |
- * 0x80 when plain; then 1 when the name is a pointer (sname), else 0 */
+ * 0x80 when plain; then 1 when the name is kept (its offset in
+ * etw_names, 4 bytes, follows), else 0 */
 #define FIELD_HEAD 6
 #define HOW_PLAIN 0x80
 #define RECIPE_MAX 1000
@@ -1036,7 +1037,7 @@ static size_t recipe_size(const struct raw_parts *p, size_t pl, size_t cl)
 {
 	size_t n = sizeof(struct recipe_head) + pl + cl + 2;
 	for (int i = 0; i < p->n; i++)
-		n += FIELD_HEAD + (p->f[i].sname ? sizeof(char *) : p->f[i].nl) +
+		n += FIELD_HEAD + (p->f[i].kept ? 4 : p->f[i].nl) +
 		     (p->f[i].base ? 8 : p->f[i].vl);
 	return n;
 }
@@ -1066,8 +1067,8 @@ static int sem_raw_pack(void *ctx, struct strbuf *to)
 		o = put(o, &f->nl, 2);
 		o = put(o, &f->vl, 2);
 		*o++ = (char)(f->base | (f->plain ? HOW_PLAIN : 0));
-		*o++ = f->sname != NULL;
-		o = f->sname ? put(o, &f->sname, sizeof f->sname)
+		*o++ = (char)f->kept;
+		o = f->kept ? put(o, &f->name, 4)
 			     : put(o, p.buf + f->name, f->nl);
 		o = f->base ? put(o, &f->num, 8)
 			    : put(o, p.buf + f->value, f->vl);
@@ -1097,17 +1098,18 @@ static void sem_raw_show(const char *rc, size_t n, struct strbuf *out)
 		memcpy(&f[i].nl, rc + k, 2);
 		memcpy(&f[i].vl, rc + k + 2, 2);
 		unsigned char how = (unsigned char)rc[k + 4];
-		int sname = rc[k + 5] != 0;
+		f[i].kept = rc[k + 5] != 0;
 		k += FIELD_HEAD;
 		f[i].base = (char)(how & ~HOW_PLAIN);
 		f[i].plain = (how & HOW_PLAIN) != 0;
-		size_t nb = sname ? sizeof(char *) : f[i].nl;
+		size_t nb = f[i].kept ? 4 : f[i].nl;
 		size_t vb = f[i].base ? 8 : f[i].vl;
 		if (k + nb + vb > n)
 			return;
-		if (sname)
-			memcpy(&f[i].sname, rc + k, sizeof(char *));
-		f[i].name = (uint32_t)k;
+		if (f[i].kept)
+			memcpy(&f[i].name, rc + k, 4);
+		else
+			f[i].name = (uint32_t)k;
 		f[i].value = (uint32_t)(k + nb);
 		if (f[i].base)
 			memcpy(&f[i].num, rc + k + nb, 8);

@@ -230,6 +230,12 @@ void etw_rec_reset(struct etw_rec *r)
 	r->len = 1;
 }
 
+void etw_rec_room(struct etw_rec *r, size_t end)
+{
+	if (end > r->cap)
+		xgrow((void **)&r->buf, &r->cap, end, 1);
+}
+
 uint32_t etw_rec_add_grow(struct etw_rec *r, const char *s, size_t n)
 {
 	if (r->len + n + 1 > ETW_REC_MAX_BYTES) {
@@ -313,7 +319,7 @@ static struct etw_field *new_field(struct etw_rec *r, uint32_t a, size_t nl,
 {
 	struct etw_field *f = &r->f[r->nfields++];
 	f->name = a;
-	f->sname = NULL;
+	f->kept = 0;
 	f->value = b;
 	f->nl = (uint16_t)nl;
 	f->vl = (uint16_t)vl;

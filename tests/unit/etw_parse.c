@@ -5,6 +5,7 @@
 #include <zlib.h>
 #include "unit.h"
 #include "etw_util.h"
+#include "../../parser/etl.h"
 
 #define OBG "{89497f50-effe-4440-8cf2-ce6b1cdcaca7}"
 #define SYSG "{9e814aad-3204-11d2-9a82-006008a86939}"
@@ -675,10 +676,93 @@ static void test_number_fields(void)
 	free(r.buf);
 }
 
+/* A kernel Process/Start v4 payload (etl_layouts.def) with a SID of
+ * subs parts, an ANSI image name of alen characters and three UTF-16
+ * strings of wlen: near ETW_REC_MAX_BYTES when large. */
+static size_t process_start(unsigned char *p, size_t cap, int subs,
+			    int alen, int wlen)
+{
+	size_t need = 40 + 16 + 8 + 4 * (size_t)subs + (size_t)alen + 1 +
+		      3 * (2 * (size_t)wlen + 2);
+	if (need > cap)
+		return 0;
+	memset(p, 0, need);
+	size_t k = 8 + 16 + 8 + 4;     /* p x x u i p x */
+	p[k] = 1;                      /* a UserSID: TOKEN_USER, then */
+	k += 16;
+	p[k] = 1;                      /* the SID: revision, parts, ... */
+	p[k + 1] = (unsigned char)subs;
+	p[k + 7] = 5;
+	k += 8;
+	memset(p + k, 0xff, 4 * (size_t)subs);
+	k += 4 * (size_t)subs;
+	memset(p + k, 'A', (size_t)alen);
+	k += (size_t)alen + 1;
+	for (int j = 0; j < 3; j++, k += 2)
+		for (int i = 0; i < wlen; i++, k += 2)
+			p[k] = 'B';
+	return k;
+}
+
+/* what one decode of the payload into r gives: cut, fields, lengths */
+static void decode_shape(struct etw_rec *r, const unsigned char *p,
+			 size_t n, char *out, size_t cap)
+{
+	struct etl_record e;
+	struct strbuf sb;
+	memset(&e, 0, sizeof e);
+	sb_init(&sb);
+	e.htype = ETL_SYSTEM64;
+	e.ptr64 = 1;
+	e.group = 3;
+	e.type = 1;
+	e.version = 4;
+	e.pid = 1;
+	e.tid = 2;
+	e.ft = 133000000000000000LL;
+	e.payload = p;
+	e.len = n;
+	int rc = etl_decode(&e, r, &sb);
+	size_t k = (size_t)snprintf(out, cap, "rc %d cut %d fields %d:", rc,
+				    r->cut, r->nfields);
+	for (int i = 0; i < r->nfields && k < cap; i++)
+		k += (size_t)snprintf(out + k, cap - k, " %zu",
+				      strlen(etw_value(r, &r->f[i])));
+	sb_free(&sb);
+}
+
+/* A binary decoder's field names are not copied into the record: a
+ * record near the size limit is cut where its own text says, the same
+ * whether the record's buffer is new or grown by an earlier one. */
+static void test_kept_names_cut(void)
+{
+	static unsigned char p[20000];
+	struct etw_rec r;
+	char first[512], again[512];
+	size_t n = process_start(p, sizeof p, 180, 1024, 1642);
+	memset(&r, 0, sizeof r);
+	decode_shape(&r, p, n, first, sizeof first);
+	decode_shape(&r, p, n, again, sizeof again);
+	CHECK_STR("kept names: a record just under the limit is whole",
+		  first, "rc 1 cut 0 fields 12: 3 3 3 1 1 3 3 1985 1024 "
+		  "1642 1642 1642");
+	CHECK_STR("kept names: the same on a grown buffer", again, first);
+	free(r.buf);
+	n = process_start(p, sizeof p, 180, 1024, 1800);
+	memset(&r, 0, sizeof r);
+	decode_shape(&r, p, n, first, sizeof first);
+	decode_shape(&r, p, n, again, sizeof again);
+	CHECK("kept names: a record past the limit is cut",
+	      strncmp(first, "rc 1 cut 1 fields 12:", 21) == 0);
+	CHECK_STR("kept names: cut the same on a grown buffer", again, first);
+	free(r.buf);
+}
+
 int main(void)
 {
 	test_values();
 	test_number_fields();
+	test_kept_names_cut();
 	test_sniff();
 	test_tracerpt_ob();
 	test_wevtutil_bare();
