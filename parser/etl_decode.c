@@ -710,7 +710,6 @@ static int layout_fits(const struct etl_layout *l, int num,
 	       (int)version <= l->vmax;
 }
 
-/* g: the record's guid as text, for a manifest event's layout */
 /* the manifest rows of the provider whose guid text is g, as bits in
  * table order */
 static uint64_t guid_rows(const char *g)
@@ -775,7 +774,6 @@ static const struct guid_memo *guid_of(const struct etl_record *e)
 int etl_decode(const struct etl_record *e, struct etw_rec *r,
 	       struct strbuf *scratch)
 {
-	char g[40] = "";
 	uint64_t rows = 0;   /* the layout rows the record may follow */
 	/* the layout tables, taken apart once (by_layout, find_layout) */
 	pthread_once(&lfields_once, parse_layouts);
@@ -801,13 +799,12 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r,
 						    group_guid_len[e->group]);
 	} else if (is_event_htype(e->htype)) {
 		const struct guid_memo *m = guid_of(e);
-		memcpy(g, m->text, sizeof g);
 		rows = m->rows;
 		r->event_id = e->id;
-		r->provider_guid = etw_rec_add(r, g, m->tlen);
+		r->provider_guid = etw_rec_add(r, m->text, m->tlen);
 		if ((e->traits && e->traits_len > 2) || !e->have_guid) {
 			char pn[128];
-			provider_name(e, g, pn, sizeof pn);   /* its own */
+			provider_name(e, m->text, pn, sizeof pn); /* its own */
 			if (pn[0] != '{')
 				r->provider_name = etw_rec_add(r, pn,
 							       strlen(pn));
@@ -816,15 +813,13 @@ int etl_decode(const struct etl_record *e, struct etw_rec *r,
 		}
 	} else if (e->have_guid) {
 		/* classic EVENT_TRACE_HEADER: the guid names the class */
+		char g[40];
 		etl_format_guid(e->guid, g, sizeof g);
 		r->event_id = 0;
 		r->provider_guid = etw_rec_add(r, g, strlen(g));
 		r->event_guid = r->provider_guid;
 		rows = guid_rows(g);
-	} else {
-		etl_format_guid(e->guid, g, sizeof g);
-		rows = guid_rows(g);
-	}
+	}   /* else no guid: no manifest row is the record's */
 	if (is_event_htype(e->htype) && e->tl_schema)
 		return tl_decode(e, r, scratch);
 	const struct etl_layout *l = find_layout(e, rows);

@@ -572,9 +572,11 @@ static const struct etw_def *find_def(struct etw_sem *s,
 		return def_of(r, perfview);
 	struct def_memo *m = &s->dmemo[memo_pair(r->shape, NULL,
 						 r->opcode << 16 ^ r->event_id)];
-	if (!def_hit(m, r) && def_hit(m + 1, r)) {
+	if (def_hit(m, r))
+		return m->def;
+	if (def_hit(m + 1, r)) {
 		MEMO_SWAP(struct def_memo, m);
-	} else if (!def_hit(m, r)) {
+	} else {
 		m[1] = m[0];
 		m->shape = r->shape;
 		m->nfields = r->nfields;
@@ -1017,8 +1019,9 @@ static const char *sem_raw(void *ctx)
 }
 
 /* A kept copy's recipe: this head, prefix and call (each with its NUL),
- * then per field its head's five bytes, its name (or, for a decoder
- * table's, the pointer to it), and its number (8 bytes) or its text.  Copying these bytes costs a fraction of writing the
+ * then per field its head (FIELD_HEAD bytes), its name (or, for one in
+ * the decoder's table, its offset there), and its number (8 bytes) or
+ * its text.  Copying these bytes costs a fraction of writing the
  * numbers out, and most copies are never shown; a recipe is about as
  * long as the line.  One longer than RECIPE_MAX keeps the line (at most
  * TL_RAW_MAX and "..."), so a copy's buffer stays within 1 KiB. */

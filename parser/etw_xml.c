@@ -244,8 +244,7 @@ uint32_t etw_rec_add_grow(struct etw_rec *r, const char *s, size_t n)
 			return 0;
 		n = ETW_REC_MAX_BYTES - r->len - 1;
 	}
-	if (r->len + n + 1 > r->cap)
-		xgrow((void **)&r->buf, &r->cap, r->len + n + 1, 1);
+	etw_rec_room(r, r->len + n + 1);
 	uint32_t off = (uint32_t)r->len;
 	memcpy(r->buf + off, s, n);
 	r->buf[off + n] = '\0';
