@@ -15,6 +15,13 @@ BUILD := build$(if $(SAN),-san)
 WARN  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
          -Wno-unused-parameter
 OPT   ?= -O2 -g
+# Link-time optimisation of the handletrail binary with gcc: a record's
+# path crosses files (reader, decoder, semantics, timeline), and inlining
+# across them takes 6% off the .etl benchmark's time.  The objects are fat,
+# so the unit tests and etl-dump link them without it.  LTO= turns it off;
+# sanitizer builds and other compilers go without.
+LTO   ?= $(if $(SAN),,$(if $(shell $(CC) -v 2>&1 | grep '^gcc version'),\
+         -flto=auto -ffat-lto-objects))
 SANFL := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer \
          -fno-sanitize-recover=all)
 
@@ -41,7 +48,7 @@ handletrail: $(BUILD)/handletrail
 	$(if $(SAN),@true,cp $< $@)
 
 $(BUILD)/handletrail: $(BUILD)/cli/main.o $(BUILD)/libhandletrail.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_ALL)
+	$(CC) $(ALL_LDFLAGS) $(if $(LTO),$(LTO) $(OPT)) -o $@ $^ $(LIBS_ALL)
 
 $(BUILD)/libhandletrail.a: $(LIB_OBJS)
 	rm -f $@
@@ -51,7 +58,7 @@ $(BUILD)/libhandletrail.a: $(LIB_OBJS)
 # and the library headers are there, and deps-ok never forces a rebuild.
 $(BUILD)/%.o: %.c $(wildcard */*.h */*.def) Makefile | deps-ok
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(LTO) -c -o $@ $<
 
 $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libhandletrail.a tests/unit/unit.h
 	@mkdir -p $(dir $@)
