@@ -28,7 +28,7 @@ struct etl_parser {
 	int more, done;
 	int have_ts;
 	struct provcount *prov;   /* MAX_PROVIDERS slots, open addressing */
-	struct provcount *last;   /* the previous record's: runs are common */
+	struct provcount *last;   /* the last guid's: runs are common */
 	struct provcount *group[256]; /* kernel groups' (most records) */
 	long nprov, prov_other;
 	long undecoded, bad;
@@ -136,28 +136,26 @@ void *etl_open(struct instream *in, const struct parser_options *o,
 static struct provcount *provider(struct etl_parser *p,
 				  const struct etl_record *e)
 {
+	int by_guid = e->htype == ETL_EVENT32 || e->htype == ETL_EVENT64 ||
+		      (e->have_guid && e->group < 0);
+	/* most records: a kernel group seen before, or the guid of the
+	 * last guid's record; the key is made only past these */
+	if (!by_guid && p->group[e->group & 255])
+		return p->group[e->group & 255];
+	if (by_guid && p->last && !memcmp(p->last->key + 1, e->guid, 16))
+		return p->last;
 	unsigned char key[17];
 	memset(key, 0, sizeof key);
-	if (e->htype == ETL_EVENT32 || e->htype == ETL_EVENT64 ||
-	    (e->have_guid && e->group < 0)) {
+	if (by_guid) {
 		key[0] = 1;
 		memcpy(key + 1, e->guid, 16);
 	} else {
 		key[0] = 2;
 		key[1] = (unsigned char)e->group;
 	}
-	if (p->last && !memcmp(p->last->key, key, sizeof key))
-		return p->last;
-	if (key[0] == 2 && p->group[key[1]])
-		return p->last = p->group[key[1]];
 	size_t h = (size_t)hash64(key, sizeof key, 7) % MAX_PROVIDERS;
 	for (size_t i = 0; i < MAX_PROVIDERS; i++) {
 		struct provcount *c = &p->prov[(h + i) % MAX_PROVIDERS];
-		if (c->used && !memcmp(c->key, key, sizeof key)) {
-			if (key[0] == 2)
-				p->group[key[1]] = c;
-			return p->last = c;
-		}
 		if (!c->used) {
 			if (p->nprov >= MAX_PROVIDERS / 2)
 				return NULL;
@@ -165,10 +163,14 @@ static struct provcount *provider(struct etl_parser *p,
 			memcpy(c->key, key, sizeof key);
 			etl_provider_name(e, c->name, sizeof c->name);
 			p->nprov++;
-			if (key[0] == 2)
-				p->group[key[1]] = c;
-			return p->last = c;
+		} else if (memcmp(c->key, key, sizeof key) != 0) {
+			continue;
 		}
+		if (by_guid)
+			p->last = c;
+		else
+			p->group[key[1]] = c;
+		return c;
 	}
 	return NULL;
 }

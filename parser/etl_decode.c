@@ -269,6 +269,19 @@ static long utf16(struct strbuf *sb, const unsigned char *p, size_t n,
 	size_t k = 0;
 	long rc = need_nul ? -1 : -2;   /* -2: all n bytes, k */
 	for (; k + 2 <= n; k += 2) {
+		/* four units at once while all are ASCII but NUL: names */
+		for (; k + 8 <= n && o + 4 <= end; k += 8, o += 4) {
+			uint64_t v = le64(p + k);
+			if ((v & 0xFF80FF80FF80FF80u) ||
+			    ((v - 0x0001000100010001u) & 0x8000800080008000u))
+				break;   /* (the second: a unit is 0) */
+			o[0] = (char)v;
+			o[1] = (char)(v >> 16);
+			o[2] = (char)(v >> 32);
+			o[3] = (char)(v >> 48);
+		}
+		if (k + 2 > n)
+			break;
 		uint32_t c = le16(p + k);
 		if (c - 1 < 0x7F) {   /* ASCII but NUL: most names */
 			if (o < end)
