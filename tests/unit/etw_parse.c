@@ -758,11 +758,109 @@ static void test_kept_names_cut(void)
 	free(r.buf);
 }
 
+/* The UTF-16 strings of a Process/Start v4 payload decoded as UTF-8:
+ * four ASCII units are taken at once, so a NUL, a non-ASCII unit or the
+ * 2048-byte cap at each place within such a block ends or changes it
+ * where one unit at a time would. */
+static const char *w16_decoded(const uint16_t *w, size_t nw, int field,
+			       struct etw_rec *r)
+{
+	static unsigned char p[20000];
+	size_t k = process_start(p, sizeof p, 1, 3, 0);
+	/* the three strings are empty there: put w into the chosen one */
+	size_t at = k - 6 + 2 * (size_t)field, tail = k - at;
+	if (at + 2 * nw + tail > sizeof p)
+		return "";
+	memmove(p + at + 2 * nw, p + at, tail);
+	for (size_t i = 0; i < nw; i++) {
+		p[at + 2 * i] = (unsigned char)(w[i] & 255);
+		p[at + 2 * i + 1] = (unsigned char)(w[i] >> 8);
+	}
+	struct etl_record e;
+	struct strbuf sb;
+	memset(&e, 0, sizeof e);
+	sb_init(&sb);
+	e.htype = ETL_SYSTEM64;
+	e.ptr64 = 1;
+	e.group = 3;
+	e.type = 1;
+	e.version = 4;
+	e.payload = p;
+	e.len = k + 2 * nw;
+	int rc = etl_decode(&e, r, &sb);
+	sb_free(&sb);
+	return rc == 1 && r->nfields == 12 ? etw_value(r, &r->f[9 + field])
+					   : "(not decoded)";
+}
+
+static void test_utf16_blocks(void)
+{
+	static const struct {
+		const char *what;
+		uint16_t w[12];
+		size_t n;
+		const char *want;
+	} cases[] = {
+		{ "two blocks", { 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 0 },
+		  9, "abcdefgh" },
+		{ "NUL inside a block", { 'a', 'b', 0, 'd', 'e', 0 }, 6,
+		  "ab" },
+		{ "NUL ending a block", { 'a', 'b', 'c', 0 }, 4, "abc" },
+		{ "U+00E9 in the first block",
+		  { 'a', 0xE9, 'c', 'd', 'e', 'f', 0 }, 7,
+		  "a\xc3\xa9" "cdef" },
+		{ "DEL and U+0080 in one block",
+		  { 0x7F, 0x80, 'x', 'y', 'z', 0 }, 6,
+		  "\x7f\xc2\x80xyz" },
+		{ "a surrogate pair across blocks",
+		  { 'h', 'e', 'l', 0xD83D, 0xDE00, '!', 0 }, 7,
+		  "hel\xf0\x9f\x98\x80!" },
+		{ "a lone surrogate", { 'a', 'b', 'c', 'd', 0xD800, 'x', 0 },
+		  7, "abcd\xef\xbf\xbdx" },
+		{ "U+4E2D after five ASCII",
+		  { '1', '2', '3', '4', '5', 0x4E2D, 0 }, 7,
+		  "12345\xe4\xb8\xad" },
+	};
+	struct etw_rec r;
+	memset(&r, 0, sizeof r);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char what[96];
+		snprintf(what, sizeof what, "utf16: %s", cases[i].what);
+		CHECK_STR(what, w16_decoded(cases[i].w, cases[i].n, 0, &r),
+			  cases[i].want);
+	}
+	/* past the cap the text stops at 2048 bytes, and the next string
+	 * is still read from where this one ends; after a 5-byte start
+	 * (U+00E9 U+4E2D) the blocks of four meet the cap unaligned */
+	for (int pre = 0; pre <= 5; pre += 5)
+		for (size_t len = 2040; len <= 2052; len++) {
+			static uint16_t w[2100];
+			size_t np = pre ? 2 : 0;
+			w[0] = 0xE9;
+			w[1] = 0x4E2D;
+			for (size_t i = 0; i < len; i++)
+				w[np + i] = (uint16_t)('a' + i % 26);
+			w[np + len] = 0;
+			const char *v = w16_decoded(w, np + len + 1, 1, &r);
+			size_t want = pre + len < 2048 ? pre + len : 2048;
+			char what[96];
+			snprintf(what, sizeof what, "utf16: %d+%zu units kept "
+				 "as %zu bytes", pre, len, want);
+			CHECK(what, strlen(v) == want && v[want - 1] ==
+			      (char)('a' + (want - pre - 1) % 26));
+			snprintf(what, sizeof what, "utf16: the string after "
+				 "%d+%zu units", pre, len);
+			CHECK_STR(what, etw_value(&r, &r.f[11]), "");
+		}
+	free(r.buf);
+}
+
 int main(void)
 {
 	test_values();
 	test_number_fields();
 	test_kept_names_cut();
+	test_utf16_blocks();
 	test_sniff();
 	test_tracerpt_ob();
 	test_wevtutil_bare();
