@@ -90,13 +90,6 @@ void ns_free(struct numstate *ns)
 	free(ns);
 }
 
-/* g as a new number's: gen_reset's fields, and create and close blank */
-static void gen_blank(struct gen *g)
-{
-	gen_reset(g);
-	evc_blank(&g->create);
-	evc_blank(&g->close);
-}
 
 /* A number no longer kept goes to the spares with its buffers (the
  * ring's slots, the thread records, its generations' texts), otherwise
@@ -120,8 +113,11 @@ static void ns_release(struct timeline *tl, struct numstate *ns)
 		       "cur and prev lie together before ring");
 	memset(ns, 0, offsetof(struct numstate, cur));
 	memset(&ns->ring, 0, sizeof *ns - offsetof(struct numstate, ring));
-	gen_blank(&ns->cur);
-	gen_blank(&ns->prev);
+	/* as every new generation is: its create and close copies marked
+	 * not valid, their stale contents never read (blanking them cost
+	 * 1.1 KB of writes to cold memory per number) */
+	gen_reset(&ns->cur);
+	gen_reset(&ns->prev);
 	ns->ring = ring;
 	ns->ringcap = ringcap;
 	ns->recs = recs;
@@ -311,10 +307,24 @@ struct numstate *table_get(struct timeline *tl, struct table *t, int64_t h)
 /* A new generation on ns: the current one becomes the previous one. */
 struct gen *ns_new_gen(struct timeline *tl, struct numstate *ns)
 {
-	struct gen tmp = ns->prev;
-	ns->prev = ns->cur;
-	ns->cur = tmp;
-	gen_reset(&ns->cur);
+	/* cur becomes prev, and the new cur takes the old prev's text
+	 * buffers: one copy of a generation (650 bytes), not a swap's
+	 * three */
+	struct gen *c = &ns->cur, *p = &ns->prev;
+	struct strbuf o = p->object;
+	struct strbuf co = p->create.object, cr = p->create.raw,
+		      cs = p->create.stack;
+	struct strbuf ko = p->close.object, kr = p->close.raw,
+		      ks = p->close.stack;
+	*p = *c;
+	c->object = o;
+	c->create.object = co;
+	c->create.raw = cr;
+	c->create.stack = cs;
+	c->close.object = ko;
+	c->close.raw = kr;
+	c->close.stack = ks;
+	gen_reset(c);
 	ns->cur.id = ++ns->ngen;
 	tl->st.generations++;
 	return &ns->cur;
