@@ -15,9 +15,12 @@ static void newline(struct jsonw *w)
 {
 	if (!w->indent)
 		return;
-	sb_putc(w->sb, '\n');
-	for (int i = 0; i < w->depth * w->indent; i++)
-		sb_putc(w->sb, ' ');
+	size_t n = (size_t)(w->depth * w->indent);
+	char *o = sb_reserve(w->sb, n + 1);
+	o[0] = '\n';
+	memset(o + 1, ' ', n);
+	w->sb->len += n + 1;
+	w->sb->s[w->sb->len] = '\0';
 }
 
 /* Separator and indentation before a value or a key. */

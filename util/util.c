@@ -376,6 +376,13 @@ static int is_bidi(uint32_t cp)
 	       cp == 0x200f || cp == 0x061c;
 }
 
+/* printable ASCII that JSON (inside HTML too) takes as it is */
+static inline int json_plain(unsigned c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' &&
+	       c != '<' && c != '>' && c != '&';
+}
+
 void esc_json(struct strbuf *sb, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -383,7 +390,13 @@ void esc_json(struct strbuf *sb, const char *s, size_t n)
 		unsigned c = u[i];
 		uint32_t cp;
 		size_t l;
-		if (c == '"' || c == '\\') {
+		if (json_plain(c)) {   /* most text: a run at once */
+			size_t j = i + 1;
+			while (j < n && json_plain(u[j]))
+				j++;
+			sb_add(sb, s + i, j - i);
+			i = j;
+		} else if (c == '"' || c == '\\') {
 			sb_putc(sb, '\\');
 			sb_putc(sb, (char)c);
 			i++;
