@@ -153,7 +153,13 @@ static struct provcount *provider(struct etl_parser *p,
 		key[0] = 2;
 		key[1] = (unsigned char)e->group;
 	}
-	size_t h = (size_t)hash64(key, sizeof key, 7) % MAX_PROVIDERS;
+	/* a guid's bytes are random enough: two words mixed, not a hash
+	 * byte by byte (one lookup a record) */
+	uint64_t a, b;
+	memcpy(&a, key + 1, 8);
+	memcpy(&b, key + 9, 8);
+	size_t h = (size_t)(((a ^ b * 0x9E3779B97F4A7C15u ^ key[0]) *
+			     0xBF58476D1CE4E5B9u) >> 40) % MAX_PROVIDERS;
 	for (size_t i = 0; i < MAX_PROVIDERS; i++) {
 		struct provcount *c = &p->prov[(h + i) % MAX_PROVIDERS];
 		if (!c->used) {
