@@ -20,8 +20,10 @@ OPT   ?= -O2 -g
 # across them takes 6% off the .etl benchmark's time.  The objects are fat,
 # so the unit tests and etl-dump link them without it.  LTO= turns it off;
 # sanitizer builds and other compilers go without.
-LTO   ?= $(if $(SAN),,$(if $(shell $(CC) -v 2>&1 | grep '^gcc version'),\
+ifeq ($(origin LTO),undefined)
+LTO   := $(if $(SAN),,$(if $(shell $(CC) -v 2>&1 | grep '^gcc version'),\
          -flto=auto -ffat-lto-objects))
+endif
 SANFL := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer \
          -fno-sanitize-recover=all)
 
