@@ -1805,9 +1805,11 @@ static const char *which_field(const struct etw_rec *r, const char *list,
 				*value = v;
 				return "#";
 			}
+			/* (a name of another length is not compared) */
 			for (int i = 0; i < r->nfields; i++)
-				if (!strcasecmp(etw_fname(r->buf, &r->f[i]),
-						one)) {
+				if (r->f[i].nl == n &&
+				    !strncasecmp(etw_fname(r->buf, &r->f[i]),
+						 one, n)) {
 					*value = etw_value(r, &r->f[i]);
 					return etw_fname(r->buf,
 							 &r->f[i]);
