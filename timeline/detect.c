@@ -966,6 +966,31 @@ long det_up_finding(struct timeline *tl, struct table *t, long ui)
 	return c->fi >= 0 ? c->fi : -1;
 }
 
+/* c takes what tmp was filled with, and tmp keeps c's old buffers for
+ * the next fill: one copy of a candidate (1.5 KB), not a swap's three */
+static void cand_take(struct cand *c, struct cand *tmp)
+{
+	struct evcopy *cv[] = { &c->opened, &c->mine, &c->closed,
+				&c->reused, &c->off };
+	struct evcopy *tv[] = { &tmp->opened, &tmp->mine, &tmp->closed,
+				&tmp->reused, &tmp->off };
+	struct strbuf keep[5][3];
+	for (int i = 0; i < 5; i++) {
+		keep[i][0] = cv[i]->object;
+		keep[i][1] = cv[i]->raw;
+		keep[i][2] = cv[i]->stack;
+	}
+	char *expected = c->expected, *now_obj = c->now_obj;
+	*c = *tmp;
+	for (int i = 0; i < 5; i++) {
+		tv[i]->object = keep[i][0];
+		tv[i]->raw = keep[i][1];
+		tv[i]->stack = keep[i][2];
+	}
+	tmp->expected = expected;
+	tmp->now_obj = now_obj;
+}
+
 long det_stale_close(struct timeline *tl, struct table *t,
 		     struct numstate *ns, const struct snap *sn,
 		     const struct gen *victim, const struct evcopy *off,
@@ -986,10 +1011,7 @@ long det_stale_close(struct timeline *tl, struct table *t,
 	if (defer) {
 		ci = cand_new(tl);
 		struct cand *c = &tl->cands[ci];
-		/* the filled copies change places with the spare's */
-		struct cand x = *c;
-		*c = *tmp;
-		*tmp = x;
+		cand_take(c, tmp);
 		c->refs = 1;
 		c->fi = CAND_UNMADE;
 		c->order = tl->norder++;
