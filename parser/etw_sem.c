@@ -690,7 +690,9 @@ static void set_type(struct etw_sem *s, int type, const char *name)
 		       (n - s->ntypes) * sizeof *s->types);
 		s->ntypes = n;
 	}
-	if (s->types[type] && !strcmp(s->types[type], name))
+	/* (name is most often the table's own text, from type_name) */
+	if (s->types[type] && (s->types[type] == name ||
+			       !strcmp(s->types[type], name)))
 		return;
 	free(s->types[type]);
 	s->types[type] = xstrdup(name);
