@@ -19,11 +19,13 @@ OPT   ?= -O2 -g
 # path crosses files (reader, decoder, semantics, timeline), and inlining
 # across them takes 6% off the .etl benchmark's time.  The objects are fat,
 # so the unit tests and etl-dump link them without it.  LTO= turns it off;
-# sanitizer builds and other compilers go without.
+# sanitizer builds and other compilers go without.  Decided once, when a
+# recipe first asks: on a fresh system deps-ok installs the compiler first.
 ifeq ($(origin LTO),undefined)
-LTO   := $(if $(SAN),,$(if $(shell $(CC) -v 2>&1 | grep '^gcc version'),\
-         -flto=auto -ffat-lto-objects))
+LTO    = $(eval LTO := $(LTO_AUTO))$(LTO)
 endif
+LTO_AUTO = $(if $(SAN),,$(if $(shell $(CC) -v 2>&1 | grep '^gcc version'),\
+           -flto=auto -ffat-lto-objects))
 SANFL := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer \
          -fno-sanitize-recover=all)
 
