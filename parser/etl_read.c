@@ -690,6 +690,8 @@ struct etl_reader *etl_reader_open(FILE *f, const char *path,
 				   struct input_stats *st,
 				   struct ht_error *err)
 {
+	/* (read_at reads the descriptor: this seek also writes out what a
+	 * temporary copy still buffers, as POSIX has fseek do) */
 	if (fseeko(f, 0, SEEK_END) != 0) {
 		ht_error_set(err, path, 0, "cannot seek in the .etl file");
 		fclose(f);
