@@ -26,6 +26,9 @@ LTO    = $(eval LTO := $(LTO_AUTO))$(LTO)
 endif
 LTO_AUTO = $(if $(SAN),,$(if $(shell $(CC) -v 2>&1 | grep '^gcc version'),\
            -flto=auto -ffat-lto-objects))
+# (gcc's linker plugin would optimise fat objects at any link: the others
+# say -fno-lto; and the objects are remade when the setting changes)
+NO_LTO = $(if $(LTO),-fno-lto)
 SANFL := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer \
          -fno-sanitize-recover=all)
 
@@ -60,13 +63,22 @@ $(BUILD)/libhandletrail.a: $(LIB_OBJS)
 
 # Order-only on deps-ok: under -j no object compiles before the compiler
 # and the library headers are there, and deps-ok never forces a rebuild.
-$(BUILD)/%.o: %.c $(wildcard */*.h */*.def) Makefile | deps-ok
+$(BUILD)/%.o: %.c $(wildcard */*.h */*.def) Makefile $(BUILD)/lto.flags \
+	      | deps-ok
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LTO) -c -o $@ $<
 
+# the LTO setting the objects were made with, rewritten only when it changes
+$(BUILD)/lto.flags: FORCE | deps-ok
+	@mkdir -p $(dir $@)
+	@echo '$(LTO)' | cmp -s - $@ || echo '$(LTO)' >$@
+
+.PHONY: FORCE
+
 $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libhandletrail.a tests/unit/unit.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libhandletrail.a \
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(NO_LTO) -o $@ $< \
+		$(BUILD)/libhandletrail.a \
 		$(LIBS_ALL)
 
 # deps: installs missing Debian packages when root, or says which to install.
@@ -80,7 +92,8 @@ deps-ok:
 
 # etl-dump: what the .etl reader sees (tests/checks/etl_real.sh)
 $(BUILD)/etl-dump: tools/etl_dump.c $(BUILD)/libhandletrail.a
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libhandletrail.a \
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(NO_LTO) -o $@ $< \
+		$(BUILD)/libhandletrail.a \
 		$(LIBS_ALL)
 
 check: deps-ok $(BUILD)/handletrail $(if $(SAN),,handletrail) $(BUILD)/etl-dump $(UNIT_BINS)

@@ -976,6 +976,7 @@ static void close_exit(struct timeline *tl, struct task *t,
 		.reported_twice = tr->reports_twice &&
 			s->state == NS_CLOSED &&
 			ns->cur.closer_tid == t->tid && ns->nring &&
+			ns->cur.close.valid &&
 			ns->ring[(ns->nring - 1) % TL_RING].seq ==
 			ns->cur.close.seq,
 	};
