@@ -704,9 +704,9 @@ static size_t process_start(unsigned char *p, size_t cap, int subs,
 	return k;
 }
 
-/* what one decode of the payload into r gives: cut, fields, lengths */
-static void decode_shape(struct etw_rec *r, const unsigned char *p,
-			 size_t n, char *out, size_t cap)
+/* etl_decode of n payload bytes as a 64-bit kernel Process/Start v4 */
+static int decode_process_start(struct etw_rec *r, const unsigned char *p,
+				size_t n)
 {
 	struct etl_record e;
 	struct strbuf sb;
@@ -723,12 +723,20 @@ static void decode_shape(struct etw_rec *r, const unsigned char *p,
 	e.payload = p;
 	e.len = n;
 	int rc = etl_decode(&e, r, &sb);
+	sb_free(&sb);
+	return rc;
+}
+
+/* what one decode of the payload into r gives: cut, fields, lengths */
+static void decode_shape(struct etw_rec *r, const unsigned char *p,
+			 size_t n, char *out, size_t cap)
+{
+	int rc = decode_process_start(r, p, n);
 	size_t k = (size_t)snprintf(out, cap, "rc %d cut %d fields %d:", rc,
 				    r->cut, r->nfields);
 	for (int i = 0; i < r->nfields && k < cap; i++)
 		k += (size_t)snprintf(out + k, cap - k, " %zu",
 				      strlen(etw_value(r, &r->f[i])));
-	sb_free(&sb);
 }
 
 /* A binary decoder's field names are not copied into the record: a
@@ -776,19 +784,7 @@ static const char *w16_decoded(const uint16_t *w, size_t nw, int field,
 		p[at + 2 * i] = (unsigned char)(w[i] & 255);
 		p[at + 2 * i + 1] = (unsigned char)(w[i] >> 8);
 	}
-	struct etl_record e;
-	struct strbuf sb;
-	memset(&e, 0, sizeof e);
-	sb_init(&sb);
-	e.htype = ETL_SYSTEM64;
-	e.ptr64 = 1;
-	e.group = 3;
-	e.type = 1;
-	e.version = 4;
-	e.payload = p;
-	e.len = k + 2 * nw;
-	int rc = etl_decode(&e, r, &sb);
-	sb_free(&sb);
+	int rc = decode_process_start(r, p, k + 2 * nw);
 	return rc == 1 && r->nfields == 12 ? etw_value(r, &r->f[9 + field])
 					   : "(not decoded)";
 }
