@@ -48,4 +48,18 @@ if [ ! -s "$tlt" ] && [ -n "$z7" ] && [ -f "$top/../shared/etw-real/etwanalyzer/
 	"$z7" x -y -o"$B" "$top/../shared/etw-real/etwanalyzer/TraceLoggingTester.7z" >/dev/null
 fi
 [ -s "$tlt" ] && run "real TraceLoggingTester.etl" "$tlt"
+# instructions a record (callgrind): a figure a busy machine cannot move,
+# on 20 MB of the churn capture's shape
+small=$B/churn20.etl
+if command -v valgrind >/dev/null 2>&1 && { [ -s "$small" ] ||
+   python3 "$top/samples/etw/etl_gen.py" --big "$small" 20; }; then
+	recs=$("$HT" --format etl "$small" 2>/dev/null |
+	       sed -n 's/^input: .*: \([0-9]*\) lines, .*/\1/p')
+	ir=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+		"$HT" --json /dev/null "$small" 2>&1 >/dev/null |
+	     sed -n 's/.*I *refs: *//p' | tr -d ,)
+	[ -n "$ir" ] && [ "${recs:-0}" -gt 0 ] &&
+		echo ".etl: $((ir / recs)) instructions a record ($ir for" \
+		     "$recs records of the churn shape, callgrind)"
+fi
 exit 0
