@@ -17,17 +17,17 @@ WARN  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 OPT   ?= -O2 -g
 # Link-time optimisation of the handletrail binary with gcc: a record's
 # path crosses files (reader, decoder, semantics, timeline), and inlining
-# across them takes 6% off the .etl benchmark's time.  The objects are fat,
-# so the unit tests and etl-dump link them without it.  LTO= turns it off;
-# sanitizer builds and other compilers go without.  Decided once, when a
-# recipe first asks: on a fresh system deps-ok installs the compiler first.
+# across them takes 6% off the .etl benchmark's time.  The objects are fat
+# and the other links say -fno-lto (gcc's linker plugin would optimise fat
+# objects at any link); the objects are remade when the setting changes
+# (lto.flags).  LTO= turns it off; sanitizer builds and other compilers go
+# without.  Decided once, when a recipe first asks: on a fresh system
+# deps-ok installs the compiler first.
 ifeq ($(origin LTO),undefined)
 LTO    = $(eval LTO := $(LTO_AUTO))$(LTO)
 endif
 LTO_AUTO = $(if $(SAN),,$(if $(shell $(CC) -v 2>&1 | grep '^gcc version'),\
            -flto=auto -ffat-lto-objects))
-# (gcc's linker plugin would optimise fat objects at any link: the others
-# say -fno-lto; and the objects are remade when the setting changes)
 NO_LTO = $(if $(LTO),-fno-lto)
 SANFL := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer \
          -fno-sanitize-recover=all)

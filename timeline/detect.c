@@ -974,19 +974,13 @@ static void cand_take(struct cand *c, struct cand *tmp)
 				&c->reused, &c->off };
 	struct evcopy *tv[] = { &tmp->opened, &tmp->mine, &tmp->closed,
 				&tmp->reused, &tmp->off };
-	struct strbuf keep[5][3];
-	for (int i = 0; i < 5; i++) {
-		keep[i][0] = cv[i]->object;
-		keep[i][1] = cv[i]->raw;
-		keep[i][2] = cv[i]->stack;
-	}
+	struct evbufs keep[5];
+	for (int i = 0; i < 5; i++)
+		keep[i] = evc_bufs(cv[i]);
 	char *expected = c->expected, *now_obj = c->now_obj;
 	*c = *tmp;
-	for (int i = 0; i < 5; i++) {
-		tv[i]->object = keep[i][0];
-		tv[i]->raw = keep[i][1];
-		tv[i]->stack = keep[i][2];
-	}
+	for (int i = 0; i < 5; i++)
+		evc_put_bufs(tv[i], keep[i]);
 	tmp->expected = expected;
 	tmp->now_obj = now_obj;
 }

@@ -52,11 +52,9 @@ void evc_blank(struct evcopy *e)
 	/* copied, not memset: a memset of this size is "rep stos", whose
 	 * start-up costs more than the copy */
 	static const struct evcopy blank;
-	struct strbuf o = e->object, r = e->raw, k = e->stack;
+	struct evbufs b = evc_bufs(e);
 	memcpy(e, &blank, sizeof *e);
-	e->object = o;
-	e->raw = r;
-	e->stack = k;
+	evc_put_bufs(e, b);
 	clear_texts(e);
 }
 
@@ -173,11 +171,9 @@ void evc_copy(struct evcopy *dst, const struct evcopy *src)
 {
 	if (dst == src)
 		return;
-	struct strbuf o = dst->object, r = dst->raw, k = dst->stack;
+	struct evbufs b = evc_bufs(dst);
 	*dst = *src;
-	dst->object = o;
-	dst->raw = r;
-	dst->stack = k;
+	evc_put_bufs(dst, b);
 	sb_copy(&dst->object, &src->object);
 	sb_copy(&dst->raw, &src->raw);
 	sb_copy(&dst->stack, &src->stack);
@@ -189,11 +185,9 @@ void evc_move(struct evcopy *dst, struct evcopy *src)
 {
 	if (dst == src)
 		return;
-	struct strbuf o = dst->object, r = dst->raw, k = dst->stack;
+	struct evbufs b = evc_bufs(dst);
 	*dst = *src;
-	src->object = o;
-	src->raw = r;
-	src->stack = k;
+	evc_put_bufs(src, b);
 	clear_texts(src);
 }
 

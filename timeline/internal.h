@@ -110,6 +110,26 @@ struct evcopy {
 	void (*raw_show)(const char *recipe, size_t n, struct strbuf *out);
 };
 
+/* An evcopy's three text buffers.  When a copy's contents move to
+ * another evcopy (evc_copy, evc_move, a generation or a candidate moved
+ * whole), each keeps buffers of its own: taken out before the struct
+ * copy, put back after it. */
+struct evbufs {
+	struct strbuf object, raw, stack;
+};
+
+static inline struct evbufs evc_bufs(const struct evcopy *e)
+{
+	return (struct evbufs){ e->object, e->raw, e->stack };
+}
+
+static inline void evc_put_bufs(struct evcopy *e, struct evbufs b)
+{
+	e->object = b.object;
+	e->raw = b.raw;
+	e->stack = b.stack;
+}
+
 /* Where a generation came from. */
 enum origin {
 	OR_TRACE,    /* a create event in this table (or carried by exec) */

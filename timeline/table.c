@@ -90,7 +90,6 @@ void ns_free(struct numstate *ns)
 	free(ns);
 }
 
-
 /* A number no longer kept goes to the spares with its buffers (the
  * ring's slots, the thread records, its generations' texts), otherwise
  * as table_get's calloc leaves it: the ring's slots past nring are
@@ -312,18 +311,11 @@ struct gen *ns_new_gen(struct timeline *tl, struct numstate *ns)
 	 * three */
 	struct gen *c = &ns->cur, *p = &ns->prev;
 	struct strbuf o = p->object;
-	struct strbuf co = p->create.object, cr = p->create.raw,
-		      cs = p->create.stack;
-	struct strbuf ko = p->close.object, kr = p->close.raw,
-		      ks = p->close.stack;
+	struct evbufs cb = evc_bufs(&p->create), kb = evc_bufs(&p->close);
 	*p = *c;
 	c->object = o;
-	c->create.object = co;
-	c->create.raw = cr;
-	c->create.stack = cs;
-	c->close.object = ko;
-	c->close.raw = kr;
-	c->close.stack = ks;
+	evc_put_bufs(&c->create, cb);
+	evc_put_bufs(&c->close, kb);
 	gen_reset(c);
 	ns->cur.id = ++ns->ngen;
 	tl->st.generations++;

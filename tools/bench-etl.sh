@@ -27,9 +27,14 @@ bigc=$B/big.compressed.etl
 if [ ! -s "$bigc" ]; then
 	python3 "$top/samples/etw/etl_gen.py" --big "$bigc" "$MBC" compressed || exit 0
 fi
+# "records events" of a file, from the text report's input line
+counts() {
+	"$HT" --format etl "$1" 2>/dev/null |
+	sed -n 's/^input: .*: \([0-9]*\) lines, \([0-9]*\) events.*/\1 \2/p'
+}
 run() {   # label file
 	size=$(stat -c %s "$2")
-	recs=$("$HT" --format etl "$2" 2>/dev/null | sed -n 's/^input: .*: \([0-9]*\) lines, \([0-9]*\) events.*/\1 \2/p')
+	recs=$(counts "$2")
 	echo ".etl: $1: $((size / 1048576)) MB, ${recs%% *} records, ${recs##* } events to the model"
 	measure "cat" "$size" cat "$2"
 	measure "handletrail --json" "$size" "$HT" --json /dev/null "$2"
@@ -53,8 +58,8 @@ fi
 small=$B/churn20.etl
 if command -v valgrind >/dev/null 2>&1 && { [ -s "$small" ] ||
    python3 "$top/samples/etw/etl_gen.py" --big "$small" 20; }; then
-	recs=$("$HT" --format etl "$small" 2>/dev/null |
-	       sed -n 's/^input: .*: \([0-9]*\) lines, .*/\1/p')
+	recs=$(counts "$small")
+	recs=${recs%% *}
 	ir=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null \
 		"$HT" --json /dev/null "$small" 2>&1 >/dev/null |
 	     sed -n 's/.*I *refs: *//p' | tr -d ,)

@@ -411,8 +411,6 @@ void esc_json(struct strbuf *sb, const char *s, size_t n)
 		} else if (c == '<' || c == '>' || c == '&') {
 			/* safe inside an HTML <script> block too */
 			sb_printf(sb, "\\u%04x", c); i++;
-		} else if (c < 0x80) {
-			sb_putc(sb, (char)c); i++;
 		} else if ((l = utf8_decode(u + i, n - i, &cp)) == 0) {
 			/* invalid UTF-8: keep the byte visible as U+FFFD
 			 * followed by its hex value */
